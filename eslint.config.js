@@ -1,0 +1,42 @@
+// Lint rules that matter here: promises are never dropped, type-only imports stay type-only,
+// and the compiler stays pure (DESIGN.md §1: it imports nothing of runtime, forges, api,
+// webhooks or cli).
+import tseslint from 'typescript-eslint';
+
+const edgeLayers = ['runtime', 'forges', 'api', 'webhooks', 'cli'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', 'eslint.config.js'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/compiler/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: edgeLayers.flatMap((layer) => [`**/${layer}`, `**/${layer}/**`]),
+              message:
+                'src/compiler is pure: it must not import runtime, forges, api, webhooks or cli.',
+            },
+            {
+              group: ['node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:child_process', 'pg'],
+              message: 'src/compiler is pure: no I/O.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

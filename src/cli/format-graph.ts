@@ -1,0 +1,81 @@
+/** A graph as a person reads it in a terminal: one line per node, then what was left out. */
+import {
+  formatDuration,
+  type ExcludedJob,
+  type Graph,
+  type GraphNode,
+  type TriggerMiss,
+} from '../compiler/index.js';
+import type { Event } from '../events/event.js';
+
+export function formatGraph(
+  graph: Graph,
+  event: Event,
+  excluded: readonly ExcludedJob[],
+  note?: string,
+): string {
+  const lines = [
+    `pipeline ${graph.pipeline} (${graph.source.file}) starts on ${describeEvent(event)}`,
+    `${graph.nodes.length} node${graph.nodes.length === 1 ? '' : 's'}, ${graph.edges.length} edge${graph.edges.length === 1 ? '' : 's'}, graph ${graph.hash.slice(0, 12)}`,
+  ];
+  if (note) lines.push(`note: ${note}`);
+  if (graph.concurrency)
+    lines.push(
+      `concurrency: ${graph.concurrency.group}${graph.concurrency.cancel_in_progress ? ' (cancels older runs)' : ' (queued)'}`,
+    );
+  lines.push('');
+  const width = Math.min(48, Math.max(...graph.nodes.map((n) => n.id.length)));
+  for (const node of graph.nodes) {
+    lines.push(`  ${node.id.padEnd(width)}  ${what(node)}`);
+    for (const detail of details(node)) lines.push(`  ${' '.repeat(width)}    ${detail}`);
+  }
+  if (excluded.length > 0) {
+    lines.push('', 'not in this run:');
+    for (const { job, reason } of excluded) lines.push(`  ${job}: ${reason}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function formatNotTriggered(
+  pipeline: string,
+  event: Event,
+  misses: readonly TriggerMiss[],
+): string {
+  const lines = [`pipeline ${pipeline} starts nothing on ${describeEvent(event)}:`];
+  for (const miss of misses) lines.push(`  ${miss.trigger}: ${miss.reason}`);
+  return lines.join('\n') + '\n';
+}
+
+function what(node: GraphNode): string {
+  switch (node.action.kind) {
+    case 'activity':
+      return node.action.poll
+        ? `${node.action.handler}, then poll ${node.action.poll.handler} every ${formatDuration(node.action.poll.every_ms)}`
+        : node.action.handler;
+    case 'timer':
+      return `sleep ${formatDuration(node.action.duration_ms)}`;
+    case 'signal':
+      return `wait for signal "${node.action.signal}"${node.action.timeout_ms !== null ? ` (timeout ${formatDuration(node.action.timeout_ms)})` : ''}`;
+  }
+}
+
+function details(node: GraphNode): string[] {
+  const out: string[] = [];
+  if (node.needs.length > 0) out.push(`needs ${node.needs.join(', ')}`);
+  if (node.if !== 'success()') out.push(`if ${node.if}`);
+  if (node.report) out.push(`reports ${node.report}`);
+  return out;
+}
+
+function describeEvent(event: Event): string {
+  const action = event.action ? ` ${event.action}` : '';
+  const where = event.pr
+    ? ` #${event.pr.number}`
+    : event.tag
+      ? ` tag ${event.tag}`
+      : event.branch
+        ? ` ${event.branch}`
+        : '';
+  const sha = event.sha ? ` @ ${event.sha.slice(0, 8)}` : '';
+  return `${event.forge} ${event.kind}${action} ${event.repo.full_name}${where}${sha}`;
+}

@@ -1,0 +1,80 @@
+/**
+ * src/cli — the `forgeflow` command. Owns argument parsing, terminal output and exit codes;
+ * the work is done by the compiler (and, later, the runtime and the API client).
+ */
+import { readFileSync } from 'node:fs';
+import { planCommand, planUsage } from './commands/plan.js';
+import { validateCommand, validateUsage } from './commands/validate.js';
+import { EXIT, UsageError, type Io } from './io.js';
+
+const COMMANDS: Record<
+  string,
+  { run: (args: string[], io: Io) => number; usage: string; summary: string }
+> = {
+  validate: {
+    run: validateCommand,
+    usage: validateUsage,
+    summary: 'check pipeline files and print every problem',
+  },
+  plan: {
+    run: planCommand,
+    usage: planUsage,
+    summary: 'print the graph an event would start, or why it starts nothing',
+  },
+};
+
+export function usage(): string {
+  const lines = ['usage: forgeflow <command> [options]', '', 'commands:'];
+  for (const [name, command] of Object.entries(COMMANDS))
+    lines.push(`  ${name.padEnd(10)} ${command.summary}`, `             ${command.usage}`);
+  return lines.join('\n') + '\n';
+}
+
+export function defaultIo(): Io {
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    readFile: (path) => readFileSync(path, 'utf8'),
+  };
+}
+
+export function main(argv: string[], io: Io = defaultIo()): number {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.out(usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`forgeflow: unknown command "${name}"\n\n${usage()}`);
+    return EXIT.usage;
+  }
+  try {
+    return command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.err(`forgeflow ${name}: ${(error as Error).message}\nusage: ${command.usage}\n`);
+      return EXIT.usage;
+    }
+    if (isFileError(error)) {
+      io.err(
+        `forgeflow ${name}: cannot read ${error.path}: ${error.code === 'ENOENT' ? 'no such file' : error.code}\n`,
+      );
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+function isParseArgsError(error: unknown): boolean {
+  return (
+    error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')
+  );
+}
+
+function isFileError(error: unknown): error is NodeJS.ErrnoException & { path: string } {
+  return (
+    error instanceof Error && 'code' in error && 'path' in error && typeof error.path === 'string'
+  );
+}

@@ -1,0 +1,211 @@
+/**
+ * Every `${{ }}` in the file: parsed with GitHub's parser, allowed only where it is evaluated,
+ * and checked against what exists there (contexts, `needs` targets, matrix keys, event fields).
+ */
+import { checkExpression, type ExpressionScope, type Reference } from '../../expressions/check.js';
+import {
+  EVENT_FIELDS,
+  NEEDS_FIELDS,
+  RUN_FIELDS,
+  type ContextName,
+} from '../../expressions/language.js';
+import { hasExpression, parseTemplate } from '../../expressions/template.js';
+import type { Path } from '../yaml-source.js';
+import { didYouMean } from '../suggest.js';
+import {
+  type CheckContext,
+  type Dict,
+  dict,
+  isDict,
+  jobsOf,
+  matrixKeys,
+  stringList,
+} from './context.js';
+
+interface Site {
+  scope: ExpressionScope;
+  /** `if:` and `poll.until` may be written bare, without `${{ }}`, as in GitHub Actions. */
+  bare: boolean;
+  job?: string;
+}
+
+const JOB_CONTEXTS: ContextName[] = ['event', 'env', 'matrix', 'needs', 'run'];
+
+/** Which contexts an expression at this path may use; undefined where expressions are not evaluated. */
+export function siteOf(path: Path): Site | undefined {
+  const [top, job, field, sub] = path;
+  const plain = (contexts: ContextName[], statusFunctions = false): ExpressionScope => ({
+    contexts,
+    statusFunctions,
+  });
+  if (top === 'concurrency' && (path.length === 1 || job === 'group'))
+    return { scope: plain(['event', 'env', 'run']), bare: false };
+  if (top === 'env' && path.length === 2) return { scope: plain(['event', 'run']), bare: false };
+  if (top !== 'jobs' || typeof job !== 'string') return undefined;
+  if (field === 'if' && path.length === 3)
+    return { scope: plain(JOB_CONTEXTS, true), bare: true, job };
+  if (
+    field === 'with' ||
+    (field === 'env' && path.length === 4) ||
+    (field === 'report' && path.length === 3) ||
+    (field === 'name' && path.length === 3)
+  ) {
+    return { scope: plain(JOB_CONTEXTS), bare: false, job };
+  }
+  if (field === 'poll' && (sub === 'with' || (sub === 'until' && path.length === 4))) {
+    return { scope: plain([...JOB_CONTEXTS, 'output']), bare: sub === 'until', job };
+  }
+  return undefined;
+}
+
+export function checkExpressions(ctx: CheckContext, pipeline: unknown): void {
+  const jobs = new Map(jobsOf(pipeline));
+  const envNames = Object.keys(dict(dict(pipeline).env));
+  walkStrings(pipeline, [], (value, path) => {
+    const site = siteOf(path);
+    const isBare = site?.bare && !hasExpression(value) && path[path.length - 1] !== 'name';
+    if (!site) {
+      if (hasExpression(value)) {
+        ctx.report(
+          path,
+          'expression',
+          `expressions are not evaluated in "${describePath(path)}"; write a literal value`,
+        );
+      }
+      return;
+    }
+    const job = site.job ? jobs.get(site.job) : undefined;
+    const check = (source: string, occurrence: number) =>
+      checkOne(ctx, path, occurrence, source, site, job, envNames);
+    if (isBare) {
+      check(value, -1);
+      return;
+    }
+    const parsed = parseTemplate(value);
+    if (!parsed.ok) {
+      ctx.reportAt(
+        ctx.locator.expressionSpan(path, occurrenceAt(value, parsed.offset), 3),
+        'expression',
+        parsed.message,
+      );
+      return;
+    }
+    const expressions = parsed.parts.filter((p) => p.kind === 'expression');
+    if (site.bare && parsed.parts.length > 1 && expressions.length > 0) {
+      ctx.report(
+        path,
+        'expression',
+        `"${path[path.length - 1]}" must be one expression; text around "\${{ }}" makes it a string that is always true`,
+      );
+    }
+    expressions.forEach((part, i) => check(part.source, i));
+  });
+}
+
+function checkOne(
+  ctx: CheckContext,
+  path: Path,
+  occurrence: number,
+  source: string,
+  site: Site,
+  job: Dict | undefined,
+  envNames: string[],
+): void {
+  const span =
+    occurrence < 0
+      ? ctx.locator.span(path)
+      : ctx.locator.expressionSpan(path, occurrence, source.length + 6);
+  const result = checkExpression(source, site.scope);
+  if (!result.ok) {
+    ctx.reportAt(span, 'expression', result.message);
+    return;
+  }
+  for (const reference of result.references) {
+    const problem = referenceProblem(reference, job, site.job, [
+      ...envNames,
+      ...Object.keys(dict(job?.env)),
+    ]);
+    if (problem) ctx.reportAt(span, 'expression', problem);
+  }
+}
+
+/** Why a context property chain cannot resolve, or undefined when it can. */
+function referenceProblem(
+  ref: Reference,
+  job: Dict | undefined,
+  jobId: string | undefined,
+  envNames: string[],
+): string | undefined {
+  const [context, first, second] = ref;
+  const shown = ref.join('.');
+  if (first === undefined) return undefined;
+  switch (context) {
+    case 'needs': {
+      const needs = stringList(job?.needs);
+      if (!needs.includes(first)) {
+        return `"${shown}": job "${jobId}" does not list "${first}" in needs${didYouMean(first, needs)}`;
+      }
+      if (second !== undefined && !(NEEDS_FIELDS as readonly string[]).includes(second)) {
+        return `"${shown}": a needed job has "output" and "result"${didYouMean(second, NEEDS_FIELDS)}`;
+      }
+      return undefined;
+    }
+    case 'matrix': {
+      const keys = job ? matrixKeys(job) : [];
+      if (keys.length === 0) return `"${shown}": job "${jobId}" has no matrix`;
+      return keys.includes(first)
+        ? undefined
+        : `"${shown}": the matrix of job "${jobId}" has no key "${first}"${didYouMean(first, keys)}`;
+    }
+    case 'event': {
+      const top = EVENT_FIELDS[''] ?? [];
+      if (!top.includes(first))
+        return `"${shown}": events have no field "${first}"${didYouMean(first, top)}`;
+      const nested = EVENT_FIELDS[first];
+      if (nested && second !== undefined && !nested.includes(second)) {
+        return `"${shown}": event.${first} has no field "${second}"${didYouMean(second, nested)}`;
+      }
+      return undefined;
+    }
+    case 'run':
+      return (RUN_FIELDS as readonly string[]).includes(first)
+        ? undefined
+        : `"${shown}": run has no field "${first}"${didYouMean(first, RUN_FIELDS)}`;
+    case 'env':
+      return envNames.includes(first)
+        ? undefined
+        : `"${shown}": no variable "${first}" in env${didYouMean(first, envNames)}`;
+    default:
+      return undefined;
+  }
+}
+
+function occurrenceAt(value: string, offset: number): number {
+  let count = 0;
+  for (let i = value.indexOf('${{'); i !== -1 && i < offset; i = value.indexOf('${{', i + 1))
+    count++;
+  return count;
+}
+
+export function describePath(path: Path): string {
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+    .join('.')
+    .replace(/\.\[/g, '[');
+}
+
+/** Calls `visit` for every string value (not keys) with its path; iterative, so depth is no risk. */
+export function walkStrings(
+  value: unknown,
+  base: Path,
+  visit: (value: string, path: Path) => void,
+): void {
+  const stack: [unknown, Path][] = [[value, base]];
+  while (stack.length > 0) {
+    const [current, path] = stack.pop()!;
+    if (typeof current === 'string') visit(current, path);
+    else if (Array.isArray(current)) current.forEach((item, i) => stack.push([item, [...path, i]]));
+    else if (isDict(current))
+      for (const [key, item] of Object.entries(current)) stack.push([item, [...path, key]]);
+  }
+}

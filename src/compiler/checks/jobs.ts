@@ -1,0 +1,206 @@
+/** Job-level rules: one kind per job, `needs` that exist, no cycles, triggers the pipeline has. */
+import { didYouMean } from '../suggest.js';
+import { TRIGGER_NAMES } from '../schema/triggers.js';
+import { type CheckContext, type Dict, dict, jobsOf, stringList } from './context.js';
+
+export const LIMITS = { maxJobs: 1000 };
+
+const KINDS = ['uses', 'sleep', 'wait_for'] as const;
+
+export function checkJobs(ctx: CheckContext, pipeline: unknown): void {
+  const jobs = jobsOf(pipeline);
+  if (jobs.length > LIMITS.maxJobs) {
+    ctx.report(
+      ['jobs'],
+      'limits',
+      `${jobs.length} jobs; a pipeline may have at most ${LIMITS.maxJobs}`,
+      'key',
+    );
+    return;
+  }
+  const ids = jobs.map(([id]) => id);
+  const triggers = declaredTriggers(dict(pipeline).on);
+  for (const [id, job] of jobs) {
+    checkKind(ctx, id, job);
+    checkNeeds(ctx, id, job, ids);
+    for (const [i, trigger] of stringList(job.on).entries()) {
+      if (
+        triggers &&
+        (TRIGGER_NAMES as readonly string[]).includes(trigger) &&
+        !triggers.includes(trigger)
+      ) {
+        ctx.report(
+          ['jobs', id, 'on', i],
+          'trigger',
+          `job "${id}" runs on "${trigger}", but the pipeline's "on" has no ${trigger} trigger`,
+        );
+      }
+    }
+  }
+  checkCycles(ctx, jobs);
+}
+
+function checkKind(ctx: CheckContext, id: string, job: Dict): void {
+  const present = KINDS.filter((k) => job[k] !== undefined);
+  if (present.length === 0) {
+    ctx.report(
+      ['jobs', id],
+      'job-kind',
+      `job "${id}" needs exactly one of "uses" (a handler), "sleep" (a timer) or "wait_for" (a signal)`,
+      'key',
+    );
+  } else if (present.length > 1) {
+    ctx.report(
+      ['jobs', id, present[1]!],
+      'job-kind',
+      `job "${id}" has both "${present[0]}" and "${present[1]}"; a job is exactly one of uses, sleep or wait_for`,
+      'key',
+    );
+  }
+  if (job.uses === undefined) {
+    for (const key of ['with', 'poll'] as const) {
+      if (job[key] !== undefined)
+        ctx.report(
+          ['jobs', id, key],
+          'job-kind',
+          `"${key}" applies only to a job with "uses"`,
+          'key',
+        );
+    }
+  }
+}
+
+function checkNeeds(ctx: CheckContext, id: string, job: Dict, ids: readonly string[]): void {
+  const needs = job.needs;
+  const list = stringList(needs);
+  const seen = new Set<string>();
+  list.forEach((need, i) => {
+    const path = typeof needs === 'string' ? ['jobs', id, 'needs'] : ['jobs', id, 'needs', i];
+    if (seen.has(need))
+      ctx.report(path, 'needs', `"${need}" is listed twice in the needs of job "${id}"`);
+    seen.add(need);
+    if (need === id) ctx.report(path, 'cycle', `job "${id}" needs itself`);
+    else if (!ids.includes(need)) {
+      ctx.report(
+        path,
+        'needs',
+        `job "${id}" needs "${need}", which is not a job${didYouMean(
+          need,
+          ids.filter((x) => x !== id),
+        )}`,
+      );
+    }
+  });
+}
+
+/** Finds each cycle once (Tarjan's strongly connected components, iteratively: 500-job cycles are fine). */
+function checkCycles(ctx: CheckContext, jobs: readonly [string, Dict][]): void {
+  const edges = new Map(
+    jobs.map(([id, job]) => [
+      id,
+      stringList(job.needs).filter((n) => n !== id && jobs.some(([j]) => j === n)),
+    ]),
+  );
+  for (const component of stronglyConnected([...edges.keys()], edges)) {
+    if (component.length < 2) continue;
+    const members = new Set(component);
+    const start = jobs.find(([id]) => members.has(id))![0];
+    const path = cyclePath(start, edges, members);
+    const next = path[1]!;
+    const index = stringList(jobs.find(([id]) => id === start)![1].needs).indexOf(next);
+    const needs = jobs.find(([id]) => id === start)![1].needs;
+    const at =
+      typeof needs === 'string' ? ['jobs', start, 'needs'] : ['jobs', start, 'needs', index];
+    ctx.report(at, 'cycle', `jobs need each other in a cycle: ${path.join(' → ')}`);
+  }
+}
+
+function stronglyConnected(
+  nodes: readonly string[],
+  edges: ReadonlyMap<string, readonly string[]>,
+): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const result: string[][] = [];
+  for (const root of nodes) {
+    if (index.has(root)) continue;
+    const work: { node: string; next: number }[] = [{ node: root, next: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const targets = edges.get(frame.node) ?? [];
+      if (frame.next < targets.length) {
+        const target = targets[frame.next++]!;
+        if (!index.has(target)) {
+          index.set(target, counter);
+          low.set(target, counter++);
+          stack.push(target);
+          onStack.add(target);
+          work.push({ node: target, next: 0 });
+        } else if (onStack.has(target)) {
+          low.set(frame.node, Math.min(low.get(frame.node)!, index.get(target)!));
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
+      if (low.get(frame.node) === index.get(frame.node)) {
+        const component: string[] = [];
+        let member: string;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          component.push(member);
+        } while (member !== frame.node);
+        result.push(component);
+      }
+    }
+  }
+  return result;
+}
+
+/** The shortest walk start → … → start inside one component (breadth first). */
+function cyclePath(
+  start: string,
+  edges: ReadonlyMap<string, readonly string[]>,
+  members: ReadonlySet<string>,
+): string[] {
+  const previous = new Map<string, string>();
+  const queue = [start];
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head]!;
+    for (const target of edges.get(node) ?? []) {
+      if (!members.has(target)) continue;
+      if (target === start) {
+        const path = [start];
+        for (
+          let at: string | undefined = node;
+          at !== undefined && at !== start;
+          at = previous.get(at)
+        )
+          path.splice(1, 0, at);
+        return [...path, start];
+      }
+      if (!previous.has(target)) {
+        previous.set(target, node);
+        queue.push(target);
+      }
+    }
+  }
+  return [start, start];
+}
+
+/** The triggers the pipeline declares, or undefined when `on` is malformed (the schema reports it). */
+export function declaredTriggers(on: unknown): string[] | undefined {
+  if (typeof on === 'string') return [on];
+  if (Array.isArray(on)) return on.filter((t): t is string => typeof t === 'string');
+  if (on !== null && typeof on === 'object') return Object.keys(on);
+  return undefined;
+}

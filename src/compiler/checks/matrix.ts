@@ -1,0 +1,71 @@
+/** Matrix rules: no duplicate values, `exclude` names real keys, and a bounded number of nodes. */
+import { combinationLabel, expandMatrix, LIMITS } from '../matrix.js';
+import { didYouMean } from '../suggest.js';
+import { type CheckContext, dict, isDict, jobsOf } from './context.js';
+
+export function checkMatrices(ctx: CheckContext, pipeline: unknown): void {
+  for (const [id, job] of jobsOf(pipeline)) {
+    if (!isDict(job.matrix)) continue;
+    const matrix = job.matrix;
+    const keys = Object.keys(matrix).filter((k) => k !== 'include' && k !== 'exclude');
+    for (const key of keys) {
+      const values = matrix[key];
+      if (!Array.isArray(values)) continue;
+      const seen = new Set<string>();
+      values.forEach((value, i) => {
+        const text = JSON.stringify(value);
+        if (seen.has(text))
+          ctx.report(
+            ['jobs', id, 'matrix', key, i],
+            'matrix',
+            `matrix key "${key}" of job "${id}" lists ${text} twice`,
+          );
+        seen.add(text);
+      });
+    }
+    const exclude = Array.isArray(matrix.exclude) ? matrix.exclude : [];
+    exclude.forEach((entry, i) => {
+      for (const key of Object.keys(dict(entry))) {
+        if (!keys.includes(key)) {
+          ctx.report(
+            ['jobs', id, 'matrix', 'exclude', i, key],
+            'matrix',
+            `exclude names "${key}", which is not a matrix key of job "${id}"${didYouMean(key, keys)}`,
+            'key',
+          );
+        }
+      }
+    });
+    if (keys.length === 0 && !(Array.isArray(matrix.include) && matrix.include.length > 0)) {
+      ctx.report(['jobs', id, 'matrix'], 'matrix', `the matrix of job "${id}" has no keys`, 'key');
+      continue;
+    }
+    const expanded = expandMatrix(matrix);
+    if (expanded.tooMany) {
+      ctx.report(
+        ['jobs', id, 'matrix'],
+        'limits',
+        `the matrix of job "${id}" makes more than ${LIMITS.maxCombinations} combinations`,
+        'key',
+      );
+    } else if (expanded.combinations.length === 0) {
+      ctx.report(
+        ['jobs', id, 'matrix'],
+        'matrix',
+        `the matrix of job "${id}" is empty once "exclude" is applied`,
+        'key',
+      );
+    } else {
+      const labels = expanded.combinations.map(combinationLabel);
+      const repeated = labels.find((label, i) => labels.indexOf(label) !== i);
+      if (repeated !== undefined) {
+        ctx.report(
+          ['jobs', id, 'matrix'],
+          'matrix',
+          `the matrix of job "${id}" makes the node "${id}[${repeated}]" twice`,
+          'key',
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The compiler's two entry points. `validatePipeline` gives every diagnostic at once;
+ * `compilePipeline` then matches the event against the triggers and builds the graph.
+ * Pure: text and event in, data out; no I/O, no clock.
+ */
+import type { Event } from '../events/event.js';
+import { buildGraph, type ExcludedJob } from './build-graph.js';
+import { checkDurations } from './checks/durations.js';
+import { CheckContext } from './checks/context.js';
+import { checkExpressions } from './checks/expressions.js';
+import { checkHandlers } from './checks/handlers.js';
+import { checkJobs } from './checks/jobs.js';
+import { checkMatrices } from './checks/matrix.js';
+import { type Diagnostic, finalizeDiagnostics, hasErrors } from './diagnostics.js';
+import type { Graph } from './graph.js';
+import type { HandlerRegistry } from './handler-spec.js';
+import { checkVersion, describeLocation } from './locations.js';
+import { schemaDiagnostics } from './schema-errors.js';
+import type { PipelineConfig } from './schema/pipeline.js';
+import { matchTriggers, type TriggerMiss } from './trigger-match.js';
+import { validatePipelineShape } from './validators.js';
+import { Locator, loadYaml, makeDiagnostic } from './yaml-source.js';
+
+export interface CompileOptions {
+  /** The file name shown in diagnostics and used as the default pipeline name. */
+  file?: string;
+  handlers: HandlerRegistry;
+}
+
+export type ValidationResult =
+  | { ok: true; pipeline: PipelineConfig; name: string; diagnostics: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+export type CompileResult =
+  | { status: 'invalid'; diagnostics: Diagnostic[] }
+  | { status: 'not-triggered'; pipeline: string; misses: TriggerMiss[]; diagnostics: Diagnostic[] }
+  | {
+      status: 'graph';
+      graph: Graph;
+      excluded: ExcludedJob[];
+      note?: string;
+      diagnostics: Diagnostic[];
+    };
+
+export function validatePipeline(text: string, options: CompileOptions): ValidationResult {
+  const file = options.file ?? 'pipeline.yaml';
+  try {
+    return validateUnsafe(text, file, options.handlers);
+  } catch (error) {
+    // A compiler bug must still come out as a diagnostic, never as a crash of the caller.
+    const message = `internal compiler error: ${error instanceof Error ? error.message : String(error)}`;
+    return {
+      ok: false,
+      diagnostics: [makeDiagnostic(file, { line: 1, column: 1, length: 1 }, 'syntax', message)],
+    };
+  }
+}
+
+function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): ValidationResult {
+  const loaded = loadYaml(text, file);
+  if (!loaded.ok) return { ok: false, diagnostics: finalizeDiagnostics(loaded.diagnostics) };
+  const { source } = loaded;
+  const value = source.value;
+  const locator = new Locator(source);
+  const diagnostics = [...loaded.diagnostics];
+  if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
+    const what =
+      value === null || value === undefined
+        ? 'the file is empty'
+        : `the file holds ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}`;
+    diagnostics.push(
+      makeDiagnostic(
+        file,
+        locator.span([]),
+        'schema',
+        `a pipeline is a mapping with "version", "on" and "jobs"; ${what}`,
+      ),
+    );
+    return { ok: false, diagnostics: finalizeDiagnostics(diagnostics) };
+  }
+
+  const validate = validatePipelineShape();
+  if (!validate(value)) {
+    const errors = (validate.errors ?? []).filter(
+      (e) => !(e.instancePath === '/version' && e.keyword === 'const'),
+    );
+    diagnostics.push(
+      ...schemaDiagnostics(errors, value, {
+        file,
+        locator,
+        base: [],
+        rule: 'schema',
+        describe: describeLocation,
+      }),
+    );
+  }
+  const ctx = new CheckContext(file, locator, handlers);
+  checkVersion(ctx, value as Record<string, unknown>);
+  checkJobs(ctx, value);
+  checkMatrices(ctx, value);
+  checkDurations(ctx, value);
+  checkHandlers(ctx, value);
+  checkExpressions(ctx, value);
+  diagnostics.push(...ctx.diagnostics);
+
+  const final = finalizeDiagnostics(diagnostics);
+  if (hasErrors(final)) return { ok: false, diagnostics: final };
+  const pipeline = value as PipelineConfig;
+  return { ok: true, pipeline, name: pipeline.name ?? defaultName(file), diagnostics: final };
+}
+
+export function compilePipeline(
+  text: string,
+  event: Event,
+  options: CompileOptions,
+): CompileResult {
+  const validated = validatePipeline(text, options);
+  if (!validated.ok) return { status: 'invalid', diagnostics: validated.diagnostics };
+  const { pipeline, name, diagnostics } = validated;
+  const match = matchTriggers(pipeline.on, event);
+  if (!match.matched)
+    return { status: 'not-triggered', pipeline: name, misses: match.misses, diagnostics };
+  const { graph, excluded } = buildGraph({
+    pipeline,
+    name,
+    file: options.file ?? 'pipeline.yaml',
+    text,
+    trigger: match.trigger,
+    event,
+  });
+  return {
+    status: 'graph',
+    graph,
+    excluded,
+    diagnostics,
+    ...(match.note ? { note: match.note } : {}),
+  };
+}
+
+/** `ci/pipeline.yaml` → `pipeline`. */
+function defaultName(file: string): string {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  return base.replace(/\.(ya?ml|json)$/i, '') || 'pipeline';
+}

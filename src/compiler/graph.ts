@@ -1,0 +1,84 @@
+/**
+ * The compiled form of a pipeline for one event: what the runtime stores with a run and
+ * executes, never re-reading the config. Plain JSON, with every key in a fixed order, so the
+ * same config and event always give the same bytes and the same hash.
+ */
+import type { Forge, EventKind } from '../events/event.js';
+import type { Combination } from './matrix.js';
+import type { TriggerName } from './schema/triggers.js';
+
+export const GRAPH_FORMAT = 1;
+
+export interface RetryPolicy {
+  /** Attempts in all; 0 = unlimited (bounded by the deadline). */
+  maximum_attempts: number;
+  initial_interval_ms: number;
+  backoff_coefficient: number;
+  maximum_interval_ms: number;
+  /** Each wait is randomised by up to ±this fraction. */
+  jitter: number;
+  non_retryable_errors: string[];
+}
+
+export interface NodeTimeouts {
+  /** One attempt (start-to-close). */
+  attempt_ms: number | null;
+  /** Waiting for a worker (schedule-to-start). */
+  queue_ms: number | null;
+  /** All attempts together (schedule-to-close). */
+  deadline_ms: number | null;
+  heartbeat_ms: number | null;
+}
+
+export interface PollSpec {
+  handler: string;
+  /** Input template; `${{ output }}` is the first call's output. */
+  input: unknown;
+  every_ms: number;
+  /** Expression source (without `${{ }}`) over `output`. */
+  until: string;
+  timeout_ms: number | null;
+  backoff_coefficient: number;
+  maximum_interval_ms: number;
+  retry: RetryPolicy;
+}
+
+export type NodeAction =
+  | { kind: 'activity'; handler: string; input: unknown; poll: PollSpec | null }
+  | { kind: 'timer'; duration_ms: number }
+  | { kind: 'signal'; signal: string; timeout_ms: number | null };
+
+export interface GraphNode {
+  /** `build` or `build[fedora-41-x86_64]`: stable across compiles of the same config. */
+  id: string;
+  job: string;
+  /** Display name (a template when the job's `name` holds `${{ }}`). */
+  name: string;
+  matrix: Combination | null;
+  /** Ids of the nodes this one waits for. */
+  needs: string[];
+  /** Expression source deciding whether the node runs once its needs are done. */
+  if: string;
+  action: NodeAction;
+  retry: RetryPolicy;
+  timeouts: NodeTimeouts;
+  /** Variables (templates) for this node: pipeline env, then job env. */
+  env: Record<string, string>;
+  /** Commit-status context template, or null when the node is not reported. */
+  report: string | null;
+}
+
+export interface Graph {
+  format: typeof GRAPH_FORMAT;
+  pipeline: string;
+  source: { kind: 'pipeline' | 'packit'; file: string; sha256: string };
+  trigger: { name: TriggerName; forge: Forge; kind: EventKind; action: string | null };
+  concurrency: { group: string; cancel_in_progress: boolean } | null;
+  /** The whole run's deadline. */
+  timeout_ms: number | null;
+  nodes: GraphNode[];
+  /** `[from, to]`: `to` needs `from`. */
+  edges: [string, string][];
+  /** sha256 of everything above. */
+  hash: string;
+}

@@ -1,0 +1,128 @@
+/** `on:` — which events start a pipeline, with GitHub Actions' filter names in snake_case. */
+import Type, { type Static } from 'typebox';
+import { StringList } from './common.js';
+
+const branches = StringList(
+  'Branch globs (`main`, `release/*`, `**`); a leading `!` excludes. For pull requests, the target (base) branch.',
+);
+const branchesIgnore = StringList('Branch globs that must not match.');
+const paths = StringList(
+  'Changed-file globs; at least one changed file must match. Applies where the forge sends the changed files (pushes).',
+);
+const pathsIgnore = StringList(
+  'Changed-file globs; the event matches unless every changed file matches one of these.',
+);
+
+export const PullRequestTriggerSchema = Type.Object(
+  {
+    types: Type.Optional(
+      StringList(
+        'Actions that start the pipeline: opened, synchronize, reopened, closed, edited, labeled, unlabeled, … Default: opened, synchronize, reopened.',
+      ),
+    ),
+    branches: Type.Optional(branches),
+    branches_ignore: Type.Optional(branchesIgnore),
+    paths: Type.Optional(paths),
+    paths_ignore: Type.Optional(pathsIgnore),
+    labels: Type.Optional(StringList('The pull request must carry at least one of these labels.')),
+    drafts: Type.Optional(
+      Type.Boolean({
+        description: 'Whether draft pull requests start the pipeline. Default true.',
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'Pull requests (GitHub) and merge requests (GitLab).',
+  },
+);
+
+export const PushTriggerSchema = Type.Object(
+  {
+    branches: Type.Optional(branches),
+    branches_ignore: Type.Optional(branchesIgnore),
+    tags: Type.Optional(StringList('Tag globs (`v*`); a leading `!` excludes.')),
+    tags_ignore: Type.Optional(StringList('Tag globs that must not match.')),
+    paths: Type.Optional(paths),
+    paths_ignore: Type.Optional(pathsIgnore),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Pushes of branches and tags. With only `branches`, tag pushes do not match; with only `tags`, branch pushes do not.',
+  },
+);
+
+export const ReleaseTriggerSchema = Type.Object(
+  {
+    types: Type.Optional(
+      StringList(
+        'Release actions: published, created, edited, released, prereleased, deleted, … Default: all.',
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'Releases.' },
+);
+
+export const CommentTriggerSchema = Type.Object(
+  {
+    commands: Type.Array(Type.String({ pattern: '^\\S' }), {
+      minItems: 1,
+      description:
+        'ChatOps commands (`/ci retest`): a comment on a pull/merge request whose first line starts with one of them starts the pipeline.',
+    }),
+    types: Type.Optional(StringList('Comment actions. Default: created.')),
+  },
+  { additionalProperties: false, description: 'Comments on pull/merge requests (ChatOps).' },
+);
+
+export const ManualTriggerSchema = Type.Object(
+  {},
+  { additionalProperties: false, description: 'Runs started through the API or the CLI.' },
+);
+
+/** `pull_request:` with nothing after it means "with the default filters". */
+const orNull = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([Type.Null(), schema], {
+    description: (schema as { description?: string }).description,
+  });
+
+export const TRIGGER_NAMES = ['pull_request', 'push', 'release', 'comment', 'manual'] as const;
+export type TriggerName = (typeof TRIGGER_NAMES)[number];
+
+export const TriggerMapSchema = Type.Object(
+  {
+    pull_request: Type.Optional(orNull(PullRequestTriggerSchema)),
+    push: Type.Optional(orNull(PushTriggerSchema)),
+    release: Type.Optional(orNull(ReleaseTriggerSchema)),
+    comment: Type.Optional(CommentTriggerSchema),
+    manual: Type.Optional(orNull(ManualTriggerSchema)),
+  },
+  { additionalProperties: false },
+);
+
+export const TriggerNameSchema = Type.Union(
+  [
+    Type.Literal('pull_request'),
+    Type.Literal('push'),
+    Type.Literal('release'),
+    Type.Literal('comment'),
+    Type.Literal('manual'),
+  ],
+  { description: 'A trigger: pull_request, push, release, comment or manual.' },
+);
+
+export const OnSchema = Type.Union(
+  [TriggerNameSchema, Type.Array(TriggerNameSchema), TriggerMapSchema],
+  {
+    description:
+      'Which events start this pipeline: a trigger name, a list of them, or a mapping from trigger to its filters.',
+  },
+);
+
+export type TriggerMap = Static<typeof TriggerMapSchema>;
+export type PullRequestTrigger = Static<typeof PullRequestTriggerSchema>;
+export type PushTrigger = Static<typeof PushTriggerSchema>;
+export type ReleaseTrigger = Static<typeof ReleaseTriggerSchema>;
+export type CommentTrigger = Static<typeof CommentTriggerSchema>;
+export type OnConfig = Static<typeof OnSchema>;

@@ -1,0 +1,288 @@
+/**
+ * YAML in, a plain value out, with every node's position kept so that later checks can point at
+ * the exact key or value they complain about.
+ *
+ * Hostile input is stopped before it reaches the parser: the `yaml` library recurses per nesting
+ * level (10,000 nested brackets exhaust the stack, more exhaust memory), checks duplicate keys in
+ * quadratic time, and would expand an alias bomb. So: a size cap, a nesting pre-scan, linear
+ * duplicate-key detection of our own, and an alias-expansion cap.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Document, Node, Pair, Scalar } from 'yaml';
+import type { Diagnostic, Rule, Severity } from './diagnostics.js';
+
+export const LIMITS = {
+  maxBytes: 1024 * 1024,
+  maxFlowDepth: 64,
+  maxIndent: 256,
+  maxAliasCount: 100,
+};
+
+export type Path = readonly (string | number)[];
+
+export interface Span {
+  line: number;
+  column: number;
+  length: number;
+}
+
+export interface YamlSource {
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  /** The document as plain data (aliases expanded, merge keys applied). */
+  value: unknown;
+}
+
+export type LoadResult =
+  | { ok: true; source: YamlSource; diagnostics: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+export function makeDiagnostic(
+  file: string,
+  span: Span,
+  rule: Rule,
+  message: string,
+  severity: Severity = 'error',
+): Diagnostic {
+  return {
+    file,
+    line: span.line,
+    column: span.column,
+    length: Math.max(1, span.length),
+    rule,
+    message,
+    severity,
+  };
+}
+
+const START: Span = { line: 1, column: 1, length: 1 };
+
+export function loadYaml(text: string, file: string): LoadResult {
+  const refusal = refuseHostileText(text);
+  if (refusal)
+    return {
+      ok: false,
+      diagnostics: [makeDiagnostic(file, refusal.span, 'limits', refusal.message)],
+    };
+
+  const lineCounter = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: false, merge: true, prettyErrors: false });
+  } catch (error) {
+    return {
+      ok: false,
+      diagnostics: [
+        makeDiagnostic(file, START, 'syntax', `could not parse YAML: ${String(error)}`),
+      ],
+    };
+  }
+
+  const diagnostics: Diagnostic[] = [];
+  const spanAt = (offset: number, end: number): Span => spanOf(text, lineCounter, offset, end);
+  for (const error of doc.errors) {
+    diagnostics.push(
+      makeDiagnostic(
+        file,
+        spanAt(error.pos[0], error.pos[1]),
+        'syntax',
+        yamlMessage(error.code, error.message),
+      ),
+    );
+  }
+  for (const warning of doc.warnings) {
+    diagnostics.push(
+      makeDiagnostic(
+        file,
+        spanAt(warning.pos[0], warning.pos[1]),
+        'syntax',
+        warning.message,
+        'warning',
+      ),
+    );
+  }
+  findDuplicateKeys(doc.contents, (key, name) => {
+    const [start, end] = key.range ?? [0, 1];
+    diagnostics.push(
+      makeDiagnostic(
+        file,
+        spanAt(start, end),
+        'syntax',
+        `duplicate key "${name}"; each key may appear once in a mapping`,
+      ),
+    );
+  });
+  if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
+  } catch (error) {
+    const message =
+      error instanceof ReferenceError && /alias/i.test(error.message)
+        ? `too many alias expansions (more than ${LIMITS.maxAliasCount}); is this a YAML alias bomb?`
+        : `could not read YAML: ${error instanceof Error ? error.message : String(error)}`;
+    return {
+      ok: false,
+      diagnostics: [...diagnostics, makeDiagnostic(file, START, 'limits', message)],
+    };
+  }
+  return { ok: true, source: { file, text, doc, lineCounter, value }, diagnostics };
+}
+
+function refuseHostileText(text: string): { span: Span; message: string } | undefined {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > LIMITS.maxBytes) {
+    return {
+      span: START,
+      message: `file is ${(bytes / 1024 / 1024).toFixed(1)} MiB; a pipeline may be at most ${LIMITS.maxBytes / 1024 / 1024} MiB`,
+    };
+  }
+  // Count flow-collection nesting outside quotes and comments, and block indentation. A rough
+  // scan is enough: it only has to stay far above any real config and far below the stack.
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  let quote: string | null = null;
+  let comment = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      line++;
+      lineStart = i + 1;
+      comment = false;
+      let indent = 0;
+      while (text[i + 1 + indent] === ' ') indent++;
+      if (indent > LIMITS.maxIndent) {
+        return {
+          span: { line, column: 1, length: indent },
+          message: `indented ${indent} spaces; nesting this deep is not supported (at most ${LIMITS.maxIndent})`,
+        };
+      }
+      continue;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1] ?? ' '))) comment = true;
+    else if (c === '[' || c === '{') {
+      depth++;
+      if (depth > LIMITS.maxFlowDepth) {
+        return {
+          span: { line, column: i - lineStart + 1, length: 1 },
+          message: `brackets nested more than ${LIMITS.maxFlowDepth} deep`,
+        };
+      }
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
+const YAML_HINTS: Record<string, string> = {
+  TAB_AS_INDENT: 'tabs are not allowed as indentation in YAML; indent with spaces',
+  MULTIPLE_DOCS: 'a pipeline file holds one YAML document; remove the extra "---"',
+};
+
+function yamlMessage(code: string, message: string): string {
+  const hint = YAML_HINTS[code];
+  const first = message.split('\n')[0] ?? message;
+  return hint ?? `invalid YAML: ${first.replace(/ at line \d+, column \d+.*$/, '')}`;
+}
+
+function findDuplicateKeys(node: unknown, report: (key: Scalar, name: string) => void): void {
+  const stack: unknown[] = [node];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (isMap(current)) {
+      const seen = new Set<string>();
+      for (const pair of current.items) {
+        if (isScalar(pair.key)) {
+          const name = String(pair.key.value);
+          if (seen.has(name) && name !== '<<') report(pair.key, name);
+          seen.add(name);
+        }
+        stack.push(pair.value);
+      }
+    } else if (isSeq(current)) {
+      stack.push(...current.items);
+    }
+  }
+}
+
+export function spanOf(text: string, lineCounter: LineCounter, start: number, end: number): Span {
+  const { line, col } = lineCounter.linePos(start);
+  const lineEnd = text.indexOf('\n', start);
+  const stop = Math.min(end, lineEnd === -1 ? text.length : lineEnd);
+  return { line, column: col, length: Math.max(1, stop - start) };
+}
+
+/** Finds the YAML node at a data path; `key` points at the mapping key rather than its value. */
+export class Locator {
+  constructor(private readonly source: YamlSource) {}
+
+  node(path: Path): { node: Node | null; key: Node | null; found: boolean } {
+    let node: unknown = this.source.doc.contents;
+    let key: Node | null = null;
+    for (const segment of path) {
+      if (isAlias(node)) node = node.resolve(this.source.doc);
+      let next: unknown;
+      if (isMap(node)) {
+        const pair = findPair(node.items, segment);
+        if (!pair) return { node: node, key, found: false };
+        key = isScalar(pair.key) ? pair.key : key;
+        next = pair.value;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        next = node.items[segment];
+        key = null;
+      } else {
+        return { node: (node as Node | null) ?? null, key, found: false };
+      }
+      if (next === null || next === undefined) return { node: key, key, found: true };
+      node = next;
+    }
+    if (isAlias(node)) node = node.resolve(this.source.doc);
+    return { node: (node as Node | null) ?? null, key, found: true };
+  }
+
+  /** The span of a value (or its key), falling back to the nearest enclosing node. */
+  span(path: Path, at: 'key' | 'value' = 'value'): Span {
+    const { node, key } = this.node(path);
+    const target = at === 'key' && key ? key : (node ?? key);
+    const range = target?.range;
+    if (!range) return START;
+    return spanOf(this.source.text, this.source.lineCounter, range[0], range[1]);
+  }
+
+  /** The span of the n-th `${{` inside a string value, for pointing at one expression. */
+  expressionSpan(path: Path, occurrence: number, length: number): Span {
+    const { node } = this.node(path);
+    const range = node?.range;
+    if (!isScalar(node) || !range) return this.span(path);
+    const raw = this.source.text.slice(range[0], range[1]);
+    let index = -1;
+    for (let i = 0; i <= occurrence; i++) {
+      index = raw.indexOf('${{', index + 1);
+      if (index === -1) return this.span(path);
+    }
+    return spanOf(
+      this.source.text,
+      this.source.lineCounter,
+      range[0] + index,
+      range[0] + index + length,
+    );
+  }
+}
+
+function findPair(items: readonly Pair[], segment: string | number): Pair | undefined {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const pair = items[i];
+    if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === String(segment))
+      return pair;
+  }
+  return undefined;
+}

@@ -1,0 +1,109 @@
+/**
+ * The forge-neutral event: what a GitHub or GitLab webhook means, in one shape.
+ *
+ * Pipelines, triggers and expressions (`${{ event.pr.number }}`) read this shape, never a forge's
+ * raw payload (that stays reachable under `payload`). Field names follow GitHub's vocabulary;
+ * GitLab's are translated (`open` → `opened`, a merge-request update with new commits →
+ * `synchronize`) so one pipeline works on both forges.
+ */
+
+export type Forge = 'github' | 'gitlab';
+
+/**
+ * - `pull_request`: a pull request (GitHub) or merge request (GitLab) changed.
+ * - `push`: commits pushed to a branch (or a branch deleted: `deleted: true`).
+ * - `tag`: a tag pushed (`action: "pushed"`), created (GitHub `create`), or deleted.
+ * - `release`: a release published, created, edited, …
+ * - `comment`: a comment on a pull/merge request or on a commit.
+ * - `manual`: started through the API or CLI.
+ */
+export type EventKind = 'pull_request' | 'push' | 'tag' | 'release' | 'comment' | 'manual';
+
+export const EVENT_KINDS: readonly EventKind[] = [
+  'pull_request',
+  'push',
+  'tag',
+  'release',
+  'comment',
+  'manual',
+];
+
+export interface Repository {
+  /** `owner/name`; for GitLab the full namespace path (`group/subgroup/project`). */
+  full_name: string;
+  owner: string;
+  name: string;
+  /** The forge's numeric id (GitLab project id, GitHub repository id). */
+  id: number | null;
+  html_url: string | null;
+  clone_url: string | null;
+  default_branch: string | null;
+  private: boolean | null;
+}
+
+export interface Actor {
+  login: string;
+  id: number | null;
+}
+
+export interface PullRequest {
+  number: number;
+  title: string;
+  /** Web page of the pull/merge request. */
+  url: string | null;
+  author: string | null;
+  head_sha: string | null;
+  head_ref: string | null;
+  base_ref: string | null;
+  base_sha: string | null;
+  labels: string[];
+  draft: boolean;
+  merged: boolean;
+  state: string | null;
+  /** True when the head lives in another repository (a fork). */
+  from_fork: boolean | null;
+}
+
+export interface Comment {
+  id: number;
+  body: string;
+  author: string;
+  /** GitHub's author_association (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, …); null on GitLab. */
+  author_association: string | null;
+  url: string | null;
+}
+
+export interface Release {
+  tag: string;
+  name: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  url: string | null;
+}
+
+export interface Event {
+  forge: Forge;
+  kind: EventKind;
+  /** The forge's action, in GitHub's words: opened, synchronize, closed, created, published, pushed, … */
+  action: string | null;
+  repo: Repository;
+  /** The commit the event is about; null where the payload does not say (GitHub comment and release payloads). */
+  sha: string | null;
+  /** The full git ref (`refs/heads/main`, `refs/tags/v1.0`), where there is one. */
+  ref: string | null;
+  branch: string | null;
+  tag: string | null;
+  pr: PullRequest | null;
+  comment: Comment | null;
+  release: Release | null;
+  sender: Actor;
+  /** Files changed, where the forge sends them (pushes); null when unknown or incomplete. */
+  changed_paths: string[] | null;
+  /** A push that deleted its branch or tag. */
+  deleted: boolean;
+  /** The raw payload, as the forge sent it. */
+  payload: unknown;
+}
+
+/** What normalizing a webhook gives: an event, or the reason forgeflow ignores it. */
+export type NormalizeResult = { ok: true; event: Event } | { ok: false; ignored: string };

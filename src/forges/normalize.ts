@@ -1,0 +1,78 @@
+/**
+ * The single entry point from "a forge said something" to `Event`.
+ *
+ * Webhook receivers call `normalizeEvent` with the forge they routed by and the event header;
+ * runs started by hand (API, CLI) get their `Event` from `manualEvent`, so everything after this
+ * point handles one shape whatever started the run.
+ */
+
+import type { Event, Forge, NormalizeResult } from '../events/event.js';
+import { normalizeGitHub } from './github/normalize.js';
+import { normalizeGitLab } from './gitlab/normalize.js';
+import { baseEvent, splitFullName, splitRef } from './payload-readers.js';
+
+/**
+ * `eventName` is the `X-GitHub-Event` or `X-Gitlab-Event` header. GitHub names its event only
+ * there; GitLab also names it in the body (`object_kind`), so its header may be missing.
+ */
+export function normalizeEvent(
+  forge: Forge,
+  eventName: string | null,
+  payload: unknown,
+): NormalizeResult {
+  if (forge === 'gitlab') return normalizeGitLab(eventName, payload);
+  if (eventName === null)
+    return { ok: false, ignored: 'GitHub webhook without X-GitHub-Event header' };
+  return normalizeGitHub(eventName, payload);
+}
+
+export interface ManualEventInput {
+  /** `owner/name` (GitLab: `group/subgroup/project`). */
+  repo: string;
+  sha?: string;
+  /** `refs/heads/x`, `refs/tags/x`, or a bare branch name. */
+  ref?: string;
+  sender?: string;
+  /** Defaults to `github`. */
+  forge?: Forge;
+}
+
+/**
+ * The event of a run started through the API or CLI. Unlike the webhook normalizers this input
+ * comes from our own callers, so a repo that is not `owner/name` is a programming error: it throws.
+ */
+export function manualEvent(input: ManualEventInput): Event {
+  const { owner, name } = splitFullName(input.repo);
+  if (owner === '' || name === '') {
+    throw new TypeError(`manualEvent: repo should be "owner/name", got "${input.repo}"`);
+  }
+  const repo = {
+    full_name: input.repo,
+    owner,
+    name,
+    id: null,
+    html_url: null,
+    clone_url: null,
+    default_branch: null,
+    private: null,
+  };
+  const event = baseEvent(
+    input.forge ?? 'github',
+    'manual',
+    repo,
+    { login: input.sender ?? '', id: null },
+    input,
+  );
+  const ref =
+    input.ref === undefined || input.ref.startsWith('refs/')
+      ? input.ref
+      : `refs/heads/${input.ref}`;
+  const target = ref === undefined ? null : splitRef(ref);
+  return {
+    ...event,
+    sha: input.sha ?? null,
+    ref: ref ?? null,
+    branch: target?.type === 'branch' ? target.name : null,
+    tag: target?.type === 'tag' ? target.name : null,
+  };
+}

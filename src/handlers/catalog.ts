@@ -1,0 +1,104 @@
+/**
+ * The built-in handlers' names and input schemas: what `uses:` may name and what `with:` must
+ * look like. The compiler checks pipelines against this catalog; the runtime (src/runtime)
+ * pairs each entry with its implementation.
+ */
+import type { HandlerSpec } from '../compiler/handler-spec.js';
+import { registryOf } from '../compiler/handler-spec.js';
+
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
+
+export const execSpec: HandlerSpec = {
+  name: 'exec',
+  description:
+    'Run a program on the worker: an argv array, never through a shell unless `shell` is given.',
+  scriptFields: ['shell'],
+  input: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      command: {
+        type: 'array',
+        minItems: 1,
+        items: { type: 'string' },
+        description:
+          'The program and its arguments; expression values are passed as single arguments.',
+      },
+      shell: {
+        type: 'string',
+        description:
+          'A script for /bin/sh; it may read values only from env ("$NAME"), never from ${{ }}.',
+      },
+      cwd: { type: 'string', description: 'Working directory.' },
+      env: { ...stringMap, description: 'Extra environment variables.' },
+      max_output_bytes: {
+        type: 'integer',
+        minimum: 1024,
+        description: 'Cap on captured stdout and stderr each.',
+      },
+    },
+    oneOf: [{ required: ['command'] }, { required: ['shell'] }],
+  },
+};
+
+export const httpRequestSpec: HandlerSpec = {
+  name: 'http.request',
+  description:
+    'Make an HTTP request; 4xx other than 408 and 429 fail without retrying (HttpClientError).',
+  input: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['url'],
+    properties: {
+      method: {
+        enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+        description: 'Default GET.',
+      },
+      url: { type: 'string', description: 'The URL.' },
+      headers: { ...stringMap, description: 'Request headers.' },
+      json: { description: 'A body sent as JSON.' },
+      body: { type: 'string', description: 'A body sent as text.' },
+    },
+    not: { required: ['json', 'body'] },
+  },
+};
+
+export const forgeStatusSpec: HandlerSpec = {
+  name: 'forge.status',
+  description: "Set a commit status on the event's forge.",
+  input: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['state', 'context'],
+    properties: {
+      state: { enum: ['pending', 'running', 'success', 'failure', 'error', 'canceled'] },
+      context: { type: 'string', description: 'The status name, e.g. build:fedora-41-x86_64.' },
+      description: { type: 'string' },
+      target_url: { type: 'string' },
+      sha: { type: 'string', description: "Default: the event's commit." },
+    },
+  },
+};
+
+export const forgeCommentSpec: HandlerSpec = {
+  name: 'forge.comment',
+  description: "Comment on the event's pull or merge request.",
+  input: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['body'],
+    properties: {
+      body: { type: 'string', minLength: 1 },
+      pr: { type: 'integer', description: "Default: the event's pull request." },
+    },
+  },
+};
+
+export const BUILT_IN_HANDLERS: readonly HandlerSpec[] = [
+  execSpec,
+  httpRequestSpec,
+  forgeStatusSpec,
+  forgeCommentSpec,
+];
+
+export const builtInRegistry = registryOf(BUILT_IN_HANDLERS);
