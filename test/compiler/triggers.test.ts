@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { comment, compile, manual, pullRequest, push, tagPush, withTriggers } from './helpers.js';
+import type { Event } from '../../src/events/event.js';
+
+function starts(on: string, event: Event): boolean {
+  const result = compile(withTriggers(on), event);
+  if (result.status === 'invalid') throw new Error(JSON.stringify(result.diagnostics));
+  return result.status === 'graph';
+}
+
+function missReasons(on: string, event: Event): string[] {
+  const result = compile(withTriggers(on), event);
+  if (result.status !== 'not-triggered') throw new Error(`expected no match, got ${result.status}`);
+  return result.misses.map((m) => `${m.trigger}: ${m.reason}`);
+}
+
+describe('pull_request trigger', () => {
+  it('defaults to opened, synchronize and reopened', () => {
+    expect(starts('  pull_request:', pullRequest('opened'))).toBe(true);
+    expect(starts('  pull_request:', pullRequest('synchronize'))).toBe(true);
+    expect(missReasons('  pull_request:', pullRequest('closed'))).toEqual([
+      'pull_request: action "closed" is not one of opened, synchronize, reopened (the default types)',
+    ]);
+  });
+
+  it('matches branches against the target branch with globs and negation', () => {
+    const on = '  pull_request: { branches: ["release/**", "!release/old/*"] }';
+    expect(starts(on, pullRequest('opened', { base_ref: 'release/2.0' }))).toBe(true);
+    expect(starts(on, pullRequest('opened', { base_ref: 'release/old/1' }))).toBe(false);
+    expect(starts(on, pullRequest('opened', { base_ref: 'main' }))).toBe(false);
+    expect(starts('  pull_request: { branches: ["release/*"] }', pullRequest('opened', { base_ref: 'release/a/b' }))).toBe(false);
+  });
+
+  it('honours branches_ignore, labels and drafts', () => {
+    expect(starts('  pull_request: { branches_ignore: [wip/*] }', pullRequest('opened', { base_ref: 'wip/x' }))).toBe(false);
+    expect(starts('  pull_request: { labels: [ci] }', pullRequest('opened', { labels: ['ci', 'x'] }))).toBe(true);
+    expect(missReasons('  pull_request: { labels: [ci] }', pullRequest('opened'))).toEqual([
+      'pull_request: the pull request has none of the labels ci',
+    ]);
+    expect(starts('  pull_request: { drafts: false }', pullRequest('opened', { draft: true }))).toBe(false);
+    expect(starts('  pull_request:', pullRequest('opened', { draft: true }))).toBe(true);
+  });
+
+  it('applies paths only when the forge sent the changed files', () => {
+    const on = '  pull_request: { paths: ["src/**"] }';
+    const result = compile(withTriggers(on), pullRequest('opened'));
+    expect(result.status).toBe('graph');
+    expect(result.status === 'graph' && result.note).toMatch(/did not send the changed files/);
+    expect(starts(on, pullRequest('opened', {}, { changed_paths: ['docs/a.md'] }))).toBe(false);
+    expect(starts(on, pullRequest('opened', {}, { changed_paths: ['docs/a.md', 'src/x/y.ts'] }))).toBe(true);
+  });
+});
+
+describe('push trigger', () => {
+  it('with only branches ignores tags, with only tags ignores branches, with neither takes both', () => {
+    expect(starts('  push: { branches: [main] }', push('main'))).toBe(true);
+    expect(starts('  push: { branches: [main] }', tagPush('v1'))).toBe(false);
+    expect(starts('  push: { tags: ["v*"] }', tagPush('v1.2'))).toBe(true);
+    expect(starts('  push: { tags: ["v*"] }', push('main'))).toBe(false);
+    expect(starts('  push:', push('main'))).toBe(true);
+    expect(starts('  push:', tagPush('x'))).toBe(true);
+  });
+
+  it('paths and paths_ignore look at the changed files', () => {
+    expect(starts('  push: { paths: ["src/**"] }', push('main', ['src/a.ts']))).toBe(true);
+    expect(starts('  push: { paths: ["src/**"] }', push('main', ['README.md']))).toBe(false);
+    expect(starts('  push: { paths_ignore: ["**/*.md"] }', push('main', ['README.md', 'docs/x.md']))).toBe(false);
+    expect(starts('  push: { paths_ignore: ["**/*.md"] }', push('main', ['README.md', 'src/a.ts']))).toBe(true);
+  });
+
+  it('does not start on deletions or on GitHub create events', () => {
+    expect(missReasons('  push:', { ...push('main'), deleted: true, action: 'deleted' })).toEqual([
+      'push: the push deleted branch "main"',
+    ]);
+    expect(missReasons('  push:', tagPush('v1', 'created'))[0]).toMatch(/create event carries no commit/);
+  });
+});
+
+describe('comment, release and manual triggers', () => {
+  it('starts on a command at the start of the first line only', () => {
+    const on = '  comment: { commands: ["/ci retest"] }';
+    expect(starts(on, comment('/ci retest'))).toBe(true);
+    expect(starts(on, comment('/ci retest fedora-41\nplease'))).toBe(true);
+    expect(starts(on, comment('/ci retesting'))).toBe(false);
+    expect(starts(on, comment('please /ci retest'))).toBe(false);
+    expect(starts(on, comment('/ci retest', 'edited'))).toBe(false);
+  });
+
+  it('release types default to all actions', () => {
+    const release = (action: string): Event => ({ ...manual(), kind: 'release', action });
+    expect(starts('  release:', release('edited'))).toBe(true);
+    expect(starts('  release: { types: [published] }', release('edited'))).toBe(false);
+  });
+
+  it('says for every declared trigger why an event missed it', () => {
+    expect(missReasons('  push:\n  manual: {}', pullRequest('opened'))).toEqual([
+      'push: the event is a pull_request (opened), not a push',
+      'manual: the event is a pull_request (opened), not a manual start',
+      'pull_request: the pipeline has no pull_request trigger',
+    ]);
+  });
+
+  it('accepts the name and list shorthands of on:', () => {
+    expect(starts(' push', push('main'))).toBe(true);
+    expect(starts(' [push, pull_request]', pullRequest('opened'))).toBe(true);
+  });
+});
