@@ -11,6 +11,7 @@ import { checkExpressions } from './checks/expressions.js';
 import { checkHandlers } from './checks/handlers.js';
 import { checkJobs } from './checks/jobs.js';
 import { checkMatrices } from './checks/matrix.js';
+import { checkTriggers } from './checks/triggers.js';
 import { type Diagnostic, finalizeDiagnostics, hasErrors } from './diagnostics.js';
 import type { Graph } from './graph.js';
 import type { HandlerRegistry } from './handler-spec.js';
@@ -81,9 +82,7 @@ function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): 
 
   const validate = validatePipelineShape();
   if (!validate(value)) {
-    const errors = (validate.errors ?? []).filter(
-      (e) => !(e.instancePath === '/version' && e.keyword === 'const'),
-    );
+    const errors = (validate.errors ?? []).filter((e) => e.instancePath !== '/version');
     diagnostics.push(
       ...schemaDiagnostics(errors, value, {
         file,
@@ -98,6 +97,7 @@ function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): 
   checkVersion(ctx, value as Record<string, unknown>);
   checkJobs(ctx, value);
   checkMatrices(ctx, value);
+  checkTriggers(ctx, value);
   checkDurations(ctx, value);
   checkHandlers(ctx, value);
   checkExpressions(ctx, value);

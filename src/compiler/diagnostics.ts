@@ -95,7 +95,7 @@ function clip(line: string, column: number): { text: string; caretColumn: number
 }
 
 export function formatDiagnostics(list: readonly Diagnostic[], source: string): string {
-  const lines = source.split(/\r?\n/);
+  const lines = source.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   return list.map((d) => formatDiagnostic(d, lines)).join('\n\n');
 }
 

@@ -42,3 +42,45 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   const match = closest(word, candidates);
   return match === undefined ? '' : `; did you mean "${match}"?`;
 }
+
+/** Names people bring from GitHub Actions, Tekton or Packit, and forgeflow's word for them. */
+const KEY_ALIASES: Record<string, string> = {
+  interval: 'every',
+  period: 'every',
+  depends_on: 'needs',
+  dependencies: 'needs',
+  retries: 'retry',
+  attempts: 'maximum_attempts',
+  max_retries: 'maximum_attempts',
+  condition: 'if',
+  when: 'if',
+  script: 'shell',
+  run: 'shell',
+  args: 'command',
+  timeout_minutes: 'timeout',
+  'timeout-minutes': 'timeout',
+  'continue-on-error': 'if',
+  inputs: 'with',
+  environment: 'env',
+};
+
+/** A misspelt or borrowed key's likely meaning among `known`. */
+export function suggestKey(key: string, known: readonly string[]): string | undefined {
+  const alias = KEY_ALIASES[key] ?? KEY_ALIASES[key.toLowerCase()];
+  if (alias !== undefined && known.includes(alias)) return alias;
+  return closest(key, known);
+}
+
+/** Event fields people write after GitHub's payloads: `event.pull_request` means `event.pr`. */
+export const FIELD_ALIASES: Record<string, string> = {
+  pull_request: 'pr',
+  merge_request: 'pr',
+  repository: 'repo',
+  project: 'repo',
+  user: 'sender',
+  actor: 'sender',
+  head_commit: 'sha',
+  after: 'sha',
+  commit: 'sha',
+  labels: 'pr.labels',
+};

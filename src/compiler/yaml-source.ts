@@ -10,6 +10,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node, Pair, Scalar } from 'yaml';
 import type { Diagnostic, Rule, Severity } from './diagnostics.js';
+import { refuseHostileText } from './hostile-text.js';
 
 export const LIMITS = {
   maxBytes: 1024 * 1024,
@@ -59,8 +60,14 @@ export function makeDiagnostic(
 
 const START: Span = { line: 1, column: 1, length: 1 };
 
-export function loadYaml(text: string, file: string): LoadResult {
-  const refusal = refuseHostileText(text);
+export function loadYaml(original: string, file: string): LoadResult {
+  // Editors do not count a byte-order mark as a column; neither do we.
+  // A lone CR is a line break in YAML 1.2; the parser handles only LF and CRLF.
+  const text = (original.startsWith('\uFEFF') ? original.slice(1) : original).replace(
+    /\r(?!\n)/g,
+    '\n',
+  );
+  const refusal = refuseHostileText(text, LIMITS);
   if (refusal)
     return {
       ok: false,
@@ -82,15 +89,13 @@ export function loadYaml(text: string, file: string): LoadResult {
 
   const diagnostics: Diagnostic[] = [];
   const spanAt = (offset: number, end: number): Span => spanOf(text, lineCounter, offset, end);
+  // The parser often reports a cascade of errors from one mistake: keep the first per line.
+  const linesWithErrors = new Set<number>();
   for (const error of doc.errors) {
-    diagnostics.push(
-      makeDiagnostic(
-        file,
-        spanAt(error.pos[0], error.pos[1]),
-        'syntax',
-        yamlMessage(error.code, error.message),
-      ),
-    );
+    const span = spanAt(error.pos[0], error.pos[1]);
+    if (linesWithErrors.has(span.line)) continue;
+    linesWithErrors.add(span.line);
+    diagnostics.push(makeDiagnostic(file, span, 'syntax', yamlMessage(error.code, error.message)));
   }
   for (const warning of doc.warnings) {
     diagnostics.push(
@@ -103,17 +108,31 @@ export function loadYaml(text: string, file: string): LoadResult {
       ),
     );
   }
-  findDuplicateKeys(doc.contents, (key, name) => {
-    const [start, end] = key.range ?? [0, 1];
-    diagnostics.push(
-      makeDiagnostic(
-        file,
-        spanAt(start, end),
-        'syntax',
-        `duplicate key "${name}"; each key may appear once in a mapping`,
-      ),
-    );
-  });
+  findBadKeys(
+    doc.contents,
+    (key, name) => {
+      const [start, end] = key.range ?? [0, 1];
+      diagnostics.push(
+        makeDiagnostic(
+          file,
+          spanAt(start, end),
+          'syntax',
+          `duplicate key "${name}"; each key may appear once in a mapping`,
+        ),
+      );
+    },
+    (key) => {
+      const [start, end] = key.range ?? [0, 1];
+      diagnostics.push(
+        makeDiagnostic(
+          file,
+          spanAt(start, end),
+          'syntax',
+          'a key must be a plain value, not a mapping or a list',
+        ),
+      );
+    },
+  );
   if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
 
   let value: unknown;
@@ -132,57 +151,6 @@ export function loadYaml(text: string, file: string): LoadResult {
   return { ok: true, source: { file, text, doc, lineCounter, value }, diagnostics };
 }
 
-function refuseHostileText(text: string): { span: Span; message: string } | undefined {
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > LIMITS.maxBytes) {
-    return {
-      span: START,
-      message: `file is ${(bytes / 1024 / 1024).toFixed(1)} MiB; a pipeline may be at most ${LIMITS.maxBytes / 1024 / 1024} MiB`,
-    };
-  }
-  // Count flow-collection nesting outside quotes and comments, and block indentation. A rough
-  // scan is enough: it only has to stay far above any real config and far below the stack.
-  let depth = 0;
-  let line = 1;
-  let lineStart = 0;
-  let quote: string | null = null;
-  let comment = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\n') {
-      line++;
-      lineStart = i + 1;
-      comment = false;
-      let indent = 0;
-      while (text[i + 1 + indent] === ' ') indent++;
-      if (indent > LIMITS.maxIndent) {
-        return {
-          span: { line, column: 1, length: indent },
-          message: `indented ${indent} spaces; nesting this deep is not supported (at most ${LIMITS.maxIndent})`,
-        };
-      }
-      continue;
-    }
-    if (comment) continue;
-    if (quote) {
-      if (c === quote) quote = null;
-      continue;
-    }
-    if (c === '"' || c === "'") quote = c;
-    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1] ?? ' '))) comment = true;
-    else if (c === '[' || c === '{') {
-      depth++;
-      if (depth > LIMITS.maxFlowDepth) {
-        return {
-          span: { line, column: i - lineStart + 1, length: 1 },
-          message: `brackets nested more than ${LIMITS.maxFlowDepth} deep`,
-        };
-      }
-    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
-  }
-  return undefined;
-}
-
 const YAML_HINTS: Record<string, string> = {
   TAB_AS_INDENT: 'tabs are not allowed as indentation in YAML; indent with spaces',
   MULTIPLE_DOCS: 'a pipeline file holds one YAML document; remove the extra "---"',
@@ -194,7 +162,11 @@ function yamlMessage(code: string, message: string): string {
   return hint ?? `invalid YAML: ${first.replace(/ at line \d+, column \d+.*$/, '')}`;
 }
 
-function findDuplicateKeys(node: unknown, report: (key: Scalar, name: string) => void): void {
+function findBadKeys(
+  node: unknown,
+  duplicate: (key: Scalar, name: string) => void,
+  complex: (key: Node) => void,
+): void {
   const stack: unknown[] = [node];
   while (stack.length > 0) {
     const current = stack.pop();
@@ -203,8 +175,10 @@ function findDuplicateKeys(node: unknown, report: (key: Scalar, name: string) =>
       for (const pair of current.items) {
         if (isScalar(pair.key)) {
           const name = String(pair.key.value);
-          if (seen.has(name) && name !== '<<') report(pair.key, name);
+          if (seen.has(name) && name !== '<<') duplicate(pair.key, name);
           seen.add(name);
+        } else if (isMap(pair.key) || isSeq(pair.key)) {
+          complex(pair.key); // toJS would stringify it and print a process warning
         }
         stack.push(pair.value);
       }

@@ -13,7 +13,7 @@ import {
   Unary,
   Grouping,
 } from '@actions/expressions/ast';
-import { STATUS_FUNCTIONS, type ContextName } from './language.js';
+import { CONTEXTS, STATUS_FUNCTIONS, type ContextName } from './language.js';
 
 export interface ExpressionScope {
   contexts: readonly ContextName[];
@@ -52,10 +52,32 @@ export function checkExpression(source: string, scope: ExpressionScope): Express
   return { ok: true, references, calls };
 }
 
-function explain(error: unknown, source: string, scope: ExpressionScope): string {
+/** Contexts people reach for from GitHub Actions, and what to write instead. */
+const FOREIGN_CONTEXTS: Record<string, string> = {
+  github:
+    'there is no "github" context; forgeflow\'s is "event" (event.sha, event.pr.number, event.repo.full_name)',
+  secrets:
+    'there is no "secrets" context: secrets stay in the server\'s environment and reach handlers directly, never through expressions',
+  inputs:
+    'there is no "inputs" context; read the event as "event" and job results as "needs.<job>.output"',
+  steps: 'there is no "steps" context; a job\'s result is "needs.<job>.output"',
+  job: 'there is no "job" context; use "matrix", "env" or "run"',
+};
+
+function explain(error: unknown, fullSource: string, scope: ExpressionScope): string {
+  const source = shorten(fullSource);
   const message = error instanceof Error ? error.message : String(error);
   const context = /Unrecognized named-value: '([^']*)'/.exec(message);
   if (context) {
+    const name = (context[1] ?? '').toLowerCase();
+    const foreign = FOREIGN_CONTEXTS[name];
+    if (foreign) return `${foreign} ("${source}")`;
+    if (name === 'output') {
+      return `"output" exists only in poll.with and poll.until, where it is the latest call's output; another job's output is needs.<job>.output ("${source}")`;
+    }
+    if (CONTEXTS.includes(name as ContextName)) {
+      return `"${name}" is not available here ("${source}"); available: ${scope.contexts.join(', ')}`;
+    }
     return `unknown context "${context[1]}" in "${source}"; available here: ${scope.contexts.join(', ')}`;
   }
   const fn = /Unrecognized function: '([^']*)'/.exec(message);
@@ -66,7 +88,18 @@ function explain(error: unknown, source: string, scope: ExpressionScope): string
     }
     return `unknown function "${name}" in "${source}"`;
   }
-  return `invalid expression "${source}": ${message.replace(/\.?\s*Located at position.*$/, '')}`;
+  if (message.includes('ErrorExceededMaxLength')) {
+    return `expression "${source}" is longer than 21,000 characters, the most GitHub's expression language allows`;
+  }
+  if (message.includes('ErrorExceededMaxDepth'))
+    return `expression "${source}" is nested too deeply`;
+  const reason = message.replace(/\.?\s*Located at position.*$/s, '');
+  return `invalid expression "${source}": ${shorten(reason)}`;
+}
+
+/** Long expressions are cut in messages: the caret already shows where they are. */
+export function shorten(text: string, max = 80): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** Walks the tree, recording context property chains and function names. */

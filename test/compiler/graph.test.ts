@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { expandMatrix } from '../../src/compiler/matrix.js';
 import { graphOf, manual, pullRequest, push } from './helpers.js';
 
-const pipeline = (jobs: string, top = '') => `version: 1\non: [push, pull_request, manual]\n${top}jobs:\n${jobs}`;
+const pipeline = (jobs: string, top = '') =>
+  `version: 1\non: [push, pull_request, manual]\n${top}jobs:\n${jobs}`;
 
 describe('matrix expansion (GitHub Actions rules)', () => {
   it('takes the product in key order, then exclude, then include', () => {
@@ -85,12 +86,22 @@ describe('graph building', () => {
       jitter: 0.2,
       non_retryable_errors: ['HttpClientError'],
     });
-    expect(a?.timeouts).toEqual({ attempt_ms: 600_000, queue_ms: null, deadline_ms: null, heartbeat_ms: 30_000 });
+    expect(a?.timeouts).toEqual({
+      attempt_ms: 600_000,
+      queue_ms: null,
+      deadline_ms: null,
+      heartbeat_ms: 30_000,
+    });
     expect(a?.if).toBe('success()');
     expect(b?.action).toEqual({ kind: 'timer', duration_ms: 5_400_000 });
     expect(c?.action).toEqual({ kind: 'signal', signal: 'go', timeout_ms: 7 * 86_400_000 });
     expect(graph.timeout_ms).toBe(7_200_000);
-    expect(graph.trigger).toEqual({ name: 'manual', forge: 'github', kind: 'manual', action: null });
+    expect(graph.trigger).toEqual({
+      name: 'manual',
+      forge: 'github',
+      kind: 'manual',
+      action: null,
+    });
   });
 
   it('keeps templates for the runtime: input, poll, if, report, env and concurrency', () => {
@@ -133,7 +144,10 @@ describe('graph building', () => {
     expect(node.if).toBe("event.kind != 'manual'");
     expect(node.report).toBe('build:${{ event.branch }}');
     expect(node.env).toEqual({ API: 'https://b.example', LEVEL: '3' });
-    expect(graph.concurrency).toEqual({ group: '${{ event.repo.full_name }}', cancel_in_progress: false });
+    expect(graph.concurrency).toEqual({
+      group: '${{ event.repo.full_name }}',
+      cancel_in_progress: false,
+    });
   });
 
   it('leaves out jobs whose own on: excludes the trigger, and the jobs that need them', () => {

@@ -9,13 +9,23 @@ export function compile(text: string, event: Event): CompileResult {
 
 export function graphOf(text: string, event: Event) {
   const result = compile(text, event);
-  if (result.status !== 'graph') throw new Error(`expected a graph, got ${JSON.stringify(result, null, 2)}`);
+  if (result.status !== 'graph')
+    throw new Error(`expected a graph, got ${JSON.stringify(result, null, 2)}`);
   return result;
 }
 
-const base = manualEvent({ repo: 'octo/app', sha: 'a'.repeat(40), ref: 'refs/heads/main', sender: 'mona' });
+const base = manualEvent({
+  repo: 'octo/app',
+  sha: 'a'.repeat(40),
+  ref: 'refs/heads/main',
+  sender: 'mona',
+});
 
-export function pullRequest(action: string, pr: Partial<PullRequest> = {}, extra: Partial<Event> = {}): Event {
+export function pullRequest(
+  action: string,
+  pr: Partial<PullRequest> = {},
+  extra: Partial<Event> = {},
+): Event {
   return {
     ...base,
     kind: 'pull_request',
@@ -42,7 +52,14 @@ export function pullRequest(action: string, pr: Partial<PullRequest> = {}, extra
 }
 
 export function push(branch: string, changed: string[] | null = null): Event {
-  return { ...base, kind: 'push', action: 'pushed', ref: `refs/heads/${branch}`, branch, changed_paths: changed };
+  return {
+    ...base,
+    kind: 'push',
+    action: 'pushed',
+    ref: `refs/heads/${branch}`,
+    branch,
+    changed_paths: changed,
+  };
 }
 
 export function tagPush(tag: string, action = 'pushed'): Event {

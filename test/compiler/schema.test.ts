@@ -5,8 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_FIELDS } from '../../src/expressions/language.js';
 import { publishedPipelineSchema } from '../../src/compiler/schema/publish.js';
 import { normalizeEvent } from '../../src/forges/normalize.js';
+import type { Comment, Release } from '../../src/events/event.js';
 
-const published = readFileSync(new URL('../../schemas/pipeline.schema.json', import.meta.url), 'utf8');
+const published = readFileSync(
+  new URL('../../schemas/pipeline.schema.json', import.meta.url),
+  'utf8',
+);
 
 describe('schemas/pipeline.schema.json', () => {
   it('is what the TypeBox source generates (run `npm run schemas` when this fails)', () => {
@@ -19,9 +23,12 @@ describe('schemas/pipeline.schema.json', () => {
       if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${path}[${i}]`));
       if (node === null || typeof node !== 'object') return;
       const record = node as Record<string, unknown>;
-      for (const [key, child] of Object.entries((record.properties as Record<string, unknown>) ?? {})) {
+      for (const [key, child] of Object.entries(
+        (record.properties as Record<string, unknown>) ?? {},
+      )) {
         const described = (child as { description?: unknown }).description;
-        if (typeof described !== 'string' || described.length < 5) undocumented.push(`${path}.${key}`);
+        if (typeof described !== 'string' || described.length < 5)
+          undocumented.push(`${path}.${key}`);
       }
       for (const [key, child] of Object.entries(record)) visit(child, `${path}/${key}`);
     };
@@ -31,7 +38,9 @@ describe('schemas/pipeline.schema.json', () => {
 
   it('accepts the example pipeline, which starts with the yaml-language-server schema comment', () => {
     const text = readFileSync(new URL('../../examples/pipeline.yaml', import.meta.url), 'utf8');
-    expect(text.startsWith('# yaml-language-server: $schema=../schemas/pipeline.schema.json')).toBe(true);
+    expect(text.startsWith('# yaml-language-server: $schema=../schemas/pipeline.schema.json')).toBe(
+      true,
+    );
     const validate = new Ajv({ strict: false }).compile(JSON.parse(published) as object);
     expect(validate(parse(text)), JSON.stringify(validate.errors)).toBe(true);
   });
@@ -40,20 +49,25 @@ describe('schemas/pipeline.schema.json', () => {
 describe('expression vocabulary', () => {
   it('knows exactly the fields a normalized event has', () => {
     const payload = JSON.parse(
-      readFileSync(new URL('../../examples/events/github-pull_request-opened.json', import.meta.url), 'utf8'),
+      readFileSync(
+        new URL('../../examples/events/github-pull_request-opened.json', import.meta.url),
+        'utf8',
+      ),
     ) as unknown;
     const result = normalizeEvent('github', 'pull_request', payload);
     if (!result.ok) throw new Error(result.ignored);
     const event = result.event as unknown as Record<string, Record<string, unknown>>;
     expect([...(EVENT_FIELDS[''] ?? [])].sort()).toEqual(Object.keys(event).sort());
     for (const field of ['repo', 'pr', 'sender'] as const) {
-      expect([...(EVENT_FIELDS[field] ?? [])].sort(), field).toEqual(Object.keys(event[field] ?? {}).sort());
+      expect([...(EVENT_FIELDS[field] ?? [])].sort(), field).toEqual(
+        Object.keys(event[field] ?? {}).sort(),
+      );
     }
     const comment = { id: 1, body: '', author: '', author_association: null, url: null };
     const release = { tag: '', name: null, draft: false, prerelease: false, url: null };
     // Compile-time twins of src/events/event.ts's Comment and Release: adding a field there breaks this.
-    const typedComment: import('../../src/events/event.js').Comment = comment;
-    const typedRelease: import('../../src/events/event.js').Release = release;
+    const typedComment: Comment = comment;
+    const typedRelease: Release = release;
     expect([...(EVENT_FIELDS.comment ?? [])].sort()).toEqual(Object.keys(typedComment).sort());
     expect([...(EVENT_FIELDS.release ?? [])].sort()).toEqual(Object.keys(typedRelease).sort());
   });

@@ -28,16 +28,30 @@ describe('pull_request trigger', () => {
     expect(starts(on, pullRequest('opened', { base_ref: 'release/2.0' }))).toBe(true);
     expect(starts(on, pullRequest('opened', { base_ref: 'release/old/1' }))).toBe(false);
     expect(starts(on, pullRequest('opened', { base_ref: 'main' }))).toBe(false);
-    expect(starts('  pull_request: { branches: ["release/*"] }', pullRequest('opened', { base_ref: 'release/a/b' }))).toBe(false);
+    expect(
+      starts(
+        '  pull_request: { branches: ["release/*"] }',
+        pullRequest('opened', { base_ref: 'release/a/b' }),
+      ),
+    ).toBe(false);
   });
 
   it('honours branches_ignore, labels and drafts', () => {
-    expect(starts('  pull_request: { branches_ignore: [wip/*] }', pullRequest('opened', { base_ref: 'wip/x' }))).toBe(false);
-    expect(starts('  pull_request: { labels: [ci] }', pullRequest('opened', { labels: ['ci', 'x'] }))).toBe(true);
+    expect(
+      starts(
+        '  pull_request: { branches_ignore: [wip/*] }',
+        pullRequest('opened', { base_ref: 'wip/x' }),
+      ),
+    ).toBe(false);
+    expect(
+      starts('  pull_request: { labels: [ci] }', pullRequest('opened', { labels: ['ci', 'x'] })),
+    ).toBe(true);
     expect(missReasons('  pull_request: { labels: [ci] }', pullRequest('opened'))).toEqual([
       'pull_request: the pull request has none of the labels ci',
     ]);
-    expect(starts('  pull_request: { drafts: false }', pullRequest('opened', { draft: true }))).toBe(false);
+    expect(
+      starts('  pull_request: { drafts: false }', pullRequest('opened', { draft: true })),
+    ).toBe(false);
     expect(starts('  pull_request:', pullRequest('opened', { draft: true }))).toBe(true);
   });
 
@@ -47,7 +61,9 @@ describe('pull_request trigger', () => {
     expect(result.status).toBe('graph');
     expect(result.status === 'graph' && result.note).toMatch(/did not send the changed files/);
     expect(starts(on, pullRequest('opened', {}, { changed_paths: ['docs/a.md'] }))).toBe(false);
-    expect(starts(on, pullRequest('opened', {}, { changed_paths: ['docs/a.md', 'src/x/y.ts'] }))).toBe(true);
+    expect(
+      starts(on, pullRequest('opened', {}, { changed_paths: ['docs/a.md', 'src/x/y.ts'] })),
+    ).toBe(true);
   });
 });
 
@@ -64,15 +80,21 @@ describe('push trigger', () => {
   it('paths and paths_ignore look at the changed files', () => {
     expect(starts('  push: { paths: ["src/**"] }', push('main', ['src/a.ts']))).toBe(true);
     expect(starts('  push: { paths: ["src/**"] }', push('main', ['README.md']))).toBe(false);
-    expect(starts('  push: { paths_ignore: ["**/*.md"] }', push('main', ['README.md', 'docs/x.md']))).toBe(false);
-    expect(starts('  push: { paths_ignore: ["**/*.md"] }', push('main', ['README.md', 'src/a.ts']))).toBe(true);
+    expect(
+      starts('  push: { paths_ignore: ["**/*.md"] }', push('main', ['README.md', 'docs/x.md'])),
+    ).toBe(false);
+    expect(
+      starts('  push: { paths_ignore: ["**/*.md"] }', push('main', ['README.md', 'src/a.ts'])),
+    ).toBe(true);
   });
 
   it('does not start on deletions or on GitHub create events', () => {
     expect(missReasons('  push:', { ...push('main'), deleted: true, action: 'deleted' })).toEqual([
       'push: the push deleted branch "main"',
     ]);
-    expect(missReasons('  push:', tagPush('v1', 'created'))[0]).toMatch(/create event carries no commit/);
+    expect(missReasons('  push:', tagPush('v1', 'created'))[0]).toMatch(
+      /create event carries no commit/,
+    );
   });
 });
 

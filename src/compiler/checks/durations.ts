@@ -1,5 +1,7 @@
-/** Durations that parse but make no sense: zero polls, a year-long timeout, backoff that shrinks. */
-import { MAX_DURATION_MS, parseDuration } from '../duration.js';
+/** Durations that parse but make no sense: zero waits, a year-long timeout, backoff that shrinks. */
+import { DEFAULT_ATTEMPT_TIMEOUT_MS } from '../defaults.js';
+import { formatDuration, MAX_DURATION_MS, parseDuration } from '../duration.js';
+import { subject } from '../wording.js';
 import type { Path } from '../yaml-source.js';
 import { type CheckContext, dict, jobsOf } from './context.js';
 import { walkStrings } from './expressions.js';
@@ -14,6 +16,7 @@ const DURATION_KEYS = new Set([
   'initial_interval',
   'maximum_interval',
 ]);
+
 /** Keys that take a duration only in these places (elsewhere `timeout` may be a handler input). */
 function isDurationPath(path: Path): boolean {
   const key = path[path.length - 1];
@@ -26,28 +29,33 @@ export function checkDurations(ctx: CheckContext, pipeline: unknown): void {
     if (!isDurationPath(path)) return;
     const ms = parseDuration(value);
     if (ms === undefined) return; // the schema's pattern reports it
-    if (ms > MAX_DURATION_MS)
+    if (ms > MAX_DURATION_MS) {
       ctx.report(
         path,
         'duration',
-        `"${value}" is longer than a year; the longest duration accepted is 365d`,
+        `${subject(path)}: "${value}" is longer than a year; the longest accepted is 365d`,
       );
-    if (ms === 0 && path[path.length - 1] !== 'initial_interval')
-      ctx.report(path, 'duration', `"${value}" is zero; use a positive duration`);
+    }
+    if (ms === 0 && path[path.length - 1] !== 'initial_interval') {
+      ctx.report(path, 'duration', `${subject(path)}: "${value}" is zero; use a positive duration`);
+    }
   });
-  const retries: [Path, unknown][] = [[['defaults', 'retry'], dict(dict(pipeline).defaults).retry]];
+  const defaults = dict(dict(pipeline).defaults);
+  const retries: [Path, unknown][] = [[['defaults', 'retry'], defaults.retry]];
   for (const [id, job] of jobsOf(pipeline)) {
     retries.push(
       [['jobs', id, 'retry'], job.retry],
       [['jobs', id, 'poll', 'retry'], dict(job.poll).retry],
     );
-    const timeout = durationOf(job.timeout);
-    const deadline = durationOf(job.deadline);
-    if (timeout !== undefined && deadline !== undefined && deadline < timeout) {
+    checkDeadline(ctx, id, job, defaults);
+    const poll = dict(job.poll);
+    const every = durationOf(poll.every);
+    const cap = durationOf(poll.maximum_interval);
+    if (every !== undefined && cap !== undefined && cap < every) {
       ctx.report(
-        ['jobs', id, 'deadline'],
+        ['jobs', id, 'poll', 'maximum_interval'],
         'duration',
-        `the deadline (${String(job.deadline)}) of job "${id}" is shorter than one attempt's timeout (${String(job.timeout)})`,
+        `${subject(['jobs', id, 'poll', 'maximum_interval'])} (${String(poll.maximum_interval)}) is shorter than "every" (${String(poll.every)})`,
       );
     }
   }
@@ -56,13 +64,40 @@ export function checkDurations(ctx: CheckContext, pipeline: unknown): void {
     const from = durationOf(initial);
     const to = durationOf(maximum);
     if (from !== undefined && to !== undefined && to < from) {
+      const at = [...path, 'maximum_interval'];
       ctx.report(
-        [...path, 'maximum_interval'],
+        at,
         'duration',
-        `maximum_interval (${String(maximum)}) is shorter than initial_interval (${String(initial)})`,
+        `${subject(at)} (${String(maximum)}) is shorter than initial_interval (${String(initial)})`,
       );
     }
   }
+}
+
+/** A deadline covers all attempts, so it cannot be shorter than one, inherited timeouts included. */
+function checkDeadline(
+  ctx: CheckContext,
+  id: string,
+  job: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+): void {
+  const deadline = durationOf(job.deadline ?? defaults.deadline);
+  if (deadline === undefined || job.uses === undefined) return;
+  const timeout = durationOf(job.timeout ?? defaults.timeout) ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
+  if (deadline >= timeout) return;
+  const at = job.deadline !== undefined ? ['jobs', id, 'deadline'] : ['jobs', id];
+  const source =
+    job.timeout !== undefined
+      ? 'its timeout'
+      : defaults.timeout !== undefined
+        ? 'defaults.timeout'
+        : 'the default timeout';
+  ctx.report(
+    at,
+    'duration',
+    `the deadline of job "${id}" (${formatDuration(deadline)}) is shorter than one attempt (${source}, ${formatDuration(timeout)})`,
+    job.deadline !== undefined ? 'value' : 'key',
+  );
 }
 
 function durationOf(value: unknown): number | undefined {

@@ -11,7 +11,8 @@ import {
 } from '../../expressions/language.js';
 import { hasExpression, parseTemplate } from '../../expressions/template.js';
 import type { Path } from '../yaml-source.js';
-import { didYouMean } from '../suggest.js';
+import { didYouMean, FIELD_ALIASES } from '../suggest.js';
+import { subject } from '../wording.js';
 import {
   type CheckContext,
   type Dict,
@@ -69,7 +70,7 @@ export function checkExpressions(ctx: CheckContext, pipeline: unknown): void {
         ctx.report(
           path,
           'expression',
-          `expressions are not evaluated in "${describePath(path)}"; write a literal value`,
+          `expressions are not evaluated in ${subject(path)}; write a literal value`,
         );
       }
       return;
@@ -159,8 +160,11 @@ function referenceProblem(
     }
     case 'event': {
       const top = EVENT_FIELDS[''] ?? [];
-      if (!top.includes(first))
-        return `"${shown}": events have no field "${first}"${didYouMean(first, top)}`;
+      if (!top.includes(first)) {
+        const alias = FIELD_ALIASES[first];
+        const hint = alias ? `; did you mean "event.${alias}"?` : didYouMean(first, top);
+        return `"${shown}": events have no field "${first}"${hint}`;
+      }
       const nested = EVENT_FIELDS[first];
       if (nested && second !== undefined && !nested.includes(second)) {
         return `"${shown}": event.${first} has no field "${second}"${didYouMean(second, nested)}`;
@@ -185,13 +189,6 @@ function occurrenceAt(value: string, offset: number): number {
   for (let i = value.indexOf('${{'); i !== -1 && i < offset; i = value.indexOf('${{', i + 1))
     count++;
   return count;
-}
-
-export function describePath(path: Path): string {
-  return path
-    .map((p) => (typeof p === 'number' ? `[${p}]` : p))
-    .join('.')
-    .replace(/\.\[/g, '[');
 }
 
 /** Calls `visit` for every string value (not keys) with its path; iterative, so depth is no risk. */

@@ -1,8 +1,8 @@
 /** `uses:` names a known handler, `with:` fits its input schema, and scripts take no `${{ }}`. */
 import { hasExpression } from '../../expressions/template.js';
 import type { HandlerSpec } from '../handler-spec.js';
-import { schemaDiagnostics, valueAt } from '../schema-errors.js';
-import { didYouMean } from '../suggest.js';
+import { pointerToPath, schemaDiagnostics, valueAt } from '../schema-errors.js';
+import { closest } from '../suggest.js';
 import { handlerInputValidator } from '../validators.js';
 import type { Path } from '../yaml-source.js';
 import { type CheckContext, dict, jobsOf } from './context.js';
@@ -23,14 +23,14 @@ function checkUse(
   input: unknown,
   owner: string,
 ): void {
-  if (typeof uses !== 'string') return;
+  if (typeof uses !== 'string' || hasExpression(uses)) return; // the expression check reports it
   const spec = ctx.handlers.get(uses);
   if (!spec) {
-    ctx.report(
-      [...base, 'uses'],
-      'handler',
-      `unknown handler "${uses}"${didYouMean(uses, ctx.handlers.keys())}; known handlers: ${[...ctx.handlers.keys()].sort().join(', ')}`,
-    );
+    const suggestion = closest(uses, ctx.handlers.keys());
+    const hint = suggestion
+      ? `did you mean "${suggestion}"?`
+      : `known handlers: ${[...ctx.handlers.keys()].sort().join(', ')}`;
+    ctx.report([...base, 'uses'], 'handler', `unknown handler "${uses}"; ${hint}`);
     return;
   }
   const data = input === undefined ? {} : input;
@@ -41,7 +41,7 @@ function checkUse(
   if (validate(data)) return;
   // A `${{ }}` string stands for a value known only at run time: it may turn into any type.
   const errors = (validate.errors ?? []).filter((error) => {
-    const value = valueAt(data, error.instancePath.split('/').slice(1));
+    const value = valueAt(data, pointerToPath(error.instancePath));
     return !(
       typeof value === 'string' &&
       hasExpression(value) &&
@@ -72,8 +72,9 @@ function checkScripts(
   for (const field of spec.scriptFields ?? []) {
     const script = input[field];
     if (typeof script === 'string' && hasExpression(script)) {
-      ctx.report(
-        [...base, 'with', field],
+      const path = [...base, 'with', field];
+      ctx.reportAt(
+        ctx.locator.expressionSpan(path, 0, 3),
         'script-injection',
         `"\${{ }}" inside a shell script is pasted into the script before the shell runs it (script injection); set the value under "with.env" and read it as "$NAME"`,
       );

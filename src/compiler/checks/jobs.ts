@@ -57,8 +57,17 @@ function checkKind(ctx: CheckContext, id: string, job: Dict): void {
       'key',
     );
   }
-  if (job.uses === undefined) {
-    for (const key of ['with', 'poll'] as const) {
+  if (job.uses === undefined && present.length > 0) {
+    // A timer or a signal wait is not an attempt: nothing to retry, no attempt timeouts.
+    const onlyForUses = [
+      'with',
+      'poll',
+      'retry',
+      'timeout',
+      'queue_timeout',
+      'heartbeat_timeout',
+    ] as const;
+    for (const key of onlyForUses) {
       if (job[key] !== undefined)
         ctx.report(
           ['jobs', id, key],

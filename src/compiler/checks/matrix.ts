@@ -8,12 +8,14 @@ export function checkMatrices(ctx: CheckContext, pipeline: unknown): void {
     if (!isDict(job.matrix)) continue;
     const matrix = job.matrix;
     const keys = Object.keys(matrix).filter((k) => k !== 'include' && k !== 'exclude');
+    let repeatedValue = false;
     for (const key of keys) {
       const values = matrix[key];
       if (!Array.isArray(values)) continue;
       const seen = new Set<string>();
       values.forEach((value, i) => {
         const text = JSON.stringify(value);
+        if (seen.has(text)) repeatedValue = true;
         if (seen.has(text))
           ctx.report(
             ['jobs', id, 'matrix', key, i],
@@ -58,7 +60,8 @@ export function checkMatrices(ctx: CheckContext, pipeline: unknown): void {
     } else {
       const labels = expanded.combinations.map(combinationLabel);
       const repeated = labels.find((label, i) => labels.indexOf(label) !== i);
-      if (repeated !== undefined) {
+      // A repeated value already explains a repeated node.
+      if (repeated !== undefined && !repeatedValue) {
         ctx.report(
           ['jobs', id, 'matrix'],
           'matrix',

@@ -14,7 +14,7 @@ export const Duration = (description: string) =>
     description: `${description} A duration: 500ms, 30s, 5m, 2h, 7d or 1h30m.`,
   });
 
-export const JOB_ID_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]*$';
+export const JOB_ID_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]{0,99}$';
 
 export const StringList = (description: string) => Type.Array(Type.String(), { description });
 
@@ -22,10 +22,13 @@ export const StringList = (description: string) => Type.Array(Type.String(), { d
 export const OneOrMany = (description: string) =>
   Type.Union([Type.String(), Type.Array(Type.String())], { description });
 
+export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+export const SIGNAL_PATTERN = '^[A-Za-z0-9_.:-]+$';
+
 export const Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
 
 export const EnvMap = (description: string) =>
-  Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Scalar, {
+  Type.Record(Type.String({ pattern: ENV_NAME_PATTERN }), Scalar, {
     description,
     additionalProperties: false,
   });

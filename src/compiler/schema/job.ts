@@ -1,6 +1,6 @@
 /** A job under `jobs:`: exactly one of `uses` (a handler), `sleep` (a timer) or `wait_for` (a signal). */
 import Type, { type Static } from 'typebox';
-import { Duration, EnvMap, OneOrMany, Scalar } from './common.js';
+import { Duration, EnvMap, OneOrMany, Scalar, SIGNAL_PATTERN } from './common.js';
 import { RetryPolicySchema, timeoutFields } from './policy.js';
 import { TriggerNameSchema } from './triggers.js';
 
@@ -67,7 +67,7 @@ export const PollSchema = Type.Object(
 export const WaitForSchema = Type.Object(
   {
     signal: Type.String({
-      pattern: '^[A-Za-z0-9_.:-]+$',
+      pattern: SIGNAL_PATTERN,
       description: 'The signal name to wait for.',
     }),
     timeout: Type.Optional(Duration('Fail the node if the signal has not arrived by then.')),

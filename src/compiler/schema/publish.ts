@@ -5,6 +5,9 @@
 import { PipelineSchema } from './pipeline.js';
 
 export function publishedPipelineSchema(): string {
-  const schema = { $schema: 'http://json-schema.org/draft-07/schema#', ...JSON.parse(JSON.stringify(PipelineSchema)) };
+  const schema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    ...(JSON.parse(JSON.stringify(PipelineSchema)) as Record<string, unknown>),
+  };
   return JSON.stringify(schema, null, 2) + '\n';
 }

@@ -2,6 +2,48 @@
 import Type, { type Static } from 'typebox';
 import { StringList } from './common.js';
 
+/** Actions in GitHub's words; GitLab's merge-request actions are translated to these. */
+export const PULL_REQUEST_ACTIONS = [
+  'opened',
+  'synchronize',
+  'reopened',
+  'closed',
+  'edited',
+  'labeled',
+  'unlabeled',
+  'assigned',
+  'unassigned',
+  'review_requested',
+  'review_request_removed',
+  'ready_for_review',
+  'converted_to_draft',
+  'locked',
+  'unlocked',
+  'auto_merge_enabled',
+  'auto_merge_disabled',
+  'enqueued',
+  'dequeued',
+  'milestoned',
+  'demilestoned',
+  'approved',
+  'unapproved',
+  'approval',
+  'unapproval',
+] as const;
+export const RELEASE_ACTIONS = [
+  'published',
+  'unpublished',
+  'created',
+  'edited',
+  'deleted',
+  'prereleased',
+  'released',
+] as const;
+export const COMMENT_ACTIONS = ['created', 'edited', 'deleted'] as const;
+
+const ActionList = (actions: readonly string[], description: string) =>
+  Type.Array(Type.Enum([...actions]), { description });
+
 const branches = StringList(
   'Branch globs (`main`, `release/*`, `**`); a leading `!` excludes. For pull requests, the target (base) branch.',
 );
@@ -16,7 +58,8 @@ const pathsIgnore = StringList(
 export const PullRequestTriggerSchema = Type.Object(
   {
     types: Type.Optional(
-      StringList(
+      ActionList(
+        PULL_REQUEST_ACTIONS,
         'Actions that start the pipeline: opened, synchronize, reopened, closed, edited, labeled, unlabeled, … Default: opened, synchronize, reopened.',
       ),
     ),
@@ -56,7 +99,8 @@ export const PushTriggerSchema = Type.Object(
 export const ReleaseTriggerSchema = Type.Object(
   {
     types: Type.Optional(
-      StringList(
+      ActionList(
+        RELEASE_ACTIONS,
         'Release actions: published, created, edited, released, prereleased, deleted, … Default: all.',
       ),
     ),
@@ -71,7 +115,7 @@ export const CommentTriggerSchema = Type.Object(
       description:
         'ChatOps commands (`/ci retest`): a comment on a pull/merge request whose first line starts with one of them starts the pipeline.',
     }),
-    types: Type.Optional(StringList('Comment actions. Default: created.')),
+    types: Type.Optional(ActionList(COMMENT_ACTIONS, 'Comment actions. Default: created.')),
   },
   { additionalProperties: false, description: 'Comments on pull/merge requests (ChatOps).' },
 );

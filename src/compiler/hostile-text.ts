@@ -1,0 +1,77 @@
+/**
+ * Refuses text that would crash or stall the YAML parser before it gets there. The `yaml`
+ * library recurses once per nesting level: 1,000 nested brackets exhaust the stack and 10,000
+ * exhaust memory (seen on Node 20), and compact block nesting (`- - - - x`) does the same.
+ * The scan is deliberately rough: it counts every bracket, quoted or not, because telling
+ * quotes apart is the parser's job, and the limits stay far above any real pipeline.
+ */
+import type { Span } from './yaml-source.js';
+
+export interface TextLimits {
+  maxBytes: number;
+  maxFlowDepth: number;
+  maxIndent: number;
+}
+
+export function refuseHostileText(
+  text: string,
+  limits: TextLimits,
+): { span: Span; message: string } | undefined {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > limits.maxBytes) {
+    return {
+      span: { line: 1, column: 1, length: 1 },
+      message: `file is ${(bytes / 1024 / 1024).toFixed(1)} MiB; a pipeline may be at most ${limits.maxBytes / 1024 / 1024} MiB`,
+    };
+  }
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  let atLineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const span = (length: number) => ({ line, column: i - lineStart + 1, length });
+    if (code === 10) {
+      line++;
+      lineStart = i + 1;
+      atLineStart = true;
+      continue;
+    }
+    if (atLineStart) {
+      // Indentation plus compact block indicators ("- - - x", "? ? x") measure nesting.
+      let run = 0;
+      for (;;) {
+        const c = text[i + run];
+        if (c === ' ') run++;
+        else if ((c === '-' || c === '?' || c === ':') && text[i + run + 1] === ' ') run += 2;
+        else break;
+      }
+      atLineStart = false;
+      if (run > limits.maxIndent) {
+        return {
+          span: span(run),
+          message: `nested more than ${limits.maxIndent} levels deep at the start of this line; nesting this deep is not supported`,
+        };
+      }
+    }
+    // YAML's printable set: no C0 controls but tab, CR and LF; no DEL; no C1 controls but NEL.
+    if (
+      (code < 32 && code !== 9 && code !== 13) ||
+      (code >= 0x7f && code <= 0x9f && code !== 0x85)
+    ) {
+      return {
+        span: span(1),
+        message: `control character U+${code.toString(16).toUpperCase().padStart(4, '0')} in the file; YAML does not allow it (is this a binary file?)`,
+      };
+    }
+    if (code === 91 || code === 123) {
+      depth++;
+      if (depth > limits.maxFlowDepth) {
+        return { span: span(1), message: `brackets nested more than ${limits.maxFlowDepth} deep` };
+      }
+    } else if (code === 93 || code === 125) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
+}
