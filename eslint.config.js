@@ -6,7 +6,16 @@ import tseslint from 'typescript-eslint';
 const edgeLayers = ['runtime', 'forges', 'api', 'webhooks', 'cli'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.bench-build/**', 'node_modules/**', 'coverage/**', 'bin/**', 'eslint.config.js'] },
+  {
+    ignores: [
+      'dist/**',
+      '.bench-build/**',
+      'node_modules/**',
+      'coverage/**',
+      'bin/**',
+      'eslint.config.js',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
