@@ -1,8 +1,76 @@
-import { defineConfig } from 'vitest/config';
+// Three projects: `unit` (everything that needs no database), and `pglite` and `postgres`,
+// which run the same database and runtime tests on each backend (DESIGN.md §5: both run the
+// same suite). Postgres is probed once at load time; without it the postgres half is left out
+// loudly, except in CI, where a missing server fails the run instead of passing half of it.
+import pg from 'pg';
+import {
+  configDefaults,
+  defineConfig,
+  type TestProjectInlineConfiguration,
+  type ViteUserConfig,
+} from 'vitest/config';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
-  },
+const DB_TESTS = ['test/db/**/*.test.ts', 'test/runtime/**/*.test.ts'];
+const PGLITE_ONLY = ['test/db/pglite-*.test.ts'];
+const url = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+async function reachable(connectionString: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 2_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** `--project unit` alone needs no server: neither probe nor complain. */
+function postgresWanted(argv: readonly string[]): boolean {
+  const names = argv.flatMap((arg, i) =>
+    arg === '--project' ? [argv[i + 1] ?? ''] : arg.startsWith('--project=') ? [arg.slice(10)] : [],
+  );
+  return names.length === 0 || names.some((name) => name.includes('*') || name === 'postgres');
+}
+
+export default defineConfig(async (): Promise<ViteUserConfig> => {
+  const wanted = postgresWanted(process.argv);
+  const postgres = wanted && (await reachable(url));
+  if (wanted && !postgres) {
+    if (process.env.CI === 'true')
+      throw new Error(`CI requires PostgreSQL at ${url} (set TEST_DATABASE_URL)`);
+    process.stderr.write(
+      `forgeflow tests: PostgreSQL not reachable at ${url} — the postgres half of the runtime tests is SKIPPED; only PGlite ran\n`,
+    );
+  }
+  const dbProject = (name: 'pglite' | 'postgres'): TestProjectInlineConfiguration => ({
+    extends: true,
+    test: {
+      name,
+      include: DB_TESTS,
+      exclude: [...configDefaults.exclude, ...(name === 'postgres' ? PGLITE_ONLY : [])],
+      env: { FORGEFLOW_TEST_DB: name, TEST_DATABASE_URL: url },
+      hookTimeout: 60_000,
+      ...(name === 'pglite' ? { globalSetup: ['test/support/pglite-global-setup.ts'] } : {}),
+    },
+  });
+  return {
+    test: {
+      testTimeout: 20_000,
+      projects: [
+        {
+          extends: true,
+          test: {
+            name: 'unit',
+            include: ['test/**/*.test.ts'],
+            exclude: [...configDefaults.exclude, ...DB_TESTS],
+          },
+        },
+        dbProject('pglite'),
+        ...(postgres ? [dbProject('postgres')] : []),
+      ],
+    },
+  };
 });

@@ -26,10 +26,10 @@ interface Run {
 }
 
 /** Runs the CLI in-process; relative paths are read from the repository root. */
-function run(...argv: string[]): Run {
+async function run(...argv: string[]): Promise<Run> {
   let out = '';
   let err = '';
-  const code = main(argv, {
+  const code = await main(argv, {
     out: (text) => {
       out += text;
     },
@@ -65,16 +65,16 @@ const BROKEN = [
 ].join('\n');
 
 describe('forgeflow validate', () => {
-  it('says the example is valid and exits 0', () => {
-    const { code, out, err } = run('validate', EXAMPLE);
+  it('says the example is valid and exits 0', async () => {
+    const { code, out, err } = await run('validate', EXAMPLE);
     expect(code).toBe(0);
     expect(out).toContain(`${EXAMPLE} is valid`);
     expect(err).toBe('');
   });
 
-  it('prints file:line:col: diagnostics with a caret and exits 1 for a broken file', () => {
+  it('prints file:line:col: diagnostics with a caret and exits 1 for a broken file', async () => {
     const file = tempFile('broken.yaml', BROKEN);
-    const { code, out } = run('validate', file);
+    const { code, out } = await run('validate', file);
     expect(code).toBe(1);
     expect(out).toContain(
       `${file}:6:5: unknown key "timout" in job "a"; did you mean "timeout"? [schema]`,
@@ -86,9 +86,9 @@ describe('forgeflow validate', () => {
     expect(out).not.toContain('is valid');
   });
 
-  it('prints a JSON array of {file,line,column,message,rule} with --format json', () => {
+  it('prints a JSON array of {file,line,column,message,rule} with --format json', async () => {
     const file = tempFile('broken-json.yaml', BROKEN);
-    const { code, out } = run('validate', '--format', 'json', file);
+    const { code, out } = await run('validate', '--format', 'json', file);
     expect(code).toBe(1);
     const parsed: unknown = JSON.parse(out);
     expect(Array.isArray(parsed)).toBe(true);
@@ -107,71 +107,71 @@ describe('forgeflow validate', () => {
     expect(list[1]).toMatchObject({ line: 8, rule: 'needs' });
   });
 
-  it('prints an empty JSON array for a valid file', () => {
-    const { code, out } = run('validate', '--format', 'json', EXAMPLE);
+  it('prints an empty JSON array for a valid file', async () => {
+    const { code, out } = await run('validate', '--format', 'json', EXAMPLE);
     expect(code).toBe(0);
     expect(JSON.parse(out)).toEqual([]);
   });
 
-  it('validates several files and fails if any is broken', () => {
+  it('validates several files and fails if any is broken', async () => {
     const file = tempFile('broken-many.yaml', BROKEN);
-    const { code, out } = run('validate', EXAMPLE, file);
+    const { code, out } = await run('validate', EXAMPLE, file);
     expect(code).toBe(1);
     expect(out).toContain(`${EXAMPLE} is valid`);
     expect(out).toContain(`${file}:6:5:`);
   });
 
-  it('exits 2 with a clear message for a file that does not exist', () => {
+  it('exits 2 with a clear message for a file that does not exist', async () => {
     const missing = join(scratch, 'no-such-pipeline.yaml');
-    const { code, out, err } = run('validate', missing);
+    const { code, out, err } = await run('validate', missing);
     expect(code).toBe(2);
     expect(out).toBe('');
     expect(err).toContain(`cannot read ${missing}: no such file`);
   });
 
-  it('exits 2 for an unknown flag', () => {
-    const { code, err } = run('validate', '--frobnicate', EXAMPLE);
+  it('exits 2 for an unknown flag', async () => {
+    const { code, err } = await run('validate', '--frobnicate', EXAMPLE);
     expect(code).toBe(2);
     expect(err).toContain('--frobnicate');
     expect(err).toContain('usage: forgeflow validate');
   });
 
-  it('exits 2 for an unknown --format', () => {
-    const { code, err } = run('validate', '--format', 'xml', EXAMPLE);
+  it('exits 2 for an unknown --format', async () => {
+    const { code, err } = await run('validate', '--format', 'xml', EXAMPLE);
     expect(code).toBe(2);
     expect(err).toContain('--format must be');
   });
 
-  it('exits 2 without a file', () => {
-    const { code, err } = run('validate');
+  it('exits 2 without a file', async () => {
+    const { code, err } = await run('validate');
     expect(code).toBe(2);
     expect(err).toContain('validate needs at least one file');
   });
 });
 
 describe('forgeflow with no or unknown command', () => {
-  it('prints usage and exits 2 with no arguments', () => {
-    const { code, out } = run();
+  it('prints usage and exits 2 with no arguments', async () => {
+    const { code, out } = await run();
     expect(code).toBe(2);
     expect(out).toContain('usage: forgeflow <command>');
   });
 
-  it('exits 2 for an unknown command', () => {
-    const { code, err } = run('frobnicate');
+  it('exits 2 for an unknown command', async () => {
+    const { code, err } = await run('frobnicate');
     expect(code).toBe(2);
     expect(err).toContain('unknown command "frobnicate"');
   });
 
-  it('exits 0 for --help', () => {
-    const { code, out } = run('--help');
+  it('exits 0 for --help', async () => {
+    const { code, out } = await run('--help');
     expect(code).toBe(0);
     expect(out).toContain('usage: forgeflow <command>');
   });
 });
 
 describe('forgeflow plan', () => {
-  it('lists the nodes of a pull request and their needs, and exits 0', () => {
-    const { code, out, err } = run('plan', EXAMPLE, '--event', PR_OPENED);
+  it('lists the nodes of a pull request and their needs, and exits 0', async () => {
+    const { code, out, err } = await run('plan', EXAMPLE, '--event', PR_OPENED);
     expect(err).toBe('');
     expect(code).toBe(0);
     const lines = out.split('\n');
@@ -188,8 +188,8 @@ describe('forgeflow plan', () => {
     expect(details).toContain('needs build[fedora-41-x86_64]');
   });
 
-  it('prints the same graph the compiler builds with --format json', () => {
-    const { code, out } = run('plan', EXAMPLE, '--event', PR_OPENED, '--format', 'json');
+  it('prints the same graph the compiler builds with --format json', async () => {
+    const { code, out } = await run('plan', EXAMPLE, '--event', PR_OPENED, '--format', 'json');
     expect(code).toBe(0);
     const body = JSON.parse(out) as { started: boolean; graph: Graph };
     expect(body.started).toBe(true);
@@ -213,15 +213,15 @@ describe('forgeflow plan', () => {
     expect(test?.needs).toEqual(['build[fedora-41-x86_64]']);
   });
 
-  it('prints a mermaid flowchart with --format mermaid', () => {
-    const { code, out } = run('plan', EXAMPLE, '--event', PR_OPENED, '--format', 'mermaid');
+  it('prints a mermaid flowchart with --format mermaid', async () => {
+    const { code, out } = await run('plan', EXAMPLE, '--event', PR_OPENED, '--format', 'mermaid');
     expect(code).toBe(0);
     expect(out.startsWith('flowchart')).toBe(true);
     expect(out).toContain('build[fedora-41-x86_64]');
   });
 
-  it('says a closed pull request starts nothing, with each trigger and its reason', () => {
-    const { code, out } = run('plan', EXAMPLE, '--event', PR_CLOSED);
+  it('says a closed pull request starts nothing, with each trigger and its reason', async () => {
+    const { code, out } = await run('plan', EXAMPLE, '--event', PR_CLOSED);
     expect(code).toBe(0);
     expect(out).toContain('starts nothing');
     for (const trigger of ['pull_request', 'push', 'release', 'comment', 'manual'])
@@ -229,44 +229,44 @@ describe('forgeflow plan', () => {
     expect(out).toMatch(/^\s+pull_request: .*"closed"/m);
   });
 
-  it('detects a GitLab payload without --forge or --event-type', () => {
-    const { code, out } = run('plan', EXAMPLE, '--event', GITLAB_MR);
+  it('detects a GitLab payload without --forge or --event-type', async () => {
+    const { code, out } = await run('plan', EXAMPLE, '--event', GITLAB_MR);
     expect(code).toBe(0);
     expect(out).toMatch(/starts on gitlab pull_request/);
     expect(out).toContain('build[fedora-41-x86_64]');
   });
 
-  it('exits 2 when the payload is not JSON', () => {
+  it('exits 2 when the payload is not JSON', async () => {
     const payload = tempFile('not-json.json', 'this is { not json');
-    const { code, err } = run('plan', EXAMPLE, '--event', payload);
+    const { code, err } = await run('plan', EXAMPLE, '--event', payload);
     expect(code).toBe(2);
     expect(err).toContain(`${payload} is not JSON`);
   });
 
-  it('exits 2 for a GitHub payload it cannot recognise without --event-type', () => {
+  it('exits 2 for a GitHub payload it cannot recognise without --event-type', async () => {
     const payload = tempFile('unknown.json', JSON.stringify({ hello: 'world', repository: {} }));
-    const { code, err } = run('plan', EXAMPLE, '--event', payload);
+    const { code, err } = await run('plan', EXAMPLE, '--event', payload);
     expect(code).toBe(2);
     expect(err).toContain('cannot tell which GitHub event');
     expect(err).toContain('--event-type');
   });
 
-  it('exits 2 for a payload file that does not exist', () => {
+  it('exits 2 for a payload file that does not exist', async () => {
     const missing = join(scratch, 'no-such-event.json');
-    const { code, err } = run('plan', EXAMPLE, '--event', missing);
+    const { code, err } = await run('plan', EXAMPLE, '--event', missing);
     expect(code).toBe(2);
     expect(err).toContain(`cannot read ${missing}: no such file`);
   });
 
-  it('exits 2 without --event', () => {
-    const { code, err } = run('plan', EXAMPLE);
+  it('exits 2 without --event', async () => {
+    const { code, err } = await run('plan', EXAMPLE);
     expect(code).toBe(2);
     expect(err).toContain('--event');
   });
 
-  it('exits 1 and prints diagnostics to stderr for a broken pipeline', () => {
+  it('exits 1 and prints diagnostics to stderr for a broken pipeline', async () => {
     const file = tempFile('broken-plan.yaml', BROKEN);
-    const { code, out, err } = run('plan', file, '--event', PR_OPENED);
+    const { code, out, err } = await run('plan', file, '--event', PR_OPENED);
     expect(code).toBe(1);
     expect(out).toBe('');
     expect(err).toContain(`${file}:6:5:`);

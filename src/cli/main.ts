@@ -3,13 +3,15 @@
  * the work is done by the compiler (and, later, the runtime and the API client).
  */
 import { readFileSync } from 'node:fs';
+import { migrateCommand, migrateUsage } from './commands/migrate.js';
 import { planCommand, planUsage } from './commands/plan.js';
+import { runCommand, runUsage } from './commands/run.js';
 import { validateCommand, validateUsage } from './commands/validate.js';
 import { EXIT, UsageError, type Io } from './io.js';
 
 const COMMANDS: Record<
   string,
-  { run: (args: string[], io: Io) => number; usage: string; summary: string }
+  { run: (args: string[], io: Io) => number | Promise<number>; usage: string; summary: string }
 > = {
   validate: {
     run: validateCommand,
@@ -20,6 +22,16 @@ const COMMANDS: Record<
     run: planCommand,
     usage: planUsage,
     summary: 'print the graph an event would start, or why it starts nothing',
+  },
+  run: {
+    run: runCommand,
+    usage: runUsage,
+    summary: 'run a pipeline here, to the end, on the embedded database',
+  },
+  migrate: {
+    run: migrateCommand,
+    usage: migrateUsage,
+    summary: 'apply pending database migrations',
   },
 };
 
@@ -44,7 +56,7 @@ export function defaultIo(): Io {
   };
 }
 
-export function main(argv: string[], io: Io = defaultIo()): number {
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.out(usage());
@@ -56,7 +68,7 @@ export function main(argv: string[], io: Io = defaultIo()): number {
     return EXIT.usage;
   }
   try {
-    return command.run(args, io);
+    return await command.run(args, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
       io.err(`forgeflow ${name}: ${(error as Error).message}\nusage: ${command.usage}\n`);

@@ -26,3 +26,17 @@ export function handlerInputValidator(schema: Record<string, unknown>): Validate
   }
   return validator;
 }
+
+// At run time the evaluated input is checked again, coercing scalars where the schema asks for
+// a string: `${{ needs.build.output.id }}` in an argv list evaluates to a number.
+const runtimeAjv = new Ajv({ allErrors: true, strict: false, coerceTypes: true });
+const runtimeValidators = new WeakMap<object, ValidateFunction>();
+
+export function handlerRuntimeValidator(schema: Record<string, unknown>): ValidateFunction {
+  let validator = runtimeValidators.get(schema);
+  if (!validator) {
+    validator = runtimeAjv.compile(schema);
+    runtimeValidators.set(schema, validator);
+  }
+  return validator;
+}

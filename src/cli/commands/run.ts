@@ -1,0 +1,92 @@
+/**
+ * `forgeflow run FILE --event PAYLOAD.json`: compiles the pipeline for the event and runs it to
+ * the end on the embedded database, here, with live progress. `exec` is enabled for this run
+ * (it is the user's own machine). Exit code: 0 when the run succeeded, 1 otherwise, 2 usage.
+ */
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { compilePipeline, formatDiagnostics } from '../../compiler/index.js';
+import { registryOf } from '../../compiler/handler-spec.js';
+import { migrate } from '../../db/migrate.js';
+import { openPglite } from '../../db/pglite.js';
+import { builtInHandlers } from '../../handlers/registry.js';
+import { Runtime } from '../../runtime/runtime.js';
+import { EXIT, paint, UsageError, type Io } from '../io.js';
+import { Progress } from '../progress.js';
+import { readEvent } from '../read-event.js';
+import { formatNotTriggered } from '../format-graph.js';
+
+export const runUsage =
+  'forgeflow run FILE --event PAYLOAD.json [--event-type NAME] [--forge github|gitlab] [--data-dir DIR]';
+
+const DEFAULT_RUN_DIR = './.forgeflow/local';
+
+export async function runCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      event: { type: 'string' },
+      'event-type': { type: 'string' },
+      forge: { type: 'string' },
+      'data-dir': { type: 'string', default: DEFAULT_RUN_DIR },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('run needs exactly one pipeline file');
+  if (!values.event) throw new UsageError('run needs --event PAYLOAD.json');
+  const file = positionals[0]!;
+  const text = io.readFile(file);
+  const event = readEvent(io, values.event, values.forge, values['event-type']);
+  if (typeof event === 'string') {
+    io.out(`${values.event}: ${event}\n`);
+    return EXIT.failed;
+  }
+  const handlers = builtInHandlers();
+  const result = compilePipeline(text, event, {
+    file,
+    handlers: registryOf([...handlers.values()].map((h) => h.spec)),
+  });
+  if (result.status === 'invalid') {
+    io.err(formatDiagnostics(result.diagnostics, text) + '\n');
+    return EXIT.failed;
+  }
+  if (result.status === 'not-triggered') {
+    io.out(formatNotTriggered(result.pipeline, event, result.misses));
+    return EXIT.failed;
+  }
+
+  const db = await openPglite({ dataDir: values['data-dir'] });
+  try {
+    await migrate(db);
+    const runtime = new Runtime({ db });
+    const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+    const worker = runtime.createWorker({
+      handlers,
+      handlerSettings: { execAllow: ['*'], secrets: {} },
+      logger,
+      pollMs: 200,
+    });
+    const progress = new Progress(io, result.graph, io.color);
+    let runId: string | undefined;
+    const buffered: Parameters<Progress['update']>[0][] = [];
+    const off = runtime.events.onAny((e) => {
+      if (!('runId' in e)) return;
+      if (runId === undefined) buffered.push(e);
+      else if (e.runId === runId) progress.update(e);
+    });
+    await worker.start();
+    io.out(
+      `run of ${result.graph.pipeline} (${result.graph.nodes.length} nodes) on ${values['data-dir']}\n`,
+    );
+    runId = (await runtime.start(result.graph, event)).runId;
+    for (const e of buffered) if ('runId' in e && e.runId === runId) progress.update(e);
+    const status = await runtime.waitForRun(runId);
+    off();
+    await runtime.stopWorkers(5_000);
+    const style = status === 'succeeded' ? 'green' : 'red';
+    io.out(`run ${runId} ${paint(io, style, status)}\n`);
+    return status === 'succeeded' ? EXIT.ok : EXIT.failed;
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Live progress of one run for `forgeflow run`: on a terminal, one line per node redrawn in
+ * place; otherwise (CI logs, pipes) one plain line per change.
+ */
+import type { Graph } from '../compiler/graph.js';
+import type { RuntimeEvent } from '../runtime/events.js';
+import { paint, type Io } from './io.js';
+
+type State =
+  | 'pending'
+  | 'scheduled'
+  | 'running'
+  | 'retrying'
+  | 'waiting'
+  | 'succeeded'
+  | 'failed'
+  | 'timed out'
+  | 'skipped';
+
+const STYLE: Record<State, Parameters<typeof paint>[1]> = {
+  pending: 'gray',
+  scheduled: 'gray',
+  running: 'cyan',
+  retrying: 'yellow',
+  waiting: 'blue',
+  succeeded: 'green',
+  failed: 'red',
+  'timed out': 'red',
+  skipped: 'gray',
+};
+
+export class Progress {
+  private readonly states = new Map<string, { state: State; note: string }>();
+  private drawn = 0;
+
+  constructor(
+    private readonly io: Io,
+    private readonly graph: Graph,
+    private readonly live: boolean,
+  ) {
+    for (const node of graph.nodes) this.states.set(node.id, { state: 'pending', note: '' });
+  }
+
+  /** Feeds one runtime event of this run. */
+  update(event: RuntimeEvent): void {
+    const change = this.describe(event);
+    if (!change) return;
+    const [nodeId, state, note] = change;
+    this.states.set(nodeId, { state, note });
+    if (this.live) this.redraw();
+    else this.io.out(`${nodeId}: ${state}${note ? ` (${note})` : ''}\n`);
+  }
+
+  private describe(event: RuntimeEvent): [string, State, string] | undefined {
+    switch (event.type) {
+      case 'node:scheduled':
+        return [event.nodeId, 'scheduled', ''];
+      case 'node:started':
+        return [event.nodeId, 'running', event.attempt > 1 ? `attempt ${event.attempt}` : ''];
+      case 'node:retrying':
+        return [
+          event.nodeId,
+          'retrying',
+          `${event.error.type}: ${event.error.message}; again in ${Math.round(event.delayMs / 100) / 10}s`,
+        ];
+      case 'timer:started':
+        return [event.nodeId, 'waiting', `until ${new Date(event.fireAt).toISOString()}`];
+      case 'node:completed':
+        return [event.nodeId, 'succeeded', ''];
+      case 'node:failed':
+        return [
+          event.nodeId,
+          event.timedOut ? 'timed out' : 'failed',
+          `${event.error.type}: ${event.error.message}`,
+        ];
+      case 'node:skipped':
+        return [event.nodeId, 'skipped', event.reason];
+      default:
+        return undefined;
+    }
+  }
+
+  private redraw(): void {
+    const width = Math.min(48, Math.max(...this.graph.nodes.map((n) => n.id.length)));
+    const lines = [...this.states].map(([id, { state, note }]) => {
+      const text = `${id.padEnd(width)}  ${paint(this.io, STYLE[state], state.padEnd(9))}  ${note}`;
+      return text.length > 160 ? `${text.slice(0, 159)}…` : text;
+    });
+    const up = this.drawn > 0 ? `\x1b[${this.drawn}F` : '';
+    this.io.out(up + lines.map((l) => `\x1b[2K${l}`).join('\n') + '\n');
+    this.drawn = lines.length;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * What a handler is and what it receives. The runtime owns the AbortSignal, the heartbeat and
+ * the attempt bookkeeping; a handler only reads its input and context and returns an output or
+ * throws a HandlerError saying whether a retry could help.
+ */
+import type { HandlerSpec } from '../compiler/handler-spec.js';
+import type { Event } from '../events/event.js';
+
+export interface HandlerLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Operator settings handlers read (never from pipelines: a pipeline cannot widen them). */
+export interface HandlerSettings {
+  /**
+   * Programs `exec` may run: names (looked up on PATH) or absolute paths. `null` means exec is
+   * disabled; `['*']` allows anything (what `forgeflow run` on one's own machine uses).
+   */
+  execAllow: readonly string[] | null;
+  /** Secrets from the server's environment (forge tokens, …), by name. */
+  secrets: Readonly<Record<string, string>>;
+}
+
+export interface HandlerContext {
+  runId: string;
+  nodeId: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Aborted on timeout, cancel or worker shutdown; `signal.reason` says which. */
+  signal: AbortSignal;
+  logger: HandlerLogger;
+  /** Records progress; resets the heartbeat timeout. The details reach the next attempt. */
+  heartbeat(details?: unknown): Promise<void>;
+  /** Details of the last heartbeat of this node, from this or an earlier attempt. */
+  lastHeartbeatDetails: unknown;
+  /** The run's event (repository, commit, pull request). */
+  event: Event;
+  settings: HandlerSettings;
+}
+
+export interface Handler<Input = unknown, Output = unknown> {
+  spec: HandlerSpec;
+  run(input: Input, context: HandlerContext): Promise<Output>;
+}
+
+export interface HandlerErrorOptions {
+  /** A retry cannot help (bad input, 404, …). */
+  nonRetryable?: boolean;
+  /** Wait at least this long before the next attempt (a 429's Retry-After). */
+  retryAfterMs?: number;
+  /** Anything worth showing with the error (exit code, response body, …); must be JSON. */
+  details?: unknown;
+  cause?: unknown;
+}
+
+/** An error that says what happened (`type`, matched by `non_retryable_errors`) and whether to retry. */
+export class HandlerError extends Error {
+  readonly type: string;
+  readonly nonRetryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  readonly details: unknown;
+
+  constructor(type: string, message: string, options: HandlerErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HandlerError';
+    this.type = type;
+    this.nonRetryable = options.nonRetryable ?? false;
+    this.retryAfterMs = options.retryAfterMs;
+    this.details = options.details;
+  }
+}
+
+/** The JSON form of an error as stored in attempts, nodes and history. */
+export interface ErrorInfo {
+  type: string;
+  message: string;
+  non_retryable: boolean;
+  retry_after_ms?: number;
+  details?: unknown;
+}
+
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (error instanceof HandlerError) {
+    return {
+      type: error.type,
+      message: error.message,
+      non_retryable: error.nonRetryable,
+      ...(error.retryAfterMs !== undefined ? { retry_after_ms: error.retryAfterMs } : {}),
+      ...(error.details !== undefined ? { details: error.details } : {}),
+    };
+  }
+  if (error instanceof Error)
+    return { type: error.name || 'Error', message: error.message, non_retryable: false };
+  return { type: 'Error', message: String(error), non_retryable: false };
+}

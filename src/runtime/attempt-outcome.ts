@@ -1,0 +1,132 @@
+/**
+ * What happens when an attempt ends badly (failed, timed out, interrupted by a shutdown) or
+ * well: the attempt row, the node, the retry decision and the history, inside the caller's
+ * transaction after it has fenced the task (proved the lease is still its own).
+ */
+import type { GraphNode } from '../compiler/graph.js';
+import { formatDuration } from '../compiler/duration.js';
+import type { ErrorInfo } from '../handlers/types.js';
+import { afterNodesFinished, insertAttemptTask, record, type TxScope } from './advance.js';
+import { decideRetry } from './retry.js';
+import { Json, setAttemptStatus, setNodeStatus } from './store.js';
+
+export type BadOutcome = 'failed' | 'timed_out' | 'canceled';
+
+export type TimeoutKind =
+  'start_to_close' | 'heartbeat' | 'schedule_to_start' | 'schedule_to_close' | 'lease';
+
+/** Temporal retries start-to-close and heartbeat timeouts, never the two schedule-* ones. */
+export function timeoutError(kind: TimeoutKind, node: GraphNode): ErrorInfo {
+  const t = node.timeouts;
+  const describe: Record<TimeoutKind, string> = {
+    start_to_close: `the attempt ran longer than its timeout (${formatDuration(t.attempt_ms ?? 0)})`,
+    heartbeat: `no heartbeat for ${formatDuration(t.heartbeat_ms ?? 0)} (heartbeat_timeout)`,
+    schedule_to_start: `no worker started it within queue_timeout (${formatDuration(t.queue_ms ?? 0)})`,
+    schedule_to_close: `its deadline (${formatDuration(t.deadline_ms ?? 0)}) passed`,
+    lease: 'the worker running it stopped extending its lease (crashed or cut off)',
+  };
+  return {
+    type: kind === 'lease' ? 'WorkerLost' : 'Timeout',
+    message: describe[kind],
+    non_retryable: kind === 'schedule_to_start' || kind === 'schedule_to_close',
+    details: { kind },
+  };
+}
+
+export async function attemptSucceeded(
+  scope: TxScope,
+  node: GraphNode,
+  attempt: number,
+  output: unknown,
+): Promise<void> {
+  const at = new Date(scope.now);
+  await setAttemptStatus(scope.q, scope.run.id, node.id, attempt, 'succeeded', { finished_at: at });
+  await setNodeStatus(scope.q, scope.run.id, node.id, 'succeeded', {
+    output: new Json(output),
+    error: new Json(null),
+    finished_at: at,
+  });
+  await record(scope, [{ type: 'NodeCompleted', node: node.id, attempt, data: { output } }]);
+  scope.after.emit({ type: 'node:completed', runId: scope.run.id, nodeId: node.id, attempt });
+  await afterNodesFinished(scope, [node.id]);
+}
+
+/**
+ * An attempt that did not succeed. `started` is false for an attempt that timed out in the
+ * queue (it has no attempt row). A shutdown interruption ('canceled') does not count against
+ * maximum_attempts and is retried at once.
+ */
+export async function attemptEndedBadly(
+  scope: TxScope,
+  node: GraphNode,
+  attempt: number,
+  outcome: BadOutcome,
+  error: ErrorInfo,
+  started: boolean,
+  random: () => number,
+): Promise<void> {
+  const { q, run, now } = scope;
+  const at = new Date(now);
+  if (started)
+    await setAttemptStatus(q, run.id, node.id, attempt, outcome, {
+      finished_at: at,
+      error: new Json(error),
+    });
+  const counted = outcome !== 'canceled';
+  const { rows } = await q.query<{ failures: number; deadline_at: Date | null }>(
+    'UPDATE forgeflow.nodes SET failures = failures + $3 WHERE run_id = $1 AND node_id = $2 RETURNING failures, deadline_at',
+    [run.id, node.id, counted ? 1 : 0],
+  );
+  const { failures, deadline_at: deadline } = rows[0]!;
+  const decision = counted
+    ? decideRetry(node.retry, error, failures, now, deadline?.getTime() ?? null, random)
+    : ({ retry: true, delayMs: 0 } as const);
+  if (node.action.kind === 'activity' && decision.retry) {
+    const next = attempt + 1;
+    const due = now + decision.delayMs;
+    await setNodeStatus(q, run.id, node.id, 'retrying', { attempt: next, error: new Json(error) });
+    await insertAttemptTask(scope, node, next, due, deadline);
+    await record(scope, [
+      {
+        type: 'NodeRetryScheduled',
+        node: node.id,
+        attempt,
+        data: { outcome, error, next_attempt: next, due_at: new Date(due).toISOString(), counted },
+      },
+    ]);
+    scope.after.emit({
+      type: 'node:retrying',
+      runId: run.id,
+      nodeId: node.id,
+      attempt,
+      error,
+      delayMs: decision.delayMs,
+    });
+    return;
+  }
+  const timedOut = outcome === 'timed_out';
+  const final: ErrorInfo = decision.retry
+    ? error
+    : { ...error, message: `${error.message} (not retried: ${decision.reason})` };
+  await setNodeStatus(q, run.id, node.id, timedOut ? 'timed_out' : 'failed', {
+    error: new Json(final),
+    finished_at: at,
+  });
+  await record(scope, [
+    {
+      type: timedOut ? 'NodeTimedOut' : 'NodeFailed',
+      node: node.id,
+      attempt,
+      data: { error: final },
+    },
+  ]);
+  scope.after.emit({
+    type: 'node:failed',
+    runId: run.id,
+    nodeId: node.id,
+    attempt,
+    error: final,
+    timedOut,
+  });
+  await afterNodesFinished(scope, [node.id]);
+}

@@ -1,0 +1,45 @@
+/** What the runtime's transactions share: the database, the clock, settings and the run cache. */
+import type { Db, Queryable } from '../db/db.js';
+import type { TxScope } from './advance.js';
+import type { Clock } from './clock.js';
+import type { RuntimeEvents } from './events.js';
+import type { RunCache } from './run-cache.js';
+import { lockRun } from './run-lock.js';
+import { AfterCommit, type RuntimeSettings } from './types.js';
+
+export interface Engine {
+  db: Db;
+  clock: Clock;
+  settings: RuntimeSettings;
+  cache: RunCache;
+  events: RuntimeEvents;
+  /** Jitter source; tests pass a fixed one. */
+  random: () => number;
+}
+
+/** Publishes what a committed transaction decided: runtime events and a wake-up for workers. */
+export async function publish(engine: Engine, after: AfterCommit): Promise<void> {
+  if (after.notifyTasks) await engine.db.query(`SELECT pg_notify('forgeflow_tasks', '')`);
+  for (const event of after.events) engine.events.emit(event);
+}
+
+/**
+ * Runs `fn` in a transaction holding the run's lock, with its scope; returns undefined (doing
+ * nothing) when the run does not exist. Events are published after commit.
+ */
+export async function inRun<T>(
+  engine: Engine,
+  runId: string,
+  fn: (scope: TxScope, q: Queryable) => Promise<T>,
+): Promise<T | undefined> {
+  const after = new AfterCommit();
+  const result = await engine.db.tx(async (q) => {
+    const locked = await lockRun(q, runId);
+    if (!locked) return undefined;
+    const runs = await engine.cache.load(q, [runId], new Map([[runId, locked.attempt]]));
+    const run = runs.get(runId)!;
+    return fn({ q, now: engine.clock.now(), run, settings: engine.settings, after }, q);
+  });
+  await publish(engine, after);
+  return result;
+}

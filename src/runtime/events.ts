@@ -1,0 +1,83 @@
+/**
+ * Typed runtime events, emitted after the transaction that caused them commits. Tests await
+ * them instead of sleeping (`await events.next('run:finished', (e) => e.runId === id)`), and
+ * they will feed metrics and the page.
+ */
+import { EventEmitter } from 'node:events';
+import type { ErrorInfo } from '../handlers/types.js';
+import type { RunStatus } from './states.js';
+
+export type RuntimeEvent =
+  | { type: 'run:started'; runId: string; pipeline: string }
+  | { type: 'run:finished'; runId: string; status: RunStatus }
+  | { type: 'node:scheduled'; runId: string; nodeId: string; attempt: number }
+  | { type: 'node:started'; runId: string; nodeId: string; attempt: number; worker: string }
+  | { type: 'node:completed'; runId: string; nodeId: string; attempt: number }
+  | {
+      type: 'node:failed';
+      runId: string;
+      nodeId: string;
+      attempt: number | null;
+      error: ErrorInfo;
+      timedOut: boolean;
+    }
+  | {
+      type: 'node:retrying';
+      runId: string;
+      nodeId: string;
+      attempt: number;
+      error: ErrorInfo;
+      delayMs: number;
+    }
+  | { type: 'node:skipped'; runId: string; nodeId: string; reason: string }
+  | { type: 'timer:started'; runId: string; nodeId: string; fireAt: number }
+  | { type: 'timer:fired'; runId: string; nodeId: string }
+  | { type: 'completion:fenced'; runId: string; nodeId: string; attempt: number; worker: string }
+  | { type: 'worker:idle'; worker: string };
+
+export type RuntimeEventType = RuntimeEvent['type'];
+export type EventOf<T extends RuntimeEventType> = Extract<RuntimeEvent, { type: T }>;
+
+export class RuntimeEvents {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  emit(event: RuntimeEvent): void {
+    this.emitter.emit(event.type, event);
+    this.emitter.emit('*', event);
+  }
+
+  on<T extends RuntimeEventType>(type: T, listener: (event: EventOf<T>) => void): () => void {
+    const wrapped = listener as (event: RuntimeEvent) => void;
+    this.emitter.on(type, wrapped);
+    return () => this.emitter.off(type, wrapped);
+  }
+
+  onAny(listener: (event: RuntimeEvent) => void): () => void {
+    this.emitter.on('*', listener);
+    return () => this.emitter.off('*', listener);
+  }
+
+  /** The next event of this type that matches; rejects after `timeoutMs` of real time (a safety net, not a wait). */
+  next<T extends RuntimeEventType>(
+    type: T,
+    match: (event: EventOf<T>) => boolean = () => true,
+    timeoutMs = 15_000,
+  ): Promise<EventOf<T>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`no ${type} event within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const off = this.on(type, (event) => {
+        if (!match(event)) return;
+        clearTimeout(timer);
+        off();
+        resolve(event);
+      });
+    });
+  }
+}

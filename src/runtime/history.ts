@@ -1,0 +1,85 @@
+/**
+ * History: a run's append-only record, with Temporal's event names. Each event is written in
+ * the same transaction as the state change it records, and carries what a reader needs to
+ * rebuild that state (a test folds every run's history and compares it with the tables).
+ */
+import type { ErrorInfo } from '../handlers/types.js';
+import type { Queryable } from '../db/db.js';
+import type { RunStatus } from './states.js';
+
+export type HistoryEvent =
+  | { type: 'RunStarted'; data: { pipeline: string; nodes: string[]; attempt: number } }
+  | { type: 'NodeScheduled'; node: string; attempt: number; data: { due_at: string } }
+  | { type: 'NodeStarted'; node: string; attempt: number; data: { worker: string } }
+  | { type: 'NodeCompleted'; node: string; attempt?: number; data: { output: unknown } }
+  | { type: 'NodeFailed'; node: string; attempt?: number; data: { error: ErrorInfo } }
+  | { type: 'NodeTimedOut'; node: string; attempt?: number; data: { error: ErrorInfo } }
+  | {
+      type: 'NodeRetryScheduled';
+      node: string;
+      attempt: number;
+      data: {
+        outcome: 'failed' | 'timed_out' | 'canceled';
+        error: ErrorInfo;
+        next_attempt: number;
+        due_at: string;
+        counted: boolean;
+      };
+    }
+  | { type: 'NodeSkipped'; node: string; data: { reason: string } }
+  | { type: 'TimerStarted'; node: string; data: { fire_at: string } }
+  | { type: 'TimerFired'; node: string; data: Record<string, never> }
+  | {
+      type: 'LateCompletionFenced';
+      node: string;
+      attempt: number;
+      data: { worker: string; outcome: string };
+    }
+  | { type: 'RunCompleted'; data: Record<string, never> }
+  | { type: 'RunFailed'; data: { failed: string[] } }
+  | { type: 'RunTimedOut'; data: { error: ErrorInfo } }
+  | { type: 'RunCanceled'; data: { reason: string } };
+
+export type HistoryType = HistoryEvent['type'];
+
+export const RUN_END_EVENT: Record<Exclude<RunStatus, 'queued' | 'running'>, HistoryType> = {
+  succeeded: 'RunCompleted',
+  failed: 'RunFailed',
+  timed_out: 'RunTimedOut',
+  canceled: 'RunCanceled',
+};
+
+/** Appends events to a run's history; the sequence counter lives on the run row. */
+export async function appendHistory(
+  q: Queryable,
+  runId: string,
+  at: Date,
+  events: readonly HistoryEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const { rows } = await q.query<{ start: number }>(
+    'UPDATE forgeflow.runs SET history_length = history_length + $2 WHERE id = $1 RETURNING history_length - $2 AS start',
+    [runId, events.length],
+  );
+  const start = rows[0]?.start;
+  if (start === undefined) throw new Error(`appendHistory: no run ${runId}`);
+  await q.query(
+    `INSERT INTO forgeflow.history (run_id, seq, type, node_id, attempt, at, data)
+     SELECT $1, $2 + ord - 1, e.type, e.node, e.attempt, $3, e.data
+     FROM ROWS FROM (jsonb_to_recordset($4::jsonb) AS (type text, node text, attempt int, data jsonb))
+       WITH ORDINALITY AS e(type, node, attempt, data, ord)`,
+    [
+      runId,
+      start + 1,
+      at,
+      JSON.stringify(
+        events.map((e) => ({
+          type: e.type,
+          node: 'node' in e ? e.node : null,
+          attempt: 'attempt' in e ? (e.attempt ?? null) : null,
+          data: e.data,
+        })),
+      ),
+    ],
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * The expression context a node's condition and input are evaluated in, built when the node is
+ * scheduled: the event, env, matrix, the outputs and results of the nodes it needs (grouped by
+ * job), and the run.
+ */
+import type { GraphNode } from '../compiler/graph.js';
+import type { ExpressionContext, StatusFunctions } from '../expressions/evaluate.js';
+import { evaluateValue } from '../expressions/evaluate.js';
+import type { NodeStatus } from './states.js';
+import type { RunInfo, RuntimeSettings } from './types.js';
+
+export interface NeededNode {
+  node_id: string;
+  status: NodeStatus;
+  output: unknown;
+}
+
+/** GitHub's job result words. */
+function resultOf(statuses: NodeStatus[]): string {
+  if (statuses.some((s) => s === 'failed' || s === 'timed_out')) return 'failure';
+  if (statuses.some((s) => s === 'canceled')) return 'cancelled';
+  if (statuses.every((s) => s === 'succeeded')) return 'success';
+  return 'skipped';
+}
+
+export function buildContext(
+  run: RunInfo,
+  node: GraphNode,
+  needed: readonly NeededNode[],
+  settings: RuntimeSettings,
+): ExpressionContext {
+  const byJob = new Map<string, NeededNode[]>();
+  const jobOf = new Map(run.graph.nodes.map((n) => [n.id, n.job]));
+  for (const need of needed) {
+    const job = jobOf.get(need.node_id) ?? need.node_id;
+    byJob.set(job, [...(byJob.get(job) ?? []), need]);
+  }
+  const needs: Record<string, { output: unknown; result: string }> = {};
+  for (const [job, nodes] of byJob) {
+    // One instance: its output. Several (a fan-in over a matrix): outputs by node id.
+    const output =
+      nodes.length === 1
+        ? nodes[0]!.output
+        : Object.fromEntries(nodes.map((n) => [n.node_id, n.output]));
+    needs[job] = { output, result: resultOf(nodes.map((n) => n.status)) };
+  }
+  const base: ExpressionContext = {
+    event: run.event,
+    matrix: node.matrix,
+    needs,
+    run: {
+      id: run.id,
+      url: `${settings.publicUrl.replace(/\/$/, '')}/runs/${run.id}`,
+      pipeline: run.pipeline,
+      attempt: run.attempt,
+    },
+  };
+  const env = evaluateValue(node.env, base) as Record<string, string>;
+  return {
+    ...base,
+    env: Object.fromEntries(
+      Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    ),
+  };
+}
+
+export function statusFunctions(
+  needed: readonly NeededNode[],
+  cancelRequested: boolean,
+): StatusFunctions {
+  return {
+    success: () => !cancelRequested && needed.every((n) => n.status === 'succeeded'),
+    failure: () => needed.some((n) => n.status === 'failed' || n.status === 'timed_out'),
+    always: () => true,
+    cancelled: () => cancelRequested,
+  };
+}

@@ -1,0 +1,116 @@
+/** Reading runs: one run with its nodes and attempts, a page of runs, a page of history. */
+import type { Queryable } from '../db/db.js';
+import type { ErrorInfo } from '../handlers/types.js';
+import type { AttemptStatus, NodeStatus, RunStatus } from './states.js';
+
+export interface RunRow {
+  id: string;
+  parent_run_id: string | null;
+  parent_node_id: string | null;
+  pipeline: string;
+  status: RunStatus;
+  trigger: string;
+  repo: string;
+  sha: string | null;
+  pr: number | null;
+  attempt: number;
+  error: ErrorInfo | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface AttemptRow {
+  attempt: number;
+  status: AttemptStatus;
+  worker: string;
+  started_at: Date;
+  finished_at: Date | null;
+  heartbeat_at: Date | null;
+  error: ErrorInfo | null;
+}
+
+export interface NodeRow {
+  node_id: string;
+  status: NodeStatus;
+  attempt: number;
+  failures: number;
+  input: unknown;
+  output: unknown;
+  error: ErrorInfo | null;
+  heartbeat_details: unknown;
+  scheduled_at: Date | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  attempts: AttemptRow[];
+}
+
+export interface HistoryRow {
+  seq: number;
+  type: string;
+  node_id: string | null;
+  attempt: number | null;
+  at: Date;
+  data: Record<string, unknown>;
+}
+
+const RUN_COLUMNS = `id, parent_run_id, parent_node_id, pipeline, status, trigger, repo, sha, pr, attempt,
+  error, created_at, started_at, finished_at`;
+
+export async function getRun(
+  q: Queryable,
+  id: string,
+): Promise<(RunRow & { nodes: NodeRow[] }) | undefined> {
+  const { rows } = await q.query<RunRow>(
+    `SELECT ${RUN_COLUMNS} FROM forgeflow.runs WHERE id = $1`,
+    [id],
+  );
+  const run = rows[0];
+  if (!run) return undefined;
+  const [nodes, attempts] = await Promise.all([
+    q.query<Omit<NodeRow, 'attempts'>>(
+      `SELECT node_id, status, attempt, failures, input, output, error, heartbeat_details, scheduled_at, started_at, finished_at
+       FROM forgeflow.nodes WHERE run_id = $1`,
+      [id],
+    ),
+    q.query<AttemptRow & { node_id: string }>(
+      `SELECT node_id, attempt, status, worker, started_at, finished_at, heartbeat_at, error
+       FROM forgeflow.attempts WHERE run_id = $1 ORDER BY node_id, attempt`,
+      [id],
+    ),
+  ]);
+  return {
+    ...run,
+    nodes: nodes.rows.map((n) => ({
+      ...n,
+      attempts: attempts.rows
+        .filter((a) => a.node_id === n.node_id)
+        .map(({ node_id: _, ...a }) => a),
+    })),
+  };
+}
+
+export async function listRuns(
+  q: Queryable,
+  options: { limit?: number; status?: RunStatus } = {},
+): Promise<RunRow[]> {
+  const { rows } = await q.query<RunRow>(
+    `SELECT ${RUN_COLUMNS} FROM forgeflow.runs WHERE ($2::text IS NULL OR status = $2)
+     ORDER BY created_at DESC, id DESC LIMIT $1`,
+    [Math.min(options.limit ?? 50, 500), options.status ?? null],
+  );
+  return rows;
+}
+
+export async function runHistory(
+  q: Queryable,
+  id: string,
+  options: { after?: number; limit?: number } = {},
+): Promise<HistoryRow[]> {
+  const { rows } = await q.query<HistoryRow>(
+    `SELECT seq, type, node_id, attempt, at, data FROM forgeflow.history
+     WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    [id, options.after ?? 0, Math.min(options.limit ?? 1_000, 10_000)],
+  );
+  return rows;
+}

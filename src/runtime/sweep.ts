@@ -1,0 +1,70 @@
+/**
+ * The sweeper: tasks past one of their deadlines (a lease nobody extended, start-to-close,
+ * heartbeat, schedule-to-start, schedule-to-close) become timed-out attempts, retried by the
+ * node's policy. One indexed range scan on `expires_at` finds them all, so an idle system with
+ * many pending timers costs one cheap query per interval.
+ */
+import { attemptEndedBadly, timeoutError, type TimeoutKind } from './attempt-outcome.js';
+import { inRun, type Engine } from './engine.js';
+
+interface Overdue {
+  id: number;
+  run_id: string;
+  node_id: string;
+  attempt: number;
+  lease_owner: string | null;
+  lease_expires_at: Date | null;
+  queue_deadline_at: Date | null;
+  attempt_deadline_at: Date | null;
+  heartbeat_deadline_at: Date | null;
+  node_deadline_at: Date | null;
+}
+
+/** Times out what is overdue; returns how many tasks it handled. */
+export async function sweep(engine: Engine, limit = 100): Promise<number> {
+  const now = engine.clock.now();
+  const { rows } = await engine.db.query<Overdue>(
+    `SELECT id, run_id, node_id, attempt, lease_owner, lease_expires_at, queue_deadline_at,
+            attempt_deadline_at, heartbeat_deadline_at, node_deadline_at
+     FROM forgeflow.tasks WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2`,
+    [new Date(now), limit],
+  );
+  let handled = 0;
+  for (const task of rows) {
+    const done = await inRun(engine, task.run_id, async (scope) => {
+      // Re-read under the run lock: the worker may have finished or extended it meanwhile.
+      const { rows: fresh } = await scope.q.query<Overdue>(
+        `DELETE FROM forgeflow.tasks WHERE id = $1 AND expires_at <= $2
+         RETURNING id, run_id, node_id, attempt, lease_owner, lease_expires_at, queue_deadline_at,
+                   attempt_deadline_at, heartbeat_deadline_at, node_deadline_at`,
+        [task.id, new Date(now)],
+      );
+      const current = fresh[0];
+      const node = scope.run.graph.nodes.find((n) => n.id === task.node_id);
+      if (!current || !node) return false;
+      const kind = overdueKind(current, now);
+      const started = current.lease_owner !== null;
+      await attemptEndedBadly(
+        scope,
+        node,
+        current.attempt,
+        'timed_out',
+        timeoutError(kind, node),
+        started,
+        engine.random,
+      );
+      return true;
+    });
+    if (done) handled++;
+  }
+  return handled;
+}
+
+function overdueKind(task: Overdue, now: number): TimeoutKind {
+  const past = (d: Date | null) => d !== null && d.getTime() <= now;
+  if (past(task.node_deadline_at)) return 'schedule_to_close';
+  if (task.lease_owner === null) return 'schedule_to_start';
+  if (past(task.attempt_deadline_at)) return 'start_to_close';
+  if (past(task.heartbeat_deadline_at)) return 'heartbeat';
+  return 'lease';
+}

@@ -1,0 +1,294 @@
+/**
+ * A worker: claims due tasks (woken by NOTIFY, polling only as a fallback), runs their handlers
+ * with a bounded concurrency, keeps their leases alive, enforces attempt and heartbeat timeouts
+ * locally, sweeps overdue tasks, and on stop lets in-flight attempts finish within a grace
+ * period before releasing them to other workers.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { handlerRuntimeValidator } from '../compiler/validators.js';
+import {
+  HandlerError,
+  toErrorInfo,
+  type Handler,
+  type HandlerLogger,
+  type HandlerSettings,
+} from '../handlers/types.js';
+import { timeoutError, type TimeoutKind } from './attempt-outcome.js';
+import { claim, type ClaimedAttempt } from './claim.js';
+import type { Engine } from './engine.js';
+import { finishAttempt, type AttemptResult } from './finish.js';
+import { extendLeases, heartbeat } from './leases.js';
+import { sweep } from './sweep.js';
+
+export interface WorkerOptions {
+  id?: string;
+  /** Attempts run at once by this worker. */
+  concurrency?: number;
+  /** Fallback poll when no NOTIFY arrives. */
+  pollMs?: number;
+  /** How often this worker looks for overdue tasks. */
+  sweepMs?: number;
+  handlers: ReadonlyMap<string, Handler>;
+  handlerSettings: HandlerSettings;
+  logger: HandlerLogger;
+}
+
+type AbortReason =
+  { kind: 'timeout'; timeout: TimeoutKind } | { kind: 'shutdown' } | { kind: 'lease_lost' };
+
+interface InFlight {
+  claimed: ClaimedAttempt;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export class Worker {
+  readonly id: string;
+  private readonly concurrency: number;
+  private readonly pollMs: number;
+  private readonly sweepMs: number;
+  private readonly inFlight = new Map<number, InFlight>();
+  private wakeUp = new AbortController();
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private keeper: Promise<void> | undefined;
+  /** Aborted once nothing is in flight any more after stop(): ends the lease keeper. */
+  private readonly keeperStop = new AbortController();
+  private unlisten: (() => Promise<void>) | undefined;
+  private nextSweep = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly options: WorkerOptions,
+  ) {
+    this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.concurrency = options.concurrency ?? 10;
+    this.pollMs = options.pollMs ?? 1_000;
+    this.sweepMs = options.sweepMs ?? Math.max(1_000, Math.floor(engine.settings.leaseMs / 2));
+  }
+
+  async start(): Promise<void> {
+    this.unlisten = await this.engine.db.listen('forgeflow_tasks', () => this.wake());
+    this.loop = this.run();
+    this.keeper = this.keepLeases();
+  }
+
+  /** Stops claiming, lets in-flight attempts finish for `graceMs`, then aborts and releases them. */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.loop;
+    const all = Promise.all([...this.inFlight.values()].map((f) => f.done));
+    const grace = new AbortController();
+    await Promise.race([all, this.engine.clock.sleep(graceMs, grace.signal)]);
+    grace.abort();
+    for (const flight of this.inFlight.values())
+      flight.controller.abort({ kind: 'shutdown' } satisfies AbortReason);
+    await all;
+    this.keeperStop.abort();
+    await this.keeper;
+    await this.unlisten?.();
+  }
+
+  get busy(): number {
+    return this.inFlight.size;
+  }
+
+  private wake(): void {
+    this.wakeUp.abort();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const free = this.concurrency - this.inFlight.size;
+        let claimed: ClaimedAttempt[] = [];
+        if (free > 0) {
+          claimed = await claim(this.engine, this.id, free);
+          for (const attempt of claimed) this.launch(attempt);
+        }
+        if (this.engine.clock.now() >= this.nextSweep) {
+          this.nextSweep = this.engine.clock.now() + this.sweepMs;
+          await sweep(this.engine);
+        }
+        if (claimed.length > 0 && claimed.length === free) continue;
+        await this.idle();
+      } catch (error) {
+        // The database went away or a transaction failed: log, wait, try again.
+        this.options.logger.error({ err: error, worker: this.id }, 'worker loop error');
+        await this.engine.clock.sleep(Math.min(this.pollMs, 1_000), this.wakeUp.signal);
+        this.wakeUp = new AbortController();
+      }
+    }
+    this.wake();
+  }
+
+  private async idle(): Promise<void> {
+    const now = this.engine.clock.now();
+    const { rows } = await this.engine.db.query<{ due: Date | null }>(
+      'SELECT min(due_at) AS due FROM forgeflow.tasks WHERE lease_owner IS NULL',
+    );
+    const due = rows[0]?.due?.getTime();
+    const delay = Math.max(
+      0,
+      Math.min(this.pollMs, this.nextSweep - now, due === undefined ? Infinity : due - now),
+    );
+    if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
+    else if (delay > 0) {
+      this.engine.events.emit({ type: 'worker:idle', worker: this.id });
+      await this.engine.clock.sleep(delay, this.wakeUp.signal);
+      this.wakeUp = new AbortController();
+    }
+  }
+
+  private async keepLeases(): Promise<void> {
+    const every = Math.max(100, Math.floor(this.engine.settings.leaseMs / 3));
+    while (!this.keeperStop.signal.aborted) {
+      await this.engine.clock.sleep(every, this.keeperStop.signal);
+      if (this.keeperStop.signal.aborted) break;
+      try {
+        const lost = await extendLeases(this.engine, this.id, [...this.inFlight.keys()]);
+        for (const id of lost)
+          this.inFlight.get(id)?.controller.abort({ kind: 'lease_lost' } satisfies AbortReason);
+      } catch (error) {
+        this.options.logger.warn({ err: error, worker: this.id }, 'could not extend leases');
+      }
+    }
+  }
+
+  private launch(claimed: ClaimedAttempt): void {
+    const controller = new AbortController();
+    const flight: InFlight = { claimed, controller, done: Promise.resolve() };
+    flight.done = this.execute(flight).finally(() => {
+      this.inFlight.delete(claimed.taskId);
+      this.wake();
+    });
+    this.inFlight.set(claimed.taskId, flight);
+  }
+
+  private async execute({ claimed, controller }: InFlight): Promise<void> {
+    const { clock } = this.engine;
+    const stopTimers = new AbortController();
+    const armTimeout = (ms: number | null, timeout: TimeoutKind) => {
+      if (ms === null) return;
+      void clock.sleep(ms, stopTimers.signal).then(() => {
+        if (!stopTimers.signal.aborted)
+          controller.abort({ kind: 'timeout', timeout } satisfies AbortReason);
+      });
+    };
+    if (claimed.deadline !== null) armTimeout(claimed.deadline - clock.now(), 'start_to_close');
+    let heartbeatTimer = new AbortController();
+    const armHeartbeat = () => {
+      heartbeatTimer.abort();
+      heartbeatTimer = new AbortController();
+      const ms = claimed.node.timeouts.heartbeat_ms;
+      if (ms === null) return;
+      const mine = heartbeatTimer;
+      void clock.sleep(ms, AbortSignal.any([stopTimers.signal, mine.signal])).then(() => {
+        if (!stopTimers.signal.aborted && !mine.signal.aborted)
+          controller.abort({ kind: 'timeout', timeout: 'heartbeat' } satisfies AbortReason);
+      });
+    };
+    armHeartbeat();
+
+    let result: AttemptResult;
+    try {
+      const output = await this.callHandler(claimed, controller.signal, async (details) => {
+        if (controller.signal.aborted) return;
+        if (await heartbeat(this.engine, this.id, claimed, details)) armHeartbeat();
+        else controller.abort({ kind: 'lease_lost' } satisfies AbortReason);
+      });
+      result = controller.signal.aborted
+        ? this.abortedResult(claimed, controller.signal.reason)
+        : { ok: true, output };
+    } catch (error) {
+      result = controller.signal.aborted
+        ? this.abortedResult(claimed, controller.signal.reason)
+        : { ok: false, outcome: 'failed', error: toErrorInfo(error) };
+    } finally {
+      stopTimers.abort();
+      heartbeatTimer.abort();
+    }
+    await this.report(claimed, result);
+  }
+
+  private async callHandler(
+    claimed: ClaimedAttempt,
+    signal: AbortSignal,
+    beat: (details: unknown) => Promise<void>,
+  ): Promise<unknown> {
+    if (claimed.node.action.kind !== 'activity')
+      throw new Error(`node ${claimed.node.id} is not an activity`);
+    const name = claimed.node.action.handler;
+    const handler = this.options.handlers.get(name);
+    if (!handler)
+      throw new HandlerError(
+        'HandlerNotFound',
+        `no handler "${name}" is registered on worker ${this.id}`,
+        { nonRetryable: true },
+      );
+    const validate = handlerRuntimeValidator(handler.spec.input);
+    if (!validate(claimed.input)) {
+      const problems = (validate.errors ?? [])
+        .map((e) => `${e.instancePath || 'input'} ${e.message ?? ''}`)
+        .join('; ');
+      throw new HandlerError(
+        'InvalidInput',
+        `the evaluated input does not fit ${name}: ${problems}`,
+        { nonRetryable: true },
+      );
+    }
+    return handler.run(claimed.input, {
+      runId: claimed.run.id,
+      nodeId: claimed.node.id,
+      attempt: claimed.attempt,
+      signal,
+      logger: this.options.logger,
+      heartbeat: beat,
+      lastHeartbeatDetails: claimed.lastHeartbeatDetails,
+      event: claimed.run.event,
+      settings: this.options.handlerSettings,
+    });
+  }
+
+  private abortedResult(claimed: ClaimedAttempt, reason: unknown): AttemptResult {
+    const why = reason as AbortReason | undefined;
+    if (why?.kind === 'timeout')
+      return { ok: false, outcome: 'timed_out', error: timeoutError(why.timeout, claimed.node) };
+    if (why?.kind === 'shutdown') {
+      return {
+        ok: false,
+        outcome: 'canceled',
+        error: {
+          type: 'WorkerShutdown',
+          message: `worker ${this.id} shut down`,
+          non_retryable: false,
+        },
+      };
+    }
+    return {
+      ok: false,
+      outcome: 'failed',
+      error: { type: 'LeaseLost', message: 'the lease was lost', non_retryable: false },
+    };
+  }
+
+  /** Reports the result; a failing database is retried until the lease would be gone anyway. */
+  private async report(claimed: ClaimedAttempt, result: AttemptResult): Promise<void> {
+    const giveUp = this.engine.clock.now() + this.engine.settings.leaseMs * 2;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        await finishAttempt(this.engine, this.id, claimed, result);
+        return;
+      } catch (error) {
+        this.options.logger.warn(
+          { err: error, worker: this.id, node: claimed.node.id },
+          'could not record an attempt result; retrying',
+        );
+        if (this.engine.clock.now() > giveUp) return; // the sweeper will time the attempt out
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+}

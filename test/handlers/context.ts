@@ -1,0 +1,45 @@
+/**
+ * A real HandlerContext for handler tests: an AbortController the test drives, a logger and a
+ * heartbeat that record what they get, and a manual event.
+ */
+import { manualEvent } from '../../src/forges/normalize.js';
+import type { HandlerContext, HandlerSettings } from '../../src/handlers/types.js';
+
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  obj: object;
+  msg: string | undefined;
+}
+
+export interface TestContext {
+  context: HandlerContext;
+  controller: AbortController;
+  logs: LogLine[];
+  heartbeats: unknown[];
+}
+
+export function testContext(settings: Partial<HandlerSettings> = {}): TestContext {
+  const controller = new AbortController();
+  const logs: LogLine[] = [];
+  const heartbeats: unknown[] = [];
+  const log =
+    (level: LogLine['level']) =>
+    (obj: object, msg?: string): void => {
+      logs.push({ level, obj, msg });
+    };
+  const context: HandlerContext = {
+    runId: 'run-test',
+    nodeId: 'job',
+    attempt: 1,
+    signal: controller.signal,
+    logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    heartbeat: (details?: unknown) => {
+      heartbeats.push(details);
+      return Promise.resolve();
+    },
+    lastHeartbeatDetails: undefined,
+    event: manualEvent({ repo: 'acme/widgets', sha: 'a'.repeat(40), ref: 'main' }),
+    settings: { execAllow: ['*'], secrets: {}, ...settings },
+  };
+  return { context, controller, logs, heartbeats };
+}
