@@ -11,7 +11,11 @@ import {
 } from 'vitest/config';
 
 const DB_TESTS = ['test/db/**/*.test.ts', 'test/runtime/**/*.test.ts'];
-const PGLITE_ONLY = ['test/db/pglite-*.test.ts'];
+// Backend-specific files: the lock of PGlite's data directory, pg's reconnects, a restarted server.
+const ONLY = {
+  pglite: ['test/db/pglite-*.test.ts', 'test/runtime/pglite-*.test.ts'],
+  postgres: ['test/db/postgres-*.test.ts', 'test/runtime/postgres-*.test.ts'],
+};
 const url = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
 async function reachable(connectionString: string): Promise<boolean> {
@@ -35,22 +39,29 @@ function postgresWanted(argv: readonly string[]): boolean {
   return names.length === 0 || names.some((name) => name.includes('*') || name === 'postgres');
 }
 
-export default defineConfig(async (): Promise<ViteUserConfig> => {
-  const wanted = postgresWanted(process.argv);
-  const postgres = wanted && (await reachable(url));
-  if (wanted && !postgres) {
+/** Probes (and complains) once per process: vitest loads this file again for each project. */
+async function postgresAvailable(): Promise<boolean> {
+  const memo = globalThis as { forgeflowPostgres?: Promise<boolean> };
+  return (memo.forgeflowPostgres ??= (async () => {
+    if (!postgresWanted(process.argv)) return false;
+    if (await reachable(url)) return true;
     if (process.env.CI === 'true')
       throw new Error(`CI requires PostgreSQL at ${url} (set TEST_DATABASE_URL)`);
     process.stderr.write(
       `forgeflow tests: PostgreSQL not reachable at ${url} — the postgres half of the runtime tests is SKIPPED; only PGlite ran\n`,
     );
-  }
+    return false;
+  })());
+}
+
+export default defineConfig(async (): Promise<ViteUserConfig> => {
+  const postgres = await postgresAvailable();
   const dbProject = (name: 'pglite' | 'postgres'): TestProjectInlineConfiguration => ({
     extends: true,
     test: {
       name,
       include: DB_TESTS,
-      exclude: [...configDefaults.exclude, ...(name === 'postgres' ? PGLITE_ONLY : [])],
+      exclude: [...configDefaults.exclude, ...ONLY[name === 'pglite' ? 'postgres' : 'pglite']],
       env: { FORGEFLOW_TEST_DB: name, TEST_DATABASE_URL: url },
       hookTimeout: 60_000,
       ...(name === 'pglite' ? { globalSetup: ['test/support/pglite-global-setup.ts'] } : {}),

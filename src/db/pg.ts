@@ -70,12 +70,18 @@ export function openPg(url: string, options: PgOptions = {}): PgDb {
         onError(error, 'connection lost during a transaction');
       };
       client.on('error', onClientError);
+      // A handle kept past the end would run on a connection lent to someone else by then.
+      let over = false;
+      const live = () => {
+        if (over) throw new Error('this transaction is over: its handle can no longer be used');
+        return client;
+      };
       try {
         await client.query('BEGIN');
         const result = await fn({
-          query: (sql, params) => run(client, sql, params),
+          query: async (sql, params) => run(live(), sql, params),
           exec: async (sql) => {
-            await client.query(sql);
+            await live().query(sql);
           },
         });
         await client.query('COMMIT');
@@ -87,6 +93,7 @@ export function openPg(url: string, options: PgOptions = {}): PgDb {
           });
         throw error;
       } finally {
+        over = true;
         client.removeListener('error', onClientError);
         client.release(broken); // with an error, the pool destroys the connection
       }

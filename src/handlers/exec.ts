@@ -32,6 +32,7 @@ type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
 export const DEFAULT_KILL_GRACE_MS = 2_000;
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
+export const DEFAULT_HEARTBEAT_EVERY_MS = 10_000;
 const TAIL_BYTES = 4096;
 const SHELL = '/bin/sh';
 /** Worker variables a child inherits; everything else must come from the input's `env`. */
@@ -42,13 +43,31 @@ const PROGRAM_CHANGING_ENV = /^(PATH|LD_[A-Z_]+|DYLD_[A-Z_]+)$/;
 export interface ExecHandlerOptions {
   /** Between SIGTERM and SIGKILL to the process group. */
   killGraceMs?: number;
+  /** How often a running program is reported alive (heartbeat); default 10 s. */
+  heartbeatEveryMs?: number;
 }
 
 export function createExecHandler(
   options: ExecHandlerOptions = {},
 ): Handler<ExecInput, ExecOutput> {
   const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-  return { spec: execSpec, run: (input, context) => runExec(input, context, killGraceMs) };
+  const heartbeatEveryMs = options.heartbeatEveryMs ?? DEFAULT_HEARTBEAT_EVERY_MS;
+  return {
+    spec: execSpec,
+    run: async (input, context) => {
+      // A program that is still running is alive: say so, so that heartbeat_timeout measures
+      // a hung worker rather than a long build. Details show progress on the page.
+      const beat = setInterval(() => {
+        void context.heartbeat({ running_for_ms: Date.now() - started }).catch(() => undefined);
+      }, heartbeatEveryMs);
+      const started = Date.now();
+      try {
+        return await runExec(input, context, killGraceMs);
+      } finally {
+        clearInterval(beat);
+      }
+    },
+  };
 }
 
 export const execHandler: Handler<ExecInput, ExecOutput> = createExecHandler();

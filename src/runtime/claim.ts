@@ -22,6 +22,8 @@ export interface ClaimedAttempt {
   lastHeartbeatDetails: unknown;
   /** When this attempt must end (start-to-close), in clock milliseconds. */
   deadline: number | null;
+  /** When all attempts of the node must have ended (schedule-to-close). */
+  nodeDeadline: number | null;
 }
 
 export async function claim(
@@ -134,6 +136,7 @@ async function startAttempt(
     input: rows[0]!.input,
     lastHeartbeatDetails: rows[0]!.heartbeat_details,
     deadline: attemptDeadline,
+    nodeDeadline: task.node_deadline_at?.getTime() ?? null,
   };
 }
 

@@ -129,7 +129,11 @@ export class Worker {
     const { rows } = await this.engine.db.query<{ due: Date | null }>(
       'SELECT min(due_at) AS due FROM forgeflow.tasks WHERE lease_owner IS NULL',
     );
-    const due = rows[0]?.due?.getTime();
+    // A full worker cannot take a due task: it waits for a slot (a finishing attempt wakes it),
+    // else it would spin here — on PGlite, whose queries resolve as microtasks, starving every
+    // timer in the process, its own handlers' included.
+    const full = this.inFlight.size >= this.concurrency;
+    const due = full ? undefined : rows[0]?.due?.getTime();
     const delay = Math.max(
       0,
       Math.min(this.pollMs, this.nextSweep - now, due === undefined ? Infinity : due - now),
@@ -178,6 +182,8 @@ export class Worker {
       });
     };
     if (claimed.deadline !== null) armTimeout(claimed.deadline - clock.now(), 'start_to_close');
+    if (claimed.nodeDeadline !== null)
+      armTimeout(claimed.nodeDeadline - clock.now(), 'schedule_to_close');
     let heartbeatTimer = new AbortController();
     const armHeartbeat = () => {
       heartbeatTimer.abort();

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { readMigrations } from '../../src/db/migrate.js';
-import { freshPgliteDir, testDb, type TestDb } from '../support/db.js';
+import { freshPgliteDir, testBackend, testDb, type TestDb } from '../support/db.js';
 
 async function run(...argv: string[]) {
   let out = '';
@@ -21,16 +21,20 @@ async function run(...argv: string[]) {
 }
 
 describe('forgeflow migrate', () => {
-  let db: TestDb;
+  let db: TestDb | undefined;
   let args: string[];
   let dataDir: string | undefined;
   beforeAll(async () => {
-    db = await testDb({ migrate: false });
-    if (db.url) args = ['--database-url', db.url];
-    else args = ['--data-dir', (dataDir = await freshPgliteDir())];
+    if (testBackend() === 'postgres') {
+      db = await testDb({ migrate: false });
+      args = ['--database-url', db.url ?? ''];
+    } else {
+      dataDir = await freshPgliteDir({ migrate: false });
+      args = ['--data-dir', dataDir];
+    }
   });
   afterAll(async () => {
-    await db.close();
+    await db?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -39,8 +43,8 @@ describe('forgeflow migrate', () => {
     const first = await run('migrate', ...args);
     expect(first.err).toBe('');
     expect(first.code).toBe(0);
-    // The pglite directory comes from the migrated snapshot; the postgres database is empty.
-    if (db.url) expect(first.out).toContain('✓ applied 0001_init');
+    expect(first.out).toContain('✓ applied 0001_init\n');
+    expect(first.out).toContain(`is now at migration ${newest}`);
     const second = await run('migrate', ...args);
     expect(second).toMatchObject({ code: 0, err: '' });
     expect(second.out).toMatch(new RegExp(`is up to date \\(migration ${newest}\\)`));
@@ -53,7 +57,9 @@ describe('forgeflow migrate', () => {
       'postgres://postgres@127.0.0.1:1/nowhere',
     );
     expect(code).toBe(1);
-    expect(err).toMatch(/^forgeflow migrate: PostgreSQL at 127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED/);
+    expect(err).toMatch(
+      /^forgeflow migrate: PostgreSQL at 127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED/,
+    );
   });
 
   it('exits 2 for an unknown option', async () => {

@@ -18,7 +18,7 @@ function collector() {
   const waiting = new Map<string, () => void>();
   return {
     received,
-    onNotify(payload: string) {
+    onNotify: (payload: string) => {
       received.push(payload);
       waiting.get(payload)?.();
     },

@@ -24,7 +24,9 @@ function migrationsDir(name: string, extra: Record<string, string> = {}): URL {
 }
 
 async function appliedIds(db: Db): Promise<number[]> {
-  const { rows } = await db.query<{ id: number }>('SELECT id FROM forgeflow.migrations ORDER BY id');
+  const { rows } = await db.query<{ id: number }>(
+    'SELECT id FROM forgeflow.migrations ORDER BY id',
+  );
   return rows.map((row) => row.id);
 }
 

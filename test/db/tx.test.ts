@@ -98,4 +98,9 @@ describe('tx', () => {
     expect(count.rows).toEqual([{ n: 0 }]);
     expect(await owners()).toEqual(['bystander']);
   });
+
+  it('refuses a transaction handle used after the transaction ended', async () => {
+    const kept = await db.tx((q) => Promise.resolve(q));
+    await expect(kept.query('SELECT 1')).rejects.toThrow();
+  });
 });

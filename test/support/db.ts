@@ -5,7 +5,9 @@
  * snapshot of pglite-global-setup.ts. Use it in beforeAll and close it in afterAll:
  *
  *   let db: TestDb;
- *   beforeAll(async () => (db = await testDb()));
+ *   beforeAll(async () => {
+ *     db = await testDb();
+ *   });
  *   afterAll(() => db.close());
  */
 import { randomBytes } from 'node:crypto';
@@ -63,7 +65,7 @@ export async function testDb(options: TestDbOptions = {}): Promise<TestDb> {
     await dropDatabase(name);
     throw error;
   }
-  const closeDb = db.close; // replaced below
+  const closeDb = db.close.bind(db); // replaced below
   const close = async () => {
     await closeDb();
     if (db.pool.totalCount !== 0)
@@ -78,9 +80,9 @@ export async function testDb(options: TestDbOptions = {}): Promise<TestDb> {
  * pglite: a new data directory holding the migrated snapshot, for a test that runs a second
  * process (or opens the directory itself). The caller removes it (rmSync, recursive).
  */
-export async function freshPgliteDir(): Promise<string> {
+export async function freshPgliteDir(options: { migrate?: boolean } = {}): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'forgeflow-pglite-'));
-  const db = await openPglite({ dataDir: dir, loadDataDir: snapshot() });
+  const db = await openPglite({ dataDir: dir, loadDataDir: snapshot(options.migrate ?? true) });
   await db.close();
   return dir;
 }

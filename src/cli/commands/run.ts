@@ -67,18 +67,18 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       pollMs: 200,
     });
     const progress = new Progress(io, result.graph, io.color);
-    let runId: string | undefined;
+    const target: { runId?: string } = {};
     const buffered: Parameters<Progress['update']>[0][] = [];
     const off = runtime.events.onAny((e) => {
       if (!('runId' in e)) return;
-      if (runId === undefined) buffered.push(e);
-      else if (e.runId === runId) progress.update(e);
+      if (target.runId === undefined) buffered.push(e);
+      else if (e.runId === target.runId) progress.update(e);
     });
     await worker.start();
     io.out(
       `run of ${result.graph.pipeline} (${result.graph.nodes.length} nodes) on ${values['data-dir']}\n`,
     );
-    runId = (await runtime.start(result.graph, event)).runId;
+    const runId = (target.runId = (await runtime.start(result.graph, event)).runId);
     for (const e of buffered) if ('runId' in e && e.runId === runId) progress.update(e);
     const status = await runtime.waitForRun(runId);
     off();

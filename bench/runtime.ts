@@ -1,0 +1,857 @@
+/**
+ * The runtime on real PostgreSQL, one worker in this process (`BENCH_DATABASE_URL`, default
+ * postgres://postgres@127.0.0.1:5432/test; the bench creates, migrates and drops its own
+ * `ff_bench_<random>` database):
+ *
+ * 1. single-node runs (one node calling the no-op handler `bench.noop`): N runs started with
+ *    the worker running, timed from the first start until every `run:finished` event; then,
+ *    on emptied tables, N runs started with no worker (the start rate) and drained by a
+ *    worker started afterwards (the drain rate, and steps/s);
+ * 2. step-to-step latency along a 200-job chain (`node:completed` of j(k) to `node:started`
+ *    of j(k+1), both stamped with performance.now() in this process), three runs;
+ * 3. a pgbench baseline in the same database: one-row INSERT transactions with as many
+ *    clients as forgeflow's pool has connections.
+ *
+ * Every database round trip the runtime makes goes through a counting wrapper of the Db, so
+ * the results also say how many transactions and statements a run costs, and which.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { compilePipeline, registryOf, type Graph } from '../src/compiler/index.js';
+import type { Db, QueryResult, Tx } from '../src/db/db.js';
+import { migrate } from '../src/db/migrate.js';
+import { openPg, type PgDb } from '../src/db/pg.js';
+import type { Event } from '../src/events/event.js';
+import { manualEvent } from '../src/forges/normalize.js';
+import type { Handler, HandlerLogger } from '../src/handlers/types.js';
+import { Runtime } from '../src/runtime/runtime.js';
+import type { WorkerOptions } from '../src/runtime/worker.js';
+import type { Bench } from './bench.js';
+import { formatMs, percentile, table } from './stats.js';
+
+const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+/** Runs per single-node round (BENCH_RUNS overrides it, for a quick look). */
+const RUNS = Number(process.env.BENCH_RUNS) || 10_000;
+/** Starts in flight at once: a window, refilled as each start returns. */
+const START_IN_FLIGHT = 50;
+const CONCURRENCY = 32;
+const POLL_MS = 100;
+/**
+ * Connections in forgeflow's pool: openPg's default, what `forgeflow serve` runs with. The
+ * worker's 32 slots, its claim loop and the starts all queue on these, so at most this many
+ * forgeflow transactions are open at once: pgbench gets the same number of clients.
+ */
+const POOL_MAX = 10;
+const CHAIN_NODES = 200;
+const CHAIN_REPEATS = 3;
+const PGBENCH_SECONDS = 10;
+const PGBENCH_THREADS = 2;
+/** A safety net per phase, not a measurement. */
+const PHASE_TIMEOUT_MS = 150_000;
+
+// ─── what it reports ────────────────────────────────────────────────────────────────────────
+
+export interface DbCost {
+  transactions: number;
+  /** Every round trip: statements outside and inside transactions, BEGIN and COMMIT included. */
+  round_trips: number;
+  /** Round trips per statement text (first 90 characters, whitespace collapsed), most first. */
+  by_statement: { sql: string; count: number; total_ms: number }[];
+}
+
+export interface PhaseCost {
+  per_run: { transactions: number; round_trips: number };
+  /** CPU time of this Node process (user + system) over the phase. */
+  node_cpu_ms_per_run: number;
+  node_cpu_share_of_wall: number;
+  /**
+   * Linux with a local server only (else null): CPU of the bench database's backends plus
+   * Postgres' walwriter, checkpointer and background writer; and everything else on the
+   * machine (other processes competing for the same cores), as shares of one core.
+   */
+  postgres_cpu_ms_per_run: number | null;
+  postgres_cpu_share_of_wall: number | null;
+  other_cpu_share_of_wall: number | null;
+  db: DbCost;
+}
+
+export interface ChainResult {
+  total_ms: number;
+  /** From `start()` being called to `node:started` of j1. */
+  first_start_ms: number;
+  gaps: number;
+  gap_min_ms: number;
+  gap_p50_ms: number;
+  gap_p99_ms: number;
+  gap_max_ms: number;
+  gap_mean_ms: number;
+}
+
+export interface PgbenchResult {
+  command: string;
+  clients: number;
+  threads: number;
+  seconds: number;
+  tps: number;
+  latency_avg_ms: number | null;
+  transactions: number | null;
+}
+
+export interface RuntimeResults {
+  settings: {
+    database: string;
+    postgres: string;
+    runs: number;
+    start_in_flight: number;
+    worker_concurrency: number;
+    poll_ms: number;
+    pool_max: number;
+    client_count_note: string;
+    cores: number;
+    /** os.loadavg() when the bench began: other work on the machine skews every figure. */
+    load_average_before: number[];
+  };
+  end_to_end: {
+    runs: number;
+    total_ms: number;
+    runs_per_s: number;
+    /** Starting all N while the worker drains them concurrently. */
+    start_phase_ms: number;
+    starts_per_s: number;
+    cost: PhaseCost;
+  };
+  start_then_drain: {
+    runs: number;
+    start_ms: number;
+    starts_per_s: number;
+    start_cost: PhaseCost;
+    drain_ms: number;
+    drain_runs_per_s: number;
+    drain_steps_per_s: number;
+    drain_cost: PhaseCost;
+  };
+  /** `cost` is per node here (all repeats together). */
+  chain: { nodes: number; runs: ChainResult[]; cost: PhaseCost };
+  pgbench: PgbenchResult | { skipped: string };
+  /** drain_steps_per_s / pgbench tps. */
+  steps_per_pgbench_tps: number | null;
+}
+
+export type RuntimeBenchResults = RuntimeResults | { skipped: string };
+
+// ─── the handler, the pipelines ─────────────────────────────────────────────────────────────
+
+const noopHandler: Handler = {
+  spec: {
+    name: 'bench.noop',
+    description: 'Does nothing (bench only).',
+    input: { type: 'object' },
+  },
+  run: () => Promise.resolve(null),
+};
+const handlers = new Map<string, Handler>([['bench.noop', noopHandler]]);
+
+function singleNodePipeline(): string {
+  return 'version: 1\nname: bench-single\non: [manual]\njobs:\n  noop:\n    uses: bench.noop\n';
+}
+
+/** j1 → j2 → … → j`count`. */
+function chainPipeline(count: number): string {
+  const jobs = Array.from({ length: count }, (_, i) =>
+    [`  j${i + 1}:`, ...(i > 0 ? [`    needs: [j${i}]`] : []), '    uses: bench.noop'].join('\n'),
+  );
+  return `version: 1\nname: bench-chain\non: [manual]\njobs:\n${jobs.join('\n')}\n`;
+}
+
+function compile(text: string, event: Event): Graph {
+  const result = compilePipeline(text, event, {
+    file: 'bench.yaml',
+    handlers: registryOf([noopHandler.spec]),
+  });
+  if (result.status !== 'graph')
+    throw new Error(`bench pipeline does not compile: ${JSON.stringify(result)}`);
+  return result.graph;
+}
+
+// ─── counting round trips ───────────────────────────────────────────────────────────────────
+
+interface Tally {
+  count: number;
+  ms: number;
+}
+
+/** Wraps a Db so every statement (and BEGIN/COMMIT) is counted and timed, per statement text. */
+class CountingDb implements Db {
+  readonly kind = 'pg' as const;
+  private statements = new Map<string, Tally>();
+  private transactions = 0;
+
+  constructor(
+    readonly inner: PgDb,
+    /** The database's name when its server runs on this machine, for CPU figures. */
+    readonly local: string | undefined,
+  ) {}
+
+  reset(): void {
+    this.statements = new Map();
+    this.transactions = 0;
+  }
+
+  snapshot(): DbCost {
+    const by = [...this.statements]
+      .map(([sql, t]) => ({ sql, count: t.count, total_ms: t.ms }))
+      .sort((a, b) => b.count - a.count || b.total_ms - a.total_ms);
+    return {
+      transactions: this.transactions,
+      round_trips: by.reduce((sum, s) => sum + s.count, 0),
+      by_statement: by,
+    };
+  }
+
+  /** Statement text → its key: the runtime's texts are few, the calls many. */
+  private readonly keys = new Map<string, string>();
+
+  private note(sql: string, ms: number): void {
+    let key = this.keys.get(sql);
+    if (key === undefined) {
+      key = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
+      this.keys.set(sql, key);
+    }
+    const tally = this.statements.get(key);
+    if (tally) {
+      tally.count++;
+      tally.ms += ms;
+    } else this.statements.set(key, { count: 1, ms });
+  }
+
+  private async timed<T>(sql: string, run: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await run();
+    } finally {
+      this.note(sql, performance.now() - start);
+    }
+  }
+
+  query<R = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>> {
+    return this.timed(sql, () => this.inner.query<R>(sql, params));
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.timed(sql, () => this.inner.exec(sql));
+  }
+
+  async tx<T>(fn: (q: Tx) => Promise<T>): Promise<T> {
+    this.transactions++;
+    const begun = performance.now();
+    let inside = begun;
+    try {
+      return await this.inner.tx(async (q) => {
+        inside = performance.now();
+        // BEGIN: from asking (pool wait included) until the callback runs.
+        this.note('BEGIN (pool wait included)', inside - begun);
+        const result = await fn({
+          query: (sql, params) => this.timed(sql, () => q.query(sql, params)),
+          exec: (sql) => this.timed(sql, () => q.exec(sql)),
+        });
+        inside = performance.now();
+        return result;
+      });
+    } finally {
+      this.note('COMMIT', performance.now() - inside);
+    }
+  }
+
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    return this.inner.listen(channel, onNotify);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+// ─── helpers ────────────────────────────────────────────────────────────────────────────────
+
+/** A logger that keeps quiet but remembers the first error the worker logged. */
+function benchLogger(): HandlerLogger & { errors: number; first: unknown } {
+  const logger = {
+    errors: 0,
+    first: undefined as unknown,
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (obj: object, msg?: string) => logger.error(obj, msg),
+    error: (obj: object, msg?: string) => {
+      logger.errors++;
+      logger.first ??= { ...obj, msg };
+    },
+  };
+  return logger;
+}
+
+function workerOptions(logger: HandlerLogger): WorkerOptions {
+  return {
+    concurrency: CONCURRENCY,
+    pollMs: POLL_MS,
+    handlers,
+    handlerSettings: { execAllow: null, secrets: {} },
+    logger,
+  };
+}
+
+/** Starts `count` runs with `inFlight` starts outstanding at any time. */
+async function startMany(
+  runtime: Runtime,
+  graph: Graph,
+  event: Event,
+  count: number,
+  inFlight: number,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      next++;
+      await runtime.start(graph, event);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, lane));
+}
+
+/** Resolves when `target` runs have finished (counting `run:finished`), rejects on a failed one. */
+function finishedRuns(runtime: Runtime, target: number, what: string): Promise<number> {
+  const promise = new Promise<number>((resolve, reject) => {
+    let count = 0;
+    const timer = setTimeout(() => {
+      off();
+      reject(
+        new Error(`${what}: only ${count} of ${target} runs finished in ${PHASE_TIMEOUT_MS} ms`),
+      );
+    }, PHASE_TIMEOUT_MS);
+    timer.unref();
+    const off = runtime.events.on('run:finished', (e) => {
+      if (e.status !== 'succeeded') {
+        clearTimeout(timer);
+        off();
+        reject(new Error(`${what}: run ${e.runId} ended ${e.status}`));
+        return;
+      }
+      if (++count === target) {
+        clearTimeout(timer);
+        off();
+        resolve(performance.now());
+      }
+    });
+  });
+  promise.catch(() => undefined); // awaited later; a failure meanwhile is not unhandled
+  return promise;
+}
+
+/** Clock ticks per second of /proc's CPU times: 100 on every Linux this runs on. */
+const TICK_MS = 10;
+
+interface ProcCpu {
+  /** Busy ticks of the whole machine (all cores). */
+  machine: number;
+  /** Ticks per Postgres process of ours, by pid. */
+  postgres: Map<number, number>;
+}
+
+/** Linux only, for a server on this machine; undefined otherwise. */
+function sampleProcCpu(database: string | undefined): ProcCpu | undefined {
+  if (database === undefined) return undefined;
+  try {
+    const cpuLine = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1);
+    const [user, nice, system, , , irq, softirq, steal] = cpuLine.map(Number);
+    const machine = user! + nice! + system! + irq! + softirq! + (steal ?? 0);
+    const postgres = new Map<number, number>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+        if (!title.startsWith('postgres: ')) continue;
+        const ours =
+          title.includes(` ${database} `) ||
+          /: (walwriter|checkpointer|background writer)/.test(title);
+        if (!ours) continue;
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        postgres.set(Number(entry), Number(fields[11]) + Number(fields[12])); // utime + stime
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return { machine, postgres };
+  } catch {
+    return undefined;
+  }
+}
+
+class CostMeter {
+  private readonly cpu = process.cpuUsage();
+  private readonly proc: ProcCpu | undefined;
+  private readonly wall = performance.now();
+
+  constructor(private readonly db: CountingDb) {
+    db.reset();
+    this.proc = sampleProcCpu(db.local);
+  }
+
+  done(runs: number): PhaseCost {
+    const cpu = process.cpuUsage(this.cpu);
+    const wall = performance.now() - this.wall;
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    const db = this.db.snapshot();
+    const after = this.proc && sampleProcCpu(this.db.local);
+    let pgMs: number | null = null;
+    let otherMs: number | null = null;
+    if (this.proc && after) {
+      let ticks = 0;
+      for (const [pid, t] of after.postgres) ticks += t - (this.proc.postgres.get(pid) ?? 0);
+      pgMs = ticks * TICK_MS;
+      otherMs = Math.max(0, (after.machine - this.proc.machine) * TICK_MS - pgMs - cpuMs);
+    }
+    return {
+      per_run: { transactions: db.transactions / runs, round_trips: db.round_trips / runs },
+      node_cpu_ms_per_run: cpuMs / runs,
+      node_cpu_share_of_wall: cpuMs / wall,
+      postgres_cpu_ms_per_run: pgMs === null ? null : pgMs / runs,
+      postgres_cpu_share_of_wall: pgMs === null ? null : pgMs / wall,
+      other_cpu_share_of_wall: otherMs === null ? null : otherMs / wall,
+      db,
+    };
+  }
+}
+
+/** The database's name when the server runs on this machine (its processes are in /proc). */
+function localDatabase(url: string, name: string): string | undefined {
+  try {
+    const host = new URL(url).hostname;
+    return ['127.0.0.1', 'localhost', '::1', '[::1]', ''].includes(host) ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function emptyTables(db: Db): Promise<void> {
+  await db.exec(
+    'TRUNCATE forgeflow.history, forgeflow.attempts, forgeflow.nodes, forgeflow.tasks, forgeflow.runs',
+  );
+  await db.exec('VACUUM ANALYZE');
+}
+
+const perSecond = (count: number, ms: number) => (count * 1000) / ms;
+
+// ─── the phases ─────────────────────────────────────────────────────────────────────────────
+
+async function endToEnd(db: CountingDb, graph: Graph, event: Event) {
+  await emptyTables(db);
+  const runtime = new Runtime({ db });
+  const logger = benchLogger();
+  const worker = runtime.createWorker(workerOptions(logger));
+  await worker.start();
+  try {
+    const finished = finishedRuns(runtime, RUNS, 'end to end');
+    const meter = new CostMeter(db);
+    const t0 = performance.now();
+    await startMany(runtime, graph, event, RUNS, START_IN_FLIGHT);
+    const started = performance.now();
+    const end = await finished;
+    const cost = meter.done(RUNS);
+    checkLogger(logger, 'end to end');
+    return {
+      runs: RUNS,
+      total_ms: end - t0,
+      runs_per_s: perSecond(RUNS, end - t0),
+      start_phase_ms: started - t0,
+      starts_per_s: perSecond(RUNS, started - t0),
+      cost,
+    };
+  } finally {
+    await runtime.stopWorkers();
+  }
+}
+
+async function startThenDrain(db: CountingDb, graph: Graph, event: Event) {
+  await emptyTables(db);
+  // Two runtimes on one pool: the worker's run cache starts empty, as in a worker process of its own.
+  const starter = new Runtime({ db });
+  const startMeter = new CostMeter(db);
+  const t0 = performance.now();
+  await startMany(starter, graph, event, RUNS, START_IN_FLIGHT);
+  const startMs = performance.now() - t0;
+  const startCost = startMeter.done(RUNS);
+
+  const runtime = new Runtime({ db });
+  const logger = benchLogger();
+  let steps = 0;
+  const offSteps = runtime.events.on('node:completed', () => steps++);
+  const finished = finishedRuns(runtime, RUNS, 'drain');
+  const worker = runtime.createWorker(workerOptions(logger));
+  try {
+    const drainMeter = new CostMeter(db);
+    const t1 = performance.now();
+    await worker.start();
+    const end = await finished;
+    const drainMs = end - t1;
+    const drainCost = drainMeter.done(RUNS);
+    checkLogger(logger, 'drain');
+    return {
+      runs: RUNS,
+      start_ms: startMs,
+      starts_per_s: perSecond(RUNS, startMs),
+      start_cost: startCost,
+      drain_ms: drainMs,
+      drain_runs_per_s: perSecond(RUNS, drainMs),
+      drain_steps_per_s: perSecond(steps, drainMs),
+      drain_cost: drainCost,
+    };
+  } finally {
+    offSteps();
+    await runtime.stopWorkers();
+  }
+}
+
+async function chain(
+  db: CountingDb,
+  graph: Graph,
+  event: Event,
+): Promise<{ runs: ChainResult[]; cost: PhaseCost }> {
+  await emptyTables(db);
+  const runtime = new Runtime({ db });
+  const logger = benchLogger();
+  const worker = runtime.createWorker(workerOptions(logger));
+  await worker.start();
+  const results: ChainResult[] = [];
+  const meter = new CostMeter(db);
+  try {
+    for (let repeat = 0; repeat < CHAIN_REPEATS; repeat++) {
+      const started = new Map<string, number>();
+      const completed = new Map<string, number>();
+      const offs = [
+        runtime.events.on('node:started', (e) => started.set(e.nodeId, performance.now())),
+        runtime.events.on('node:completed', (e) => completed.set(e.nodeId, performance.now())),
+      ];
+      try {
+        const finished = finishedRuns(runtime, 1, 'chain');
+        const t0 = performance.now();
+        await runtime.start(graph, event);
+        const end = await finished;
+        const gaps: number[] = [];
+        for (let k = 1; k < CHAIN_NODES; k++) {
+          const done = completed.get(`j${k}`);
+          const next = started.get(`j${k + 1}`);
+          if (done === undefined || next === undefined)
+            throw new Error(`chain: no events for j${k} → j${k + 1}`);
+          gaps.push(next - done);
+        }
+        const sorted = gaps.sort((a, b) => a - b);
+        results.push({
+          total_ms: end - t0,
+          first_start_ms: (started.get('j1') ?? NaN) - t0,
+          gaps: sorted.length,
+          gap_min_ms: sorted[0]!,
+          gap_p50_ms: percentile(sorted, 50),
+          gap_p99_ms: percentile(sorted, 99),
+          gap_max_ms: sorted[sorted.length - 1]!,
+          gap_mean_ms: sorted.reduce((s, x) => s + x, 0) / sorted.length,
+        });
+      } finally {
+        for (const off of offs) off();
+      }
+    }
+    const cost = meter.done(CHAIN_NODES * CHAIN_REPEATS);
+    checkLogger(logger, 'chain');
+    return { runs: results, cost };
+  } finally {
+    await runtime.stopWorkers();
+  }
+}
+
+function checkLogger(logger: ReturnType<typeof benchLogger>, what: string): void {
+  if (logger.errors > 0)
+    process.stderr.write(
+      `runtime bench (${what}): the worker logged ${logger.errors} warnings/errors; the first: ${String(
+        JSON.stringify(logger.first, (_, v: unknown) => (v instanceof Error ? v.message : v)),
+      )}\n`,
+    );
+}
+
+async function pgbench(db: Db, url: string): Promise<PgbenchResult | { skipped: string }> {
+  await db.exec('CREATE TABLE IF NOT EXISTS public.pgbench_one (v int)');
+  const dir = mkdtempSync(join(tmpdir(), 'ff-bench-'));
+  const script = join(dir, 'insert-one.sql');
+  writeFileSync(script, 'INSERT INTO pgbench_one(v) VALUES (1);\n');
+  const args = [
+    '-n',
+    '-c',
+    String(POOL_MAX),
+    '-j',
+    String(PGBENCH_THREADS),
+    '-T',
+    String(PGBENCH_SECONDS),
+    '-f',
+    script,
+    url,
+  ];
+  try {
+    // On failure the error carries stderr.
+    const { stdout } = await promisify(execFile)('pgbench', args, {
+      timeout: (PGBENCH_SECONDS + 30) * 1000,
+    });
+    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
+    if (!tps) return { skipped: `could not find the tps line in pgbench's output:\n${stdout}` };
+    const latency = /latency average = ([\d.]+) ms/.exec(stdout);
+    const processed = /number of transactions actually processed: (\d+)/.exec(stdout);
+    return {
+      command: `pgbench ${args.slice(0, -3).join(' ')} -f insert-one.sql <bench database>`,
+      clients: POOL_MAX,
+      threads: PGBENCH_THREADS,
+      seconds: PGBENCH_SECONDS,
+      tps: Number(tps[1]),
+      latency_avg_ms: latency ? Number(latency[1]) : null,
+      transactions: processed ? Number(processed[1]) : null,
+    };
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException & { stderr?: string };
+    if (e.code === 'ENOENT')
+      return { skipped: 'pgbench is not installed (Debian: postgresql-15 or postgresql-contrib)' };
+    return { skipped: `pgbench failed: ${e.message}${e.stderr ? `\n${e.stderr}` : ''}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ─── the database of its own ────────────────────────────────────────────────────────────────
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.href;
+}
+
+/** host:port/database, never the password. */
+function describe(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '(unparsable BENCH_DATABASE_URL)';
+  }
+}
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({
+    connectionString: ADMIN_URL,
+    application_name: 'forgeflow-bench',
+    connectionTimeoutMillis: 5_000,
+  });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  await admin(async (client) => {
+    await client.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
+    await client.query(`DROP DATABASE IF EXISTS ${name}`);
+  });
+}
+
+// ─── the bench ──────────────────────────────────────────────────────────────────────────────
+
+async function measure(): Promise<RuntimeBenchResults> {
+  let version: string;
+  try {
+    version = await admin(async (c) => {
+      const { rows } = await c.query<{ v: string }>(
+        `SELECT current_setting('server_version') || ', autovacuum ' || current_setting('autovacuum')
+           || ', synchronous_commit ' || current_setting('synchronous_commit')
+           || ', fsync ' || current_setting('fsync')
+           || ', shared_buffers ' || current_setting('shared_buffers') AS v`,
+      );
+      return rows[0]!.v;
+    });
+  } catch (error) {
+    return {
+      skipped: `PostgreSQL not reachable at ${describe(ADMIN_URL)} (${(error as Error).message}); set BENCH_DATABASE_URL`,
+    };
+  }
+  const name = `ff_bench_${randomBytes(6).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const url = withDatabase(ADMIN_URL, name);
+  try {
+    const inner = openPg(url, { max: POOL_MAX, applicationName: 'forgeflow-bench' });
+    const db = new CountingDb(inner, localDatabase(ADMIN_URL, name));
+    try {
+      // From the repository root: the compiled copy in .bench-build/ has no migrations/ beside it.
+      await migrate(inner, { dir: pathToFileURL(`${process.cwd()}/migrations/`) });
+      const event = manualEvent({ repo: 'bench/forgeflow', sha: 'b'.repeat(40) });
+      const single = compile(singleNodePipeline(), event);
+      const chained = compile(chainPipeline(CHAIN_NODES), event);
+
+      const load = loadavg();
+      progress(`end to end: ${RUNS} single-node runs, worker running`);
+      const e2e = await endToEnd(db, single, event);
+      progress(`start ${RUNS} runs, then drain them`);
+      const drain = await startThenDrain(db, single, event);
+      progress(`${CHAIN_REPEATS} runs of a ${CHAIN_NODES}-node chain`);
+      const chains = await chain(db, chained, event);
+      progress(`pgbench, ${PGBENCH_SECONDS} s`);
+      await emptyTables(db);
+      const base = await pgbench(db, url);
+      return {
+        settings: {
+          database: describe(ADMIN_URL),
+          postgres: version,
+          runs: RUNS,
+          start_in_flight: START_IN_FLIGHT,
+          worker_concurrency: CONCURRENCY,
+          poll_ms: POLL_MS,
+          pool_max: POOL_MAX,
+          client_count_note: CLIENT_NOTE,
+          cores: cpus().length,
+          load_average_before: load,
+        },
+        end_to_end: e2e,
+        start_then_drain: drain,
+        chain: { nodes: CHAIN_NODES, ...chains },
+        pgbench: base,
+        steps_per_pgbench_tps: 'tps' in base ? drain.drain_steps_per_s / base.tps : null,
+      };
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await dropDatabase(name);
+  }
+}
+
+const CLIENT_NOTE = `pgbench -c ${POOL_MAX}: forgeflow's pool holds ${POOL_MAX} connections (openPg's default), so however many of the worker's ${CONCURRENCY} slots are busy, at most ${POOL_MAX} forgeflow transactions run at once; pgbench gets the same ${POOL_MAX} concurrent sessions, each committing one one-row INSERT per transaction (the smallest durable write, fsync on commit like forgeflow's)`;
+
+function progress(message: string): void {
+  process.stderr.write(`  runtime: ${message}…\n`);
+}
+
+function render(r: RuntimeResults): string {
+  const rate = (x: number, unit: string) => `${x.toFixed(0)} ${unit}`;
+  const e = r.end_to_end;
+  const d = r.start_then_drain;
+  const base = r.pgbench;
+  const rows: string[][] = [
+    [
+      `end to end: start ${e.runs} single-node runs, worker running`,
+      rate(e.runs_per_s, 'runs/s'),
+      formatMs(e.total_ms),
+    ],
+    [
+      `  of which starting them (${START_IN_FLIGHT} in flight)`,
+      rate(e.starts_per_s, 'starts/s'),
+      formatMs(e.start_phase_ms),
+    ],
+    [`start ${d.runs} runs, no worker`, rate(d.starts_per_s, 'starts/s'), formatMs(d.start_ms)],
+    [`drain them, one worker`, rate(d.drain_runs_per_s, 'runs/s'), formatMs(d.drain_ms)],
+    ['  node completions while draining', rate(d.drain_steps_per_s, 'steps/s'), ''],
+    'tps' in base
+      ? [
+          `pgbench one-row INSERT, -c ${base.clients} -j ${base.threads} -T ${base.seconds}`,
+          rate(base.tps, 'tps'),
+          `${base.seconds * 1000}`,
+        ]
+      : ['pgbench', 'skipped', ''],
+    [
+      'drain steps/s ÷ pgbench tps',
+      r.steps_per_pgbench_tps === null ? '–' : r.steps_per_pgbench_tps.toFixed(3),
+      '',
+    ],
+  ];
+  const chainRows = r.chain.runs.map((c, i) => [
+    `run ${i + 1}`,
+    formatMs(c.gap_p50_ms),
+    formatMs(c.gap_p99_ms),
+    formatMs(c.gap_max_ms),
+    formatMs(c.gap_min_ms),
+    formatMs(c.first_start_ms),
+    formatMs(c.total_ms),
+    formatMs(c.total_ms / r.chain.nodes),
+  ]);
+  const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(0)}%`);
+  const ms = (x: number | null) => (x === null ? '–' : formatMs(x));
+  const costRow = (name: string, c: PhaseCost) => [
+    name,
+    c.per_run.transactions.toFixed(2),
+    c.per_run.round_trips.toFixed(1),
+    ms(c.node_cpu_ms_per_run),
+    ms(c.postgres_cpu_ms_per_run),
+    pct(c.node_cpu_share_of_wall),
+    pct(c.postgres_cpu_share_of_wall),
+    pct(c.other_cpu_share_of_wall),
+  ];
+  const statements = (cost: PhaseCost) =>
+    cost.db.by_statement
+      .slice(0, 14)
+      .map((s) => [s.sql, (s.count / d.runs).toFixed(2), formatMs(s.total_ms / s.count)]);
+  const busy = [e.cost, d.start_cost, d.drain_cost, r.chain.cost].some(
+    (c) => (c.other_cpu_share_of_wall ?? 0) > 0.25,
+  );
+  return [
+    table(['single-node runs', 'rate', 'wall ms'], rows),
+    '',
+    `step gap along a ${r.chain.nodes}-job chain (node:completed of j(k) → node:started of j(k+1)), ms:`,
+    table(
+      ['chain', 'p50', 'p99', 'max', 'min', 'first start', 'whole chain', 'per node'],
+      chainRows,
+    ),
+    '',
+    'cost per run (per node for the chain); CPU shares are of one core, over the phase:',
+    table(
+      ['phase', 'tx', 'round trips', 'Node CPU ms', 'PG CPU ms', 'Node', 'PG', 'other procs'],
+      [
+        costRow('end to end', e.cost),
+        costRow('start, no worker', d.start_cost),
+        costRow('drain', d.drain_cost),
+        costRow('chain (per node)', r.chain.cost),
+      ],
+    ),
+    ...(busy
+      ? [
+          `WARNING: other processes used more than a quarter of a core during some phase (load average before: ${r.settings.load_average_before.map((x) => x.toFixed(2)).join(' ')} on ${r.settings.cores} cores): these figures are lower than a quiet machine's.`,
+        ]
+      : []),
+    '',
+    'round trips per run while starting (no worker), by statement (avg ms includes waiting for a pooled connection outside transactions):',
+    table(['statement', 'per run', 'avg ms'], statements(d.start_cost)),
+    '',
+    'round trips per run while draining, by statement:',
+    table(['statement', 'per run', 'avg ms'], statements(d.drain_cost)),
+    '',
+    `client count: ${r.settings.client_count_note}.`,
+    `worker: concurrency ${CONCURRENCY}, pollMs ${POLL_MS}; PostgreSQL ${r.settings.postgres}, at ${r.settings.database}.`,
+    ...('tps' in base ? [] : [`pgbench skipped: ${base.skipped}`]),
+  ].join('\n');
+}
+
+export const runtimeBench: Bench<RuntimeBenchResults> = {
+  name: 'runtime',
+  description: `runs/s and step latency of one worker on PostgreSQL at ${describe(ADMIN_URL)} (BENCH_DATABASE_URL), with a pgbench baseline`,
+  async run() {
+    const results = await measure();
+    if ('skipped' in results) return { results, table: `skipped: ${results.skipped}` };
+    return { results, table: render(results) };
+  },
+};
