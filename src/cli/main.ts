@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { migrateCommand, migrateUsage } from './commands/migrate.js';
 import { planCommand, planUsage } from './commands/plan.js';
 import { runCommand, runUsage } from './commands/run.js';
+import { workerCommand, workerUsage } from './commands/worker.js';
 import { validateCommand, validateUsage } from './commands/validate.js';
 import { EXIT, UsageError, type Io } from './io.js';
 
@@ -27,6 +28,11 @@ const COMMANDS: Record<
     run: runCommand,
     usage: runUsage,
     summary: 'run a pipeline here, to the end, on the embedded database',
+  },
+  worker: {
+    run: workerCommand,
+    usage: workerUsage,
+    summary: 'run workers only, sharing a Postgres with other processes (scale-out)',
   },
   migrate: {
     run: migrateCommand,

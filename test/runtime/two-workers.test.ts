@@ -51,11 +51,10 @@ afterAll(async () => {
 
 describe(`two workers on one database (${backend})`, () => {
   it('run each of 1,000 nodes exactly once between them', { timeout: 40_000 }, async () => {
-    const t0=Date.now(); const T=(m:string)=>console.log('T', m, Date.now()-t0);
     db = await testDb();
     await db.exec(EFFECTS_TABLE);
     const graph = compileFor(PIPELINE, fixtureHandlers(db, { worker: 'none', hang: 'effect' }));
-    T('compiled'); expect(graph.nodes).toHaveLength(1_000);
+    expect(graph.nodes).toHaveLength(1_000);
     runtime = testRuntime(db, { settings: { leaseMs: LEASE_MS } });
 
     // Both workers are ready before the run exists, so neither gets a head start.
@@ -80,9 +79,9 @@ describe(`two workers on one database (${backend})`, () => {
       }
     }
 
-    T('workers'); const event = manualEvent({ repo: 'octo/app', sha: 'c0ffee'.padEnd(40, '0') });
+    const event = manualEvent({ repo: 'octo/app', sha: 'c0ffee'.padEnd(40, '0') });
     const { runId } = await runtime.start(graph, event);
-    T('started'); expect(await runtime.waitForRun(runId, 35_000)).toBe('succeeded'); T('done');
+    expect(await runtime.waitForRun(runId, 35_000)).toBe('succeeded');
 
     // Every node ran exactly once: one effect row each, from its first and only attempt.
     const { rows } = await db.query<EffectRow>('SELECT * FROM test_effects WHERE run_id = $1', [
@@ -116,11 +115,11 @@ describe(`two workers on one database (${backend})`, () => {
       expect(pids).toEqual(new Set(children.map((c) => c.pid)));
     }
 
-    T('checked'); const history = await runtime.history(runId, { limit: 10_000 });
+    const history = await runtime.history(runId, { limit: 10_000 });
     const count = (type: string) => history.filter((e) => e.type === type).length;
     expect(count('NodeStarted')).toBe(1_000);
     expect(count('NodeCompleted')).toBe(1_000);
     expect(count('NodeRetryScheduled') + count('LateCompletionFenced')).toBe(0);
-    expect(await expectAllHistoriesMatch(runtime)).toBe(1); T('folded');
+    expect(await expectAllHistoriesMatch(runtime)).toBe(1);
   });
 });
