@@ -25,6 +25,8 @@ CREATE TABLE forgeflow.runs (
   cancel_requested boolean NOT NULL DEFAULT false,
   error jsonb,
   history_length int NOT NULL DEFAULT 0,
+  -- nodes not yet in a final state; the run ends when it reaches 0
+  unfinished_nodes int NOT NULL,
   created_at timestamptz NOT NULL,
   started_at timestamptz,
   finished_at timestamptz,

@@ -11,7 +11,7 @@ import { EvaluationError, evaluateCondition, evaluateValue } from '../expression
 import type { ErrorInfo } from '../handlers/types.js';
 import { appendHistory, RUN_END_EVENT, type HistoryEvent } from './history.js';
 import { buildContext, statusFunctions, type NeededNode } from './node-context.js';
-import { TERMINAL_NODE_STATES, type NodeStatus, type RunStatus } from './states.js';
+import type { RunStatus } from './states.js';
 import { Json, setNodeStatus, setRunStatus } from './store.js';
 import type { AfterCommit, RunInfo, RuntimeSettings } from './types.js';
 
@@ -21,6 +21,23 @@ export interface TxScope {
   run: RunInfo;
   settings: RuntimeSettings;
   after: AfterCommit;
+  /** History of this transaction, written once by closeScope. */
+  history: HistoryEvent[];
+}
+
+export function openScope(q: Queryable, now: number, run: RunInfo, settings: RuntimeSettings, after: AfterCommit): TxScope {
+  return { q, now, run, settings, after, history: [] };
+}
+
+/** Writes the scope's history (one statement); call last in the transaction. */
+export async function closeScope(scope: TxScope): Promise<void> {
+  await appendHistory(scope.q, scope.run.id, new Date(scope.now), scope.history.splice(0));
+}
+
+/** Wakes workers when the transaction commits (NOTIFY is transactional: dropped on rollback). */
+export async function notifyIfNeeded(q: Queryable, after: AfterCommit): Promise<void> {
+  if (after.notifyTasks) await q.query(`SELECT pg_notify('forgeflow_tasks', '')`);
+  after.notifyTasks = false;
 }
 
 const dependentsCache = new WeakMap<object, Map<string, string[]>>();
@@ -47,8 +64,10 @@ export async function afterNodesFinished(
   finished: readonly string[],
 ): Promise<void> {
   const queue = [...finished];
+  let count = 0;
   while (queue.length > 0) {
     const nodeId = queue.shift()!;
+    count++;
     const dependents = dependentsOf(scope.run, nodeId);
     if (dependents.length === 0) continue;
     const { rows } = await scope.q.query<{ node_id: string }>(
@@ -65,11 +84,16 @@ export async function afterNodesFinished(
       if (outcome !== 'scheduled') queue.push(id);
     }
   }
-  await finishRunIfDone(scope);
+  await countFinished(scope, count);
 }
 
 /** Schedules the nodes that need nothing (a run's roots). */
 export async function startRoots(scope: TxScope): Promise<void> {
+  // Every job left out by its own `on:`: nothing to do, and nothing would ever end the run.
+  if (scope.run.graph.nodes.length === 0) {
+    await endRun(scope, 'succeeded', {});
+    return;
+  }
   const roots = scope.run.graph.nodes.filter((n) => n.needs.length === 0).map((n) => n.id);
   const finished: string[] = [];
   for (const id of roots) if ((await decideNode(scope, id)) !== 'scheduled') finished.push(id);
@@ -212,17 +236,17 @@ function sortByGraph(run: RunInfo, ids: readonly string[]): string[] {
   return [...ids].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
 }
 
-/** Ends the run when every node is finished: failed if any node failed or timed out. */
-export async function finishRunIfDone(scope: TxScope): Promise<void> {
+/** Counts nodes that reached a final state; the last one ends the run (failed if any failed). */
+async function countFinished(scope: TxScope, count: number): Promise<void> {
+  if (count === 0) return;
   const { q, run } = scope;
-  const { rows } = await q.query<{ status: NodeStatus; count: number }>(
-    'SELECT status, count(*)::int AS count FROM forgeflow.nodes WHERE run_id = $1 GROUP BY status',
-    [run.id],
+  const { rows } = await q.query<{ unfinished_nodes: number }>(
+    'UPDATE forgeflow.runs SET unfinished_nodes = unfinished_nodes - $2 WHERE id = $1 RETURNING unfinished_nodes',
+    [run.id, count],
   );
-  if (rows.some((r) => !TERMINAL_NODE_STATES.includes(r.status))) return;
-  const failed = rows.some((r) => r.status === 'failed' || r.status === 'timed_out');
-  const status: RunStatus = failed ? 'failed' : 'succeeded';
-  await endRun(scope, status, failed ? { failed: await failedNodes(q, run.id) } : {});
+  if (rows[0]?.unfinished_nodes !== 0) return;
+  const failed = await failedNodes(q, run.id);
+  await endRun(scope, failed.length > 0 ? 'failed' : 'succeeded', failed.length > 0 ? { failed } : {});
 }
 
 async function failedNodes(q: Queryable, runId: string): Promise<string[]> {
@@ -255,5 +279,6 @@ export async function endRun(
 }
 
 export function record(scope: TxScope, events: readonly HistoryEvent[]): Promise<void> {
-  return appendHistory(scope.q, scope.run.id, new Date(scope.now), events);
+  scope.history.push(...events);
+  return Promise.resolve();
 }

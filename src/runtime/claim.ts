@@ -5,7 +5,7 @@
  * passed is timed out instead of started.
  */
 import type { GraphNode } from '../compiler/graph.js';
-import { afterNodesFinished, record, type TxScope } from './advance.js';
+import { afterNodesFinished, closeScope, notifyIfNeeded, openScope, record, type TxScope } from './advance.js';
 import { attemptEndedBadly, timeoutError } from './attempt-outcome.js';
 import { publish, type Engine } from './engine.js';
 import { lockRuns } from './run-lock.js';
@@ -62,16 +62,18 @@ export async function claim(
         await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]); // its run has ended
         continue;
       }
-      const scope: TxScope = { q, now, run, settings: engine.settings, after };
+      const scope = openScope(q, now, run, engine.settings, after);
       if (task.kind === 'timer') await fireTimer(scope, node, task);
       else {
         const attempt = await startAttempt(scope, node, task, worker, engine.random);
         if (attempt) started.push(attempt);
       }
+      await closeScope(scope);
     }
+    await notifyIfNeeded(q, after);
     return started;
   });
-  await publish(engine, after);
+  publish(engine, after);
   return claimed;
 }
 

@@ -1,6 +1,6 @@
 /** What the runtime's transactions share: the database, the clock, settings and the run cache. */
 import type { Db, Queryable } from '../db/db.js';
-import type { TxScope } from './advance.js';
+import { closeScope, notifyIfNeeded, openScope, type TxScope } from './advance.js';
 import type { Clock } from './clock.js';
 import type { RuntimeEvents } from './events.js';
 import type { RunCache } from './run-cache.js';
@@ -17,9 +17,8 @@ export interface Engine {
   random: () => number;
 }
 
-/** Publishes what a committed transaction decided: runtime events and a wake-up for workers. */
-export async function publish(engine: Engine, after: AfterCommit): Promise<void> {
-  if (after.notifyTasks) await engine.db.query(`SELECT pg_notify('forgeflow_tasks', '')`);
+/** Publishes what a committed transaction decided: its runtime events. */
+export function publish(engine: Engine, after: AfterCommit): void {
   for (const event of after.events) engine.events.emit(event);
 }
 
@@ -38,8 +37,12 @@ export async function inRun<T>(
     if (!locked) return undefined;
     const runs = await engine.cache.load(q, [runId], new Map([[runId, locked.attempt]]));
     const run = runs.get(runId)!;
-    return fn({ q, now: engine.clock.now(), run, settings: engine.settings, after }, q);
+    const scope = openScope(q, engine.clock.now(), run, engine.settings, after);
+    const value = await fn(scope, q);
+    await closeScope(scope);
+    await notifyIfNeeded(q, after);
+    return value;
   });
-  await publish(engine, after);
+  publish(engine, after);
   return result;
 }

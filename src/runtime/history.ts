@@ -49,37 +49,27 @@ export const RUN_END_EVENT: Record<Exclude<RunStatus, 'queued' | 'running'>, His
   canceled: 'RunCanceled',
 };
 
-/** Appends events to a run's history; the sequence counter lives on the run row. */
-export async function appendHistory(
-  q: Queryable,
-  runId: string,
-  at: Date,
-  events: readonly HistoryEvent[],
-): Promise<void> {
+/**
+ * Appends events to a run's history in one statement: the run row's counter gives the
+ * sequence numbers (the caller holds the run's lock, so they are gap-free and ordered).
+ */
+export async function appendHistory(q: Queryable, runId: string, at: Date, events: readonly HistoryEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const { rows } = await q.query<{ start: number }>(
-    'UPDATE forgeflow.runs SET history_length = history_length + $2 WHERE id = $1 RETURNING history_length - $2 AS start',
-    [runId, events.length],
-  );
-  const start = rows[0]?.start;
-  if (start === undefined) throw new Error(`appendHistory: no run ${runId}`);
-  await q.query(
-    `INSERT INTO forgeflow.history (run_id, seq, type, node_id, attempt, at, data)
-     SELECT $1, $2 + ord - 1, e.type, e.node, e.attempt, $3, e.data
-     FROM ROWS FROM (jsonb_to_recordset($4::jsonb) AS (type text, node text, attempt int, data jsonb))
+  const rows = events.map((e) => ({
+    type: e.type,
+    node: 'node' in e ? e.node : null,
+    attempt: 'attempt' in e ? (e.attempt ?? null) : null,
+    data: e.data,
+  }));
+  const { rowCount } = await q.query(
+    `WITH r AS (
+       UPDATE forgeflow.runs SET history_length = history_length + $2 WHERE id = $1
+       RETURNING history_length - $2 AS start)
+     INSERT INTO forgeflow.history (run_id, seq, type, node_id, attempt, at, data)
+     SELECT $1, r.start + e.ord, e.type, e.node, e.attempt, $3, e.data
+     FROM r, ROWS FROM (jsonb_to_recordset($4::jsonb) AS (type text, node text, attempt int, data jsonb))
        WITH ORDINALITY AS e(type, node, attempt, data, ord)`,
-    [
-      runId,
-      start + 1,
-      at,
-      JSON.stringify(
-        events.map((e) => ({
-          type: e.type,
-          node: 'node' in e ? e.node : null,
-          attempt: 'attempt' in e ? (e.attempt ?? null) : null,
-          data: e.data,
-        })),
-      ),
-    ],
+    [runId, events.length, at, JSON.stringify(rows)],
   );
+  if (rowCount !== events.length) throw new Error(`appendHistory: no run ${runId}`);
 }

@@ -54,7 +54,7 @@ export class Runtime {
       this.engine.clock.now(),
       this.engine.settings,
     );
-    await publish(this.engine, after);
+    publish(this.engine, after);
     return started;
   }
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Graph } from '../compiler/graph.js';
 import type { Db } from '../db/db.js';
 import type { Event } from '../events/event.js';
-import { record, startRoots, type TxScope } from './advance.js';
+import { closeScope, notifyIfNeeded, openScope, record, startRoots } from './advance.js';
 import { AfterCommit, type RunInfo, type RuntimeSettings } from './types.js';
 
 export interface StartRunInput {
@@ -37,8 +37,8 @@ export async function startRun(
     const at = new Date(now);
     const inserted = await q.query<{ id: string }>(
       `INSERT INTO forgeflow.runs (id, parent_run_id, parent_node_id, pipeline, status, graph, graph_hash, event,
-         trigger, repo, sha, pr, idempotency_key, created_at, started_at, deadline_at, updated_at)
-       VALUES ($1, $2, $3, $4, 'running', $5::jsonb, $6, $7::jsonb, $8, $9, $10, $11, $12, $13, $13, $14, $13)
+         trigger, repo, sha, pr, idempotency_key, created_at, started_at, deadline_at, updated_at, unfinished_nodes)
+       VALUES ($1, $2, $3, $4, 'running', $5::jsonb, $6, $7::jsonb, $8, $9, $10, $11, $12, $13, $13, $14, $13, $15)
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING id`,
       [
@@ -56,6 +56,7 @@ export async function startRun(
         input.idempotencyKey ?? null,
         at,
         graph.timeout_ms === null ? null : new Date(now + graph.timeout_ms),
+        graph.nodes.length,
       ],
     );
     if (inserted.rows.length === 0) {
@@ -71,7 +72,7 @@ export async function startRun(
       [id, JSON.stringify(graph.nodes.map((n) => ({ id: n.id, waiting_on: n.needs.length })))],
     );
     const run: RunInfo = { id, pipeline: graph.pipeline, graph, event, attempt: 1 };
-    const scope: TxScope = { q, now, run, settings, after };
+    const scope = openScope(q, now, run, settings, after);
     await record(scope, [
       {
         type: 'RunStarted',
@@ -80,6 +81,8 @@ export async function startRun(
     ]);
     after.emit({ type: 'run:started', runId: id, pipeline: graph.pipeline });
     await startRoots(scope);
+    await closeScope(scope);
+    await notifyIfNeeded(q, after);
     return { runId: id, created: true };
   });
   return { started, after };

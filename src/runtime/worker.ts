@@ -126,24 +126,22 @@ export class Worker {
 
   private async idle(): Promise<void> {
     const now = this.engine.clock.now();
-    const { rows } = await this.engine.db.query<{ due: Date | null }>(
-      'SELECT min(due_at) AS due FROM forgeflow.tasks WHERE lease_owner IS NULL',
-    );
-    // A full worker cannot take a due task: it waits for a slot (a finishing attempt wakes it),
-    // else it would spin here — on PGlite, whose queries resolve as microtasks, starving every
-    // timer in the process, its own handlers' included.
-    const full = this.inFlight.size >= this.concurrency;
-    const due = full ? undefined : rows[0]?.due?.getTime();
-    const delay = Math.max(
-      0,
-      Math.min(this.pollMs, this.nextSweep - now, due === undefined ? Infinity : due - now),
-    );
-    if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
-    else if (delay > 0) {
-      this.engine.events.emit({ type: 'worker:idle', worker: this.id });
-      await this.engine.clock.sleep(delay, this.wakeUp.signal);
-      this.wakeUp = new AbortController();
+    // With no free slot, the next due task is no reason to wake: a finishing attempt wakes us.
+    let due = Infinity;
+    if (this.inFlight.size < this.concurrency) {
+      const { rows } = await this.engine.db.query<{ due: Date | null }>(
+        'SELECT min(due_at) AS due FROM forgeflow.tasks WHERE lease_owner IS NULL',
+      );
+      due = rows[0]?.due?.getTime() ?? Infinity;
     }
+    const delay = Math.max(0, Math.min(this.pollMs, this.nextSweep - now, due - now));
+    if (this.wakeUp.signal.aborted || delay === 0) {
+      this.wakeUp = new AbortController();
+      return;
+    }
+    this.engine.events.emit({ type: 'worker:idle', worker: this.id });
+    await this.engine.clock.sleep(delay, this.wakeUp.signal);
+    this.wakeUp = new AbortController();
   }
 
   private async keepLeases(): Promise<void> {

@@ -14,7 +14,7 @@ import { Runtime } from '../../src/runtime/runtime.js';
 import type { RuntimeSettings } from '../../src/runtime/types.js';
 import type { WorkerOptions } from '../../src/runtime/worker.js';
 
-export const silentLogger = pino({ level: 'silent' });
+export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 /** `test.script`: attempt n follows steps[n-1] (the last step repeats): fail with an error, or return an output. */
 interface Step {
