@@ -129,7 +129,12 @@ async function run<R>(
   sql: string,
   params: readonly unknown[] = [],
 ): Promise<QueryResult<R>> {
-  const config = { name: statementName(sql), text: sql, values: [...params], queryMode: 'extended' } as pg.QueryConfig;
+  const config = {
+    name: statementName(sql),
+    text: sql,
+    values: [...params],
+    queryMode: 'extended',
+  } as pg.QueryConfig;
   const result = await q.query(config);
   return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
 }

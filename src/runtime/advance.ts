@@ -25,7 +25,13 @@ export interface TxScope {
   history: HistoryEvent[];
 }
 
-export function openScope(q: Queryable, now: number, run: RunInfo, settings: RuntimeSettings, after: AfterCommit): TxScope {
+export function openScope(
+  q: Queryable,
+  now: number,
+  run: RunInfo,
+  settings: RuntimeSettings,
+  after: AfterCommit,
+): TxScope {
   return { q, now, run, settings, after, history: [] };
 }
 
@@ -246,7 +252,11 @@ async function countFinished(scope: TxScope, count: number): Promise<void> {
   );
   if (rows[0]?.unfinished_nodes !== 0) return;
   const failed = await failedNodes(q, run.id);
-  await endRun(scope, failed.length > 0 ? 'failed' : 'succeeded', failed.length > 0 ? { failed } : {});
+  await endRun(
+    scope,
+    failed.length > 0 ? 'failed' : 'succeeded',
+    failed.length > 0 ? { failed } : {},
+  );
 }
 
 async function failedNodes(q: Queryable, runId: string): Promise<string[]> {

@@ -5,7 +5,14 @@
  * passed is timed out instead of started.
  */
 import type { GraphNode } from '../compiler/graph.js';
-import { afterNodesFinished, closeScope, notifyIfNeeded, openScope, record, type TxScope } from './advance.js';
+import {
+  afterNodesFinished,
+  closeScope,
+  notifyIfNeeded,
+  openScope,
+  record,
+  type TxScope,
+} from './advance.js';
 import { attemptEndedBadly, timeoutError } from './attempt-outcome.js';
 import { publish, type Engine } from './engine.js';
 import { lockRuns } from './run-lock.js';

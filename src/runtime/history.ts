@@ -53,7 +53,12 @@ export const RUN_END_EVENT: Record<Exclude<RunStatus, 'queued' | 'running'>, His
  * Appends events to a run's history in one statement: the run row's counter gives the
  * sequence numbers (the caller holds the run's lock, so they are gap-free and ordered).
  */
-export async function appendHistory(q: Queryable, runId: string, at: Date, events: readonly HistoryEvent[]): Promise<void> {
+export async function appendHistory(
+  q: Queryable,
+  runId: string,
+  at: Date,
+  events: readonly HistoryEvent[],
+): Promise<void> {
   if (events.length === 0) return;
   const rows = events.map((e) => ({
     type: e.type,

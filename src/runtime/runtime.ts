@@ -72,38 +72,41 @@ export class Runtime {
 
   /**
    * Resolves with the run's final status. Works across processes: it listens for the
-   * `forgeflow_runs` notification the finishing transaction sends, and checks the table once
-   * listening, so a run that finished in between is not missed.
+   * `forgeflow_runs` notification the finishing transaction sends, checks the table once
+   * listening (a run that finished in between is not missed), and re-checks it every
+   * `recheckMs`, because a notification sent while the connection was down is lost.
    */
-  async waitForRun(id: string, timeoutMs?: number): Promise<RunStatus> {
+  async waitForRun(id: string, timeoutMs?: number, recheckMs = 1_000): Promise<RunStatus> {
     let resolve!: (status: RunStatus) => void;
-    const finished = new Promise<RunStatus>((r) => (resolve = r));
-    const unlisten = await this.engine.db.listen('forgeflow_runs', (payload) => {
-      const [runId, status] = payload.split(':');
-      if (runId === id) resolve(status as RunStatus);
-    });
-    try {
+    let reject!: (error: Error) => void;
+    const finished = new Promise<RunStatus>((res, rej) => ((resolve = res), (reject = rej)));
+    const check = async () => {
       const { rows } = await this.engine.db.query<{ status: RunStatus }>(
         'SELECT status FROM forgeflow.runs WHERE id = $1',
         [id],
       );
       const status = rows[0]?.status;
-      if (status === undefined) throw new Error(`no run ${id}`);
-      if (TERMINAL_RUN_STATES.includes(status)) return status;
-      if (timeoutMs === undefined) return await finished;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`run ${id} did not finish within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-      });
-      try {
-        return await Promise.race([finished, timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
+      if (status === undefined) reject(new Error(`no run ${id}`));
+      else if (TERMINAL_RUN_STATES.includes(status)) resolve(status);
+    };
+    const unlisten = await this.engine.db.listen('forgeflow_runs', (payload) => {
+      const [runId, status] = payload.split(':');
+      if (runId === id) resolve(status as RunStatus);
+    });
+    const recheck = setInterval(() => void check().catch(() => undefined), recheckMs);
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(
+            () => reject(new Error(`run ${id} did not finish within ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+    try {
+      await check();
+      return await finished;
     } finally {
+      clearInterval(recheck);
+      clearTimeout(timer);
       await unlisten();
     }
   }

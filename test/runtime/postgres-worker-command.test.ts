@@ -43,7 +43,9 @@ function lineMatching(process: ChildProcess, pattern: RegExp): Promise<string> {
       }
     };
     process.stdout?.on('data', onData);
-    process.once('exit', (code) => reject(new Error(`worker exited (${code}) before printing ${pattern}: ${buffer}`)));
+    process.once('exit', (code) =>
+      reject(new Error(`worker exited (${code}) before printing ${pattern}: ${buffer}`)),
+    );
   });
 }
 

@@ -17,10 +17,17 @@ export const workerUsage =
 /** `FORGEFLOW_EXEC_ALLOW=echo,make,/opt/ci/run.sh`: the programs exec may run; unset = exec off. */
 export function execAllowFromEnv(value: string | undefined): string[] | null {
   if (value === undefined || value.trim() === '') return null;
-  return value.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  return value
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
 }
 
-export async function workerCommand(args: string[], io: Io, signals: NodeJS.EventEmitter = process): Promise<number> {
+export async function workerCommand(
+  args: string[],
+  io: Io,
+  signals: NodeJS.EventEmitter = process,
+): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -32,17 +39,28 @@ export async function workerCommand(args: string[], io: Io, signals: NodeJS.Even
   });
   const concurrency = Number(values.concurrency);
   const graceSeconds = Number(values.grace);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError('--concurrency must be a whole number ≥ 1');
-  if (!Number.isFinite(graceSeconds) || graceSeconds < 0) throw new UsageError('--grace must be a number of seconds ≥ 0');
-  const options = { databaseUrl: values['database-url'] ?? process.env.DATABASE_URL, dataDir: values['data-dir'] };
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError('--concurrency must be a whole number ≥ 1');
+  if (!Number.isFinite(graceSeconds) || graceSeconds < 0)
+    throw new UsageError('--grace must be a number of seconds ≥ 0');
+  const options = {
+    databaseUrl: values['database-url'] ?? process.env.DATABASE_URL,
+    dataDir: values['data-dir'],
+  };
   const db = await openDatabase(options);
   try {
     await migrate(db);
-    const runtime = new Runtime({ db, settings: { publicUrl: process.env.FORGEFLOW_PUBLIC_URL ?? 'http://localhost:8080' } });
+    const runtime = new Runtime({
+      db,
+      settings: { publicUrl: process.env.FORGEFLOW_PUBLIC_URL ?? 'http://localhost:8080' },
+    });
     const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
     const worker = runtime.createWorker({
       handlers: builtInHandlers(),
-      handlerSettings: { execAllow: execAllowFromEnv(process.env.FORGEFLOW_EXEC_ALLOW), secrets: {} },
+      handlerSettings: {
+        execAllow: execAllowFromEnv(process.env.FORGEFLOW_EXEC_ALLOW),
+        secrets: {},
+      },
       logger,
       concurrency,
     });
@@ -51,9 +69,13 @@ export async function workerCommand(args: string[], io: Io, signals: NodeJS.Even
       signals.once('SIGINT', () => resolve('SIGINT'));
     });
     await worker.start();
-    io.out(`worker ${worker.id} running on ${describeDatabase(options)} (concurrency ${concurrency})\n`);
+    io.out(
+      `worker ${worker.id} running on ${describeDatabase(options)} (concurrency ${concurrency})\n`,
+    );
     const signal = await stop;
-    io.out(`${signal}: no new work; waiting up to ${graceSeconds}s for ${worker.busy} running attempt(s)\n`);
+    io.out(
+      `${signal}: no new work; waiting up to ${graceSeconds}s for ${worker.busy} running attempt(s)\n`,
+    );
     await worker.stop(graceSeconds * 1000);
     io.out('worker stopped\n');
     return EXIT.ok;
