@@ -11,10 +11,10 @@ import {
 } from '../../compiler/index.js';
 import type { Event } from '../../events/event.js';
 import { builtInRegistry } from '../../handlers/catalog.js';
-import { EXIT, UsageError, type Io } from '../io.js';
+import { EXIT, type Io } from '../io.js';
 import { formatGraph, formatNotTriggered } from '../format-graph.js';
 import { formatOption } from './options.js';
-import { readEvent } from '../read-event.js';
+import { EVENT_OPTIONS, readPipelineAndEvent } from '../read-event.js';
 
 export const planUsage =
   'forgeflow plan FILE --event PAYLOAD.json [--event-type NAME] [--forge github|gitlab] [--format text|json|mermaid]';
@@ -24,20 +24,15 @@ export function planCommand(args: string[], io: Io): number {
     args,
     allowPositionals: true,
     options: {
-      event: { type: 'string' },
-      'event-type': { type: 'string' },
-      forge: { type: 'string' },
+      ...EVENT_OPTIONS,
       format: { type: 'string', default: 'text' },
     },
   });
   const format = formatOption(values.format, ['text', 'json', 'mermaid']);
-  if (positionals.length !== 1) throw new UsageError('plan needs exactly one pipeline file');
-  if (!values.event) throw new UsageError('plan needs --event PAYLOAD.json');
-  const file = positionals[0]!;
-  const text = io.readFile(file);
-  const event = readEvent(io, values.event, values.forge, values['event-type']);
+  const { file, text, event, eventFile } = readPipelineAndEvent('plan', io, positionals, values);
   if (typeof event === 'string') {
-    io.out(`${values.event}: ${event}\n`);
+    io.out(`${eventFile}: ${event}
+`);
     return EXIT.ok;
   }
   const result = compilePipeline(text, event, { file, handlers: builtInRegistry });

@@ -11,9 +11,9 @@ import { migrate } from '../../db/migrate.js';
 import { openPglite } from '../../db/pglite.js';
 import { builtInHandlers } from '../../handlers/registry.js';
 import { Runtime } from '../../runtime/runtime.js';
-import { EXIT, paint, UsageError, type Io } from '../io.js';
+import { EXIT, paint, type Io } from '../io.js';
 import { Progress } from '../progress.js';
-import { readEvent } from '../read-event.js';
+import { EVENT_OPTIONS, readPipelineAndEvent } from '../read-event.js';
 import { formatNotTriggered } from '../format-graph.js';
 
 export const runUsage =
@@ -26,19 +26,14 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     args,
     allowPositionals: true,
     options: {
-      event: { type: 'string' },
-      'event-type': { type: 'string' },
-      forge: { type: 'string' },
+      ...EVENT_OPTIONS,
       'data-dir': { type: 'string', default: DEFAULT_RUN_DIR },
     },
   });
-  if (positionals.length !== 1) throw new UsageError('run needs exactly one pipeline file');
-  if (!values.event) throw new UsageError('run needs --event PAYLOAD.json');
-  const file = positionals[0]!;
-  const text = io.readFile(file);
-  const event = readEvent(io, values.event, values.forge, values['event-type']);
+  const { file, text, event, eventFile } = readPipelineAndEvent('run', io, positionals, values);
   if (typeof event === 'string') {
-    io.out(`${values.event}: ${event}\n`);
+    io.out(`${eventFile}: ${event}
+`);
     return EXIT.failed;
   }
   const handlers = builtInHandlers();
