@@ -95,6 +95,10 @@ CREATE TABLE forgeflow.tasks (
   created_at timestamptz NOT NULL,
   UNIQUE (run_id, node_id, kind)
 );
+-- A queue table churns: vacuum and analyze it by row counts, not by a fraction of its size, so
+-- the planner keeps claiming through the index in order instead of sorting a stale backlog.
+ALTER TABLE forgeflow.tasks SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000,
+  autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000);
 CREATE INDEX tasks_ready ON forgeflow.tasks (due_at, id) WHERE lease_owner IS NULL;
 CREATE INDEX tasks_expiring ON forgeflow.tasks (expires_at) WHERE expires_at IS NOT NULL;
 
