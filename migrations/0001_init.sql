@@ -12,9 +12,7 @@ CREATE TABLE forgeflow.runs (
   parent_node_id text,
   pipeline text NOT NULL,
   status text NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'canceled', 'timed_out')),
-  graph jsonb NOT NULL,
   graph_hash text NOT NULL,
-  event jsonb NOT NULL,
   trigger text NOT NULL,
   repo text NOT NULL,
   sha text,
@@ -36,6 +34,15 @@ CREATE TABLE forgeflow.runs (
 CREATE INDEX runs_newest ON forgeflow.runs (created_at DESC, id DESC);
 CREATE INDEX runs_parent ON forgeflow.runs (parent_run_id) WHERE parent_run_id IS NOT NULL;
 CREATE INDEX runs_active ON forgeflow.runs (status) WHERE status IN ('queued', 'running');
+
+-- What a run was started with: its compiled graph and its event. Never updated, and kept apart
+-- from `runs` so the run row that every transaction of the run updates stays narrow (an UPDATE
+-- copies the whole row).
+CREATE TABLE forgeflow.run_specs (
+  run_id uuid PRIMARY KEY REFERENCES forgeflow.runs (id) ON DELETE CASCADE,
+  graph jsonb NOT NULL,
+  event jsonb NOT NULL
+);
 
 CREATE TABLE forgeflow.nodes (
   run_id uuid NOT NULL REFERENCES forgeflow.runs (id) ON DELETE CASCADE,

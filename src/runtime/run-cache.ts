@@ -20,7 +20,8 @@ export class RunCache {
     const missing = [...new Set(ids)].filter((id) => !this.runs.has(id));
     if (missing.length > 0) {
       const { rows } = await q.query<{ id: string; pipeline: string; graph: Graph; event: Event }>(
-        'SELECT id, pipeline, graph, event FROM forgeflow.runs WHERE id = ANY($1::uuid[])',
+        `SELECT r.id, r.pipeline, s.graph, s.event FROM forgeflow.runs r
+         JOIN forgeflow.run_specs s ON s.run_id = r.id WHERE r.id = ANY($1::uuid[])`,
         [missing],
       );
       for (const row of rows) this.put(row);

@@ -55,6 +55,8 @@ export class Runtime {
       this.engine.settings,
     );
     publish(this.engine, after);
+    // A worker in this process will need the graph next: it is already here.
+    if (started.created) this.engine.cache.put({ id: started.runId, pipeline: graph.pipeline, graph, event });
     return started;
   }
 

@@ -36,9 +36,9 @@ export async function startRun(
     const { graph, event } = input;
     const at = new Date(now);
     const inserted = await q.query<{ id: string }>(
-      `INSERT INTO forgeflow.runs (id, parent_run_id, parent_node_id, pipeline, status, graph, graph_hash, event,
+      `INSERT INTO forgeflow.runs (id, parent_run_id, parent_node_id, pipeline, status, graph_hash,
          trigger, repo, sha, pr, idempotency_key, created_at, started_at, deadline_at, updated_at, unfinished_nodes)
-       VALUES ($1, $2, $3, $4, 'running', $5::jsonb, $6, $7::jsonb, $8, $9, $10, $11, $12, $13, $13, $14, $13, $15)
+       VALUES ($1, $2, $3, $4, 'running', $5, $6, $7, $8, $9, $10, $11, $11, $12, $11, $13)
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING id`,
       [
@@ -46,9 +46,7 @@ export async function startRun(
         input.parent?.runId ?? null,
         input.parent?.nodeId ?? null,
         graph.pipeline,
-        JSON.stringify(graph),
         graph.hash,
-        JSON.stringify(event),
         graph.trigger.name,
         event.repo.full_name,
         event.sha ?? event.pr?.head_sha ?? null,
@@ -66,6 +64,10 @@ export async function startRun(
       );
       return { runId: rows[0]!.id, created: false };
     }
+    await q.query(
+      'INSERT INTO forgeflow.run_specs (run_id, graph, event) VALUES ($1, $2::jsonb, $3::jsonb)',
+      [id, JSON.stringify(graph), JSON.stringify(event)],
+    );
     await q.query(
       `INSERT INTO forgeflow.nodes (run_id, node_id, status, waiting_on)
        SELECT $1, n.id, 'pending', n.waiting_on FROM jsonb_to_recordset($2::jsonb) AS n(id text, waiting_on int)`,

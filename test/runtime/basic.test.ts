@@ -161,7 +161,7 @@ describe('a run', () => {
   it('stores the graph with the run and finishes on it', async () => {
     const { runId } = await run(pipeline('  a:\n    uses: test.script\n'));
     const { rows } = await db.query<{ graph: { hash: string; nodes: unknown[] } }>(
-      'SELECT graph FROM forgeflow.runs WHERE id = $1',
+      'SELECT graph FROM forgeflow.run_specs WHERE run_id = $1',
       [runId],
     );
     expect(rows[0]?.graph.nodes).toHaveLength(1);
