@@ -443,7 +443,7 @@ function localDatabase(url: string, name: string): string | undefined {
 
 async function emptyTables(db: Db): Promise<void> {
   await db.exec(
-    'TRUNCATE forgeflow.history, forgeflow.attempts, forgeflow.nodes, forgeflow.tasks, forgeflow.runs',
+    'TRUNCATE forgeflow.history, forgeflow.attempts, forgeflow.nodes, forgeflow.tasks, forgeflow.run_specs, forgeflow.runs',
   );
   await db.exec('VACUUM ANALYZE');
 }
