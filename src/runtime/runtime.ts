@@ -56,7 +56,8 @@ export class Runtime {
     );
     publish(this.engine, after);
     // A worker in this process will need the graph next: it is already here.
-    if (started.created) this.engine.cache.put({ id: started.runId, pipeline: graph.pipeline, graph, event });
+    if (started.created)
+      this.engine.cache.put({ id: started.runId, pipeline: graph.pipeline, graph, event });
     return started;
   }
 
