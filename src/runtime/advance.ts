@@ -114,10 +114,9 @@ async function decideNode(
   const { q, run, now } = scope;
   const node = nodeDef(run, nodeId);
   const needed = await loadNeeded(q, run.id, node.needs);
-  const cancelRequested = false;
   try {
     const context = buildContext(run, node, needed, scope.settings);
-    if (!evaluateCondition(node.if, context, statusFunctions(needed, cancelRequested))) {
+    if (!evaluateCondition(node.if, context, statusFunctions(needed, run.cancelRequested))) {
       const reason = needed.some((n) => n.status !== 'succeeded')
         ? `a needed node did not succeed and "if: ${node.if}" is false`
         : `"if: ${node.if}" is false`;

@@ -56,11 +56,7 @@ export async function claim(
       q,
       tasks.map((t) => t.run_id),
     );
-    const runs = await engine.cache.load(
-      q,
-      [...locked.keys()],
-      new Map([...locked].map(([id, r]) => [id, r.attempt])),
-    );
+    const runs = await engine.cache.load(q, [...locked.keys()], locked);
     const started: ClaimedAttempt[] = [];
     for (const task of tasks.sort((a, b) => a.id - b.id)) {
       const run = runs.get(task.run_id);

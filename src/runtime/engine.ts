@@ -35,7 +35,7 @@ export async function inRun<T>(
   const result = await engine.db.tx(async (q) => {
     const locked = await lockRun(q, runId);
     if (!locked) return undefined;
-    const runs = await engine.cache.load(q, [runId], new Map([[runId, locked.attempt]]));
+    const runs = await engine.cache.load(q, [runId], new Map([[runId, locked]]));
     const run = runs.get(runId)!;
     const scope = openScope(q, engine.clock.now(), run, engine.settings, after);
     const value = await fn(scope, q);

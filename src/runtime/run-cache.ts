@@ -10,12 +10,12 @@ import type { RunInfo } from './types.js';
 const LIMIT = 2_000;
 
 export class RunCache {
-  private readonly runs = new Map<string, Omit<RunInfo, 'attempt'>>();
+  private readonly runs = new Map<string, Omit<RunInfo, 'attempt' | 'cancelRequested'>>();
 
   async load(
     q: Queryable,
     ids: readonly string[],
-    attempts: ReadonlyMap<string, number>,
+    locked: ReadonlyMap<string, { attempt: number; cancel_requested: boolean }>,
   ): Promise<Map<string, RunInfo>> {
     const missing = [...new Set(ids)].filter((id) => !this.runs.has(id));
     if (missing.length > 0) {
@@ -29,12 +29,18 @@ export class RunCache {
     const result = new Map<string, RunInfo>();
     for (const id of ids) {
       const info = this.runs.get(id);
-      if (info) result.set(id, { ...info, attempt: attempts.get(id) ?? 1 });
+      const state = locked.get(id);
+      if (info)
+        result.set(id, {
+          ...info,
+          attempt: state?.attempt ?? 1,
+          cancelRequested: state?.cancel_requested ?? false,
+        });
     }
     return result;
   }
 
-  put(info: Omit<RunInfo, 'attempt'>): void {
+  put(info: Omit<RunInfo, 'attempt' | 'cancelRequested'>): void {
     if (this.runs.size >= LIMIT) this.runs.delete(this.runs.keys().next().value!);
     this.runs.set(info.id, {
       id: info.id,

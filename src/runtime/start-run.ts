@@ -73,7 +73,14 @@ export async function startRun(
        SELECT $1, n.id, 'pending', n.waiting_on FROM jsonb_to_recordset($2::jsonb) AS n(id text, waiting_on int)`,
       [id, JSON.stringify(graph.nodes.map((n) => ({ id: n.id, waiting_on: n.needs.length })))],
     );
-    const run: RunInfo = { id, pipeline: graph.pipeline, graph, event, attempt: 1 };
+    const run: RunInfo = {
+      id,
+      pipeline: graph.pipeline,
+      graph,
+      event,
+      attempt: 1,
+      cancelRequested: false,
+    };
     const scope = openScope(q, now, run, settings, after);
     await record(scope, [
       {

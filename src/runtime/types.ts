@@ -25,6 +25,8 @@ export interface RunInfo {
   graph: Graph;
   event: Event;
   attempt: number;
+  /** Whether a cancel of the run was requested (read under the run's lock). */
+  cancelRequested: boolean;
 }
 
 export interface TaskRow {
