@@ -225,6 +225,14 @@ export class Worker {
     if (claimed.node.action.kind !== 'activity')
       throw new Error(`node ${claimed.node.id} is not an activity`);
     const name = claimed.node.action.handler;
+    if (claimed.node.action.poll !== null) {
+      // Better to fail before the first call than to run it and skip the polling silently.
+      throw new HandlerError(
+        'PollNotSupported',
+        'this runtime does not run poll: children yet; the node fails before its first call',
+        { nonRetryable: true },
+      );
+    }
     const handler = this.options.handlers.get(name);
     if (!handler)
       throw new HandlerError(

@@ -168,6 +168,17 @@ describe('a run', () => {
     await expectHistoryMatchesState(runtime, runId);
   });
 
+  it('fails a node with poll: before its first call, since polling children are not built yet', async () => {
+    const { status, nodes } = await run(
+      pipeline(`  build:
+    uses: test.script
+    poll: { uses: test.script, every: 30s, until: "\${{ output == 'done' }}" }
+`),
+    );
+    expect(status).toBe('failed');
+    expect(nodes['build']?.error).toMatchObject({ type: 'PollNotSupported', non_retryable: true });
+  });
+
   it('runs exec for real: argv with no shell, output captured', async () => {
     const { status, nodes } = await run(
       pipeline(`  hello:
