@@ -24,7 +24,7 @@ CREATE TABLE forgeflow.runs (
   error jsonb,
   history_length int NOT NULL DEFAULT 0,
   -- nodes not yet in a final state; the run ends when it reaches 0
-  unfinished_nodes int NOT NULL,
+  unfinished_nodes int NOT NULL CHECK (unfinished_nodes >= 0),
   created_at timestamptz NOT NULL,
   started_at timestamptz,
   finished_at timestamptz,

@@ -7,7 +7,7 @@ import type { Event } from '../events/event.js';
 import { buildGraph, type ExcludedJob } from './build-graph.js';
 import { checkDurations } from './checks/durations.js';
 import { CheckContext } from './checks/context.js';
-import { checkExpressions } from './checks/expressions.js';
+import { checkExpressions, checkNulCharacters } from './checks/expressions.js';
 import { checkHandlers } from './checks/handlers.js';
 import { checkJobs } from './checks/jobs.js';
 import { checkMatrices } from './checks/matrix.js';
@@ -101,6 +101,7 @@ function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): 
   checkDurations(ctx, value);
   checkHandlers(ctx, value);
   checkExpressions(ctx, value);
+  checkNulCharacters(ctx, value);
   diagnostics.push(...ctx.diagnostics);
 
   const final = finalizeDiagnostics(diagnostics);

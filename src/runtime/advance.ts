@@ -9,6 +9,7 @@ import type { GraphNode } from '../compiler/graph.js';
 import type { Queryable } from '../db/db.js';
 import { EvaluationError, evaluateCondition, evaluateValue } from '../expressions/evaluate.js';
 import type { ErrorInfo } from '../handlers/types.js';
+import { storable } from './storable.js';
 import { appendHistory, RUN_END_EVENT, type HistoryEvent } from './history.js';
 import { buildContext, statusFunctions, type NeededNode } from './node-context.js';
 import type { RunStatus } from './states.js';
@@ -160,7 +161,10 @@ async function scheduleNode(
   const at = new Date(now);
   const action = node.action;
   if (action.kind === 'activity') {
-    const input = evaluateValue(action.input, context);
+    const evaluated = storable(evaluateValue(action.input, context));
+    if (!evaluated.ok)
+      throw new EvaluationError(`the evaluated input cannot be stored: ${evaluated.reason}`, '');
+    const input = evaluated.value;
     const deadline =
       node.timeouts.deadline_ms === null ? null : new Date(now + node.timeouts.deadline_ms);
     await setNodeStatus(q, run.id, node.id, 'scheduled', {
@@ -189,12 +193,19 @@ async function scheduleNode(
       `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at) VALUES ($1, $2, 'timer', 0, $3, $4)`,
       [run.id, node.id, new Date(fireAt), at],
     );
-    await record(scope, [
-      { type: 'TimerStarted', node: node.id, data: { fire_at: new Date(fireAt).toISOString() } },
-    ]);
     scope.after.emit({ type: 'timer:started', runId: run.id, nodeId: node.id, fireAt });
     scope.after.notifyTasks = true;
   }
+  const fireIso = fireAt === null ? null : new Date(fireAt).toISOString();
+  await record(scope, [
+    action.kind === 'timer'
+      ? { type: 'TimerStarted', node: node.id, data: { fire_at: fireIso! } }
+      : {
+          type: 'NodeWaiting',
+          node: node.id,
+          data: { signal: action.signal, timeout_at: fireIso },
+        },
+  ]);
 }
 
 /** Queues attempt `attempt` of an activity node, due at `dueAt`. */

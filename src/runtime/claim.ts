@@ -88,14 +88,21 @@ async function startAttempt(
   random: () => number,
 ): Promise<ClaimedAttempt | undefined> {
   const { q, run, now } = scope;
-  if (task.queue_deadline_at && task.queue_deadline_at.getTime() <= now) {
+  // Overdue before it starts: time it out here rather than run a handler that must stop at once.
+  const overdue =
+    task.node_deadline_at && task.node_deadline_at.getTime() <= now
+      ? 'schedule_to_close'
+      : task.queue_deadline_at && task.queue_deadline_at.getTime() <= now
+        ? 'schedule_to_start'
+        : undefined;
+  if (overdue) {
     await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]);
     await attemptEndedBadly(
       scope,
       node,
       task.attempt,
       'timed_out',
-      timeoutError('schedule_to_start', node),
+      timeoutError(overdue, node),
       false,
       random,
     );

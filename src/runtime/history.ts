@@ -28,6 +28,7 @@ export type HistoryEvent =
     }
   | { type: 'NodeSkipped'; node: string; data: { reason: string } }
   | { type: 'TimerStarted'; node: string; data: { fire_at: string } }
+  | { type: 'NodeWaiting'; node: string; data: { signal: string; timeout_at: string | null } }
   | { type: 'TimerFired'; node: string; data: Record<string, never> }
   | {
       type: 'LateCompletionFenced';

@@ -34,7 +34,10 @@ export async function sweep(engine: Engine, limit = 100): Promise<number> {
     const done = await inRun(engine, task.run_id, async (scope) => {
       // Re-read under the run lock: the worker may have finished or extended it meanwhile.
       const { rows: fresh } = await scope.q.query<Overdue>(
-        `DELETE FROM forgeflow.tasks WHERE id = $1 AND expires_at <= $2
+        // SKIP LOCKED: a worker claiming this task holds its row and waits for the run lock we
+        // hold; waiting for it here would deadlock. The claim handles an overdue task itself.
+        `DELETE FROM forgeflow.tasks
+         WHERE id = (SELECT id FROM forgeflow.tasks WHERE id = $1 AND expires_at <= $2 FOR UPDATE SKIP LOCKED)
          RETURNING id, run_id, node_id, attempt, lease_owner, lease_expires_at, queue_deadline_at,
                    attempt_deadline_at, heartbeat_deadline_at, node_deadline_at`,
         [task.id, new Date(now)],

@@ -19,6 +19,7 @@ import { claim, type ClaimedAttempt } from './claim.js';
 import type { Engine } from './engine.js';
 import { finishAttempt, type AttemptResult } from './finish.js';
 import { extendLeases, heartbeat } from './leases.js';
+import { storable, storableError } from './storable.js';
 import { sweep } from './sweep.js';
 
 export interface WorkerOptions {
@@ -33,6 +34,11 @@ export interface WorkerOptions {
   handlerSettings: HandlerSettings;
   logger: HandlerLogger;
 }
+
+const SWEEP_PAGE = 100;
+
+/** After aborting at shutdown, how long to wait for handlers that ignore their AbortSignal. */
+const ABANDON_AFTER_MS = 5_000;
 
 type AbortReason =
   { kind: 'timeout'; timeout: TimeoutKind } | { kind: 'shutdown' } | { kind: 'lease_lost' };
@@ -85,7 +91,10 @@ export class Worker {
     grace.abort();
     for (const flight of this.inFlight.values())
       flight.controller.abort({ kind: 'shutdown' } satisfies AbortReason);
-    await all;
+    // A handler that ignores its AbortSignal must not keep the process: its lease will lapse.
+    const abandon = new AbortController();
+    await Promise.race([all, this.engine.clock.sleep(ABANDON_AFTER_MS, abandon.signal)]);
+    abandon.abort();
     this.keeperStop.abort();
     await this.keeper;
     await this.unlisten?.();
@@ -110,10 +119,10 @@ export class Worker {
         }
         if (this.engine.clock.now() >= this.nextSweep) {
           this.nextSweep = this.engine.clock.now() + this.sweepMs;
-          await sweep(this.engine);
+          while ((await sweep(this.engine, SWEEP_PAGE)) === SWEEP_PAGE);
         }
         if (claimed.length > 0 && claimed.length === free) continue;
-        await this.idle();
+        await this.idle(free > 0 && claimed.length === 0);
       } catch (error) {
         // The database went away or a transaction failed: log, wait, try again.
         this.options.logger.error({ err: error, worker: this.id }, 'worker loop error');
@@ -124,7 +133,8 @@ export class Worker {
     this.wake();
   }
 
-  private async idle(): Promise<void> {
+  /** `claimedNothing`: a due task we could not claim is held by another claimer; do not spin on it. */
+  private async idle(claimedNothing: boolean): Promise<void> {
     const now = this.engine.clock.now();
     // With no free slot, the next due task is no reason to wake: a finishing attempt wakes us.
     let due = Infinity;
@@ -134,7 +144,8 @@ export class Worker {
       );
       due = rows[0]?.due?.getTime() ?? Infinity;
     }
-    const delay = Math.max(0, Math.min(this.pollMs, this.nextSweep - now, due - now));
+    let delay = Math.max(0, Math.min(this.pollMs, this.nextSweep - now, due - now));
+    if (delay === 0 && claimedNothing && due <= now) delay = Math.min(this.pollMs, 50);
     if (this.wakeUp.signal.aborted || delay === 0) {
       this.wakeUp = new AbortController();
       return;
@@ -200,12 +211,33 @@ export class Worker {
     try {
       const output = await this.callHandler(claimed, controller.signal, async (details) => {
         if (controller.signal.aborted) return;
-        if (await heartbeat(this.engine, this.id, claimed, details)) armHeartbeat();
-        else controller.abort({ kind: 'lease_lost' } satisfies AbortReason);
+        const kept = storable(details);
+        try {
+          if (await heartbeat(this.engine, this.id, claimed, kept.ok ? kept.value : null))
+            armHeartbeat();
+          else controller.abort({ kind: 'lease_lost' } satisfies AbortReason);
+        } catch (error) {
+          // A database hiccup is not the handler's failure; the lease keeper retries anyway.
+          this.options.logger.warn(
+            { err: error, worker: this.id, node: claimed.node.id },
+            'heartbeat not recorded',
+          );
+        }
       });
+      const kept = storable(output);
       result = controller.signal.aborted
         ? this.abortedResult(claimed, controller.signal.reason)
-        : { ok: true, output };
+        : kept.ok
+          ? { ok: true, output: kept.value }
+          : {
+              ok: false,
+              outcome: 'failed',
+              error: {
+                type: 'InvalidOutput',
+                message: `the output cannot be stored: ${kept.reason}`,
+                non_retryable: true,
+              },
+            };
     } catch (error) {
       result = controller.signal.aborted
         ? this.abortedResult(claimed, controller.signal.reason)
@@ -214,7 +246,10 @@ export class Worker {
       stopTimers.abort();
       heartbeatTimer.abort();
     }
-    await this.report(claimed, result);
+    await this.report(
+      claimed,
+      result.ok ? result : { ...result, error: storableError(result.error) },
+    );
   }
 
   private async callHandler(

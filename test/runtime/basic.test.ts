@@ -179,6 +179,33 @@ describe('a run', () => {
     expect(nodes['build']?.error).toMatchObject({ type: 'PollNotSupported', non_retryable: true });
   });
 
+  it('fails a node whose output cannot be stored, once, instead of running it again', async () => {
+    const { status, nodes } = await run(
+      pipeline(`  binary:
+    uses: exec
+    with: { command: [printf, "a\\\\000b"] }
+    retry: { maximum_attempts: 3 }
+`),
+    );
+    expect(status).toBe('failed');
+    expect(nodes['binary']?.error).toMatchObject({ type: 'InvalidOutput', non_retryable: true });
+    expect(nodes['binary']?.attempts).toHaveLength(1);
+  });
+
+  it('records a signal wait in the history when the node starts waiting', async () => {
+    const event = manualEvent({ repo: 'octo/app' });
+    const graph = compileFor(
+      pipeline('  gate:\n    wait_for: { signal: approve }\n'),
+      handlers,
+      event,
+    );
+    const { runId } = await runtime.start(graph, event);
+    const gate = (await runtime.getRun(runId))!.nodes[0]!;
+    expect(gate.status).toBe('waiting');
+    const waiting = (await runtime.history(runId)).find((e) => e.type === 'NodeWaiting');
+    expect(waiting?.data).toEqual({ signal: 'approve', timeout_at: null });
+  });
+
   it('runs exec for real: argv with no shell, output captured', async () => {
     const { status, nodes } = await run(
       pipeline(`  hello:

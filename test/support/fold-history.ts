@@ -56,6 +56,7 @@ export async function foldHistory(runtime: Runtime, runId: string): Promise<Fold
         node(id).status = 'skipped';
         break;
       case 'TimerStarted':
+      case 'NodeWaiting':
         node(id).status = 'waiting';
         break;
       case 'RunCompleted':

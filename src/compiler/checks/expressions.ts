@@ -59,6 +59,19 @@ export function siteOf(path: Path): Site | undefined {
   return undefined;
 }
 
+/** A NUL character (written `\\0` or `\\u0000` in YAML) cannot be stored or passed to a program. */
+export function checkNulCharacters(ctx: CheckContext, pipeline: unknown): void {
+  walkStrings(pipeline, [], (value, path) => {
+    if (value.includes('\u0000')) {
+      ctx.report(
+        path,
+        'syntax',
+        `${subject(path)} contains a NUL character (U+0000), which cannot be stored or passed on`,
+      );
+    }
+  });
+}
+
 export function checkExpressions(ctx: CheckContext, pipeline: unknown): void {
   const jobs = new Map(jobsOf(pipeline));
   const envNames = Object.keys(dict(dict(pipeline).env));
