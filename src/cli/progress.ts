@@ -4,18 +4,12 @@
  */
 import type { Graph } from '../compiler/graph.js';
 import type { RuntimeEvent } from '../runtime/events.js';
+import type { NodeStatus } from '../runtime/states.js';
 import { paint, type Io } from './io.js';
 
-type State =
-  | 'pending'
-  | 'scheduled'
-  | 'running'
-  | 'retrying'
-  | 'waiting'
-  | 'succeeded'
-  | 'failed'
-  | 'timed out'
-  | 'skipped';
+/** A node's status as the runtime names it, shown with a space in "timed out". */
+type State = NodeStatus;
+const label = (state: State): string => state.replace('_', ' ');
 
 const STYLE: Record<State, Parameters<typeof paint>[1]> = {
   pending: 'gray',
@@ -25,8 +19,9 @@ const STYLE: Record<State, Parameters<typeof paint>[1]> = {
   waiting: 'blue',
   succeeded: 'green',
   failed: 'red',
-  'timed out': 'red',
+  timed_out: 'red',
   skipped: 'gray',
+  canceled: 'gray',
 };
 
 export class Progress {
@@ -48,7 +43,7 @@ export class Progress {
     const [nodeId, state, note] = change;
     this.states.set(nodeId, { state, note });
     if (this.live) this.redraw();
-    else this.io.out(`${nodeId}: ${state}${note ? ` (${note})` : ''}\n`);
+    else this.io.out(`${nodeId}: ${label(state)}${note ? ` (${note})` : ''}\n`);
   }
 
   private describe(event: RuntimeEvent): [string, State, string] | undefined {
@@ -70,7 +65,7 @@ export class Progress {
       case 'node:failed':
         return [
           event.nodeId,
-          event.timedOut ? 'timed out' : 'failed',
+          event.timedOut ? 'timed_out' : 'failed',
           `${event.error.type}: ${event.error.message}`,
         ];
       case 'node:skipped':
@@ -83,7 +78,7 @@ export class Progress {
   private redraw(): void {
     const width = Math.min(48, Math.max(...this.graph.nodes.map((n) => n.id.length)));
     const lines = [...this.states].map(([id, { state, note }]) => {
-      const text = `${id.padEnd(width)}  ${paint(this.io, STYLE[state], state.padEnd(9))}  ${note}`;
+      const text = `${id.padEnd(width)}  ${paint(this.io, STYLE[state], label(state).padEnd(9))}  ${note}`;
       return text.length > 160 ? `${text.slice(0, 159)}…` : text;
     });
     const up = this.drawn > 0 ? `\x1b[${this.drawn}F` : '';
