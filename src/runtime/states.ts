@@ -52,13 +52,6 @@ export const ATTEMPT_TRANSITIONS: Record<AttemptStatus, readonly AttemptStatus[]
   canceled: [],
 };
 
-export const TERMINAL_NODE_STATES: readonly NodeStatus[] = [
-  'succeeded',
-  'failed',
-  'timed_out',
-  'skipped',
-  'canceled',
-];
 export const TERMINAL_RUN_STATES: readonly RunStatus[] = [
   'succeeded',
   'failed',

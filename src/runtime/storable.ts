@@ -17,7 +17,7 @@ export function storable(value: unknown): Storable {
   // Postgres jsonb cannot hold U+0000 in a string.
   if (text.includes('\\u0000'))
     return { ok: false, reason: 'it contains a NUL character (U+0000)' };
-  return { ok: true, value: JSON.parse(text) as unknown };
+  return { ok: true, value };
 }
 
 /** An error is always recorded: what cannot be stored is replaced, never rejected. */

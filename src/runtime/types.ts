@@ -8,14 +8,11 @@ export interface RuntimeSettings {
   publicUrl: string;
   /** How long a claimed task stays leased without the worker extending it. */
   leaseMs: number;
-  /** The most history events one run may record; past it the run fails with a clear error. */
-  maxHistoryEvents: number;
 }
 
 export const DEFAULT_SETTINGS: RuntimeSettings = {
   publicUrl: 'http://localhost:8080',
   leaseMs: 30_000,
-  maxHistoryEvents: 50_000,
 };
 
 /** What every transaction of a run needs, loaded once per run and cached: it never changes. */

@@ -8,6 +8,7 @@ import type { Db } from '../../src/db/db.js';
 import type { Event } from '../../src/events/event.js';
 import { manualEvent } from '../../src/forges/normalize.js';
 import { execHandler } from '../../src/handlers/exec.js';
+import { specsOf } from '../../src/handlers/registry.js';
 import { HandlerError, type Handler, type HandlerContext } from '../../src/handlers/types.js';
 import type { Clock } from '../../src/runtime/clock.js';
 import { Runtime } from '../../src/runtime/runtime.js';
@@ -114,7 +115,7 @@ export function compileFor(
 ): Graph {
   const result = compilePipeline(text, event, {
     file: 'test.yaml',
-    handlers: registryOf([...handlers.values()].map((h) => h.spec)),
+    handlers: registryOf(specsOf(handlers)),
   });
   if (result.status !== 'graph')
     throw new Error(`test pipeline does not compile: ${JSON.stringify(result, null, 2)}`);

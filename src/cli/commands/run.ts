@@ -9,7 +9,7 @@ import { compilePipeline, formatDiagnostics } from '../../compiler/index.js';
 import { registryOf } from '../../compiler/handler-spec.js';
 import { migrate } from '../../db/migrate.js';
 import { openPglite } from '../../db/pglite.js';
-import { builtInHandlers } from '../../handlers/registry.js';
+import { builtInHandlers, specsOf } from '../../handlers/registry.js';
 import { Runtime } from '../../runtime/runtime.js';
 import { EXIT, paint, type Io } from '../io.js';
 import { Progress } from '../progress.js';
@@ -39,7 +39,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const handlers = builtInHandlers();
   const result = compilePipeline(text, event, {
     file,
-    handlers: registryOf([...handlers.values()].map((h) => h.spec)),
+    handlers: registryOf(specsOf(handlers)),
   });
   if (result.status === 'invalid') {
     io.err(formatDiagnostics(result.diagnostics, text) + '\n');
