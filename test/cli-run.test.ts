@@ -70,6 +70,62 @@ jobs:
     expect(code).toBe(1);
   }, 60_000);
 
+  it('shows a poll in its child run, and gives --signal to the wait that needs it', async () => {
+    const file = join(dir, 'poll.yaml');
+    const counter = join(dir, 'polls');
+    writeFileSync(
+      file,
+      `version: 1
+on: push
+jobs:
+  submit:
+    uses: exec
+    with: { command: [echo, submitted] }
+    poll:
+      uses: exec
+      with: { command: [sh, -c, 'n=$(( $(cat "$0" 2>/dev/null || echo 0) + 1 )); echo $n > "$0"; echo $n', "${counter}"] }
+      every: 100ms
+      until: \${{ fromJSON(output.stdout) >= 2 }}
+  gate:
+    needs: submit
+    wait_for: { signal: approve, timeout: 1m }
+  after:
+    needs: gate
+    uses: exec
+    with: { command: [echo, "approved by \${{ needs.gate.output.by }}"] }
+`,
+    );
+    const { code, out } = await run(
+      'run',
+      file,
+      '--event',
+      PUSH,
+      '--data-dir',
+      join(dir, 'db'),
+      '--signal',
+      'approve={"by":"octocat"}',
+    );
+    expect(out).toMatch(/submit: waiting \(polling in child run [0-9a-f-]{36}\)/);
+    expect(out).toContain('submit: waiting (polled 1 time; next at');
+    expect(out).toContain('gate: succeeded');
+    expect(out).toMatch(/run [0-9a-f-]{36} succeeded\n$/);
+    expect(readFileSync(counter, 'utf8')).toBe('2\n');
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it('exits 2 for a --signal that is not a signal name', async () => {
+    const { code, err } = await run(
+      'run',
+      'examples/local.yaml',
+      '--event',
+      PUSH,
+      '--signal',
+      'not a name',
+    );
+    expect(code).toBe(2);
+    expect(err).toContain('"not a name" is not a signal name');
+  });
+
   it('exits 1 and starts nothing for an event the pipeline does not take', async () => {
     const { code, out } = await run(
       'run',

@@ -56,6 +56,8 @@ function what(node: GraphNode): string {
       return `sleep ${formatDuration(node.action.duration_ms)}`;
     case 'signal':
       return `wait for signal "${node.action.signal}"${node.action.timeout_ms !== null ? ` (timeout ${formatDuration(node.action.timeout_ms)})` : ''}`;
+    case 'poll':
+      return `poll ${node.action.handler} every ${formatDuration(node.action.every_ms)}`;
   }
 }
 

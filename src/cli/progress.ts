@@ -46,6 +46,14 @@ export class Progress {
     else this.io.out(`${nodeId}: ${label(state)}${note ? ` (${note})` : ''}\n`);
   }
 
+  /** A poll of `nodeId`'s child run answered, and was not done yet. */
+  polled(nodeId: string, polls: number, nextAt: number): void {
+    const note = `polled ${polls} time${polls === 1 ? '' : 's'}; next at ${new Date(nextAt).toISOString()}`;
+    this.states.set(nodeId, { state: 'waiting', note });
+    if (this.live) this.redraw();
+    else this.io.out(`${nodeId}: waiting (${note})\n`);
+  }
+
   private describe(event: RuntimeEvent): [string, State, string] | undefined {
     switch (event.type) {
       case 'node:scheduled':
@@ -60,6 +68,12 @@ export class Progress {
         ];
       case 'timer:started':
         return [event.nodeId, 'waiting', `until ${new Date(event.fireAt).toISOString()}`];
+      case 'node:waiting':
+        return [event.nodeId, 'waiting', `for signal "${event.signal}"`];
+      case 'child:started':
+        return [event.nodeId, 'waiting', `polling in child run ${event.childRunId}`];
+      case 'node:canceled':
+        return [event.nodeId, 'canceled', event.reason];
       case 'node:completed':
         return [event.nodeId, 'succeeded', ''];
       case 'node:failed':

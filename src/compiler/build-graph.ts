@@ -85,6 +85,7 @@ export function buildGraph(input: BuildInput): { graph: Graph; excluded: Exclude
       kind: input.event.kind,
       action: input.event.action,
     },
+    env,
     concurrency:
       concurrency === undefined
         ? null
@@ -187,6 +188,7 @@ function actionOf(job: JobConfig, pipeline: PipelineConfig): NodeAction {
           maximum_interval_ms:
             durationOrNull(poll.maximum_interval) ?? parseDuration(poll.every) ?? 0,
           retry: retryPolicy(pipeline.defaults?.retry, poll.retry),
+          signal: poll.signal ?? null,
         }
       : null,
   };

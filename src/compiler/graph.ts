@@ -41,12 +41,36 @@ export interface PollSpec {
   backoff_coefficient: number;
   maximum_interval_ms: number;
   retry: RetryPolicy;
+  /** A signal that ends the poll at once, its payload becoming the output. */
+  signal: string | null;
+}
+
+/**
+ * The node of a polling child run; the runtime makes it from a PollSpec when the parent's first
+ * call returns (the compiler never emits it). Its input is already evaluated and is used as is.
+ */
+export interface PollAction {
+  kind: 'poll';
+  handler: string;
+  input: unknown;
+  every_ms: number;
+  backoff_coefficient: number;
+  maximum_interval_ms: number;
+  until: string;
+  signal: string | null;
+  /** The parent node's expression contexts (env, matrix, needs, run) for `until`. */
+  context: Record<string, unknown>;
+  /** Polls made by the earlier runs of this chain (continue-as-new). */
+  polls_before: number;
+  /** After this many polls the child continues as a new run. */
+  polls_per_run: number;
 }
 
 export type NodeAction =
   | { kind: 'activity'; handler: string; input: unknown; poll: PollSpec | null }
   | { kind: 'timer'; duration_ms: number }
-  | { kind: 'signal'; signal: string; timeout_ms: number | null };
+  | { kind: 'signal'; signal: string; timeout_ms: number | null }
+  | PollAction;
 
 export interface GraphNode {
   /** `build` or `build[fedora-41-x86_64]`: stable across compiles of the same config. */
@@ -73,6 +97,9 @@ export interface Graph {
   pipeline: string;
   source: { kind: 'pipeline' | 'packit'; file: string; sha256: string };
   trigger: { name: TriggerName; forge: Forge; kind: EventKind; action: string | null };
+  /** The pipeline's own `env` (templates over event and run), for the concurrency group. */
+  env: Record<string, string>;
+  /** The group template, evaluated when the run starts. */
   concurrency: { group: string; cancel_in_progress: boolean } | null;
   /** The whole run's deadline. */
   timeout_ms: number | null;

@@ -210,10 +210,29 @@ const STATUS_NAMES = new Set(STATUS_FUNCTIONS.map((info) => info.name.toLowerCas
 
 /** Whether the expression calls success(), failure(), always() or cancelled() anywhere. */
 function callsStatusFunction(root: Expr): boolean {
+  return callsOneOf(root, STATUS_NAMES);
+}
+
+/**
+ * Whether an `if:` condition (bare or wrapped) calls one of these status functions, e.g. a
+ * cleanup node's `always()`; false when it does not parse (it then fails when evaluated).
+ */
+export function conditionCalls(source: string, names: readonly string[]): boolean {
+  const expression = singleExpression(source) ?? source.trim();
+  try {
+    const { tokens } = new Lexer(expression).lex();
+    const parsed = new Parser(tokens, [...CONTEXTS], STATUS_FUNCTIONS).parse();
+    return callsOneOf(parsed, new Set(names.map((n) => n.toLowerCase())));
+  } catch {
+    return false;
+  }
+}
+
+function callsOneOf(root: Expr, names: ReadonlySet<string>): boolean {
   const stack: Expr[] = [root];
   for (let node = stack.pop(); node; node = stack.pop()) {
     if (node instanceof FunctionCall) {
-      if (STATUS_NAMES.has(node.functionName.lexeme.toLowerCase())) return true;
+      if (names.has(node.functionName.lexeme.toLowerCase())) return true;
       stack.push(...node.args);
     } else if (node instanceof Logical) {
       stack.push(...node.args);

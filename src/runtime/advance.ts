@@ -1,71 +1,22 @@
 /**
  * Moving a run forward inside one transaction: when nodes finish, the nodes that need them are
  * counted down; a node whose needs are all done is decided (its `if` evaluated) and either
- * scheduled (an attempt task, or a timer) or skipped, which in turn counts down its dependents;
- * when no node is left unfinished the run ends. Completing a node and scheduling what it
- * unblocks thus happen in the same transaction.
+ * scheduled (an attempt task, a timer, a signal wait) or skipped, which in turn counts down its
+ * dependents; when no node is left unfinished the run ends. Completing a node and scheduling
+ * what it unblocks thus happen in the same transaction.
  */
-import type { GraphNode } from '../compiler/graph.js';
 import type { Queryable } from '../db/db.js';
-import { EvaluationError, evaluateCondition, evaluateValue } from '../expressions/evaluate.js';
+import { EvaluationError, evaluateCondition } from '../expressions/evaluate.js';
 import type { ErrorInfo } from '../handlers/types.js';
-import { storable } from './storable.js';
-import { appendHistory, RUN_END_EVENT, type HistoryEvent } from './history.js';
+import { endRun } from './end-run.js';
+import { dependentsOf, nodeDef, sortByGraph } from './graph-index.js';
 import { buildContext, statusFunctions, type NeededNode } from './node-context.js';
-import type { RunStatus } from './states.js';
-import { Json, setNodeStatus, setRunStatus } from './store.js';
-import type { AfterCommit, RunInfo, RuntimeSettings } from './types.js';
+import { failNode } from './node-end.js';
+import { scheduleNode } from './schedule.js';
+import { record, type TxScope } from './scope.js';
+import { setNodeStatus } from './store.js';
 
-export interface TxScope {
-  q: Queryable;
-  now: number;
-  run: RunInfo;
-  settings: RuntimeSettings;
-  after: AfterCommit;
-  /** History of this transaction, written once by closeScope. */
-  history: HistoryEvent[];
-}
-
-export function openScope(
-  q: Queryable,
-  now: number,
-  run: RunInfo,
-  settings: RuntimeSettings,
-  after: AfterCommit,
-): TxScope {
-  return { q, now, run, settings, after, history: [] };
-}
-
-/** Writes the scope's history (one statement); call last in the transaction. */
-export async function closeScope(scope: TxScope): Promise<void> {
-  await appendHistory(scope.q, scope.run.id, new Date(scope.now), scope.history.splice(0));
-}
-
-/** Wakes workers when the transaction commits (NOTIFY is transactional: dropped on rollback). */
-export async function notifyIfNeeded(q: Queryable, after: AfterCommit): Promise<void> {
-  if (after.notifyTasks) await q.query(`SELECT pg_notify('forgeflow_tasks', '')`);
-  after.notifyTasks = false;
-}
-
-const dependentsCache = new WeakMap<object, Map<string, string[]>>();
-
-function dependentsOf(run: RunInfo, nodeId: string): string[] {
-  let map = dependentsCache.get(run.graph);
-  if (!map) {
-    map = new Map();
-    for (const [from, to] of run.graph.edges) map.set(from, [...(map.get(from) ?? []), to]);
-    dependentsCache.set(run.graph, map);
-  }
-  return map.get(nodeId) ?? [];
-}
-
-function nodeDef(run: RunInfo, nodeId: string): GraphNode {
-  const node = run.graph.nodes.find((n) => n.id === nodeId);
-  if (!node) throw new Error(`run ${run.id} has no node ${nodeId} in its graph`);
-  return node;
-}
-
-/** Nodes just finished (any terminal state): count down their dependents, decide the ready ones, end the run if all done. */
+/** Nodes just finished (any final state): count down their dependents, decide the ready ones, end the run if all done. */
 export async function afterNodesFinished(
   scope: TxScope,
   finished: readonly string[],
@@ -77,21 +28,38 @@ export async function afterNodesFinished(
     count++;
     const dependents = dependentsOf(scope.run, nodeId);
     if (dependents.length === 0) continue;
-    const { rows } = await scope.q.query<{ node_id: string }>(
+    const { rows } = await scope.q.query<{ node_id: string; waiting_on: number }>(
       `UPDATE forgeflow.nodes SET waiting_on = waiting_on - 1
        WHERE run_id = $1 AND node_id = ANY($2::text[]) AND status = 'pending'
        RETURNING node_id, waiting_on`,
       [scope.run.id, dependents],
     );
-    const ready = (rows as unknown as { node_id: string; waiting_on: number }[])
-      .filter((r) => r.waiting_on === 0)
-      .map((r) => r.node_id);
+    const ready = rows.filter((r) => r.waiting_on === 0).map((r) => r.node_id);
     for (const id of sortByGraph(scope.run, ready)) {
-      const outcome = await decideNode(scope, id);
-      if (outcome !== 'scheduled') queue.push(id);
+      if ((await decideNode(scope, id)) !== 'scheduled') queue.push(id);
     }
   }
   await countFinished(scope, count);
+}
+
+/** Decides the given nodes, whose needs are all done (a run's roots, or what a retry resets). */
+export async function decideReady(scope: TxScope, nodeIds: readonly string[]): Promise<void> {
+  const finished: string[] = [];
+  for (const id of sortByGraph(scope.run, nodeIds))
+    if ((await decideNode(scope, id)) !== 'scheduled') finished.push(id);
+  await afterNodesFinished(scope, finished);
+}
+
+/** Decides every pending node whose needs are done: a queued run's, when it finally starts. */
+export async function decidePendingReady(scope: TxScope): Promise<void> {
+  const { rows } = await scope.q.query<{ node_id: string }>(
+    `SELECT node_id FROM forgeflow.nodes WHERE run_id = $1 AND status = 'pending' AND waiting_on = 0`,
+    [scope.run.id],
+  );
+  await decideReady(
+    scope,
+    rows.map((r) => r.node_id),
+  );
 }
 
 /** Schedules the nodes that need nothing (a run's roots). */
@@ -101,33 +69,38 @@ export async function startRoots(scope: TxScope): Promise<void> {
     await endRun(scope, 'succeeded', {});
     return;
   }
-  const roots = scope.run.graph.nodes.filter((n) => n.needs.length === 0).map((n) => n.id);
-  const finished: string[] = [];
-  for (const id of roots) if ((await decideNode(scope, id)) !== 'scheduled') finished.push(id);
-  await afterNodesFinished(scope, finished);
+  await decideReady(
+    scope,
+    scope.run.graph.nodes.filter((n) => n.needs.length === 0).map((n) => n.id),
+  );
 }
 
-/** Evaluates a ready node's condition and input; schedules it, or skips or fails it. */
+/**
+ * Evaluates a ready node's condition; schedules it, or skips or fails it. 'finished' is a node
+ * that ended as it was scheduled (a signal wait whose signal was already buffered).
+ */
 async function decideNode(
   scope: TxScope,
   nodeId: string,
-): Promise<'scheduled' | 'skipped' | 'failed'> {
+): Promise<'scheduled' | 'skipped' | 'failed' | 'finished'> {
   const { q, run, now } = scope;
   const node = nodeDef(run, nodeId);
   const needed = await loadNeeded(q, run.id, node.needs);
   try {
     const context = buildContext(run, node, needed, scope.settings);
-    if (!evaluateCondition(node.if, context, statusFunctions(needed, run.cancelRequested))) {
-      const reason = needed.some((n) => n.status !== 'succeeded')
-        ? `a needed node did not succeed and "if: ${node.if}" is false`
-        : `"if: ${node.if}" is false`;
+    if (!evaluateCondition(node.if, context, statusFunctions(needed, run.stopping !== null))) {
+      const reason =
+        run.stopping !== null
+          ? `the run is being stopped and "if: ${node.if}" is false`
+          : needed.some((n) => n.status !== 'succeeded')
+            ? `a needed node did not succeed and "if: ${node.if}" is false`
+            : `"if: ${node.if}" is false`;
       await setNodeStatus(q, run.id, nodeId, 'skipped', { finished_at: new Date(now) });
-      await record(scope, [{ type: 'NodeSkipped', node: nodeId, data: { reason } }]);
+      record(scope, [{ type: 'NodeSkipped', node: nodeId, data: { reason } }]);
       scope.after.emit({ type: 'node:skipped', runId: run.id, nodeId, reason });
       return 'skipped';
     }
-    await scheduleNode(scope, node, context);
-    return 'scheduled';
+    return (await scheduleNode(scope, node, context)) ? 'scheduled' : 'finished';
   } catch (error) {
     if (!(error instanceof EvaluationError)) throw error;
     const info: ErrorInfo = {
@@ -135,106 +108,12 @@ async function decideNode(
       message: error.message,
       non_retryable: true,
     };
-    await setNodeStatus(q, run.id, nodeId, 'failed', {
-      error: new Json(info),
-      finished_at: new Date(now),
-    });
-    await record(scope, [{ type: 'NodeFailed', node: nodeId, data: { error: info } }]);
-    scope.after.emit({
-      type: 'node:failed',
-      runId: run.id,
-      nodeId,
-      attempt: null,
-      error: info,
-      timedOut: false,
-    });
+    await failNode(scope, nodeId, info);
     return 'failed';
   }
 }
 
-async function scheduleNode(
-  scope: TxScope,
-  node: GraphNode,
-  context: ReturnType<typeof buildContext>,
-): Promise<void> {
-  const { q, run, now } = scope;
-  const at = new Date(now);
-  const action = node.action;
-  if (action.kind === 'activity') {
-    const evaluated = storable(evaluateValue(action.input, context));
-    if (!evaluated.ok)
-      throw new EvaluationError(`the evaluated input cannot be stored: ${evaluated.reason}`, '');
-    const input = evaluated.value;
-    const deadline =
-      node.timeouts.deadline_ms === null ? null : new Date(now + node.timeouts.deadline_ms);
-    await setNodeStatus(q, run.id, node.id, 'scheduled', {
-      attempt: 1,
-      input: new Json(input),
-      scheduled_at: at,
-      deadline_at: deadline,
-    });
-    await insertAttemptTask(scope, node, 1, now, deadline);
-    await record(scope, [
-      { type: 'NodeScheduled', node: node.id, attempt: 1, data: { due_at: at.toISOString() } },
-    ]);
-    scope.after.emit({ type: 'node:scheduled', runId: run.id, nodeId: node.id, attempt: 1 });
-    return;
-  }
-  // A timer fires after its duration; a signal wait "fires" at its timeout (signals end it earlier).
-  const fireAt =
-    action.kind === 'timer'
-      ? now + action.duration_ms
-      : action.timeout_ms === null
-        ? null
-        : now + action.timeout_ms;
-  await setNodeStatus(q, run.id, node.id, 'waiting', { scheduled_at: at, input: new Json(null) });
-  if (fireAt !== null) {
-    await q.query(
-      `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at) VALUES ($1, $2, 'timer', 0, $3, $4)`,
-      [run.id, node.id, new Date(fireAt), at],
-    );
-    scope.after.emit({ type: 'timer:started', runId: run.id, nodeId: node.id, fireAt });
-    scope.after.notifyTasks = true;
-  }
-  const fireIso = fireAt === null ? null : new Date(fireAt).toISOString();
-  await record(scope, [
-    action.kind === 'timer'
-      ? { type: 'TimerStarted', node: node.id, data: { fire_at: fireIso! } }
-      : {
-          type: 'NodeWaiting',
-          node: node.id,
-          data: { signal: action.signal, timeout_at: fireIso },
-        },
-  ]);
-}
-
-/** Queues attempt `attempt` of an activity node, due at `dueAt`. */
-export async function insertAttemptTask(
-  scope: TxScope,
-  node: GraphNode,
-  attempt: number,
-  dueAt: number,
-  nodeDeadline: Date | null,
-): Promise<void> {
-  const queueDeadline =
-    node.timeouts.queue_ms === null ? null : new Date(dueAt + node.timeouts.queue_ms);
-  await scope.q.query(
-    `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, queue_deadline_at, node_deadline_at, expires_at, created_at)
-     VALUES ($1, $2, 'attempt', $3, $4, $5::timestamptz, $6::timestamptz, LEAST($5::timestamptz, $6::timestamptz), $7)`,
-    [
-      scope.run.id,
-      node.id,
-      attempt,
-      new Date(dueAt),
-      queueDeadline,
-      nodeDeadline,
-      new Date(scope.now),
-    ],
-  );
-  scope.after.notifyTasks = true;
-}
-
-async function loadNeeded(
+export async function loadNeeded(
   q: Queryable,
   runId: string,
   needs: readonly string[],
@@ -247,12 +126,10 @@ async function loadNeeded(
   return needs.flatMap((id) => rows.filter((r) => r.node_id === id));
 }
 
-function sortByGraph(run: RunInfo, ids: readonly string[]): string[] {
-  const order = new Map(run.graph.nodes.map((n, i) => [n.id, i]));
-  return [...ids].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
-}
-
-/** Counts nodes that reached a final state; the last one ends the run (failed if any failed). */
+/**
+ * Counts nodes that reached a final state; the last one ends the run: as its stop asked
+ * (canceled, timed out), else failed if a node failed, else succeeded.
+ */
 async function countFinished(scope: TxScope, count: number): Promise<void> {
   if (count === 0) return;
   const { q, run } = scope;
@@ -262,11 +139,24 @@ async function countFinished(scope: TxScope, count: number): Promise<void> {
   );
   if (rows[0]?.unfinished_nodes !== 0) return;
   const failed = await failedNodes(q, run.id);
+  if (run.stopping !== null) {
+    await endRun(scope, run.stopping, {}, run.stopping === 'timed_out' ? deadlineError(run) : null);
+    return;
+  }
   await endRun(
     scope,
     failed.length > 0 ? 'failed' : 'succeeded',
     failed.length > 0 ? { failed } : {},
   );
+}
+
+function deadlineError(run: TxScope['run']): ErrorInfo {
+  return {
+    type: 'Timeout',
+    message: 'the run did not finish before its timeout',
+    non_retryable: true,
+    details: { kind: 'run', timeout_ms: run.graph.timeout_ms },
+  };
 }
 
 async function failedNodes(q: Queryable, runId: string): Promise<string[]> {
@@ -275,30 +165,4 @@ async function failedNodes(q: Queryable, runId: string): Promise<string[]> {
     [runId],
   );
   return rows.map((r) => r.node_id);
-}
-
-export async function endRun(
-  scope: TxScope,
-  status: Exclude<RunStatus, 'queued' | 'running'>,
-  data: Record<string, unknown>,
-  error: ErrorInfo | null = null,
-): Promise<boolean> {
-  const { q, run, now } = scope;
-  const moved = await setRunStatus(q, run.id, status, {
-    finished_at: new Date(now),
-    updated_at: new Date(now),
-    error: new Json(error),
-  });
-  if (!moved) return false;
-  const type = RUN_END_EVENT[status];
-  await record(scope, [{ type, data } as HistoryEvent]);
-  await q.query(`SELECT pg_notify('forgeflow_runs', $1)`, [`${run.id}:${status}`]);
-  scope.after.finishedRuns.push(run.id);
-  scope.after.emit({ type: 'run:finished', runId: run.id, status });
-  return true;
-}
-
-export function record(scope: TxScope, events: readonly HistoryEvent[]): Promise<void> {
-  scope.history.push(...events);
-  return Promise.resolve();
 }

@@ -6,8 +6,11 @@
 import type { GraphNode } from '../compiler/graph.js';
 import { formatDuration } from '../compiler/duration.js';
 import type { ErrorInfo } from '../handlers/types.js';
-import { afterNodesFinished, insertAttemptTask, record, type TxScope } from './advance.js';
+import { afterNodesFinished } from './advance.js';
+import { cancelNode, completeNode, failNode } from './node-end.js';
 import { decideRetry } from './retry.js';
+import { insertAttemptTask } from './schedule.js';
+import { record, type TxScope } from './scope.js';
 import { Json, setAttemptStatus, setNodeStatus } from './store.js';
 
 export type BadOutcome = 'failed' | 'timed_out' | 'canceled';
@@ -41,20 +44,15 @@ export async function attemptSucceeded(
 ): Promise<void> {
   const at = new Date(scope.now);
   await setAttemptStatus(scope.q, scope.run.id, node.id, attempt, 'succeeded', { finished_at: at });
-  await setNodeStatus(scope.q, scope.run.id, node.id, 'succeeded', {
-    output: new Json(output),
-    error: new Json(null),
-    finished_at: at,
-  });
-  await record(scope, [{ type: 'NodeCompleted', node: node.id, attempt, data: { output } }]);
-  scope.after.emit({ type: 'node:completed', runId: scope.run.id, nodeId: node.id, attempt });
+  await completeNode(scope, node.id, output, { attempt });
   await afterNodesFinished(scope, [node.id]);
 }
 
 /**
  * An attempt that did not succeed. `started` is false for an attempt that timed out in the
  * queue (it has no attempt row). A shutdown interruption ('canceled') does not count against
- * maximum_attempts and is retried at once.
+ * maximum_attempts and is retried at once. Nothing is retried in a run being stopped: an
+ * attempt aborted by the stop ends its node canceled.
  */
 export async function attemptEndedBadly(
   scope: TxScope,
@@ -72,6 +70,12 @@ export async function attemptEndedBadly(
       finished_at: at,
       error: new Json(error),
     });
+  if (run.stopping !== null) {
+    if (outcome === 'canceled') await cancelNode(scope, node.id, error.message, attempt);
+    else await failNode(scope, node.id, error, { attempt, timedOut: outcome === 'timed_out' });
+    await afterNodesFinished(scope, [node.id]);
+    return;
+  }
   const counted = outcome !== 'canceled';
   const { rows } = await q.query<{ failures: number; deadline_at: Date | null }>(
     'UPDATE forgeflow.nodes SET failures = failures + $3 WHERE run_id = $1 AND node_id = $2 RETURNING failures, deadline_at',
@@ -81,12 +85,13 @@ export async function attemptEndedBadly(
   const decision = counted
     ? decideRetry(node.retry, error, failures, now, deadline?.getTime() ?? null, random)
     : ({ retry: true, delayMs: 0 } as const);
-  if (node.action.kind === 'activity' && decision.retry) {
+  const retriable = node.action.kind === 'activity' || node.action.kind === 'poll';
+  if (retriable && decision.retry) {
     const next = attempt + 1;
     const due = now + decision.delayMs;
     await setNodeStatus(q, run.id, node.id, 'retrying', { attempt: next, error: new Json(error) });
     await insertAttemptTask(scope, node, next, due, deadline);
-    await record(scope, [
+    record(scope, [
       {
         type: 'NodeRetryScheduled',
         node: node.id,
@@ -104,29 +109,9 @@ export async function attemptEndedBadly(
     });
     return;
   }
-  const timedOut = outcome === 'timed_out';
   const final: ErrorInfo = decision.retry
     ? error
     : { ...error, message: `${error.message} (not retried: ${decision.reason})` };
-  await setNodeStatus(q, run.id, node.id, timedOut ? 'timed_out' : 'failed', {
-    error: new Json(final),
-    finished_at: at,
-  });
-  await record(scope, [
-    {
-      type: timedOut ? 'NodeTimedOut' : 'NodeFailed',
-      node: node.id,
-      attempt,
-      data: { error: final },
-    },
-  ]);
-  scope.after.emit({
-    type: 'node:failed',
-    runId: run.id,
-    nodeId: node.id,
-    attempt,
-    error: final,
-    timedOut,
-  });
+  await failNode(scope, node.id, final, { attempt, timedOut: outcome === 'timed_out' });
   await afterNodesFinished(scope, [node.id]);
 }

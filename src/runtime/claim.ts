@@ -1,23 +1,20 @@
 /**
  * Claiming work: due tasks are leased in one statement (`FOR UPDATE SKIP LOCKED`, so workers
  * never wait on each other), and in the same transaction each attempt is started (node running,
- * attempt row, NodeStarted) and each due timer fired. An attempt whose queue deadline has
- * passed is timed out instead of started.
+ * attempt row, NodeStarted) and each internal task applied (internal-tasks.ts). An attempt whose
+ * queue deadline has passed is timed out instead of started. `dequeue` tasks are only leased
+ * here and applied afterwards, each in a transaction of its own (concurrency.ts): they take a
+ * group lock, which a transaction holding several runs' locks must not wait for.
  */
 import type { GraphNode } from '../compiler/graph.js';
-import {
-  afterNodesFinished,
-  closeScope,
-  notifyIfNeeded,
-  openScope,
-  record,
-  type TxScope,
-} from './advance.js';
 import { attemptEndedBadly, timeoutError } from './attempt-outcome.js';
 import { publish, type Engine } from './engine.js';
+import { findNode } from './graph-index.js';
+import { applyInternalTask } from './internal-tasks.js';
 import { lockRuns } from './run-lock.js';
-import { NODE_TRANSITIONS, sourcesOf } from './states.js';
-import { Json, setNodeStatus } from './store.js';
+import { closeScope, notifyIfNeeded, openScope, record, type TxScope } from './scope.js';
+import { NODE_TRANSITIONS, sourcesOf, type NodeStatus } from './states.js';
+import { setNodeStatus } from './store.js';
 import { AfterCommit, type RunInfo, type TaskRow } from './types.js';
 
 export interface ClaimedAttempt {
@@ -33,48 +30,78 @@ export interface ClaimedAttempt {
   nodeDeadline: number | null;
 }
 
-export async function claim(
-  engine: Engine,
-  worker: string,
-  limit: number,
-): Promise<ClaimedAttempt[]> {
+export interface Claimed {
+  /** How many tasks it took, internal ones included. */
+  taken: number;
+  /** Whether a limit was reached: more may be due at once. */
+  full: boolean;
+  attempts: ClaimedAttempt[];
+  /** Leased `dequeue` tasks, for `dequeue()` to apply one by one. */
+  dequeues: number[];
+}
+
+/** Internal tasks (timers, child ends, deadlines, cancels, dequeues) taken per claim at most. */
+export const INTERNAL_BATCH = 100;
+
+/**
+ * Takes up to `limit` due attempts (the worker's free slots, possibly 0) and up to
+ * INTERNAL_BATCH due internal tasks, which need no slot.
+ */
+export async function claim(engine: Engine, worker: string, limit: number): Promise<Claimed> {
   const after = new AfterCommit();
   const now = engine.clock.now();
   const claimed = await engine.db.tx(async (q) => {
     const { rows: tasks } = await q.query<TaskRow>(
-      `WITH picked AS (
+      `WITH attempts AS (
          SELECT id FROM forgeflow.tasks
-         WHERE lease_owner IS NULL AND due_at <= $1
-         ORDER BY due_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-       UPDATE forgeflow.tasks t SET lease_owner = $3, lease_expires_at = $4
-       FROM picked WHERE t.id = picked.id
-       RETURNING t.id, t.run_id, t.node_id, t.kind, t.attempt, t.queue_deadline_at, t.node_deadline_at`,
-      [new Date(now), limit, worker, new Date(now + engine.settings.leaseMs)],
+         WHERE lease_owner IS NULL AND kind = 'attempt' AND due_at <= $1
+         ORDER BY due_at, id LIMIT $2 FOR UPDATE SKIP LOCKED),
+       internal AS (
+         SELECT id FROM forgeflow.tasks
+         WHERE lease_owner IS NULL AND kind <> 'attempt' AND due_at <= $1
+         ORDER BY due_at, id LIMIT $5 FOR UPDATE SKIP LOCKED)
+       -- A leased dequeue task expires with its lease: the sweeper releases it if we die.
+       UPDATE forgeflow.tasks t SET lease_owner = $3, lease_expires_at = $4,
+         expires_at = CASE WHEN t.kind = 'dequeue' THEN $4 ELSE t.expires_at END
+       WHERE t.id IN (SELECT id FROM attempts UNION ALL SELECT id FROM internal)
+       RETURNING t.id, t.run_id, t.node_id, t.kind, t.attempt, t.queue_deadline_at, t.node_deadline_at, t.payload`,
+      [new Date(now), limit, worker, new Date(now + engine.settings.leaseMs), INTERNAL_BATCH],
     );
-    if (tasks.length === 0) return [];
+    const dequeues = tasks.filter((t) => t.kind === 'dequeue').map((t) => t.id);
+    const work = tasks.filter((t) => t.kind !== 'dequeue');
+    const full =
+      (limit > 0 && tasks.filter((t) => t.kind === 'attempt').length === limit) ||
+      tasks.filter((t) => t.kind !== 'attempt').length === INTERNAL_BATCH;
+    if (work.length === 0) return { taken: tasks.length, full, attempts: [], dequeues };
     const locked = await lockRuns(
       q,
-      tasks.map((t) => t.run_id),
+      work.map((t) => t.run_id),
     );
     const runs = await engine.cache.load(q, [...locked.keys()], locked);
     const started: ClaimedAttempt[] = [];
-    for (const task of tasks.sort((a, b) => a.id - b.id)) {
+    for (const task of work.sort((a, b) => a.id - b.id)) {
       const run = runs.get(task.run_id);
-      const node = run?.graph.nodes.find((n) => n.id === task.node_id);
-      if (!run || !node || locked.get(task.run_id)?.status !== 'running') {
+      if (
+        !run ||
+        (run.status !== 'running' && !(task.kind === 'cancel' && run.status === 'queued'))
+      ) {
         await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]); // its run has ended
         continue;
       }
-      const scope = openScope(q, now, run, engine.settings, after);
-      if (task.kind === 'timer') await fireTimer(scope, node, task);
-      else {
-        const attempt = await startAttempt(scope, node, task, worker, engine.random);
+      const scope = openScope(q, engine, now, run, after);
+      if (task.kind === 'attempt') {
+        const node = findNode(run, task.node_id);
+        const attempt = node && (await startAttempt(scope, node, task, worker, engine.random));
+        if (!node) await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]);
         if (attempt) started.push(attempt);
+      } else {
+        await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]);
+        await applyInternalTask(scope, task);
       }
       await closeScope(scope);
     }
     await notifyIfNeeded(q, after);
-    return started;
+    return { taken: tasks.length, full, attempts: started, dequeues };
   });
   publish(engine, after);
   return claimed;
@@ -95,8 +122,25 @@ async function startAttempt(
       : task.queue_deadline_at && task.queue_deadline_at.getTime() <= now
         ? 'schedule_to_start'
         : undefined;
-  if (overdue) {
+  const { rows } = await q.query<{
+    status: string;
+    attempt: number;
+    input: unknown;
+    heartbeat_details: unknown;
+    started_at: Date | null;
+  }>(
+    'SELECT status, attempt, input, heartbeat_details, started_at FROM forgeflow.nodes WHERE run_id = $1 AND node_id = $2',
+    [run.id, node.id],
+  );
+  const current = rows[0];
+  const startable =
+    current !== undefined &&
+    current.attempt === task.attempt &&
+    sourcesOf(NODE_TRANSITIONS, 'running').includes(current.status as NodeStatus);
+  if (!startable || overdue) {
     await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]);
+    // Not startable any more: canceled, or ended by a signal, while this task was being claimed.
+    if (!startable || !overdue) return undefined;
     await attemptEndedBadly(
       scope,
       node,
@@ -109,6 +153,7 @@ async function startAttempt(
     return undefined;
   }
   const at = new Date(now);
+  await setNodeStatus(q, run.id, node.id, 'running', { started_at: current.started_at ?? at });
   const attemptDeadline = node.timeouts.attempt_ms === null ? null : now + node.timeouts.attempt_ms;
   const heartbeatDeadline =
     node.timeouts.heartbeat_ms === null ? null : now + node.timeouts.heartbeat_ms;
@@ -118,21 +163,11 @@ async function startAttempt(
      WHERE id = $1`,
     [task.id, dateOrNull(attemptDeadline), dateOrNull(heartbeatDeadline)],
   );
-  const { rows } = await q.query<{ input: unknown; heartbeat_details: unknown }>(
-    `UPDATE forgeflow.nodes SET status = 'running', started_at = COALESCE(started_at, $3)
-     WHERE run_id = $1 AND node_id = $2 AND status = ANY($4::text[])
-     RETURNING input, heartbeat_details`,
-    [run.id, node.id, at, sourcesOf(NODE_TRANSITIONS, 'running')],
-  );
-  if (rows.length === 0)
-    throw new Error(`task ${task.id} found node ${node.id} of run ${run.id} not scheduled`);
   await q.query(
     `INSERT INTO forgeflow.attempts (run_id, node_id, attempt, status, worker, started_at) VALUES ($1, $2, $3, 'running', $4, $5)`,
     [run.id, node.id, task.attempt, worker, at],
   );
-  await record(scope, [
-    { type: 'NodeStarted', node: node.id, attempt: task.attempt, data: { worker } },
-  ]);
+  record(scope, [{ type: 'NodeStarted', node: node.id, attempt: task.attempt, data: { worker } }]);
   scope.after.emit({
     type: 'node:started',
     runId: run.id,
@@ -145,50 +180,11 @@ async function startAttempt(
     run,
     node,
     attempt: task.attempt,
-    input: rows[0]!.input,
-    lastHeartbeatDetails: rows[0]!.heartbeat_details,
+    input: current.input,
+    lastHeartbeatDetails: current.heartbeat_details,
     deadline: attemptDeadline,
     nodeDeadline: task.node_deadline_at?.getTime() ?? null,
   };
-}
-
-/** A sleep ends successfully; a signal wait that reaches its timeout times out. */
-async function fireTimer(scope: TxScope, node: GraphNode, task: TaskRow): Promise<void> {
-  const { q, run, now } = scope;
-  await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]);
-  if (node.action.kind === 'timer') {
-    await record(scope, [{ type: 'TimerFired', node: node.id, data: {} }]);
-    scope.after.emit({ type: 'timer:fired', runId: run.id, nodeId: node.id });
-    await setNodeStatus(q, run.id, node.id, 'succeeded', {
-      output: new Json(null),
-      finished_at: new Date(now),
-    });
-    await record(scope, [{ type: 'NodeCompleted', node: node.id, data: { output: null } }]);
-    scope.after.emit({ type: 'node:completed', runId: run.id, nodeId: node.id, attempt: 0 });
-    await afterNodesFinished(scope, [node.id]);
-    return;
-  }
-  const signal = node.action.kind === 'signal' ? node.action.signal : '';
-  const error = {
-    type: 'Timeout',
-    message: `no "${signal}" signal arrived before wait_for.timeout`,
-    non_retryable: true,
-    details: { kind: 'wait_for' },
-  };
-  await setNodeStatus(q, run.id, node.id, 'timed_out', {
-    error: new Json(error),
-    finished_at: new Date(now),
-  });
-  await record(scope, [{ type: 'NodeTimedOut', node: node.id, data: { error } }]);
-  scope.after.emit({
-    type: 'node:failed',
-    runId: run.id,
-    nodeId: node.id,
-    attempt: null,
-    error,
-    timedOut: true,
-  });
-  await afterNodesFinished(scope, [node.id]);
 }
 
 function dateOrNull(ms: number | null): Date | null {

@@ -1,10 +1,10 @@
 /** What the runtime's transactions share: the database, the clock, settings and the run cache. */
 import type { Db, Queryable } from '../db/db.js';
-import { closeScope, notifyIfNeeded, openScope, type TxScope } from './advance.js';
 import type { Clock } from './clock.js';
 import type { RuntimeEvents } from './events.js';
 import type { RunCache } from './run-cache.js';
 import { lockRun } from './run-lock.js';
+import { closeScope, notifyIfNeeded, openScope, type TxScope } from './scope.js';
 import { AfterCommit, type RuntimeSettings } from './types.js';
 
 export interface Engine {
@@ -36,8 +36,9 @@ export async function inRun<T>(
     const locked = await lockRun(q, runId);
     if (!locked) return undefined;
     const runs = await engine.cache.load(q, [runId], new Map([[runId, locked]]));
-    const run = runs.get(runId)!;
-    const scope = openScope(q, engine.clock.now(), run, engine.settings, after);
+    const run = runs.get(runId);
+    if (!run) return undefined;
+    const scope = openScope(q, engine, engine.clock.now(), run, after);
     const value = await fn(scope, q);
     await closeScope(scope);
     await notifyIfNeeded(q, after);

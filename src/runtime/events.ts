@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { ErrorInfo } from '../handlers/types.js';
-import type { RunStatus } from './states.js';
+import type { RunStatus, StopStatus } from './states.js';
 
 export type RuntimeEvent =
   | { type: 'run:started'; runId: string; pipeline: string }
@@ -30,6 +30,28 @@ export type RuntimeEvent =
       delayMs: number;
     }
   | { type: 'node:skipped'; runId: string; nodeId: string; reason: string }
+  | { type: 'node:canceled'; runId: string; nodeId: string; reason: string }
+  | { type: 'node:waiting'; runId: string; nodeId: string; signal: string }
+  | { type: 'node:polled'; runId: string; nodeId: string; polls: number; nextAt: number }
+  | { type: 'child:started'; runId: string; nodeId: string; childRunId: string }
+  | {
+      type: 'child:completed';
+      runId: string;
+      nodeId: string;
+      childRunId: string;
+      status: RunStatus;
+    }
+  | { type: 'run:continued'; runId: string; nextRunId: string }
+  | { type: 'run:queued'; runId: string; group: string }
+  | { type: 'run:dequeued'; runId: string; group: string }
+  | { type: 'run:stopping'; runId: string; status: StopStatus; reason: string }
+  | { type: 'run:retried'; runId: string; attempt: number; nodes: string[] }
+  | {
+      type: 'signal:received';
+      runId: string;
+      name: string;
+      deliveredTo: string | null;
+    }
   | { type: 'timer:started'; runId: string; nodeId: string; fireAt: number }
   | { type: 'timer:fired'; runId: string; nodeId: string }
   | { type: 'completion:fenced'; runId: string; nodeId: string; attempt: number; worker: string }

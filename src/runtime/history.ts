@@ -5,13 +5,56 @@
  */
 import type { ErrorInfo } from '../handlers/types.js';
 import type { Queryable } from '../db/db.js';
-import type { RunStatus } from './states.js';
+import type { RunStatus, StopStatus } from './states.js';
 
 export type HistoryEvent =
-  | { type: 'RunStarted'; data: { pipeline: string; nodes: string[]; attempt: number } }
+  | {
+      type: 'RunStarted';
+      data: {
+        pipeline: string;
+        nodes: string[];
+        attempt: number;
+        parent?: { run_id: string; node_id: string; attempt: number };
+        continued_from?: string;
+        concurrency_group?: string;
+        deadline_at?: string;
+      };
+    }
+  | { type: 'RunQueued'; data: { group: string; behind: string[] } }
+  | { type: 'RunDequeued'; data: { group: string } }
+  | { type: 'RunRetried'; data: { attempt: number; nodes: string[] } }
+  | { type: 'CancelRequested'; data: { reason: string; status: StopStatus } }
+  | {
+      type: 'SignalReceived';
+      data: { name: string; payload: unknown; delivered_to: string | null };
+    }
   | { type: 'NodeScheduled'; node: string; attempt: number; data: { due_at: string } }
   | { type: 'NodeStarted'; node: string; attempt: number; data: { worker: string } }
-  | { type: 'NodeCompleted'; node: string; attempt?: number; data: { output: unknown } }
+  | {
+      type: 'NodeCompleted';
+      node: string;
+      attempt?: number;
+      data: { output: unknown; signal?: string };
+    }
+  | { type: 'NodeCanceled'; node: string; attempt?: number; data: { reason: string } }
+  | {
+      type: 'NodePolled';
+      node: string;
+      attempt: number;
+      data: { output: unknown; polls: number; next_attempt: number; due_at: string };
+    }
+  | {
+      type: 'ChildRunStarted';
+      node: string;
+      attempt: number;
+      data: { child_run_id: string; first_output: unknown };
+    }
+  | {
+      type: 'ChildRunCompleted';
+      node: string;
+      data: { child_run_id: string; status: RunStatus; runs: number };
+    }
+  | { type: 'RunContinuedAsNew'; data: { next_run_id: string; polls: number } }
   | { type: 'NodeFailed'; node: string; attempt?: number; data: { error: ErrorInfo } }
   | { type: 'NodeTimedOut'; node: string; attempt?: number; data: { error: ErrorInfo } }
   | {
@@ -37,17 +80,20 @@ export type HistoryEvent =
       data: { worker: string; outcome: string };
     }
   | { type: 'RunCompleted'; data: Record<string, never> }
-  | { type: 'RunFailed'; data: { failed: string[] } }
+  | { type: 'RunFailed'; data: { failed: string[]; error?: ErrorInfo } }
   | { type: 'RunTimedOut'; data: { error: ErrorInfo } }
-  | { type: 'RunCanceled'; data: { reason: string } };
+  | { type: 'RunCanceled'; data: { reason?: string } };
 
 export type HistoryType = HistoryEvent['type'];
 
-export const RUN_END_EVENT: Record<Exclude<RunStatus, 'queued' | 'running'>, HistoryType> = {
+export type EndStatus = Exclude<RunStatus, 'queued' | 'running'>;
+
+export const RUN_END_EVENT: Record<EndStatus, HistoryType> = {
   succeeded: 'RunCompleted',
   failed: 'RunFailed',
   timed_out: 'RunTimedOut',
   canceled: 'RunCanceled',
+  continued: 'RunContinuedAsNew',
 };
 
 /**
@@ -59,23 +105,25 @@ export async function appendHistory(
   runId: string,
   at: Date,
   events: readonly HistoryEvent[],
-): Promise<void> {
-  if (events.length === 0) return;
+): Promise<number | undefined> {
+  if (events.length === 0) return undefined;
   const rows = events.map((e) => ({
     type: e.type,
     node: 'node' in e ? e.node : null,
     attempt: 'attempt' in e ? (e.attempt ?? null) : null,
     data: e.data,
   }));
-  const { rowCount } = await q.query(
+  const { rows: written } = await q.query<{ seq: number }>(
     `WITH r AS (
        UPDATE forgeflow.runs SET history_length = history_length + $2 WHERE id = $1
        RETURNING history_length - $2 AS start)
      INSERT INTO forgeflow.history (run_id, seq, type, node_id, attempt, at, data)
      SELECT $1, r.start + e.ord, e.type, e.node, e.attempt, $3, e.data
      FROM r, ROWS FROM (jsonb_to_recordset($4::jsonb) AS (type text, node text, attempt int, data jsonb))
-       WITH ORDINALITY AS e(type, node, attempt, data, ord)`,
+       WITH ORDINALITY AS e(type, node, attempt, data, ord)
+     RETURNING seq`,
     [runId, events.length, at, JSON.stringify(rows)],
   );
-  if (rowCount !== events.length) throw new Error(`appendHistory: no run ${runId}`);
+  if (written.length !== events.length) throw new Error(`appendHistory: no run ${runId}`);
+  return Math.max(...written.map((r) => r.seq));
 }

@@ -9,21 +9,27 @@ import type { ClaimedAttempt } from './claim.js';
 const EXPIRES =
   'LEAST(lease_expires_at, attempt_deadline_at, heartbeat_deadline_at, node_deadline_at)';
 
-/** Extends the leases of these tasks; returns the ids that are no longer this worker's. */
+/**
+ * Extends the leases of these tasks; returns the ids that are no longer this worker's, and
+ * those whose run is being stopped (in case its NOTIFY was missed).
+ */
 export async function extendLeases(
   engine: Engine,
   worker: string,
   taskIds: readonly number[],
-): Promise<number[]> {
-  if (taskIds.length === 0) return [];
+): Promise<{ lost: number[]; canceled: number[] }> {
+  if (taskIds.length === 0) return { lost: [], canceled: [] };
   const until = new Date(engine.clock.now() + engine.settings.leaseMs);
-  const { rows } = await engine.db.query<{ id: number }>(
+  const { rows } = await engine.db.query<{ id: number; canceled: boolean }>(
     `UPDATE forgeflow.tasks SET lease_expires_at = $3::timestamptz, expires_at = ${EXPIRES.replace('lease_expires_at', '$3::timestamptz')}
-     WHERE id = ANY($1::bigint[]) AND lease_owner = $2 RETURNING id`,
+     WHERE id = ANY($1::bigint[]) AND lease_owner = $2 RETURNING id, canceled`,
     [taskIds, worker, until],
   );
   const kept = new Set(rows.map((r) => r.id));
-  return taskIds.filter((id) => !kept.has(id));
+  return {
+    lost: taskIds.filter((id) => !kept.has(id)),
+    canceled: rows.filter((r) => r.canceled).map((r) => r.id),
+  };
 }
 
 /** Records a heartbeat; false when the lease is lost (the attempt should stop). */

@@ -48,12 +48,7 @@ export function buildContext(
     event: run.event,
     matrix: node.matrix,
     needs,
-    run: {
-      id: run.id,
-      url: `${settings.publicUrl.replace(/\/$/, '')}/runs/${run.id}`,
-      pipeline: run.pipeline,
-      attempt: run.attempt,
-    },
+    run: runContext(run, settings),
   };
   const env = evaluateValue(node.env, base) as Record<string, string>;
   return {
@@ -64,14 +59,21 @@ export function buildContext(
   };
 }
 
-export function statusFunctions(
-  needed: readonly NeededNode[],
-  cancelRequested: boolean,
-): StatusFunctions {
+/** The `run` context of expressions. */
+export function runContext(run: RunInfo, settings: RuntimeSettings): Record<string, unknown> {
   return {
-    success: () => !cancelRequested && needed.every((n) => n.status === 'succeeded'),
+    id: run.id,
+    url: `${settings.publicUrl.replace(/\/$/, '')}/runs/${run.id}`,
+    pipeline: run.pipeline,
+    attempt: run.attempt,
+  };
+}
+
+export function statusFunctions(needed: readonly NeededNode[], stopping: boolean): StatusFunctions {
+  return {
+    success: () => !stopping && needed.every((n) => n.status === 'succeeded'),
     failure: () => needed.some((n) => n.status === 'failed' || n.status === 'timed_out'),
     always: () => true,
-    cancelled: () => cancelRequested,
+    cancelled: () => stopping,
   };
 }

@@ -1,52 +1,76 @@
 /**
- * The immutable part of a run (graph, event, pipeline), loaded once per process. Safe to cache:
- * a run never changes its graph or event. The cache is bounded; evicted runs are re-read.
+ * The immutable part of a run (graph, event, pipeline, parent), loaded once per process. Safe
+ * to cache: a run never changes its graph or event. The cache is bounded; evicted runs are
+ * re-read.
  */
 import type { Graph } from '../compiler/graph.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
-import type { RunInfo } from './types.js';
+import type { LockedRun } from './run-lock.js';
+import type { RunInfo, RunSpec } from './types.js';
 
 const LIMIT = 2_000;
 
+interface SpecRow {
+  id: string;
+  pipeline: string;
+  graph: Graph;
+  event: Event;
+  parent_run_id: string | null;
+  parent_node_id: string | null;
+  parent_attempt: number | null;
+}
+
 export class RunCache {
-  private readonly runs = new Map<string, Omit<RunInfo, 'attempt' | 'cancelRequested'>>();
+  private readonly runs = new Map<string, RunSpec>();
 
   async load(
     q: Queryable,
     ids: readonly string[],
-    locked: ReadonlyMap<string, { attempt: number; cancel_requested: boolean }>,
+    locked: ReadonlyMap<string, LockedRun>,
   ): Promise<Map<string, RunInfo>> {
     const missing = [...new Set(ids)].filter((id) => !this.runs.has(id));
     if (missing.length > 0) {
-      const { rows } = await q.query<{ id: string; pipeline: string; graph: Graph; event: Event }>(
-        `SELECT r.id, r.pipeline, s.graph, s.event FROM forgeflow.runs r
-         JOIN forgeflow.run_specs s ON s.run_id = r.id WHERE r.id = ANY($1::uuid[])`,
+      const { rows } = await q.query<SpecRow>(
+        `SELECT r.id, r.pipeline, s.graph, s.event, r.parent_run_id, r.parent_node_id, r.parent_attempt
+         FROM forgeflow.runs r JOIN forgeflow.run_specs s ON s.run_id = r.id WHERE r.id = ANY($1::uuid[])`,
         [missing],
       );
-      for (const row of rows) this.put(row);
+      for (const row of rows)
+        this.put({
+          id: row.id,
+          pipeline: row.pipeline,
+          graph: row.graph,
+          event: row.event,
+          parent:
+            row.parent_run_id === null
+              ? null
+              : {
+                  runId: row.parent_run_id,
+                  nodeId: row.parent_node_id ?? '',
+                  attempt: row.parent_attempt ?? 0,
+                },
+        });
     }
     const result = new Map<string, RunInfo>();
     for (const id of ids) {
-      const info = this.runs.get(id);
+      const spec = this.runs.get(id);
       const state = locked.get(id);
-      if (info)
+      if (spec && state)
         result.set(id, {
-          ...info,
-          attempt: state?.attempt ?? 1,
-          cancelRequested: state?.cancel_requested ?? false,
+          ...spec,
+          status: state.status,
+          attempt: state.attempt,
+          stopping: state.stopping,
+          group: state.concurrency_group,
         });
     }
     return result;
   }
 
-  put(info: Omit<RunInfo, 'attempt' | 'cancelRequested'>): void {
+  put(spec: RunSpec): void {
     if (this.runs.size >= LIMIT) this.runs.delete(this.runs.keys().next().value!);
-    this.runs.set(info.id, {
-      id: info.id,
-      pipeline: info.pipeline,
-      graph: info.graph,
-      event: info.event,
-    });
+    const { id, pipeline, graph, event, parent } = spec;
+    this.runs.set(id, { id, pipeline, graph, event, parent });
   }
 }

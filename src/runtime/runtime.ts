@@ -1,18 +1,22 @@
 /**
- * The runtime's API for the edges (CLI, server, tests): start runs, read them, wait for them,
- * and create workers. Everything durable is in the database; this object holds only caches
- * and wiring, so many runtimes in many processes can share one Postgres.
+ * The runtime's API for the edges (CLI, server, tests): start, cancel, retry and signal runs,
+ * read them, wait for them, and create workers. Everything durable is in the database; this
+ * object holds only caches and wiring, so many runtimes in many processes can share one
+ * Postgres.
  */
 import type { Graph } from '../compiler/graph.js';
 import type { Db } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import { systemClock, type Clock } from './clock.js';
-import { publish, type Engine } from './engine.js';
+import { inRun, publish, type Engine } from './engine.js';
 import { RuntimeEvents } from './events.js';
 import { getRun, listRuns, runHistory } from './queries.js';
+import { retryRun, type RetryResult } from './retry-run.js';
 import { RunCache } from './run-cache.js';
+import { deliverSignal, type SignalResult } from './signals.js';
 import { startRun, type StartedRun } from './start-run.js';
-import { TERMINAL_RUN_STATES, type RunStatus } from './states.js';
+import { TERMINAL_RUN_STATES, type RunStatus, type StopStatus } from './states.js';
+import { requestStop } from './stop.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from './types.js';
 import { Worker, type WorkerOptions } from './worker.js';
 
@@ -22,6 +26,15 @@ export interface RuntimeOptions {
   settings?: Partial<RuntimeSettings>;
   random?: () => number;
 }
+
+export type CancelResult =
+  /** Stopping: waiting nodes were canceled, running attempts are being aborted. */
+  | { outcome: 'canceling'; status: RunStatus }
+  /** Nothing was running: the run ended canceled at once. */
+  | { outcome: 'canceled'; status: StopStatus }
+  | { outcome: 'already-canceling'; status: RunStatus }
+  /** A finished run: nothing to do. */
+  | { outcome: 'already-finished'; status: RunStatus };
 
 export class Runtime {
   readonly events = new RuntimeEvents();
@@ -48,17 +61,32 @@ export class Runtime {
     event: Event,
     options: { idempotencyKey?: string } = {},
   ): Promise<StartedRun> {
-    const { started, after } = await startRun(
-      this.engine.db,
-      { graph, event, ...options },
-      this.engine.clock.now(),
-      this.engine.settings,
-    );
+    const { started, after } = await startRun(this.engine, { graph, event, ...options });
     publish(this.engine, after);
-    // A worker in this process will need the graph next: it is already here.
-    if (started.created)
-      this.engine.cache.put({ id: started.runId, pipeline: graph.pipeline, graph, event });
     return started;
+  }
+
+  /** Cancels a run (and its child runs); undefined when there is no such run. */
+  cancel(runId: string, reason = 'canceled through the API'): Promise<CancelResult | undefined> {
+    return inRun(this.engine, runId, async (scope): Promise<CancelResult> => {
+      const outcome = await requestStop(scope, 'canceled', reason);
+      const status = scope.run.status;
+      if (outcome === 'finished') return { outcome: 'already-finished', status };
+      if (outcome === 'already-stopping') return { outcome: 'already-canceling', status };
+      return status === 'canceled'
+        ? { outcome: 'canceled', status }
+        : { outcome: 'canceling', status };
+    });
+  }
+
+  /** Re-runs what failed in a finished run; undefined when there is no such run. */
+  retry(runId: string): Promise<RetryResult | undefined> {
+    return inRun(this.engine, runId, (scope) => retryRun(scope));
+  }
+
+  /** Sends a signal to a run; undefined when there is no such run. */
+  signal(runId: string, name: string, payload: unknown = null): Promise<SignalResult | undefined> {
+    return inRun(this.engine, runId, (scope) => deliverSignal(scope, name, payload));
   }
 
   getRun(id: string) {

@@ -5,7 +5,10 @@
  * TransitionError, never a silent overwrite.
  */
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled' | 'timed_out';
+export type RunStatus =
+  'queued' | 'running' | 'succeeded' | 'failed' | 'canceled' | 'timed_out' | 'continued';
+/** How a run being stopped will end. */
+export type StopStatus = 'canceled' | 'timed_out';
 export type NodeStatus =
   | 'pending'
   | 'scheduled'
@@ -20,24 +23,31 @@ export type NodeStatus =
 export type AttemptStatus = 'running' | 'succeeded' | 'failed' | 'timed_out' | 'canceled';
 
 export const RUN_TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
-  queued: ['running', 'canceled'],
-  running: ['succeeded', 'failed', 'canceled', 'timed_out'],
-  // A finished run can be retried (its failed nodes re-run).
-  succeeded: ['running'],
-  failed: ['running'],
-  canceled: ['running'],
-  timed_out: ['running'],
+  // queued: waiting for its concurrency group; it may be stopped (or cut off) before it starts.
+  queued: ['running', 'canceled', 'timed_out', 'failed'],
+  // continued: a polling child handed over to a fresh run (continue-as-new).
+  running: ['succeeded', 'failed', 'canceled', 'timed_out', 'continued'],
+  // A finished run can be retried (its failed nodes re-run), straight away or behind its group.
+  succeeded: ['running', 'queued'],
+  failed: ['running', 'queued'],
+  canceled: ['running', 'queued'],
+  timed_out: ['running', 'queued'],
+  continued: [],
 };
 
 export const NODE_TRANSITIONS: Record<NodeStatus, readonly NodeStatus[]> = {
   // pending → failed: its input or condition could not be evaluated.
   pending: ['scheduled', 'waiting', 'skipped', 'canceled', 'failed'],
-  scheduled: ['running', 'timed_out', 'canceled'],
-  running: ['succeeded', 'failed', 'timed_out', 'retrying', 'canceled'],
-  retrying: ['running', 'timed_out', 'canceled'],
-  // a timer or a signal wait
+  // scheduled/retrying → succeeded: a signal ended a poll between two calls.
+  scheduled: ['running', 'timed_out', 'canceled', 'succeeded'],
+  // running → scheduled: a poll whose `until` is not met yet waits for its next call;
+  // running → waiting: a node with `poll:` whose first call returned waits for its child run.
+  running: ['succeeded', 'failed', 'timed_out', 'retrying', 'canceled', 'scheduled', 'waiting'],
+  retrying: ['running', 'timed_out', 'canceled', 'succeeded'],
+  // a timer, a signal wait or a polling child run
   waiting: ['succeeded', 'failed', 'timed_out', 'canceled'],
-  succeeded: [],
+  // Only a retry of the run re-runs a succeeded node: one downstream of a node being re-run.
+  succeeded: ['pending'],
   failed: ['pending'],
   timed_out: ['pending'],
   skipped: ['pending'],
@@ -57,6 +67,17 @@ export const TERMINAL_RUN_STATES: readonly RunStatus[] = [
   'failed',
   'canceled',
   'timed_out',
+  'continued',
+];
+
+export const ACTIVE_RUN_STATES: readonly RunStatus[] = ['queued', 'running'];
+
+export const FINAL_NODE_STATES: readonly NodeStatus[] = [
+  'succeeded',
+  'failed',
+  'timed_out',
+  'skipped',
+  'canceled',
 ];
 
 /** The states from which `to` may be reached. */

@@ -6,6 +6,8 @@
  */
 import { attemptEndedBadly, timeoutError, type TimeoutKind } from './attempt-outcome.js';
 import { inRun, type Engine } from './engine.js';
+import { findNode } from './graph-index.js';
+import { ACTIVE_RUN_STATES } from './states.js';
 
 interface Overdue {
   id: number;
@@ -18,6 +20,9 @@ interface Overdue {
   attempt_deadline_at: Date | null;
   heartbeat_deadline_at: Date | null;
   node_deadline_at: Date | null;
+  canceled: boolean;
+  kind: string;
+  payload: unknown;
 }
 
 /** Times out what is overdue; returns how many tasks it handled. */
@@ -39,19 +44,39 @@ export async function sweep(engine: Engine, limit = 100): Promise<number> {
         `DELETE FROM forgeflow.tasks
          WHERE id = (SELECT id FROM forgeflow.tasks WHERE id = $1 AND expires_at <= $2 FOR UPDATE SKIP LOCKED)
          RETURNING id, run_id, node_id, attempt, lease_owner, lease_expires_at, queue_deadline_at,
-                   attempt_deadline_at, heartbeat_deadline_at, node_deadline_at`,
+                   attempt_deadline_at, heartbeat_deadline_at, node_deadline_at, canceled, kind, payload`,
         [task.id, new Date(now)],
       );
       const current = fresh[0];
-      const node = scope.run.graph.nodes.find((n) => n.id === task.node_id);
+      if (current?.kind === 'dequeue') {
+        // Leased by a worker that died before applying it: queue it again.
+        await scope.q.query(
+          `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at, payload)
+           VALUES ($1, '', 'dequeue', 0, $2, $2, $3::jsonb) ON CONFLICT (run_id, node_id, kind) DO NOTHING`,
+          [current.run_id, new Date(now), JSON.stringify(current.payload)],
+        );
+        return true;
+      }
+      const node = findNode(scope.run, task.node_id);
       if (!current || !node) return false;
+      // A run that ended while this attempt ran: nothing of it is left to time out.
+      if (!ACTIVE_RUN_STATES.includes(scope.run.status)) return true;
+      const { rows: state } = await scope.q.query<{ status: string; attempt: number }>(
+        'SELECT status, attempt FROM forgeflow.nodes WHERE run_id = $1 AND node_id = $2',
+        [task.run_id, task.node_id],
+      );
+      const expected = current.lease_owner !== null ? ['running'] : ['scheduled', 'retrying'];
+      if (!expected.includes(state[0]?.status ?? '') || state[0]?.attempt !== current.attempt)
+        return true; // the node moved on without this task (a signal ended its poll, say)
       const kind = overdueKind(current, now);
       const started = current.lease_owner !== null;
+      // An attempt its run's stop was aborting, whose worker went away before it reported.
+      const canceled = current.canceled && scope.run.stopping !== null;
       await attemptEndedBadly(
         scope,
         node,
         current.attempt,
-        'timed_out',
+        canceled ? 'canceled' : 'timed_out',
         timeoutError(kind, node),
         started,
         engine.random,

@@ -2,45 +2,80 @@
 import type { Graph } from '../compiler/graph.js';
 import type { Event } from '../events/event.js';
 import type { RuntimeEvent } from './events.js';
+import type { RunStatus, StopStatus } from './states.js';
 
 export interface RuntimeSettings {
   /** Base URL of the web page, for `run.url` and status links. */
   publicUrl: string;
   /** How long a claimed task stays leased without the worker extending it. */
   leaseMs: number;
+  /**
+   * History events one run may hold. A run that would grow past it is ended (failed, with a
+   * HistoryLimitExceeded error) instead of growing forever; Temporal's own cap is 51,200.
+   */
+  maxHistoryEvents: number;
+  /** Polls one polling child run makes before it continues as a new run. */
+  pollsPerRun: number;
+  /**
+   * After an attempt's AbortSignal fires (cancel, timeout), how long its handler may take to
+   * return before the worker records the attempt without it and frees the slot.
+   */
+  abortGraceMs: number;
 }
 
 export const DEFAULT_SETTINGS: RuntimeSettings = {
   publicUrl: 'http://localhost:8080',
   leaseMs: 30_000,
+  maxHistoryEvents: 50_000,
+  pollsPerRun: 100,
+  abortGraceMs: 10_000,
 };
 
-/** What every transaction of a run needs, loaded once per run and cached: it never changes. */
-export interface RunInfo {
+export interface ParentLink {
+  runId: string;
+  nodeId: string;
+  /** The parent node's attempt that started the child. */
+  attempt: number;
+}
+
+/** What never changes about a run: loaded once per process and cached. */
+export interface RunSpec {
   id: string;
   pipeline: string;
   graph: Graph;
   event: Event;
+  parent: ParentLink | null;
+}
+
+/** A run as a transaction holding its lock sees it: the spec and the run row's current state. */
+export interface RunInfo extends RunSpec {
+  status: RunStatus;
   attempt: number;
-  /** Whether a cancel of the run was requested (read under the run's lock). */
-  cancelRequested: boolean;
+  /** Set once a stop (cancel, deadline) was requested: how the run will end. */
+  stopping: StopStatus | null;
+  group: string | null;
 }
 
 export interface TaskRow {
   id: number;
   run_id: string;
   node_id: string;
-  kind: 'attempt' | 'timer';
+  kind: TaskKind;
   attempt: number;
   queue_deadline_at: Date | null;
   node_deadline_at: Date | null;
+  payload: unknown;
 }
+
+export type TaskKind = 'attempt' | 'timer' | 'child' | 'deadline' | 'dequeue' | 'cancel';
 
 /** Things a transaction decided that happen only after it commits. */
 export class AfterCommit {
   readonly events: RuntimeEvent[] = [];
   notifyTasks = false;
   readonly finishedRuns: string[] = [];
+  /** Runs whose running attempts must be aborted (NOTIFY forgeflow_cancel). */
+  readonly stoppedRuns: string[] = [];
 
   emit(event: RuntimeEvent): void {
     this.events.push(event);

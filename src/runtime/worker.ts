@@ -16,6 +16,7 @@ import {
 } from '../handlers/types.js';
 import { timeoutError, type TimeoutKind } from './attempt-outcome.js';
 import { claim, type ClaimedAttempt } from './claim.js';
+import { dequeue } from './concurrency.js';
 import type { Engine } from './engine.js';
 import { finishAttempt, type AttemptResult } from './finish.js';
 import { extendLeases, heartbeat } from './leases.js';
@@ -41,7 +42,10 @@ const SWEEP_PAGE = 100;
 const ABANDON_AFTER_MS = 5_000;
 
 type AbortReason =
-  { kind: 'timeout'; timeout: TimeoutKind } | { kind: 'shutdown' } | { kind: 'lease_lost' };
+  | { kind: 'timeout'; timeout: TimeoutKind }
+  | { kind: 'shutdown' }
+  | { kind: 'lease_lost' }
+  | { kind: 'canceled' };
 
 interface InFlight {
   claimed: ClaimedAttempt;
@@ -61,7 +65,7 @@ export class Worker {
   private keeper: Promise<void> | undefined;
   /** Aborted once nothing is in flight any more after stop(): ends the lease keeper. */
   private readonly keeperStop = new AbortController();
-  private unlisten: (() => Promise<void>) | undefined;
+  private readonly unlisten: (() => Promise<void>)[] = [];
   private nextSweep = 0;
 
   constructor(
@@ -75,7 +79,10 @@ export class Worker {
   }
 
   async start(): Promise<void> {
-    this.unlisten = await this.engine.db.listen('forgeflow_tasks', () => this.wake());
+    this.unlisten.push(await this.engine.db.listen('forgeflow_tasks', () => this.wake()));
+    this.unlisten.push(
+      await this.engine.db.listen('forgeflow_cancel', (runId) => this.abortRun(runId)),
+    );
     this.loop = this.run();
     this.keeper = this.keepLeases();
   }
@@ -97,7 +104,14 @@ export class Worker {
     abandon.abort();
     this.keeperStop.abort();
     await this.keeper;
-    await this.unlisten?.();
+    for (const unlisten of this.unlisten.splice(0)) await unlisten();
+  }
+
+  /** The run is being stopped: abort its attempts running here. */
+  private abortRun(runId: string): void {
+    for (const flight of this.inFlight.values())
+      if (flight.claimed.run.id === runId && !flight.controller.signal.aborted)
+        flight.controller.abort({ kind: 'canceled' } satisfies AbortReason);
   }
 
   get busy(): number {
@@ -112,17 +126,17 @@ export class Worker {
     while (!this.stopping) {
       try {
         const free = this.concurrency - this.inFlight.size;
-        let claimed: ClaimedAttempt[] = [];
-        if (free > 0) {
-          claimed = await claim(this.engine, this.id, free);
-          for (const attempt of claimed) this.launch(attempt);
-        }
+        const claimedAt = this.engine.clock.now();
+        // Claimed with no slot free too: timers, deadlines and cancels take none.
+        const claimed = await claim(this.engine, this.id, Math.max(0, free));
+        for (const attempt of claimed.attempts) this.launch(attempt);
+        for (const taskId of claimed.dequeues) await dequeue(this.engine, this.id, taskId);
         if (this.engine.clock.now() >= this.nextSweep) {
           this.nextSweep = this.engine.clock.now() + this.sweepMs;
           while ((await sweep(this.engine, SWEEP_PAGE)) === SWEEP_PAGE);
         }
-        if (claimed.length > 0 && claimed.length === free) continue;
-        await this.idle(free > 0 && claimed.length === 0);
+        if (claimed.full) continue; // more may be due at once
+        await this.idle(claimed.taken === 0 ? claimedAt : undefined);
       } catch (error) {
         // The database went away or a transaction failed: log, wait, try again.
         this.options.logger.error({ err: error, worker: this.id }, 'worker loop error');
@@ -133,26 +147,48 @@ export class Worker {
     this.wake();
   }
 
-  /** `claimedNothing`: a due task we could not claim is held by another claimer; do not spin on it. */
-  private async idle(claimedNothing: boolean): Promise<void> {
-    const now = this.engine.clock.now();
-    // With no free slot, the next due task is no reason to wake: a finishing attempt wakes us.
-    let due = Infinity;
-    if (this.inFlight.size < this.concurrency) {
-      const { rows } = await this.engine.db.query<{ due: Date | null }>(
-        'SELECT min(due_at) AS due FROM forgeflow.tasks WHERE lease_owner IS NULL',
-      );
-      due = rows[0]?.due?.getTime() ?? Infinity;
-    }
-    let delay = Math.max(0, Math.min(this.pollMs, this.nextSweep - now, due - now));
-    if (delay === 0 && claimedNothing && due <= now) delay = Math.min(this.pollMs, 50);
-    if (this.wakeUp.signal.aborted || delay === 0) {
+  /**
+   * `claimedNothingAt`: when a claim found nothing. A task already due then is held by another
+   * claimer: do not spin on it (one that fell due only since is claimed at once).
+   */
+  private async idle(claimedNothingAt: number | undefined): Promise<void> {
+    // While nothing is due, one indexed query per poll interval and nothing else: a claim only
+    // when a task falls due, a notification arrives or the sweep is due.
+    for (let held = claimedNothingAt; ; held = undefined) {
+      const due = await this.nextDue();
+      // Read after the query: time that passed during it must not be slept again.
+      const now = this.engine.clock.now();
+      let delay = Math.max(0, Math.min(this.pollMs, this.nextSweep - now, due - now));
+      // A task due already that the claim did not get is held by another claimer: no spin.
+      if (delay === 0 && held !== undefined && due <= held) delay = Math.min(this.pollMs, 50);
+      if (this.wakeUp.signal.aborted || delay === 0) {
+        this.wakeUp = new AbortController();
+        return;
+      }
+      this.engine.events.emit({ type: 'worker:idle', worker: this.id });
+      await this.engine.clock.sleep(delay, this.wakeUp.signal);
+      const notified = this.wakeUp.signal.aborted;
       this.wakeUp = new AbortController();
-      return;
+      const after = this.engine.clock.now();
+      if (notified || this.stopping || after >= due || after >= this.nextSweep) return;
     }
-    this.engine.events.emit({ type: 'worker:idle', worker: this.id });
-    await this.engine.clock.sleep(delay, this.wakeUp.signal);
-    this.wakeUp = new AbortController();
+  }
+
+  /**
+   * When the next task this worker could take falls due. With no free slot, the next attempt
+   * is no reason to wake (a finishing attempt wakes us); the next timer, deadline or cancel
+   * is. Two index probes, however many tasks are pending.
+   */
+  private async nextDue(): Promise<number> {
+    const { rows } = await this.engine.db.query<{ attempt: Date | null; internal: Date | null }>(
+      `SELECT (SELECT min(due_at) FROM forgeflow.tasks WHERE lease_owner IS NULL AND kind = 'attempt') AS attempt,
+              (SELECT min(due_at) FROM forgeflow.tasks WHERE lease_owner IS NULL AND kind <> 'attempt') AS internal`,
+    );
+    const slotFree = this.inFlight.size < this.concurrency;
+    return Math.min(
+      slotFree ? (rows[0]?.attempt?.getTime() ?? Infinity) : Infinity,
+      rows[0]?.internal?.getTime() ?? Infinity,
+    );
   }
 
   private async keepLeases(): Promise<void> {
@@ -161,9 +197,13 @@ export class Worker {
       await this.engine.clock.sleep(every, this.keeperStop.signal);
       if (this.keeperStop.signal.aborted) break;
       try {
-        const lost = await extendLeases(this.engine, this.id, [...this.inFlight.keys()]);
+        const { lost, canceled } = await extendLeases(this.engine, this.id, [
+          ...this.inFlight.keys(),
+        ]);
         for (const id of lost)
           this.inFlight.get(id)?.controller.abort({ kind: 'lease_lost' } satisfies AbortReason);
+        for (const id of canceled)
+          this.inFlight.get(id)?.controller.abort({ kind: 'canceled' } satisfies AbortReason);
       } catch (error) {
         this.options.logger.warn({ err: error, worker: this.id }, 'could not extend leases');
       }
@@ -209,7 +249,7 @@ export class Worker {
 
     let result: AttemptResult;
     try {
-      const output = await this.callHandler(claimed, controller.signal, async (details) => {
+      const call = this.callHandler(claimed, controller.signal, async (details) => {
         if (controller.signal.aborted) return;
         const kept = storable(details);
         try {
@@ -224,6 +264,7 @@ export class Worker {
           );
         }
       });
+      const output = await this.withAbortGrace(controller.signal, stopTimers.signal, call);
       const kept = storable(output);
       result = controller.signal.aborted
         ? this.abortedResult(claimed, controller.signal.reason)
@@ -252,22 +293,39 @@ export class Worker {
     );
   }
 
+  /**
+   * The handler's result; or, once `signal` aborted and the handler has not returned within
+   * abortGraceMs, an error: the attempt is recorded without it and the slot freed.
+   */
+  private async withAbortGrace<T>(
+    signal: AbortSignal,
+    done: AbortSignal,
+    work: Promise<T>,
+  ): Promise<T> {
+    const graceMs = this.engine.settings.abortGraceMs;
+    const abandoned = new Promise<never>((_, reject) => {
+      const onAbort = () =>
+        void this.engine.clock.sleep(graceMs, done).then(() => {
+          if (!done.aborted)
+            reject(new Error(`the handler did not return within ${graceMs} ms of being aborted`));
+        });
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    abandoned.catch(() => undefined);
+    work.catch(() => undefined);
+    return Promise.race([work, abandoned]);
+  }
+
   private async callHandler(
     claimed: ClaimedAttempt,
     signal: AbortSignal,
     beat: (details: unknown) => Promise<void>,
   ): Promise<unknown> {
-    if (claimed.node.action.kind !== 'activity')
+    const action = claimed.node.action;
+    if (action.kind !== 'activity' && action.kind !== 'poll')
       throw new Error(`node ${claimed.node.id} is not an activity`);
-    const name = claimed.node.action.handler;
-    if (claimed.node.action.poll !== null) {
-      // Better to fail before the first call than to run it and skip the polling silently.
-      throw new HandlerError(
-        'PollNotSupported',
-        'this runtime does not run poll: children yet; the node fails before its first call',
-        { nonRetryable: true },
-      );
-    }
+    const name = action.handler;
     const handler = this.options.handlers.get(name);
     if (!handler)
       throw new HandlerError(
@@ -303,6 +361,17 @@ export class Worker {
     const why = reason as AbortReason | undefined;
     if (why?.kind === 'timeout')
       return { ok: false, outcome: 'timed_out', error: timeoutError(why.timeout, claimed.node) };
+    if (why?.kind === 'canceled') {
+      return {
+        ok: false,
+        outcome: 'canceled',
+        error: {
+          type: 'Canceled',
+          message: 'the run is being stopped; the attempt was aborted',
+          non_retryable: true,
+        },
+      };
+    }
     if (why?.kind === 'shutdown') {
       return {
         ok: false,

@@ -139,6 +139,7 @@ describe('graph building', () => {
         backoff_coefficient: 2,
         maximum_interval_ms: 600_000,
         retry: expect.objectContaining({ maximum_attempts: 3 }) as unknown,
+        signal: null,
       },
     });
     expect(node.if).toBe("event.kind != 'manual'");

@@ -168,17 +168,6 @@ describe('a run', () => {
     await expectHistoryMatchesState(runtime, runId);
   });
 
-  it('fails a node with poll: before its first call, since polling children are not built yet', async () => {
-    const { status, nodes } = await run(
-      pipeline(`  build:
-    uses: test.script
-    poll: { uses: test.script, every: 30s, until: "\${{ output == 'done' }}" }
-`),
-    );
-    expect(status).toBe('failed');
-    expect(nodes['build']?.error).toMatchObject({ type: 'PollNotSupported', non_retryable: true });
-  });
-
   it('fails a node whose output cannot be stored, once, instead of running it again', async () => {
     const { status, nodes } = await run(
       pipeline(`  binary:

@@ -165,7 +165,7 @@ describe('leases', () => {
     with: { echo: fresh }
     timeout: 20d
 `);
-    const [lost] = await claim(runtime.engine, 'worker-a', 10);
+    const [lost] = (await claim(runtime.engine, 'worker-a', 10)).attempts;
     expect(lost?.run.id).toBe(runId);
     clock.advance(10 * DAY + 1);
     expect(await sweep(runtime.engine)).toBe(1);
@@ -181,7 +181,7 @@ describe('leases', () => {
     ]);
 
     clock.advance(1_000); // the retry's backoff
-    const [retry] = await claim(runtime.engine, 'worker-b', 10);
+    const [retry] = (await claim(runtime.engine, 'worker-b', 10)).attempts;
     expect(retry?.attempt).toBe(2);
     expect(
       await finishAttempt(runtime.engine, 'worker-b', retry!, { ok: true, output: 'fresh' }),

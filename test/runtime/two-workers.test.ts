@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 describe(`two workers on one database (${backend})`, () => {
-  it('run each of 1,000 nodes exactly once between them', { timeout: 40_000 }, async () => {
+  it('run each of 1,000 nodes exactly once between them', { timeout: 90_000 }, async () => {
     db = await testDb();
     await db.exec(EFFECTS_TABLE);
     const graph = compileFor(PIPELINE, fixtureHandlers(db, { worker: 'none', hang: 'effect' }));

@@ -29,6 +29,33 @@ export async function foldHistory(runtime: Runtime, runId: string): Promise<Fold
         folded.status = 'running';
         for (const nodeId of data.nodes as string[]) node(nodeId);
         break;
+      case 'RunQueued':
+        folded.status = 'queued';
+        break;
+      case 'RunDequeued':
+        folded.status = 'running';
+        break;
+      case 'RunRetried':
+        folded.status = 'running';
+        for (const nodeId of data.nodes as string[]) node(nodeId).status = 'pending';
+        break;
+      case 'NodeCanceled':
+        // Whatever attempt was still running ended with the node.
+        node(id).status = 'canceled';
+        for (const [n, status] of node(id).attempts)
+          if (status === 'running') node(id).attempts.set(n, 'canceled');
+        break;
+      case 'NodePolled':
+        endAttempt(id, e.attempt, 'succeeded');
+        Object.assign(node(id), { status: 'scheduled', attempt: data.next_attempt });
+        break;
+      case 'ChildRunStarted':
+        endAttempt(id, e.attempt, 'succeeded');
+        node(id).status = 'waiting';
+        break;
+      case 'RunContinuedAsNew':
+        folded.status = 'continued';
+        break;
       case 'NodeScheduled':
         Object.assign(node(id), { status: 'scheduled', attempt: e.attempt });
         break;
@@ -39,6 +66,10 @@ export async function foldHistory(runtime: Runtime, runId: string): Promise<Fold
       case 'NodeCompleted':
         node(id).status = 'succeeded';
         endAttempt(id, e.attempt, 'succeeded');
+        // A signal that ended a poll cut off the call in flight.
+        if (data.signal !== undefined)
+          for (const [n, status] of node(id).attempts)
+            if (status === 'running') node(id).attempts.set(n, 'canceled');
         break;
       case 'NodeFailed':
         node(id).status = 'failed';
@@ -72,7 +103,9 @@ export async function foldHistory(runtime: Runtime, runId: string): Promise<Fold
         folded.status = 'canceled';
         break;
       default:
-        break; // TimerFired, LateCompletionFenced: no state of their own
+        // TimerFired, LateCompletionFenced, SignalReceived, CancelRequested, ChildRunCompleted:
+        // no state of their own
+        break;
     }
   }
   return folded;

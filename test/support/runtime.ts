@@ -100,10 +100,53 @@ export class Blocker {
   }
 }
 
-export function testHandlers(blocker = new Blocker()): Map<string, Handler> {
+/**
+ * `test.poll`: a fake external build, `key` its id. Each call counts one poll and answers
+ * `{ key, polls, state }`, state `done` from call `done_after` on (`running` before); a call
+ * listed in `fail_on` fails with a retryable `Unavailable` instead (a flaky status API).
+ */
+export class PollCounter {
+  readonly polls = new Map<string, number>();
+  readonly calls: { key: string; attempt: number; runId: string }[] = [];
+
+  readonly handler: Handler<{ key: string; done_after: number; fail_on?: number[] }> = {
+    spec: {
+      name: 'test.poll',
+      description: 'A fake build that is done after n polls (tests only).',
+      input: {
+        type: 'object',
+        properties: {
+          key: { type: 'string' },
+          done_after: { type: 'number' },
+          fail_on: { type: 'array' },
+        },
+        required: ['key', 'done_after'],
+      },
+    },
+    run: (input, context) => {
+      const calls = this.calls.filter((c) => c.key === input.key).length + 1;
+      this.calls.push({ key: input.key, attempt: context.attempt, runId: context.runId });
+      if (input.fail_on?.includes(calls))
+        return Promise.reject(new HandlerError('Unavailable', `call ${calls} failed`));
+      const polls = (this.polls.get(input.key) ?? 0) + 1;
+      this.polls.set(input.key, polls);
+      return Promise.resolve({
+        key: input.key,
+        polls,
+        state: polls >= input.done_after ? 'done' : 'running',
+      });
+    },
+  };
+}
+
+export function testHandlers(
+  blocker = new Blocker(),
+  counter = new PollCounter(),
+): Map<string, Handler> {
   return new Map<string, Handler>([
     ['test.script', scriptHandler],
     ['test.wait', blocker.handler],
+    ['test.poll', counter.handler],
     ['exec', execHandler],
   ]);
 }

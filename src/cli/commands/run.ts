@@ -11,15 +11,32 @@ import { migrate } from '../../db/migrate.js';
 import { openPglite } from '../../db/pglite.js';
 import { builtInHandlers, specsOf } from '../../handlers/registry.js';
 import { Runtime } from '../../runtime/runtime.js';
-import { EXIT, paint, type Io } from '../io.js';
+import { SIGNAL_PATTERN } from '../../compiler/schema/common.js';
+import type { RuntimeEvent } from '../../runtime/events.js';
+import { EXIT, paint, UsageError, type Io } from '../io.js';
 import { Progress } from '../progress.js';
 import { EVENT_OPTIONS, readPipelineAndEvent } from '../read-event.js';
 import { formatNotTriggered } from '../format-graph.js';
 
 export const runUsage =
-  'forgeflow run FILE --event PAYLOAD.json [--event-type NAME] [--forge github|gitlab] [--data-dir DIR]';
+  'forgeflow run FILE --event PAYLOAD.json [--event-type NAME] [--forge github|gitlab] [--data-dir DIR] [--signal NAME[=JSON]]…';
 
 const DEFAULT_RUN_DIR = './.forgeflow/local';
+
+/** `approve` or `approve={"by":"me"}`: the payload is JSON when it parses, else the text. */
+function parseSignal(text: string): { name: string; payload: unknown } {
+  const at = text.indexOf('=');
+  const name = at === -1 ? text : text.slice(0, at);
+  if (!new RegExp(SIGNAL_PATTERN).test(name))
+    throw new UsageError(`--signal ${text}: "${name}" is not a signal name`);
+  if (at === -1) return { name, payload: null };
+  const raw = text.slice(at + 1);
+  try {
+    return { name, payload: JSON.parse(raw) as unknown };
+  } catch {
+    return { name, payload: raw };
+  }
+}
 
 export async function runCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -28,8 +45,10 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     options: {
       ...EVENT_OPTIONS,
       'data-dir': { type: 'string', default: DEFAULT_RUN_DIR },
+      signal: { type: 'string', multiple: true, default: [] },
     },
   });
+  const signals = values.signal.map(parseSignal);
   const { file, text, event, eventFile } = readPipelineAndEvent('run', io, positionals, values);
   if (typeof event === 'string') {
     io.out(`${eventFile}: ${event}
@@ -63,18 +82,31 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     });
     const progress = new Progress(io, result.graph, io.color);
     const target: { runId?: string } = {};
-    const buffered: Parameters<Progress['update']>[0][] = [];
-    const off = runtime.events.onAny((e) => {
+    const buffered: RuntimeEvent[] = [];
+    // Polls happen in child runs: shown on the line of the node that started them.
+    const pollsOf = new Map<string, string>();
+    const show = (e: RuntimeEvent) => {
       if (!('runId' in e)) return;
+      if (e.type === 'child:started' && e.runId === target.runId)
+        pollsOf.set(e.childRunId, e.nodeId);
+      if (e.type === 'run:continued' && pollsOf.has(e.runId))
+        pollsOf.set(e.nextRunId, pollsOf.get(e.runId)!);
+      if (e.runId === target.runId) progress.update(e);
+      else if (e.type === 'node:polled' && pollsOf.has(e.runId))
+        progress.polled(pollsOf.get(e.runId)!, e.polls, e.nextAt);
+    };
+    const off = runtime.events.onAny((e) => {
       if (target.runId === undefined) buffered.push(e);
-      else if (e.runId === target.runId) progress.update(e);
+      else show(e);
     });
     await worker.start();
     io.out(
       `run of ${result.graph.pipeline} (${result.graph.nodes.length} nodes) on ${values['data-dir']}\n`,
     );
     const runId = (target.runId = (await runtime.start(result.graph, event)).runId);
-    for (const e of buffered) if ('runId' in e && e.runId === runId) progress.update(e);
+    for (const e of buffered.splice(0)) show(e);
+    // Kept by the run until a node waits for them (signals are buffered).
+    for (const { name, payload } of signals) await runtime.signal(runId, name, payload);
     const status = await runtime.waitForRun(runId);
     off();
     await runtime.stopWorkers(5_000);

@@ -56,6 +56,13 @@ export const PollSchema = Type.Object(
       Duration('The longest wait between two polls when backing off.'),
     ),
     retry: Type.Optional(RetryPolicySchema),
+    signal: Type.Optional(
+      Type.String({
+        pattern: SIGNAL_PATTERN,
+        description:
+          'A signal that ends the poll early (an external system reporting "build finished"); its payload becomes the output.',
+      }),
+    ),
   },
   {
     additionalProperties: false,

@@ -1,0 +1,74 @@
+/**
+ * A run reaching its end. Besides its own row and history, two things outside it may have to
+ * know, and each learns through a task (never by this transaction locking another run): the
+ * parent of a child run, and the next run queued in its concurrency group.
+ */
+import type { ErrorInfo } from '../handlers/types.js';
+import { RUN_END_EVENT, type EndStatus, type HistoryEvent } from './history.js';
+import { record, type TxScope } from './scope.js';
+import { Json, setRunStatus } from './store.js';
+
+export async function endRun(
+  scope: TxScope,
+  status: EndStatus,
+  data: Record<string, unknown>,
+  error: ErrorInfo | null = null,
+): Promise<boolean> {
+  const { q, run, now } = scope;
+  const moved = await setRunStatus(q, run.id, status, {
+    finished_at: new Date(now),
+    updated_at: new Date(now),
+    error: new Json(error),
+  });
+  if (!moved) return false;
+  run.status = status;
+  const type = RUN_END_EVENT[status];
+  const recorded = status === 'timed_out' ? { ...data, error } : data;
+  record(scope, [{ type, data: recorded } as HistoryEvent]);
+  // Timers, deadlines and retries of a finished run have nothing left to do.
+  await q.query(
+    `DELETE FROM forgeflow.tasks WHERE id IN (
+       SELECT id FROM forgeflow.tasks WHERE run_id = $1 AND lease_owner IS NULL AND kind <> 'dequeue'
+       FOR UPDATE SKIP LOCKED)`,
+    [run.id],
+  );
+  await q.query(`SELECT pg_notify('forgeflow_runs', $1)`, [`${run.id}:${status}`]);
+  if (run.parent && status !== 'continued') await tellParent(scope);
+  if (run.group !== null) await wakeGroup(scope, run.group);
+  scope.after.finishedRuns.push(run.id);
+  scope.after.emit({ type: 'run:finished', runId: run.id, status });
+  return true;
+}
+
+/** The parent node applies this child's end in a transaction of its own (a `child` task). */
+async function tellParent(scope: TxScope): Promise<void> {
+  const parent = scope.run.parent!;
+  await scope.q.query(
+    `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at, payload)
+     VALUES ($1, $2, 'child', $3, $4, $4, $5::jsonb)
+     ON CONFLICT (run_id, node_id, kind) DO UPDATE SET payload = EXCLUDED.payload, attempt = EXCLUDED.attempt`,
+    [
+      parent.runId,
+      parent.nodeId,
+      parent.attempt,
+      new Date(scope.now),
+      JSON.stringify({ child_run_id: scope.run.id }),
+    ],
+  );
+  scope.after.notifyTasks = true;
+}
+
+/**
+ * The group may be free now: a `dequeue` task starts its oldest queued run, if any, under the
+ * group's lock (concurrency.ts). Always queued, even when nothing waits: whether something
+ * waits can only be decided under that lock, which a transaction holding run locks must not
+ * wait for.
+ */
+async function wakeGroup(scope: TxScope, group: string): Promise<void> {
+  await scope.q.query(
+    `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at, payload)
+     VALUES ($1, '', 'dequeue', 0, $2, $2, $3::jsonb) ON CONFLICT (run_id, node_id, kind) DO NOTHING`,
+    [scope.run.id, new Date(scope.now), JSON.stringify({ group })],
+  );
+  scope.after.notifyTasks = true;
+}

@@ -1,0 +1,102 @@
+/**
+ * A node reaching a final state: the guarded status change, its history event and its runtime
+ * event, together. Callers then call afterNodesFinished (advance.ts) with every node they ended.
+ */
+import type { ErrorInfo } from '../handlers/types.js';
+import { record, type TxScope } from './scope.js';
+import { Json, setNodeStatus } from './store.js';
+
+export async function completeNode(
+  scope: TxScope,
+  nodeId: string,
+  output: unknown,
+  how: { attempt?: number; signal?: string } = {},
+): Promise<void> {
+  const { q, run, now } = scope;
+  await setNodeStatus(q, run.id, nodeId, 'succeeded', {
+    output: new Json(output),
+    error: new Json(null),
+    finished_at: new Date(now),
+  });
+  record(scope, [
+    {
+      type: 'NodeCompleted',
+      node: nodeId,
+      ...(how.attempt !== undefined ? { attempt: how.attempt } : {}),
+      data: { output, ...(how.signal !== undefined ? { signal: how.signal } : {}) },
+    },
+  ]);
+  scope.after.emit({
+    type: 'node:completed',
+    runId: run.id,
+    nodeId,
+    attempt: how.attempt ?? 0,
+  });
+}
+
+export async function failNode(
+  scope: TxScope,
+  nodeId: string,
+  error: ErrorInfo,
+  how: { attempt?: number; timedOut?: boolean } = {},
+): Promise<void> {
+  const { q, run, now } = scope;
+  const timedOut = how.timedOut ?? false;
+  await setNodeStatus(q, run.id, nodeId, timedOut ? 'timed_out' : 'failed', {
+    error: new Json(error),
+    finished_at: new Date(now),
+  });
+  record(scope, [
+    {
+      type: timedOut ? 'NodeTimedOut' : 'NodeFailed',
+      node: nodeId,
+      ...(how.attempt !== undefined ? { attempt: how.attempt } : {}),
+      data: { error },
+    },
+  ]);
+  scope.after.emit({
+    type: 'node:failed',
+    runId: run.id,
+    nodeId,
+    attempt: how.attempt ?? null,
+    error,
+    timedOut,
+  });
+}
+
+export async function cancelNode(
+  scope: TxScope,
+  nodeId: string,
+  reason: string,
+  attempt?: number,
+): Promise<void> {
+  const { q, run, now } = scope;
+  await setNodeStatus(q, run.id, nodeId, 'canceled', { finished_at: new Date(now) });
+  record(scope, [
+    {
+      type: 'NodeCanceled',
+      node: nodeId,
+      ...(attempt !== undefined ? { attempt } : {}),
+      data: { reason },
+    },
+  ]);
+  scope.after.emit({ type: 'node:canceled', runId: run.id, nodeId, reason });
+}
+
+/**
+ * Deletes a node's queued tasks of these kinds, skipping any a claim holds at this moment: that
+ * claim waits for our run lock, and waiting for its row here would deadlock. The claim then
+ * finds the node no longer startable and drops the task itself.
+ */
+export async function dropNodeTasks(
+  scope: TxScope,
+  nodeId: string,
+  kinds: readonly string[],
+): Promise<void> {
+  await scope.q.query(
+    `DELETE FROM forgeflow.tasks WHERE id IN (
+       SELECT id FROM forgeflow.tasks WHERE run_id = $1 AND node_id = $2 AND kind = ANY($3::text[])
+       FOR UPDATE SKIP LOCKED)`,
+    [scope.run.id, nodeId, kinds],
+  );
+}

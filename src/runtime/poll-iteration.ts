@@ -1,0 +1,93 @@
+/**
+ * Polling, the child's side: each poll call's output is checked against `until`; not done, the
+ * next call is due one interval later (grown by the coefficient, capped); after
+ * `polls_per_run` polls the child continues as a new run, so no history grows without bound.
+ */
+import type { GraphNode, PollAction } from '../compiler/graph.js';
+import { EvaluationError, evaluateExpression } from '../expressions/evaluate.js';
+import { afterNodesFinished } from './advance.js';
+import { endRun } from './end-run.js';
+import { completeNode, failNode } from './node-end.js';
+import { startChild, withHash } from './poll-start.js';
+import { insertAttemptTask, pollDelay } from './schedule.js';
+import { record, type TxScope } from './scope.js';
+import { Json, setAttemptStatus, setNodeStatus } from './store.js';
+
+export async function pollReturned(
+  scope: TxScope,
+  node: GraphNode,
+  attempt: number,
+  output: unknown,
+): Promise<void> {
+  const { q, run, now } = scope;
+  if (node.action.kind !== 'poll') throw new Error(`node ${node.id} is not a poll`);
+  const action = node.action;
+  await setAttemptStatus(q, run.id, node.id, attempt, 'succeeded', { finished_at: new Date(now) });
+  let done: boolean;
+  try {
+    done = Boolean(
+      evaluateExpression(action.until, { ...action.context, event: run.event, output }),
+    );
+  } catch (error) {
+    if (!(error instanceof EvaluationError)) throw error;
+    const info = { type: 'ExpressionError', message: error.message, non_retryable: true };
+    await failNode(scope, node.id, info); // the call itself succeeded
+    await afterNodesFinished(scope, [node.id]);
+    return;
+  }
+  if (done || run.stopping !== null) {
+    await completeNode(scope, node.id, output, { attempt });
+    await afterNodesFinished(scope, [node.id]);
+    return;
+  }
+  const { rows } = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM forgeflow.attempts WHERE run_id = $1 AND node_id = $2 AND status = 'succeeded'`,
+    [run.id, node.id],
+  );
+  const mine = rows[0]?.n ?? 0;
+  const polls = action.polls_before + mine;
+  if (mine >= action.polls_per_run) {
+    await continueAsNew(scope, node, action, attempt, output, polls);
+    return;
+  }
+  const next = attempt + 1;
+  const due = now + pollDelay(action, polls);
+  await setNodeStatus(q, run.id, node.id, 'scheduled', {
+    attempt: next,
+    failures: 0,
+    output: new Json(output),
+  });
+  await insertAttemptTask(scope, node, next, due, null);
+  record(scope, [
+    {
+      type: 'NodePolled',
+      node: node.id,
+      attempt,
+      data: { output, polls, next_attempt: next, due_at: new Date(due).toISOString() },
+    },
+  ]);
+  scope.after.emit({ type: 'node:polled', runId: run.id, nodeId: node.id, polls, nextAt: due });
+}
+
+/** The child hands over to a fresh run with the same parent, deadline and poll count. */
+async function continueAsNew(
+  scope: TxScope,
+  node: GraphNode,
+  action: PollAction,
+  attempt: number,
+  output: unknown,
+  polls: number,
+): Promise<void> {
+  const { q, run } = scope;
+  const { rows } = await q.query<{ deadline_at: Date | null }>(
+    'SELECT deadline_at FROM forgeflow.runs WHERE id = $1',
+    [run.id],
+  );
+  const deadline = rows[0]?.deadline_at?.getTime() ?? null;
+  const graph = { ...run.graph, nodes: [{ ...node, action: { ...action, polls_before: polls } }] };
+  const nextId = await startChild(scope, run.parent!, withHash(graph), deadline, run.id);
+  await completeNode(scope, node.id, output, { attempt });
+  await q.query('UPDATE forgeflow.runs SET unfinished_nodes = 0 WHERE id = $1', [run.id]);
+  await endRun(scope, 'continued', { next_run_id: nextId, polls });
+  scope.after.emit({ type: 'run:continued', runId: run.id, nextRunId: nextId });
+}

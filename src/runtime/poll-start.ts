@@ -1,0 +1,163 @@
+/**
+ * Polling, the parent's side. A node with `poll:` first calls its handler; when that returns,
+ * the node waits and a child run (its own id, graph, history; linked to the parent node's
+ * attempt) polls in its place (poll-iteration.ts). Its end reaches the parent as a `child` task
+ * (child-finished.ts); the last poll output becomes the node's output.
+ */
+import { createHash } from 'node:crypto';
+import { GRAPH_FORMAT, type Graph, type GraphNode, type PollAction } from '../compiler/graph.js';
+import { EvaluationError, evaluateValue } from '../expressions/evaluate.js';
+import { afterNodesFinished, loadNeeded } from './advance.js';
+import { beginRun, createRun } from './create-run.js';
+import { buildContext } from './node-context.js';
+import { cancelNode, completeNode, failNode } from './node-end.js';
+import { closeScope, record, type TxScope } from './scope.js';
+import { takeBufferedSignal } from './signals.js';
+import { storable } from './storable.js';
+import { setAttemptStatus, setNodeStatus } from './store.js';
+import type { ParentLink } from './types.js';
+
+/** The one node of a polling child run. */
+export const POLL_NODE = 'poll';
+
+/** The parent's first call returned `output`: start polling (or finish, if a signal came first). */
+export async function startPolling(
+  scope: TxScope,
+  node: GraphNode,
+  attempt: number,
+  output: unknown,
+): Promise<void> {
+  const { q, run, now } = scope;
+  if (node.action.kind !== 'activity' || node.action.poll === null)
+    throw new Error(`node ${node.id} does not poll`);
+  const poll = node.action.poll;
+  await setAttemptStatus(q, run.id, node.id, attempt, 'succeeded', { finished_at: new Date(now) });
+  if (run.stopping !== null) {
+    await cancelNode(scope, node.id, 'the run is being stopped: the poll did not start', attempt);
+    await afterNodesFinished(scope, [node.id]);
+    return;
+  }
+  const early =
+    poll.signal === null ? undefined : await takeBufferedSignal(scope, poll.signal, node.id);
+  if (early) {
+    await completeNode(scope, node.id, early.payload, { attempt, signal: poll.signal! });
+    await afterNodesFinished(scope, [node.id]);
+    return;
+  }
+  const context = buildContext(run, node, await loadNeeded(q, run.id, node.needs), scope.settings);
+  let input: unknown;
+  try {
+    const evaluated = storable(evaluateValue(poll.input, { ...context, output }));
+    if (!evaluated.ok)
+      throw new EvaluationError(
+        `the evaluated poll input cannot be stored: ${evaluated.reason}`,
+        '',
+      );
+    input = evaluated.value;
+  } catch (error) {
+    if (!(error instanceof EvaluationError)) throw error;
+    const info = { type: 'ExpressionError', message: error.message, non_retryable: true };
+    await failNode(scope, node.id, info); // the call itself succeeded
+    await afterNodesFinished(scope, [node.id]);
+    return;
+  }
+  await setNodeStatus(q, run.id, node.id, 'waiting', {});
+  const action: PollAction = {
+    kind: 'poll',
+    handler: poll.handler,
+    input,
+    every_ms: poll.every_ms,
+    backoff_coefficient: poll.backoff_coefficient,
+    maximum_interval_ms: poll.maximum_interval_ms,
+    until: poll.until,
+    signal: poll.signal,
+    context: { env: context.env, matrix: context.matrix, needs: context.needs, run: context.run },
+    polls_before: 0,
+    polls_per_run: scope.settings.pollsPerRun,
+  };
+  const childId = await startChild(
+    scope,
+    { runId: run.id, nodeId: node.id, attempt },
+    pollGraph(scope, node, action),
+    poll.timeout_ms === null ? null : now + poll.timeout_ms,
+  );
+  record(scope, [
+    {
+      type: 'ChildRunStarted',
+      node: node.id,
+      attempt,
+      data: { child_run_id: childId, first_output: output },
+    },
+  ]);
+  scope.after.emit({ type: 'child:started', runId: run.id, nodeId: node.id, childRunId: childId });
+}
+
+/** In a child run: a poll call returned `output`. Done, poll again later, or continue as new. */
+export async function startChild(
+  scope: TxScope,
+  parent: ParentLink,
+  graph: Graph,
+  deadlineAt: number | null,
+  continuedFrom?: string,
+): Promise<string> {
+  const created = await createRun(
+    scope.q,
+    scope.engine,
+    scope.after,
+    {
+      graph,
+      event: scope.run.event,
+      parent,
+      deadlineAt,
+      ...(continuedFrom ? { continuedFrom } : {}),
+    },
+    scope.now,
+  );
+  if ('existing' in created) throw new Error('a child run cannot collide with an existing run');
+  await beginRun(created.scope, deadlineAt);
+  await closeScope(created.scope);
+  return created.scope.run.id;
+}
+
+/** A one-node graph: the poll, with the parent node's timeouts for each call. */
+function pollGraph(scope: TxScope, node: GraphNode, action: PollAction): Graph {
+  if (node.action.kind !== 'activity' || node.action.poll === null)
+    throw new Error(`node ${node.id} does not poll`);
+  const parent = scope.run.graph;
+  return withHash({
+    format: GRAPH_FORMAT,
+    pipeline: parent.pipeline,
+    source: parent.source,
+    trigger: parent.trigger,
+    env: {},
+    concurrency: null,
+    timeout_ms: null,
+    nodes: [
+      {
+        id: POLL_NODE,
+        job: POLL_NODE,
+        name: `poll for ${node.id}`,
+        matrix: node.matrix,
+        needs: [],
+        if: 'success()',
+        action,
+        retry: node.action.poll.retry,
+        timeouts: {
+          attempt_ms: node.timeouts.attempt_ms,
+          queue_ms: null,
+          deadline_ms: null,
+          heartbeat_ms: node.timeouts.heartbeat_ms,
+        },
+        env: {},
+        report: null,
+      },
+    ],
+    edges: [],
+  });
+}
+
+export function withHash(graph: Omit<Graph, 'hash'> & { hash?: string }): Graph {
+  const body: Partial<Graph> = { ...graph };
+  delete body.hash;
+  return { ...graph, hash: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
+}

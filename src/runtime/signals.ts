@@ -1,0 +1,147 @@
+/**
+ * Signals: named messages to a run (API, CLI, `/forgeflow signal NAME`). Each is recorded
+ * (SignalReceived) and wakes exactly one node: the first, in graph order, that waits for that
+ * name right now — a `wait_for` node (the payload is its output), a node whose `poll.signal`
+ * names it (its polling child ends with the payload as output) or, in a child run, the poll
+ * itself. When nothing waits yet, the signal is kept, and the first node to wait for it later
+ * takes it: a signal sent before the run gets there is not lost.
+ */
+import { afterNodesFinished } from './advance.js';
+import { sortByGraph } from './graph-index.js';
+import { completeNode, dropNodeTasks } from './node-end.js';
+import { withChildRun, type TxScope } from './scope.js';
+import { ACTIVE_RUN_STATES, type NodeStatus, type RunStatus } from './states.js';
+
+export type SignalResult =
+  | { outcome: 'delivered'; node: string; childRunId?: string }
+  | { outcome: 'buffered' }
+  | { outcome: 'run-finished'; status: RunStatus };
+
+type Waiter = 'wait_for' | 'poll_parent' | 'poll';
+
+/** Which nodes of the run could take this signal, and in which states they would. */
+function waitersOf(scope: TxScope, name: string): Map<string, Waiter> {
+  const waiters = new Map<string, Waiter>();
+  for (const node of scope.run.graph.nodes) {
+    const action = node.action;
+    if (action.kind === 'signal' && action.signal === name) waiters.set(node.id, 'wait_for');
+    if (action.kind === 'activity' && action.poll?.signal === name)
+      waiters.set(node.id, 'poll_parent');
+    if (action.kind === 'poll' && action.signal === name) waiters.set(node.id, 'poll');
+  }
+  return waiters;
+}
+
+const WAITING_STATES: Record<Waiter, readonly NodeStatus[]> = {
+  wait_for: ['waiting'],
+  poll_parent: ['waiting'],
+  poll: ['scheduled', 'running', 'retrying'],
+};
+
+export async function deliverSignal(
+  scope: TxScope,
+  name: string,
+  payload: unknown,
+): Promise<SignalResult> {
+  const { q, run, now } = scope;
+  if (!ACTIVE_RUN_STATES.includes(run.status))
+    return { outcome: 'run-finished', status: run.status };
+  const waiters = waitersOf(scope, name);
+  const mark = scope.history.length;
+  let delivered: { node: string; childRunId?: string } | undefined;
+  if (waiters.size > 0) {
+    const { rows } = await q.query<{ node_id: string; status: NodeStatus }>(
+      'SELECT node_id, status FROM forgeflow.nodes WHERE run_id = $1 AND node_id = ANY($2::text[])',
+      [run.id, [...waiters.keys()]],
+    );
+    const status = new Map(rows.map((r) => [r.node_id, r.status]));
+    for (const id of sortByGraph(run, waiters.keys())) {
+      const kind = waiters.get(id)!;
+      if (!WAITING_STATES[kind].includes(status.get(id)!)) continue;
+      delivered = await wake(scope, id, kind, status.get(id)!, name, payload);
+      if (delivered) break;
+    }
+  }
+  // Recorded before the events of the node it woke (which wake() queued already).
+  scope.history.splice(mark, 0, {
+    type: 'SignalReceived',
+    data: { name, payload, delivered_to: delivered?.node ?? null },
+  });
+  await q.query(
+    `INSERT INTO forgeflow.signals (run_id, name, payload, received_at, consumed_by, consumed_at)
+     VALUES ($1, $2, $3::jsonb, $4, $5, $6)`,
+    [
+      run.id,
+      name,
+      JSON.stringify(payload ?? null),
+      new Date(now),
+      delivered?.node ?? null,
+      delivered ? new Date(now) : null,
+    ],
+  );
+  scope.after.emit({
+    type: 'signal:received',
+    runId: run.id,
+    name,
+    deliveredTo: delivered?.node ?? null,
+  });
+  return delivered ? { outcome: 'delivered', ...delivered } : { outcome: 'buffered' };
+}
+
+async function wake(
+  scope: TxScope,
+  nodeId: string,
+  kind: Waiter,
+  status: NodeStatus,
+  name: string,
+  payload: unknown,
+): Promise<{ node: string; childRunId?: string } | undefined> {
+  const { q, run } = scope;
+  if (kind === 'poll_parent') {
+    // The poll runs in a child run: the signal ends it there, and the child's end reaches here.
+    const { rows } = await q.query<{ id: string }>(
+      `SELECT id FROM forgeflow.runs WHERE parent_run_id = $1 AND parent_node_id = $2
+         AND status IN ('queued', 'running') ORDER BY created_at DESC LIMIT 1`,
+      [run.id, nodeId],
+    );
+    const child = rows[0]?.id;
+    if (child === undefined) return undefined;
+    const result = await withChildRun(scope, child, (c) => deliverSignal(c, name, payload));
+    return result?.outcome === 'delivered' ? { node: nodeId, childRunId: child } : undefined;
+  }
+  if (kind === 'poll' && status === 'running') {
+    // A poll call is in flight: its report will be fenced off (its task is gone).
+    await q.query(
+      `UPDATE forgeflow.attempts SET status = 'canceled', finished_at = $3,
+         error = jsonb_build_object('type', 'Canceled', 'message', $4::text, 'non_retryable', true)
+       WHERE run_id = $1 AND node_id = $2 AND status = 'running'`,
+      [run.id, nodeId, new Date(scope.now), `the poll ended: signal "${name}" arrived`],
+    );
+    await q.query(
+      `DELETE FROM forgeflow.tasks WHERE run_id = $1 AND node_id = $2 AND kind = 'attempt'`,
+      [run.id, nodeId],
+    );
+  } else {
+    await dropNodeTasks(scope, nodeId, kind === 'poll' ? ['attempt'] : ['timer']);
+  }
+  await completeNode(scope, nodeId, payload, { signal: name });
+  await afterNodesFinished(scope, [nodeId]);
+  return { node: nodeId };
+}
+
+/** Takes the oldest kept signal of this name for `nodeId`, if there is one. */
+export async function takeBufferedSignal(
+  scope: TxScope,
+  name: string,
+  nodeId: string,
+): Promise<{ payload: unknown } | undefined> {
+  const { rows } = await scope.q.query<{ payload: unknown }>(
+    `UPDATE forgeflow.signals SET consumed_by = $3, consumed_at = $4
+     WHERE run_id = $1 AND id = (
+       SELECT id FROM forgeflow.signals WHERE run_id = $1 AND name = $2 AND consumed_by IS NULL
+       ORDER BY id LIMIT 1 FOR UPDATE)
+     RETURNING payload`,
+    [scope.run.id, name, nodeId, new Date(scope.now)],
+  );
+  return rows[0];
+}
