@@ -9,8 +9,6 @@ import type { Event } from '../events/event.js';
 import type { LockedRun } from './run-lock.js';
 import type { RunInfo, RunSpec } from './types.js';
 
-const LIMIT = 2_000;
-
 interface SpecRow {
   id: string;
   pipeline: string;
@@ -24,20 +22,32 @@ interface SpecRow {
 export class RunCache {
   private readonly runs = new Map<string, RunSpec>();
 
+  /** `limit`: runs kept; the oldest is evicted first. */
+  constructor(private readonly limit = 2_000) {}
+
   async load(
     q: Queryable,
     ids: readonly string[],
     locked: ReadonlyMap<string, LockedRun>,
   ): Promise<Map<string, RunInfo>> {
-    const missing = [...new Set(ids)].filter((id) => !this.runs.has(id));
+    // Taken from the cache before the query: while it runs, other transactions put new runs
+    // in and may evict these (a run looked up after the await could be gone, and its task
+    // would be dropped as if the run had ended).
+    const found = new Map<string, RunSpec>();
+    const missing: string[] = [];
+    for (const id of new Set(ids)) {
+      const spec = this.runs.get(id);
+      if (spec) found.set(id, spec);
+      else missing.push(id);
+    }
     if (missing.length > 0) {
       const { rows } = await q.query<SpecRow>(
         `SELECT r.id, r.pipeline, s.graph, s.event, r.parent_run_id, r.parent_node_id, r.parent_attempt
          FROM forgeflow.runs r JOIN forgeflow.run_specs s ON s.run_id = r.id WHERE r.id = ANY($1::uuid[])`,
         [missing],
       );
-      for (const row of rows)
-        this.put({
+      for (const row of rows) {
+        const spec: RunSpec = {
           id: row.id,
           pipeline: row.pipeline,
           graph: row.graph,
@@ -50,11 +60,14 @@ export class RunCache {
                   nodeId: row.parent_node_id ?? '',
                   attempt: row.parent_attempt ?? 0,
                 },
-        });
+        };
+        this.put(spec);
+        found.set(row.id, spec);
+      }
     }
     const result = new Map<string, RunInfo>();
     for (const id of ids) {
-      const spec = this.runs.get(id);
+      const spec = found.get(id);
       const state = locked.get(id);
       if (spec && state)
         result.set(id, {
@@ -69,7 +82,7 @@ export class RunCache {
   }
 
   put(spec: RunSpec): void {
-    if (this.runs.size >= LIMIT) this.runs.delete(this.runs.keys().next().value!);
+    if (this.runs.size >= this.limit) this.runs.delete(this.runs.keys().next().value!);
     const { id, pipeline, graph, event, parent } = spec;
     this.runs.set(id, { id, pipeline, graph, event, parent });
   }
