@@ -8,8 +8,9 @@ import { arch, cpus, platform } from 'node:os';
 import type { Bench } from './bench.js';
 import { compileBench } from './compile.js';
 import { runtimeBench } from './runtime.js';
+import { timersBench } from './timers.js';
 
-const BENCHES: Bench[] = [compileBench, runtimeBench];
+const BENCHES: Bench[] = [compileBench, runtimeBench, timersBench];
 
 // Run from the repository root (`npm run bench` runs the compiled copy in .bench-build/).
 const resultsDir = `${process.cwd()}/bench/results/`;

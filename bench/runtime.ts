@@ -16,17 +16,12 @@
  * the results also say how many transactions and statements a run costs, and which.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import pg from 'pg';
-import { compilePipeline, registryOf, type Graph } from '../src/compiler/index.js';
-import type { Db, QueryResult, Tx } from '../src/db/db.js';
-import { migrate } from '../src/db/migrate.js';
-import { openPg, type PgDb } from '../src/db/pg.js';
+import type { Graph } from '../src/compiler/index.js';
+import type { Db } from '../src/db/db.js';
 import type { Event } from '../src/events/event.js';
 import { manualEvent } from '../src/forges/normalize.js';
 import type { Handler, HandlerLogger } from '../src/handlers/types.js';
@@ -34,8 +29,23 @@ import { Runtime } from '../src/runtime/runtime.js';
 import type { WorkerOptions } from '../src/runtime/worker.js';
 import type { Bench } from './bench.js';
 import { formatMs, percentile, table } from './stats.js';
+import {
+  ADMIN_URL,
+  benchLogger,
+  checkLogger as checkWorkerLogger,
+  compileOrThrow,
+  describe,
+  emptyTables,
+  finishedRuns as finishedRunsWithin,
+  perSecond,
+  startMany,
+  UsageMeter,
+  withBenchDatabase,
+  type CountingDb,
+  type DbCost,
+} from './support.js';
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+export type { DbCost } from './support.js';
 /** Runs per single-node round (BENCH_RUNS overrides it, for a quick look). */
 const RUNS = Number(process.env.BENCH_RUNS) || 10_000;
 /** Starts in flight at once: a window, refilled as each start returns. */
@@ -56,14 +66,6 @@ const PGBENCH_THREADS = 2;
 const PHASE_TIMEOUT_MS = 150_000;
 
 // ─── what it reports ────────────────────────────────────────────────────────────────────────
-
-export interface DbCost {
-  transactions: number;
-  /** Every round trip: statements outside and inside transactions, BEGIN and COMMIT included. */
-  round_trips: number;
-  /** Round trips per statement text (first 90 characters, whitespace collapsed), most first. */
-  by_statement: { sql: string; count: number; total_ms: number }[];
-}
 
 export interface PhaseCost {
   per_run: { transactions: number; round_trips: number };
@@ -170,132 +172,18 @@ function chainPipeline(count: number): string {
 }
 
 function compile(text: string, event: Event): Graph {
-  const result = compilePipeline(text, event, {
-    file: 'bench.yaml',
-    handlers: registryOf([noopHandler.spec]),
-  });
-  if (result.status !== 'graph')
-    throw new Error(`bench pipeline does not compile: ${JSON.stringify(result)}`);
-  return result.graph;
-}
-
-// ─── counting round trips ───────────────────────────────────────────────────────────────────
-
-interface Tally {
-  count: number;
-  ms: number;
-}
-
-/** Wraps a Db so every statement (and BEGIN/COMMIT) is counted and timed, per statement text. */
-class CountingDb implements Db {
-  readonly kind = 'pg' as const;
-  private statements = new Map<string, Tally>();
-  private transactions = 0;
-
-  constructor(
-    readonly inner: PgDb,
-    /** The database's name when its server runs on this machine, for CPU figures. */
-    readonly local: string | undefined,
-  ) {}
-
-  reset(): void {
-    this.statements = new Map();
-    this.transactions = 0;
-  }
-
-  snapshot(): DbCost {
-    const by = [...this.statements]
-      .map(([sql, t]) => ({ sql, count: t.count, total_ms: t.ms }))
-      .sort((a, b) => b.count - a.count || b.total_ms - a.total_ms);
-    return {
-      transactions: this.transactions,
-      round_trips: by.reduce((sum, s) => sum + s.count, 0),
-      by_statement: by,
-    };
-  }
-
-  /** Statement text → its key: the runtime's texts are few, the calls many. */
-  private readonly keys = new Map<string, string>();
-
-  private note(sql: string, ms: number): void {
-    let key = this.keys.get(sql);
-    if (key === undefined) {
-      key = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
-      this.keys.set(sql, key);
-    }
-    const tally = this.statements.get(key);
-    if (tally) {
-      tally.count++;
-      tally.ms += ms;
-    } else this.statements.set(key, { count: 1, ms });
-  }
-
-  private async timed<T>(sql: string, run: () => Promise<T>): Promise<T> {
-    const start = performance.now();
-    try {
-      return await run();
-    } finally {
-      this.note(sql, performance.now() - start);
-    }
-  }
-
-  query<R = Record<string, unknown>>(
-    sql: string,
-    params?: readonly unknown[],
-  ): Promise<QueryResult<R>> {
-    return this.timed(sql, () => this.inner.query<R>(sql, params));
-  }
-
-  exec(sql: string): Promise<void> {
-    return this.timed(sql, () => this.inner.exec(sql));
-  }
-
-  async tx<T>(fn: (q: Tx) => Promise<T>): Promise<T> {
-    this.transactions++;
-    const begun = performance.now();
-    let inside = begun;
-    try {
-      return await this.inner.tx(async (q) => {
-        inside = performance.now();
-        // BEGIN: from asking (pool wait included) until the callback runs.
-        this.note('BEGIN (pool wait included)', inside - begun);
-        const result = await fn({
-          query: (sql, params) => this.timed(sql, () => q.query(sql, params)),
-          exec: (sql) => this.timed(sql, () => q.exec(sql)),
-        });
-        inside = performance.now();
-        return result;
-      });
-    } finally {
-      this.note('COMMIT', performance.now() - inside);
-    }
-  }
-
-  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
-    return this.inner.listen(channel, onNotify);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
+  return compileOrThrow(text, event, [noopHandler.spec]);
 }
 
 // ─── helpers ────────────────────────────────────────────────────────────────────────────────
 
-/** A logger that keeps quiet but remembers the first error the worker logged. */
-function benchLogger(): HandlerLogger & { errors: number; first: unknown } {
-  const logger = {
-    errors: 0,
-    first: undefined as unknown,
-    debug: () => undefined,
-    info: () => undefined,
-    warn: (obj: object, msg?: string) => logger.error(obj, msg),
-    error: (obj: object, msg?: string) => {
-      logger.errors++;
-      logger.first ??= { ...obj, msg };
-    },
-  };
-  return logger;
+/** Resolves when `target` runs have finished (counting `run:finished`), rejects on a failed one. */
+function finishedRuns(runtime: Runtime, target: number, what: string): Promise<number> {
+  return finishedRunsWithin(runtime, target, what, PHASE_TIMEOUT_MS);
+}
+
+function checkLogger(logger: ReturnType<typeof benchLogger>, what: string): void {
+  checkWorkerLogger(logger, 'runtime', what);
 }
 
 function workerOptions(logger: HandlerLogger): WorkerOptions {
@@ -308,117 +196,21 @@ function workerOptions(logger: HandlerLogger): WorkerOptions {
   };
 }
 
-/** Starts `count` runs with `inFlight` starts outstanding at any time. */
-async function startMany(
-  runtime: Runtime,
-  graph: Graph,
-  event: Event,
-  count: number,
-  inFlight: number,
-): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < count) {
-      next++;
-      await runtime.start(graph, event);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, lane));
-}
-
-/** Resolves when `target` runs have finished (counting `run:finished`), rejects on a failed one. */
-function finishedRuns(runtime: Runtime, target: number, what: string): Promise<number> {
-  const promise = new Promise<number>((resolve, reject) => {
-    let count = 0;
-    const timer = setTimeout(() => {
-      off();
-      reject(
-        new Error(`${what}: only ${count} of ${target} runs finished in ${PHASE_TIMEOUT_MS} ms`),
-      );
-    }, PHASE_TIMEOUT_MS);
-    timer.unref();
-    const off = runtime.events.on('run:finished', (e) => {
-      if (e.status !== 'succeeded') {
-        clearTimeout(timer);
-        off();
-        reject(new Error(`${what}: run ${e.runId} ended ${e.status}`));
-        return;
-      }
-      if (++count === target) {
-        clearTimeout(timer);
-        off();
-        resolve(performance.now());
-      }
-    });
-  });
-  promise.catch(() => undefined); // awaited later; a failure meanwhile is not unhandled
-  return promise;
-}
-
-/** Clock ticks per second of /proc's CPU times: 100 on every Linux this runs on. */
-const TICK_MS = 10;
-
-interface ProcCpu {
-  /** Busy ticks of the whole machine (all cores). */
-  machine: number;
-  /** Ticks per Postgres process of ours, by pid. */
-  postgres: Map<number, number>;
-}
-
-/** Linux only, for a server on this machine; undefined otherwise. */
-function sampleProcCpu(database: string | undefined): ProcCpu | undefined {
-  if (database === undefined) return undefined;
-  try {
-    const cpuLine = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1);
-    const [user, nice, system, , , irq, softirq, steal] = cpuLine.map(Number);
-    const machine = user! + nice! + system! + irq! + softirq! + (steal ?? 0);
-    const postgres = new Map<number, number>();
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-        if (!title.startsWith('postgres: ')) continue;
-        const ours =
-          title.includes(` ${database} `) ||
-          /: (walwriter|checkpointer|background writer)/.test(title);
-        if (!ours) continue;
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        postgres.set(Number(entry), Number(fields[11]) + Number(fields[12])); // utime + stime
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-    return { machine, postgres };
-  } catch {
-    return undefined;
-  }
-}
-
 class CostMeter {
-  private readonly cpu = process.cpuUsage();
-  private readonly proc: ProcCpu | undefined;
-  private readonly wall = performance.now();
+  private readonly usage: UsageMeter;
 
-  constructor(private readonly db: CountingDb) {
-    db.reset();
-    this.proc = sampleProcCpu(db.local);
+  constructor(db: CountingDb) {
+    this.usage = new UsageMeter(db);
   }
 
   done(runs: number): PhaseCost {
-    const cpu = process.cpuUsage(this.cpu);
-    const wall = performance.now() - this.wall;
-    const cpuMs = (cpu.user + cpu.system) / 1000;
-    const db = this.db.snapshot();
-    const after = this.proc && sampleProcCpu(this.db.local);
-    let pgMs: number | null = null;
-    let otherMs: number | null = null;
-    if (this.proc && after) {
-      let ticks = 0;
-      for (const [pid, t] of after.postgres) ticks += t - (this.proc.postgres.get(pid) ?? 0);
-      pgMs = ticks * TICK_MS;
-      otherMs = Math.max(0, (after.machine - this.proc.machine) * TICK_MS - pgMs - cpuMs);
-    }
+    const {
+      wall_ms: wall,
+      node_cpu_ms: cpuMs,
+      postgres_cpu_ms: pgMs,
+      other_cpu_ms: otherMs,
+      db,
+    } = this.usage.done();
     return {
       per_run: { transactions: db.transactions / runs, round_trips: db.round_trips / runs },
       node_cpu_ms_per_run: cpuMs / runs,
@@ -430,25 +222,6 @@ class CostMeter {
     };
   }
 }
-
-/** The database's name when the server runs on this machine (its processes are in /proc). */
-function localDatabase(url: string, name: string): string | undefined {
-  try {
-    const host = new URL(url).hostname;
-    return ['127.0.0.1', 'localhost', '::1', '[::1]', ''].includes(host) ? name : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function emptyTables(db: Db): Promise<void> {
-  await db.exec(
-    'TRUNCATE forgeflow.history, forgeflow.attempts, forgeflow.nodes, forgeflow.tasks, forgeflow.run_specs, forgeflow.runs',
-  );
-  await db.exec('VACUUM ANALYZE');
-}
-
-const perSecond = (count: number, ms: number) => (count * 1000) / ms;
 
 // ─── the phases ─────────────────────────────────────────────────────────────────────────────
 
@@ -580,15 +353,6 @@ async function chain(
   }
 }
 
-function checkLogger(logger: ReturnType<typeof benchLogger>, what: string): void {
-  if (logger.errors > 0)
-    process.stderr.write(
-      `runtime bench (${what}): the worker logged ${logger.errors} warnings/errors; the first: ${String(
-        JSON.stringify(logger.first, (_, v: unknown) => (v instanceof Error ? v.message : v)),
-      )}\n`,
-    );
-}
-
 async function pgbench(db: Db, url: string): Promise<PgbenchResult | { skipped: string }> {
   await db.exec('CREATE TABLE IF NOT EXISTS public.pgbench_one (v int)');
   const dir = mkdtempSync(join(tmpdir(), 'ff-bench-'));
@@ -634,116 +398,44 @@ async function pgbench(db: Db, url: string): Promise<PgbenchResult | { skipped: 
   }
 }
 
-// ─── the database of its own ────────────────────────────────────────────────────────────────
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.href;
-}
-
-/** host:port/database, never the password. */
-function describe(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.host}${parsed.pathname}`;
-  } catch {
-    return '(unparsable BENCH_DATABASE_URL)';
-  }
-}
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({
-    connectionString: ADMIN_URL,
-    application_name: 'forgeflow-bench',
-    connectionTimeoutMillis: 5_000,
-  });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function dropDatabase(name: string): Promise<void> {
-  await admin(async (client) => {
-    await client.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-      [name],
-    );
-    await client.query(`DROP DATABASE IF EXISTS ${name}`);
-  });
-}
-
 // ─── the bench ──────────────────────────────────────────────────────────────────────────────
 
-async function measure(): Promise<RuntimeBenchResults> {
-  let version: string;
-  try {
-    version = await admin(async (c) => {
-      const { rows } = await c.query<{ v: string }>(
-        `SELECT current_setting('server_version') || ', autovacuum ' || current_setting('autovacuum')
-           || ', synchronous_commit ' || current_setting('synchronous_commit')
-           || ', fsync ' || current_setting('fsync')
-           || ', shared_buffers ' || current_setting('shared_buffers') AS v`,
-      );
-      return rows[0]!.v;
-    });
-  } catch (error) {
-    return {
-      skipped: `PostgreSQL not reachable at ${describe(ADMIN_URL)} (${(error as Error).message}); set BENCH_DATABASE_URL`,
-    };
-  }
-  const name = `ff_bench_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  const url = withDatabase(ADMIN_URL, name);
-  try {
-    const inner = openPg(url, { max: POOL_MAX, applicationName: 'forgeflow-bench' });
-    const db = new CountingDb(inner, localDatabase(ADMIN_URL, name));
-    try {
-      // From the repository root: the compiled copy in .bench-build/ has no migrations/ beside it.
-      await migrate(inner, { dir: pathToFileURL(`${process.cwd()}/migrations/`) });
-      const event = manualEvent({ repo: 'bench/forgeflow', sha: 'b'.repeat(40) });
-      const single = compile(singleNodePipeline(), event);
-      const chained = compile(chainPipeline(CHAIN_NODES), event);
+function measure(): Promise<RuntimeBenchResults> {
+  return withBenchDatabase({ poolMax: POOL_MAX }, async ({ db, url, postgres: version }) => {
+    const event = manualEvent({ repo: 'bench/forgeflow', sha: 'b'.repeat(40) });
+    const single = compile(singleNodePipeline(), event);
+    const chained = compile(chainPipeline(CHAIN_NODES), event);
 
-      const load = loadavg();
-      progress(`end to end: ${RUNS} single-node runs, worker running`);
-      const e2e = await endToEnd(db, single, event);
-      progress(`start ${RUNS} runs, then drain them`);
-      const drain = await startThenDrain(db, single, event);
-      progress(`${CHAIN_REPEATS} runs of a ${CHAIN_NODES}-node chain`);
-      const chains = await chain(db, chained, event);
-      progress(`pgbench, ${PGBENCH_SECONDS} s`);
-      await emptyTables(db);
-      const base = await pgbench(db, url);
-      return {
-        settings: {
-          database: describe(ADMIN_URL),
-          postgres: version,
-          runs: RUNS,
-          start_in_flight: START_IN_FLIGHT,
-          worker_concurrency: CONCURRENCY,
-          poll_ms: POLL_MS,
-          pool_max: POOL_MAX,
-          client_count_note: CLIENT_NOTE,
-          cores: cpus().length,
-          load_average_before: load,
-        },
-        end_to_end: e2e,
-        start_then_drain: drain,
-        chain: { nodes: CHAIN_NODES, ...chains },
-        pgbench: base,
-        steps_per_pgbench_tps: 'tps' in base ? drain.drain_steps_per_s / base.tps : null,
-      };
-    } finally {
-      await db.close();
-    }
-  } finally {
-    await dropDatabase(name);
-  }
+    const load = loadavg();
+    progress(`end to end: ${RUNS} single-node runs, worker running`);
+    const e2e = await endToEnd(db, single, event);
+    progress(`start ${RUNS} runs, then drain them`);
+    const drain = await startThenDrain(db, single, event);
+    progress(`${CHAIN_REPEATS} runs of a ${CHAIN_NODES}-node chain`);
+    const chains = await chain(db, chained, event);
+    progress(`pgbench, ${PGBENCH_SECONDS} s`);
+    await emptyTables(db);
+    const base = await pgbench(db, url);
+    return {
+      settings: {
+        database: describe(ADMIN_URL),
+        postgres: version,
+        runs: RUNS,
+        start_in_flight: START_IN_FLIGHT,
+        worker_concurrency: CONCURRENCY,
+        poll_ms: POLL_MS,
+        pool_max: POOL_MAX,
+        client_count_note: CLIENT_NOTE,
+        cores: cpus().length,
+        load_average_before: load,
+      },
+      end_to_end: e2e,
+      start_then_drain: drain,
+      chain: { nodes: CHAIN_NODES, ...chains },
+      pgbench: base,
+      steps_per_pgbench_tps: 'tps' in base ? drain.drain_steps_per_s / base.tps : null,
+    };
+  });
 }
 
 const CLIENT_NOTE = `pgbench -c ${POOL_MAX}: forgeflow's pool holds ${POOL_MAX} connections (openPg's default), so however many of the worker's ${CONCURRENCY} slots are busy, at most ${POOL_MAX} forgeflow transactions run at once; pgbench gets the same ${POOL_MAX} concurrent sessions, each committing one one-row INSERT per transaction (the smallest durable write, fsync on commit like forgeflow's)`;
