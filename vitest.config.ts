@@ -10,7 +10,12 @@ import {
   type ViteUserConfig,
 } from 'vitest/config';
 
-const DB_TESTS = ['test/db/**/*.test.ts', 'test/runtime/**/*.test.ts'];
+const DB_TESTS = [
+  'test/db/**/*.test.ts',
+  'test/runtime/**/*.test.ts',
+  'test/webhooks/**/*.test.ts',
+  'test/e2e/**/*.test.ts',
+];
 // Backend-specific files: the lock of PGlite's data directory, pg's reconnects, a restarted server.
 const ONLY = {
   pglite: ['test/db/pglite-*.test.ts', 'test/runtime/pglite-*.test.ts'],

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { migrateCommand, migrateUsage } from './commands/migrate.js';
 import { planCommand, planUsage } from './commands/plan.js';
 import { runCommand, runUsage } from './commands/run.js';
+import { serveCommand, serveUsage } from './commands/serve.js';
 import { workerCommand, workerUsage } from './commands/worker.js';
 import { validateCommand, validateUsage } from './commands/validate.js';
 import { EXIT, UsageError, type Io } from './io.js';
@@ -28,6 +29,11 @@ const COMMANDS: Record<
     run: runCommand,
     usage: runUsage,
     summary: 'run a pipeline here, to the end, on the embedded database',
+  },
+  serve: {
+    run: serveCommand,
+    usage: serveUsage,
+    summary: 'receive webhooks and run pipelines: the server, its API and a worker',
   },
   worker: {
     run: workerCommand,

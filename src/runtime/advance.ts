@@ -52,6 +52,7 @@ export async function decideReady(scope: TxScope, nodeIds: readonly string[]): P
 
 /** Decides every pending node whose needs are done: a queued run's, when it finally starts. */
 export async function decidePendingReady(scope: TxScope): Promise<void> {
+  if (scope.run.graph.nodes.length === 0) return startRoots(scope); // nothing would end it
   const { rows } = await scope.q.query<{ node_id: string }>(
     `SELECT node_id FROM forgeflow.nodes WHERE run_id = $1 AND status = 'pending' AND waiting_on = 0`,
     [scope.run.id],

@@ -21,15 +21,21 @@ interface ChildState {
   node_error: ErrorInfo | null;
 }
 
-/** A `child` task on the parent: apply the end of its child run to the waiting node. */
-export async function childFinished(
+/**
+ * A `child` task on the parent: the ends of child runs (an array of their ids). The one of the
+ * node's current attempt, if there, is applied to the waiting node; stale ones are ignored.
+ */
+export async function childrenFinished(
   scope: TxScope,
   node: GraphNode,
   payload: unknown,
 ): Promise<void> {
+  for (const childId of Array.isArray(payload) ? payload : [])
+    if (typeof childId === 'string' && (await childFinished(scope, node, childId))) return;
+}
+
+async function childFinished(scope: TxScope, node: GraphNode, childId: string): Promise<boolean> {
   const { q, run } = scope;
-  const childId = (payload as { child_run_id?: unknown } | null)?.child_run_id;
-  if (typeof childId !== 'string') return;
   const { rows } = await q.query<ChildState & { node_status: string; node_attempt: number }>(
     `SELECT c.status, c.parent_run_id, c.parent_node_id, c.parent_attempt, c.error,
             cn.output, cn.error AS node_error, pn.status AS node_status, pn.attempt AS node_attempt
@@ -49,7 +55,7 @@ export async function childFinished(
     child.node_status !== 'waiting' ||
     ['queued', 'running', 'continued'].includes(child.status)
   )
-    return;
+    return false;
   const { rows: chain } = await q.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM forgeflow.runs WHERE parent_run_id = $1 AND parent_node_id = $2 AND parent_attempt = $3`,
     [run.id, node.id, child.node_attempt],
@@ -88,6 +94,7 @@ export async function childFinished(
     });
   }
   await afterNodesFinished(scope, [node.id]);
+  return true;
 }
 
 function pollTimeout(node: GraphNode): ErrorInfo {

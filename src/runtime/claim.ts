@@ -7,11 +7,14 @@
  * group lock, which a transaction holding several runs' locks must not wait for.
  */
 import type { GraphNode } from '../compiler/graph.js';
+import type { Queryable } from '../db/db.js';
 import { attemptEndedBadly, timeoutError } from './attempt-outcome.js';
 import { publish, type Engine } from './engine.js';
 import { findNode } from './graph-index.js';
 import { applyInternalTask } from './internal-tasks.js';
+import { reportNode, type ClaimedReport, type ReportItem } from './report.js';
 import { lockRuns } from './run-lock.js';
+import { activeChildren, queueRunTask } from './run-tasks.js';
 import { closeScope, notifyIfNeeded, openScope, record, type TxScope } from './scope.js';
 import { NODE_TRANSITIONS, sourcesOf, type NodeStatus } from './states.js';
 import { setNodeStatus } from './store.js';
@@ -36,6 +39,8 @@ export interface Claimed {
   /** Whether a limit was reached: more may be due at once. */
   full: boolean;
   attempts: ClaimedAttempt[];
+  /** Statuses to post, one per reported node (they take a slot, like attempts). */
+  reports: ClaimedReport[];
   /** Leased `dequeue` tasks, for `dequeue()` to apply one by one. */
   dequeues: number[];
 }
@@ -54,25 +59,29 @@ export async function claim(engine: Engine, worker: string, limit: number): Prom
     const { rows: tasks } = await q.query<TaskRow>(
       `WITH attempts AS (
          SELECT id FROM forgeflow.tasks
-         WHERE lease_owner IS NULL AND kind = 'attempt' AND due_at <= $1
+         WHERE lease_owner IS NULL AND kind IN ('attempt', 'report') AND due_at <= $1
          ORDER BY due_at, id LIMIT $2 FOR UPDATE SKIP LOCKED),
        internal AS (
          SELECT id FROM forgeflow.tasks
-         WHERE lease_owner IS NULL AND kind <> 'attempt' AND due_at <= $1
+         WHERE lease_owner IS NULL AND kind NOT IN ('attempt', 'report') AND due_at <= $1
          ORDER BY due_at, id LIMIT $5 FOR UPDATE SKIP LOCKED)
-       -- A leased dequeue task expires with its lease: the sweeper releases it if we die.
+       -- Leased dequeue and report tasks expire with their lease: the sweeper releases them.
        UPDATE forgeflow.tasks t SET lease_owner = $3, lease_expires_at = $4,
-         expires_at = CASE WHEN t.kind = 'dequeue' THEN $4 ELSE t.expires_at END
+         expires_at = CASE WHEN t.kind IN ('dequeue', 'report') THEN $4 ELSE t.expires_at END
        WHERE t.id IN (SELECT id FROM attempts UNION ALL SELECT id FROM internal)
        RETURNING t.id, t.run_id, t.node_id, t.kind, t.attempt, t.queue_deadline_at, t.node_deadline_at, t.payload`,
       [new Date(now), limit, worker, new Date(now + engine.settings.leaseMs), INTERNAL_BATCH],
     );
     const dequeues = tasks.filter((t) => t.kind === 'dequeue').map((t) => t.id);
-    const work = tasks.filter((t) => t.kind !== 'dequeue');
-    const full =
-      (limit > 0 && tasks.filter((t) => t.kind === 'attempt').length === limit) ||
-      tasks.filter((t) => t.kind !== 'attempt').length === INTERNAL_BATCH;
-    if (work.length === 0) return { taken: tasks.length, full, attempts: [], dequeues };
+    const reports = await claimedReports(
+      engine,
+      q,
+      tasks.filter((t) => t.kind === 'report'),
+    );
+    const work = tasks.filter((t) => t.kind !== 'dequeue' && t.kind !== 'report');
+    const slotted = tasks.filter((t) => t.kind === 'attempt' || t.kind === 'report').length;
+    const full = (limit > 0 && slotted === limit) || tasks.length - slotted === INTERNAL_BATCH;
+    if (work.length === 0) return { taken: tasks.length, full, attempts: [], reports, dequeues };
     const locked = await lockRuns(
       q,
       work.map((t) => t.run_id),
@@ -81,10 +90,13 @@ export async function claim(engine: Engine, worker: string, limit: number): Prom
     const started: ClaimedAttempt[] = [];
     for (const task of work.sort((a, b) => a.id - b.id)) {
       const run = runs.get(task.run_id);
-      if (
-        !run ||
-        (run.status !== 'running' && !(task.kind === 'cancel' && run.status === 'queued'))
-      ) {
+      const forRun = task.kind === 'cancel' || task.kind === 'signal';
+      if (run?.status === 'continued' && forRun) {
+        await forwardToSuccessor(q, run, task, now);
+        after.notifyTasks = true;
+        continue;
+      }
+      if (!run || !(run.status === 'running' || (run.status === 'queued' && forRun))) {
         await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]); // its run has ended
         continue;
       }
@@ -93,17 +105,81 @@ export async function claim(engine: Engine, worker: string, limit: number): Prom
         const node = findNode(run, task.node_id);
         const attempt = node && (await startAttempt(scope, node, task, worker, engine.random));
         if (!node) await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]);
-        if (attempt) started.push(attempt);
-      } else {
-        await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]);
-        await applyInternalTask(scope, task);
+        await closeScope(scope);
+        // Closing may have ended the run (its history reached the cap): nothing to start then.
+        if (attempt && scope.run.status === 'running') started.push(attempt);
+        continue;
       }
+      await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]);
+      await applyInternalTask(scope, task);
       await closeScope(scope);
     }
     await notifyIfNeeded(q, after);
-    return { taken: tasks.length, full, attempts: started, dequeues };
+    return { taken: tasks.length, full, attempts: started, reports, dequeues };
   });
   publish(engine, after);
+  return claimed;
+}
+
+/**
+ * A cancel or a signal for a polling child that has continued as a new run goes on to the
+ * run that continues it (created, and so committed, with its predecessor's end).
+ */
+async function forwardToSuccessor(
+  q: Queryable,
+  run: RunInfo,
+  task: TaskRow,
+  now: number,
+): Promise<void> {
+  await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]);
+  if (!run.parent) return;
+  for (const successor of await activeChildren(q, run.parent.runId, [run.parent.nodeId]))
+    await queueRunTask(q, {
+      runId: successor,
+      kind: task.kind,
+      dueAt: new Date(now),
+      now: new Date(now),
+      payload: task.payload,
+      onConflict: task.kind === 'signal' ? 'append' : 'keep',
+    });
+}
+
+/** The head status of each report task, with its run and the node's context. */
+async function claimedReports(
+  engine: Engine,
+  q: Queryable,
+  tasks: readonly TaskRow[],
+): Promise<ClaimedReport[]> {
+  if (tasks.length === 0) return [];
+  const specs = await engine.cache.specs(
+    q,
+    tasks.map((t) => t.run_id),
+  );
+  const { rows } = await q.query<{ run_id: string; node_id: string; report: string | null }>(
+    `SELECT run_id, node_id, report FROM forgeflow.nodes
+     WHERE (run_id, node_id) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))`,
+    [tasks.map((t) => t.run_id), tasks.map((t) => t.node_id)],
+  );
+  const claimed: ClaimedReport[] = [];
+  for (const task of tasks) {
+    const run = specs.get(task.run_id);
+    const context = rows.find(
+      (r) => r.run_id === task.run_id && r.node_id === task.node_id,
+    )?.report;
+    const item = (task.payload as ReportItem[] | null)?.[0];
+    if (!run || !context || !item) {
+      await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]); // nothing to post
+      continue;
+    }
+    claimed.push({
+      taskId: task.id,
+      run,
+      nodeId: task.node_id,
+      context,
+      item,
+      failures: task.attempt,
+    });
+  }
   return claimed;
 }
 
@@ -168,6 +244,12 @@ async function startAttempt(
     [run.id, node.id, task.attempt, worker, at],
   );
   record(scope, [{ type: 'NodeStarted', node: node.id, attempt: task.attempt, data: { worker } }]);
+  await reportNode(
+    scope,
+    node.id,
+    'running',
+    task.attempt > 1 ? `running (attempt ${task.attempt})` : 'running',
+  );
   scope.after.emit({
     type: 'node:started',
     runId: run.id,

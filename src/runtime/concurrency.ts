@@ -18,6 +18,7 @@ import { decidePendingReady } from './advance.js';
 import { beginRun, deadlineFrom } from './create-run.js';
 import { publish, type Engine } from './engine.js';
 import { lockRun } from './run-lock.js';
+import { queueRunTask } from './run-tasks.js';
 import { closeScope, notifyIfNeeded, openScope, record, type TxScope } from './scope.js';
 import { setRunStatus } from './store.js';
 import { AfterCommit } from './types.js';
@@ -77,11 +78,14 @@ export async function arrive(
   if (cancelInProgress) {
     const reason = `run ${run.id} arrived in concurrency group "${group}", which cancels the runs in progress`;
     for (const other of others)
-      await q.query(
-        `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at, payload)
-         VALUES ($1, '', 'cancel', 0, $2, $2, $3::jsonb) ON CONFLICT (run_id, node_id, kind) DO NOTHING`,
-        [other.id, new Date(now), JSON.stringify({ reason })],
-      );
+      await queueRunTask(q, {
+        runId: other.id,
+        kind: 'cancel',
+        dueAt: new Date(now),
+        now: new Date(now),
+        payload: { reason },
+        onConflict: 'keep',
+      });
     if (others.length > 0) scope.after.notifyTasks = true;
     return 'run';
   }

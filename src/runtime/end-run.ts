@@ -5,6 +5,7 @@
  */
 import type { ErrorInfo } from '../handlers/types.js';
 import { RUN_END_EVENT, type EndStatus, type HistoryEvent } from './history.js';
+import { queueRunTask } from './run-tasks.js';
 import { record, type TxScope } from './scope.js';
 import { Json, setRunStatus } from './store.js';
 
@@ -28,7 +29,7 @@ export async function endRun(
   // Timers, deadlines and retries of a finished run have nothing left to do.
   await q.query(
     `DELETE FROM forgeflow.tasks WHERE id IN (
-       SELECT id FROM forgeflow.tasks WHERE run_id = $1 AND lease_owner IS NULL AND kind <> 'dequeue'
+       SELECT id FROM forgeflow.tasks WHERE run_id = $1 AND lease_owner IS NULL AND kind NOT IN ('dequeue', 'report')
        FOR UPDATE SKIP LOCKED)`,
     [run.id],
   );
@@ -43,18 +44,17 @@ export async function endRun(
 /** The parent node applies this child's end in a transaction of its own (a `child` task). */
 async function tellParent(scope: TxScope): Promise<void> {
   const parent = scope.run.parent!;
-  await scope.q.query(
-    `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at, payload)
-     VALUES ($1, $2, 'child', $3, $4, $4, $5::jsonb)
-     ON CONFLICT (run_id, node_id, kind) DO UPDATE SET payload = EXCLUDED.payload, attempt = EXCLUDED.attempt`,
-    [
-      parent.runId,
-      parent.nodeId,
-      parent.attempt,
-      new Date(scope.now),
-      JSON.stringify({ child_run_id: scope.run.id }),
-    ],
-  );
+  const at = new Date(scope.now);
+  // Appended, never replaced: the end of a stale child must not hide the current one's.
+  await queueRunTask(scope.q, {
+    runId: parent.runId,
+    nodeId: parent.nodeId,
+    kind: 'child',
+    dueAt: at,
+    now: at,
+    payload: [scope.run.id],
+    onConflict: 'append',
+  });
   scope.after.notifyTasks = true;
 }
 
@@ -65,10 +65,14 @@ async function tellParent(scope: TxScope): Promise<void> {
  * wait for.
  */
 async function wakeGroup(scope: TxScope, group: string): Promise<void> {
-  await scope.q.query(
-    `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at, payload)
-     VALUES ($1, '', 'dequeue', 0, $2, $2, $3::jsonb) ON CONFLICT (run_id, node_id, kind) DO NOTHING`,
-    [scope.run.id, new Date(scope.now), JSON.stringify({ group })],
-  );
+  const at = new Date(scope.now);
+  await queueRunTask(scope.q, {
+    runId: scope.run.id,
+    kind: 'dequeue',
+    dueAt: at,
+    now: at,
+    payload: { group },
+    onConflict: 'keep',
+  });
   scope.after.notifyTasks = true;
 }

@@ -8,8 +8,9 @@ import type { GraphNode } from '../compiler/graph.js';
 import { afterNodesFinished } from './advance.js';
 import { findNode } from './graph-index.js';
 import { completeNode, failNode } from './node-end.js';
-import { childFinished } from './child-finished.js';
+import { childrenFinished } from './child-finished.js';
 import { record, type TxScope } from './scope.js';
+import { deliverSignal } from './signals.js';
 import { requestStop } from './stop.js';
 import type { TaskRow } from './types.js';
 
@@ -24,7 +25,7 @@ export async function applyInternalTask(scope: TxScope, task: TaskRow): Promise<
     }
     case 'child': {
       const node = findNode(run, task.node_id);
-      if (node && run.status === 'running') await childFinished(scope, node, task.payload);
+      if (node && run.status === 'running') await childrenFinished(scope, node, task.payload);
       return;
     }
     case 'deadline':
@@ -42,8 +43,15 @@ export async function applyInternalTask(scope: TxScope, task: TaskRow): Promise<
       await requestStop(scope, 'canceled', typeof reason === 'string' ? reason : 'canceled');
       return;
     }
+    case 'signal':
+      for (const signal of Array.isArray(task.payload) ? task.payload : []) {
+        const { name, payload } = signal as { name?: unknown; payload?: unknown };
+        if (typeof name === 'string') await deliverSignal(scope, name, payload ?? null);
+      }
+      return;
     case 'attempt':
     case 'dequeue':
+    case 'report':
       throw new Error(`a ${task.kind} task is not internal`);
   }
 }

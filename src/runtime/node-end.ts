@@ -3,6 +3,7 @@
  * event, together. Callers then call afterNodesFinished (advance.ts) with every node they ended.
  */
 import type { ErrorInfo } from '../handlers/types.js';
+import { reportNode } from './report.js';
 import { record, type TxScope } from './scope.js';
 import { Json, setNodeStatus } from './store.js';
 
@@ -32,6 +33,7 @@ export async function completeNode(
     nodeId,
     attempt: how.attempt ?? 0,
   });
+  await reportNode(scope, nodeId, 'success', 'succeeded');
 }
 
 export async function failNode(
@@ -62,6 +64,12 @@ export async function failNode(
     error,
     timedOut,
   });
+  await reportNode(
+    scope,
+    nodeId,
+    timedOut ? 'error' : 'failure',
+    `${timedOut ? 'timed out' : 'failed'}: ${error.message}`,
+  );
 }
 
 export async function cancelNode(
@@ -81,6 +89,7 @@ export async function cancelNode(
     },
   ]);
   scope.after.emit({ type: 'node:canceled', runId: run.id, nodeId, reason });
+  await reportNode(scope, nodeId, 'canceled', `canceled: ${reason}`);
 }
 
 /**

@@ -22,7 +22,8 @@ export async function pollReturned(
   const { q, run, now } = scope;
   if (node.action.kind !== 'poll') throw new Error(`node ${node.id} is not a poll`);
   const action = node.action;
-  await setAttemptStatus(q, run.id, node.id, attempt, 'succeeded', { finished_at: new Date(now) });
+  const endAttempt = (status: 'succeeded' | 'failed') =>
+    setAttemptStatus(q, run.id, node.id, attempt, status, { finished_at: new Date(now) });
   let done: boolean;
   try {
     done = Boolean(
@@ -30,11 +31,14 @@ export async function pollReturned(
     );
   } catch (error) {
     if (!(error instanceof EvaluationError)) throw error;
+    // The attempt fails as its event says: `until` could not tell what the answer means.
     const info = { type: 'ExpressionError', message: error.message, non_retryable: true };
-    await failNode(scope, node.id, info); // the call itself succeeded
+    await endAttempt('failed');
+    await failNode(scope, node.id, info, { attempt });
     await afterNodesFinished(scope, [node.id]);
     return;
   }
+  await endAttempt('succeeded');
   if (done || run.stopping !== null) {
     await completeNode(scope, node.id, output, { attempt });
     await afterNodesFinished(scope, [node.id]);

@@ -31,8 +31,11 @@ export async function startPolling(
   if (node.action.kind !== 'activity' || node.action.poll === null)
     throw new Error(`node ${node.id} does not poll`);
   const poll = node.action.poll;
-  await setAttemptStatus(q, run.id, node.id, attempt, 'succeeded', { finished_at: new Date(now) });
+  // The attempt ends as the history will tell it: canceled, failed, or succeeded.
+  const endAttempt = (status: 'succeeded' | 'failed' | 'canceled') =>
+    setAttemptStatus(q, run.id, node.id, attempt, status, { finished_at: new Date(now) });
   if (run.stopping !== null) {
+    await endAttempt('canceled');
     await cancelNode(scope, node.id, 'the run is being stopped: the poll did not start', attempt);
     await afterNodesFinished(scope, [node.id]);
     return;
@@ -40,6 +43,7 @@ export async function startPolling(
   const early =
     poll.signal === null ? undefined : await takeBufferedSignal(scope, poll.signal, node.id);
   if (early) {
+    await endAttempt('succeeded');
     await completeNode(scope, node.id, early.payload, { attempt, signal: poll.signal! });
     await afterNodesFinished(scope, [node.id]);
     return;
@@ -57,10 +61,12 @@ export async function startPolling(
   } catch (error) {
     if (!(error instanceof EvaluationError)) throw error;
     const info = { type: 'ExpressionError', message: error.message, non_retryable: true };
-    await failNode(scope, node.id, info); // the call itself succeeded
+    await endAttempt('failed');
+    await failNode(scope, node.id, info, { attempt });
     await afterNodesFinished(scope, [node.id]);
     return;
   }
+  await endAttempt('succeeded');
   await setNodeStatus(q, run.id, node.id, 'waiting', {});
   const action: PollAction = {
     kind: 'poll',

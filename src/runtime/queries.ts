@@ -102,6 +102,20 @@ export async function listRuns(
   return rows;
 }
 
+/** The newest top-level run of a pull request, leaving out one pipeline (the plan runs). */
+export async function latestRunOf(
+  q: Queryable,
+  where: { repo: string; pr: number; exceptPipeline: string },
+): Promise<RunRow | undefined> {
+  const { rows } = await q.query<RunRow>(
+    `SELECT ${RUN_COLUMNS} FROM forgeflow.runs
+     WHERE repo = $1 AND pr = $2 AND parent_run_id IS NULL AND pipeline <> $3
+     ORDER BY created_at DESC, id DESC LIMIT 1`,
+    [where.repo, where.pr, where.exceptPipeline],
+  );
+  return rows[0];
+}
+
 export async function runHistory(
   q: Queryable,
   id: string,

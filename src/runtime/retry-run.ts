@@ -24,12 +24,11 @@ export type RetryResult =
   | { outcome: 'not-finished'; status: RunStatus }
   | { outcome: 'not-retryable'; reason: string };
 
-const RETRIED: readonly NodeStatus[] = ['failed', 'timed_out', 'canceled', 'skipped'];
+/** What a retry re-runs, with everything downstream of it. */
+const RETRIED: readonly NodeStatus[] = ['failed', 'timed_out', 'canceled'];
 
 export async function retryRun(scope: TxScope): Promise<RetryResult> {
   const { q, run, now } = scope;
-  if (ACTIVE_RUN_STATES.includes(run.status))
-    return { outcome: 'not-finished', status: run.status };
   if (run.parent !== null)
     return {
       outcome: 'not-retryable',
@@ -37,11 +36,27 @@ export async function retryRun(scope: TxScope): Promise<RetryResult> {
     };
   if (run.status === 'continued')
     return { outcome: 'not-retryable', reason: `run ${run.id} continued as a new run` };
+  if (ACTIVE_RUN_STATES.includes(run.status))
+    return { outcome: 'not-finished', status: run.status };
+  const { rows: length } = await q.query<{ history_length: number }>(
+    'SELECT history_length FROM forgeflow.runs WHERE id = $1',
+    [run.id],
+  );
+  if ((length[0]?.history_length ?? 0) >= scope.settings.maxHistoryEvents)
+    return {
+      outcome: 'not-retryable',
+      reason: `its history holds ${length[0]?.history_length} events, the most a run may: start a new run`,
+    };
   const { rows } = await q.query<{ node_id: string; status: NodeStatus }>(
     'SELECT node_id, status FROM forgeflow.nodes WHERE run_id = $1',
     [run.id],
   );
-  const failed = rows.filter((r) => RETRIED.includes(r.status)).map((r) => r.node_id);
+  // Skipped nodes are re-run when downstream of what failed; in a stopped run also those the
+  // stop skipped. A node its own `if:` left out of a successful run stays as it was.
+  const stopped = run.status === 'canceled' || run.status === 'timed_out';
+  const failed = rows
+    .filter((r) => RETRIED.includes(r.status) || (stopped && r.status === 'skipped'))
+    .map((r) => r.node_id);
   if (failed.length === 0) return { outcome: 'nothing-to-retry' };
   const reset = new Set([...failed, ...downstreamOf(run, failed)]);
   const nodes = sortByGraph(run, reset);

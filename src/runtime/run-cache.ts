@@ -30,6 +30,25 @@ export class RunCache {
     ids: readonly string[],
     locked: ReadonlyMap<string, LockedRun>,
   ): Promise<Map<string, RunInfo>> {
+    const specs = await this.specs(q, ids);
+    const result = new Map<string, RunInfo>();
+    for (const id of ids) {
+      const spec = specs.get(id);
+      const state = locked.get(id);
+      if (spec && state)
+        result.set(id, {
+          ...spec,
+          status: state.status,
+          attempt: state.attempt,
+          stopping: state.stopping,
+          group: state.concurrency_group,
+        });
+    }
+    return result;
+  }
+
+  /** The specs of these runs (those that exist), from the cache or the database. */
+  async specs(q: Queryable, ids: readonly string[]): Promise<Map<string, RunSpec>> {
     // Taken from the cache before the query: while it runs, other transactions put new runs
     // in and may evict these (a run looked up after the await could be gone, and its task
     // would be dropped as if the run had ended).
@@ -65,20 +84,7 @@ export class RunCache {
         found.set(row.id, spec);
       }
     }
-    const result = new Map<string, RunInfo>();
-    for (const id of ids) {
-      const spec = found.get(id);
-      const state = locked.get(id);
-      if (spec && state)
-        result.set(id, {
-          ...spec,
-          status: state.status,
-          attempt: state.attempt,
-          stopping: state.stopping,
-          group: state.concurrency_group,
-        });
-    }
-    return result;
+    return found;
   }
 
   put(spec: RunSpec): void {

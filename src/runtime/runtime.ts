@@ -10,7 +10,7 @@ import type { Event } from '../events/event.js';
 import { systemClock, type Clock } from './clock.js';
 import { inRun, publish, type Engine } from './engine.js';
 import { RuntimeEvents } from './events.js';
-import { getRun, listRuns, runHistory } from './queries.js';
+import { getRun, latestRunOf, listRuns, runHistory } from './queries.js';
 import { retryRun, type RetryResult } from './retry-run.js';
 import { RunCache } from './run-cache.js';
 import { deliverSignal, type SignalResult } from './signals.js';
@@ -91,6 +91,10 @@ export class Runtime {
 
   getRun(id: string) {
     return getRun(this.engine.db, id);
+  }
+
+  latestRunOf(where: Parameters<typeof latestRunOf>[1]) {
+    return latestRunOf(this.engine.db, where);
   }
 
   listRuns(options: Parameters<typeof listRuns>[1] = {}) {

@@ -5,8 +5,15 @@
  * re-run by a retry of its run keeps every earlier attempt row.
  */
 import type { GraphNode, PollAction } from '../compiler/graph.js';
-import { EvaluationError, evaluateValue, type ExpressionContext } from '../expressions/evaluate.js';
+import {
+  EvaluationError,
+  evaluateTemplate,
+  evaluateValue,
+  type ExpressionContext,
+} from '../expressions/evaluate.js';
 import { completeNode } from './node-end.js';
+import { reportNode } from './report.js';
+import { queueRunTask } from './run-tasks.js';
 import { record, type TxScope } from './scope.js';
 import { takeBufferedSignal } from './signals.js';
 import { NODE_TRANSITIONS, sourcesOf, TransitionError } from './states.js';
@@ -21,6 +28,7 @@ export async function scheduleNode(
 ): Promise<boolean> {
   const { now } = scope;
   const action = node.action;
+  if (node.report !== null) await startReporting(scope, node, context);
   switch (action.kind) {
     case 'activity': {
       const evaluated = storable(evaluateValue(action.input, context));
@@ -43,6 +51,22 @@ export async function scheduleNode(
     case 'signal':
       return scheduleSignalWait(scope, node, action.signal, action.timeout_ms);
   }
+}
+
+/** Evaluates the node's `report:` context once, and reports it pending. */
+async function startReporting(
+  scope: TxScope,
+  node: GraphNode,
+  context: ExpressionContext,
+): Promise<void> {
+  const evaluated = evaluateTemplate(node.report ?? '', context);
+  const name = typeof evaluated === 'string' ? evaluated : JSON.stringify(evaluated);
+  await scope.q.query('UPDATE forgeflow.nodes SET report = $3 WHERE run_id = $1 AND node_id = $2', [
+    scope.run.id,
+    node.id,
+    name,
+  ]);
+  await reportNode(scope, node.id, 'pending', 'queued', name);
 }
 
 /** The wait before poll number `polls + 1`: `every`, grown by the coefficient, capped. */
@@ -115,11 +139,14 @@ export async function insertTimerTask(
   kind: 'timer' | 'deadline',
   dueAt: number,
 ): Promise<void> {
-  await scope.q.query(
-    `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at) VALUES ($1, $2, $3, 0, $4, $5)
-     ON CONFLICT (run_id, node_id, kind) DO UPDATE SET due_at = EXCLUDED.due_at`,
-    [scope.run.id, nodeId, kind, new Date(dueAt), new Date(scope.now)],
-  );
+  await queueRunTask(scope.q, {
+    runId: scope.run.id,
+    nodeId,
+    kind,
+    dueAt: new Date(dueAt),
+    now: new Date(scope.now),
+    onConflict: 'due',
+  });
   scope.after.notifyTasks = true;
 }
 

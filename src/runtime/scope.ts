@@ -6,7 +6,6 @@
 import type { Queryable } from '../db/db.js';
 import type { Engine } from './engine.js';
 import { appendHistory, type HistoryEvent } from './history.js';
-import { lockRun } from './run-lock.js';
 import { ACTIVE_RUN_STATES } from './states.js';
 import { terminateRun } from './stop.js';
 import type { AfterCommit, RunInfo, RuntimeSettings } from './types.js';
@@ -59,24 +58,4 @@ export async function notifyIfNeeded(q: Queryable, after: AfterCommit): Promise<
   after.notifyTasks = false;
   for (const runId of after.stoppedRuns.splice(0))
     await q.query(`SELECT pg_notify('forgeflow_cancel', $1)`, [runId]);
-}
-
-/**
- * Runs `fn` on another run inside this transaction, holding that run's lock too: only ever a
- * child of the scope's run (parent before child is the one lock order between runs).
- */
-export async function withChildRun<T>(
-  parent: TxScope,
-  childId: string,
-  fn: (scope: TxScope) => Promise<T>,
-): Promise<T | undefined> {
-  const locked = await lockRun(parent.q, childId);
-  if (!locked) return undefined;
-  const runs = await parent.engine.cache.load(parent.q, [childId], new Map([[childId, locked]]));
-  const child = runs.get(childId);
-  if (!child) return undefined;
-  const scope = openScope(parent.q, parent.engine, parent.now, child, parent.after);
-  const value = await fn(scope);
-  await closeScope(scope);
-  return value;
 }

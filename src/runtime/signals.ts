@@ -9,7 +9,8 @@
 import { afterNodesFinished } from './advance.js';
 import { sortByGraph } from './graph-index.js';
 import { completeNode, dropNodeTasks } from './node-end.js';
-import { withChildRun, type TxScope } from './scope.js';
+import { activeChildren, queueRunTask } from './run-tasks.js';
+import type { TxScope } from './scope.js';
 import { ACTIVE_RUN_STATES, type NodeStatus, type RunStatus } from './states.js';
 
 export type SignalResult =
@@ -98,29 +99,36 @@ async function wake(
 ): Promise<{ node: string; childRunId?: string } | undefined> {
   const { q, run } = scope;
   if (kind === 'poll_parent') {
-    // The poll runs in a child run: the signal ends it there, and the child's end reaches here.
-    const { rows } = await q.query<{ id: string }>(
-      `SELECT id FROM forgeflow.runs WHERE parent_run_id = $1 AND parent_node_id = $2
-         AND status IN ('queued', 'running') ORDER BY created_at DESC LIMIT 1`,
-      [run.id, nodeId],
-    );
-    const child = rows[0]?.id;
+    // The poll runs in a child run: the signal travels there as a task (a child that continues
+    // as a new run meanwhile passes it on), ends the poll, and the child's end reaches here.
+    const [child] = await activeChildren(q, run.id, [nodeId]);
     if (child === undefined) return undefined;
-    const result = await withChildRun(scope, child, (c) => deliverSignal(c, name, payload));
-    return result?.outcome === 'delivered' ? { node: nodeId, childRunId: child } : undefined;
+    const at = new Date(scope.now);
+    await queueRunTask(q, {
+      runId: child,
+      kind: 'signal',
+      dueAt: at,
+      now: at,
+      payload: [{ name, payload }],
+      onConflict: 'append',
+    });
+    scope.after.notifyTasks = true;
+    return { node: nodeId, childRunId: child };
   }
   if (kind === 'poll' && status === 'running') {
-    // A poll call is in flight: its report will be fenced off (its task is gone).
+    // A poll call is in flight: its worker is told to abort it, and its report will be fenced
+    // off (its task is gone). The task first: a heartbeat locks the task, then the attempt.
+    await q.query(
+      `DELETE FROM forgeflow.tasks WHERE run_id = $1 AND node_id = $2 AND kind = 'attempt'`,
+      [run.id, nodeId],
+    );
     await q.query(
       `UPDATE forgeflow.attempts SET status = 'canceled', finished_at = $3,
          error = jsonb_build_object('type', 'Canceled', 'message', $4::text, 'non_retryable', true)
        WHERE run_id = $1 AND node_id = $2 AND status = 'running'`,
       [run.id, nodeId, new Date(scope.now), `the poll ended: signal "${name}" arrived`],
     );
-    await q.query(
-      `DELETE FROM forgeflow.tasks WHERE run_id = $1 AND node_id = $2 AND kind = 'attempt'`,
-      [run.id, nodeId],
-    );
+    scope.after.stoppedRuns.push(run.id);
   } else {
     await dropNodeTasks(scope, nodeId, kind === 'poll' ? ['attempt'] : ['timer']);
   }

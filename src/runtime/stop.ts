@@ -16,7 +16,8 @@ import { afterNodesFinished } from './advance.js';
 import { endRun } from './end-run.js';
 import { nodeDef, sortByGraph } from './graph-index.js';
 import { cancelNode, dropNodeTasks } from './node-end.js';
-import { record, withChildRun, type TxScope } from './scope.js';
+import { activeChildren, queueRunTask } from './run-tasks.js';
+import { record, type TxScope } from './scope.js';
 import {
   ACTIVE_RUN_STATES,
   FINAL_NODE_STATES,
@@ -63,10 +64,10 @@ export async function requestStop(
         break;
       case 'running':
         // Its worker aborts it; the node ends when the attempt reports.
+        // A leased task: no claim holds its row (only heartbeats do, briefly, without locks).
         await q.query(
-          `UPDATE forgeflow.tasks SET canceled = true WHERE id IN (
-             SELECT id FROM forgeflow.tasks WHERE run_id = $1 AND node_id = $2 AND kind = 'attempt'
-             FOR UPDATE SKIP LOCKED)`,
+          `UPDATE forgeflow.tasks SET canceled = true
+           WHERE run_id = $1 AND node_id = $2 AND kind = 'attempt' AND lease_owner IS NOT NULL`,
           [run.id, id],
         );
         continue;
@@ -97,7 +98,7 @@ export async function terminateRun(scope: TxScope, error: ErrorInfo): Promise<vo
   for (const { node_id: id } of unfinished) await cancelNode(scope, id, error.message);
   await q.query(
     `DELETE FROM forgeflow.tasks WHERE id IN (
-       SELECT id FROM forgeflow.tasks WHERE run_id = $1 AND kind <> 'dequeue' FOR UPDATE SKIP LOCKED)`,
+       SELECT id FROM forgeflow.tasks WHERE run_id = $1 AND kind NOT IN ('dequeue', 'report') FOR UPDATE SKIP LOCKED)`,
     [run.id],
   );
   await q.query('UPDATE forgeflow.runs SET unfinished_nodes = 0 WHERE id = $1', [run.id]);
@@ -105,20 +106,26 @@ export async function terminateRun(scope: TxScope, error: ErrorInfo): Promise<vo
   await endRun(scope, 'failed', { failed: [], error }, error);
 }
 
-/** Stops the active child runs of these nodes (the caller holds the parent's lock). */
+/**
+ * Stops the active child runs of these nodes, through `cancel` tasks: a child that continues as
+ * a new run meanwhile passes its cancel on to its successor (claim.ts).
+ */
 export async function stopChildren(
   scope: TxScope,
   nodeIds: readonly string[],
   reason: string,
 ): Promise<void> {
-  if (nodeIds.length === 0) return;
-  const { rows } = await scope.q.query<{ id: string }>(
-    `SELECT id FROM forgeflow.runs WHERE parent_run_id = $1 AND parent_node_id = ANY($2::text[])
-       AND status IN ('queued', 'running') ORDER BY id`,
-    [scope.run.id, nodeIds],
-  );
-  for (const { id } of rows)
-    await withChildRun(scope, id, (child) => requestStop(child, 'canceled', reason));
+  const at = new Date(scope.now);
+  for (const child of await activeChildren(scope.q, scope.run.id, nodeIds))
+    await queueRunTask(scope.q, {
+      runId: child,
+      kind: 'cancel',
+      dueAt: at,
+      now: at,
+      payload: { reason },
+      onConflict: 'keep',
+    });
+  scope.after.notifyTasks = true;
 }
 
 async function unfinishedNodes(scope: TxScope): Promise<{ node_id: string; status: NodeStatus }[]> {

@@ -21,17 +21,22 @@ interface Overdue {
   heartbeat_deadline_at: Date | null;
   node_deadline_at: Date | null;
   canceled: boolean;
-  kind: string;
-  payload: unknown;
 }
 
 /** Times out what is overdue; returns how many tasks it handled. */
 export async function sweep(engine: Engine, limit = 100): Promise<number> {
   const now = engine.clock.now();
+  // A dequeue or a status post whose worker died before finishing it: free it for another.
+  const released = await engine.db.query(
+    `UPDATE forgeflow.tasks SET lease_owner = NULL, lease_expires_at = NULL, expires_at = NULL
+     WHERE expires_at <= $1 AND kind IN ('dequeue', 'report')`,
+    [new Date(now)],
+  );
+  if (released.rowCount > 0) await engine.db.query(`SELECT pg_notify('forgeflow_tasks', '')`);
   const { rows } = await engine.db.query<Overdue>(
     `SELECT id, run_id, node_id, attempt, lease_owner, lease_expires_at, queue_deadline_at,
             attempt_deadline_at, heartbeat_deadline_at, node_deadline_at
-     FROM forgeflow.tasks WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2`,
+     FROM forgeflow.tasks WHERE expires_at <= $1 AND kind = 'attempt' ORDER BY expires_at LIMIT $2`,
     [new Date(now), limit],
   );
   let handled = 0;
@@ -44,19 +49,10 @@ export async function sweep(engine: Engine, limit = 100): Promise<number> {
         `DELETE FROM forgeflow.tasks
          WHERE id = (SELECT id FROM forgeflow.tasks WHERE id = $1 AND expires_at <= $2 FOR UPDATE SKIP LOCKED)
          RETURNING id, run_id, node_id, attempt, lease_owner, lease_expires_at, queue_deadline_at,
-                   attempt_deadline_at, heartbeat_deadline_at, node_deadline_at, canceled, kind, payload`,
+                   attempt_deadline_at, heartbeat_deadline_at, node_deadline_at, canceled`,
         [task.id, new Date(now)],
       );
       const current = fresh[0];
-      if (current?.kind === 'dequeue') {
-        // Leased by a worker that died before applying it: queue it again.
-        await scope.q.query(
-          `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at, payload)
-           VALUES ($1, '', 'dequeue', 0, $2, $2, $3::jsonb) ON CONFLICT (run_id, node_id, kind) DO NOTHING`,
-          [current.run_id, new Date(now), JSON.stringify(current.payload)],
-        );
-        return true;
-      }
       const node = findNode(scope.run, task.node_id);
       if (!current || !node) return false;
       // A run that ended while this attempt ran: nothing of it is left to time out.

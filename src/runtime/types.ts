@@ -67,7 +67,8 @@ export interface TaskRow {
   payload: unknown;
 }
 
-export type TaskKind = 'attempt' | 'timer' | 'child' | 'deadline' | 'dequeue' | 'cancel';
+export type TaskKind =
+  'attempt' | 'timer' | 'child' | 'deadline' | 'dequeue' | 'cancel' | 'report' | 'signal';
 
 /** Things a transaction decided that happen only after it commits. */
 export class AfterCommit {

@@ -17,6 +17,7 @@ import {
 import { timeoutError, type TimeoutKind } from './attempt-outcome.js';
 import { claim, type ClaimedAttempt } from './claim.js';
 import { dequeue } from './concurrency.js';
+import { deliverReport, type ReportDeps } from './report-delivery.js';
 import type { Engine } from './engine.js';
 import { finishAttempt, type AttemptResult } from './finish.js';
 import { extendLeases, heartbeat } from './leases.js';
@@ -48,7 +49,9 @@ type AbortReason =
   | { kind: 'canceled' };
 
 interface InFlight {
-  claimed: ClaimedAttempt;
+  runId: string;
+  /** An attempt of a node, or a status being posted (which a cancel of its run leaves alone). */
+  kind: 'attempt' | 'report';
   controller: AbortController;
   done: Promise<void>;
 }
@@ -110,7 +113,7 @@ export class Worker {
   /** The run is being stopped: abort its attempts running here. */
   private abortRun(runId: string): void {
     for (const flight of this.inFlight.values())
-      if (flight.claimed.run.id === runId && !flight.controller.signal.aborted)
+      if (flight.kind === 'attempt' && flight.runId === runId && !flight.controller.signal.aborted)
         flight.controller.abort({ kind: 'canceled' } satisfies AbortReason);
   }
 
@@ -129,8 +132,18 @@ export class Worker {
         const claimedAt = this.engine.clock.now();
         // Claimed with no slot free too: timers, deadlines and cancels take none.
         const claimed = await claim(this.engine, this.id, Math.max(0, free));
-        for (const attempt of claimed.attempts) this.launch(attempt);
-        for (const taskId of claimed.dequeues) await dequeue(this.engine, this.id, taskId);
+        for (const attempt of claimed.attempts)
+          this.track(attempt.taskId, attempt.run.id, 'attempt', (flight) =>
+            this.execute(attempt, flight.controller),
+          );
+        for (const report of claimed.reports)
+          this.track(report.taskId, report.run.id, 'report', (flight) =>
+            deliverReport(this.reportDeps, report, flight.controller.signal),
+          );
+        for (const taskId of claimed.dequeues)
+          await dequeue(this.engine, this.id, taskId).catch((error: unknown) =>
+            this.options.logger.error({ err: error, worker: this.id }, 'dequeue failed'),
+          );
         if (this.engine.clock.now() >= this.nextSweep) {
           this.nextSweep = this.engine.clock.now() + this.sweepMs;
           while ((await sweep(this.engine, SWEEP_PAGE)) === SWEEP_PAGE);
@@ -181,8 +194,8 @@ export class Worker {
    */
   private async nextDue(): Promise<number> {
     const { rows } = await this.engine.db.query<{ attempt: Date | null; internal: Date | null }>(
-      `SELECT (SELECT min(due_at) FROM forgeflow.tasks WHERE lease_owner IS NULL AND kind = 'attempt') AS attempt,
-              (SELECT min(due_at) FROM forgeflow.tasks WHERE lease_owner IS NULL AND kind <> 'attempt') AS internal`,
+      `SELECT (SELECT min(due_at) FROM forgeflow.tasks WHERE lease_owner IS NULL AND kind IN ('attempt', 'report')) AS attempt,
+              (SELECT min(due_at) FROM forgeflow.tasks WHERE lease_owner IS NULL AND kind NOT IN ('attempt', 'report')) AS internal`,
     );
     const slotFree = this.inFlight.size < this.concurrency;
     return Math.min(
@@ -210,17 +223,37 @@ export class Worker {
     }
   }
 
-  private launch(claimed: ClaimedAttempt): void {
-    const controller = new AbortController();
-    const flight: InFlight = { claimed, controller, done: Promise.resolve() };
-    flight.done = this.execute(flight).finally(() => {
-      this.inFlight.delete(claimed.taskId);
+  /** Runs work for a leased task in one of this worker's slots, its lease kept meanwhile. */
+  private track(
+    taskId: number,
+    runId: string,
+    kind: InFlight['kind'],
+    work: (flight: InFlight) => Promise<void>,
+  ): void {
+    const flight: InFlight = {
+      runId,
+      kind,
+      controller: new AbortController(),
+      done: Promise.resolve(),
+    };
+    flight.done = work(flight).finally(() => {
+      this.inFlight.delete(taskId);
       this.wake();
     });
-    this.inFlight.set(claimed.taskId, flight);
+    this.inFlight.set(taskId, flight);
   }
 
-  private async execute({ claimed, controller }: InFlight): Promise<void> {
+  private get reportDeps(): ReportDeps {
+    return {
+      engine: this.engine,
+      worker: this.id,
+      handlers: this.options.handlers,
+      handlerSettings: this.options.handlerSettings,
+      logger: this.options.logger,
+    };
+  }
+
+  private async execute(claimed: ClaimedAttempt, controller: AbortController): Promise<void> {
     const { clock } = this.engine;
     const stopTimers = new AbortController();
     const armTimeout = (ms: number | null, timeout: TimeoutKind) => {

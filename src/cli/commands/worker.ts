@@ -4,24 +4,13 @@
  * within the grace period, then releases the rest to other workers and exits.
  */
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { migrate } from '../../db/migrate.js';
-import { describeDatabase, openDatabase } from '../../db/open.js';
-import { builtInHandlers } from '../../handlers/registry.js';
-import { Runtime } from '../../runtime/runtime.js';
+import { describeDatabase } from '../../db/open.js';
 import { EXIT, UsageError, type Io } from '../io.js';
+import { databaseOptions, openService } from '../service.js';
+import { readSettings } from '../settings.js';
 
 export const workerUsage =
   'forgeflow worker [--database-url URL] [--data-dir DIR] [--concurrency N] [--grace SECONDS]';
-
-/** `FORGEFLOW_EXEC_ALLOW=echo,make,/opt/ci/run.sh`: the programs exec may run; unset = exec off. */
-export function execAllowFromEnv(value: string | undefined): string[] | null {
-  if (value === undefined || value.trim() === '') return null;
-  return value
-    .split(',')
-    .map((p) => p.trim())
-    .filter((p) => p !== '');
-}
 
 export async function workerCommand(
   args: string[],
@@ -43,34 +32,17 @@ export async function workerCommand(
     throw new UsageError('--concurrency must be a whole number ≥ 1');
   if (!Number.isFinite(graceSeconds) || graceSeconds < 0)
     throw new UsageError('--grace must be a number of seconds ≥ 0');
-  const options = {
-    databaseUrl: values['database-url'] ?? process.env.DATABASE_URL,
-    dataDir: values['data-dir'],
-  };
-  const db = await openDatabase(options);
+  const settings = readSettings(process.env, { ...values, concurrency: String(concurrency) });
+  const service = await openService(settings);
   try {
-    await migrate(db);
-    const runtime = new Runtime({
-      db,
-      settings: { publicUrl: process.env.FORGEFLOW_PUBLIC_URL ?? 'http://localhost:8080' },
-    });
-    const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
-    const worker = runtime.createWorker({
-      handlers: builtInHandlers(),
-      handlerSettings: {
-        execAllow: execAllowFromEnv(process.env.FORGEFLOW_EXEC_ALLOW),
-        secrets: {},
-      },
-      logger,
-      concurrency,
-    });
+    const worker = service.worker;
     const stop = new Promise<string>((resolve) => {
       signals.once('SIGTERM', () => resolve('SIGTERM'));
       signals.once('SIGINT', () => resolve('SIGINT'));
     });
     await worker.start();
     io.out(
-      `worker ${worker.id} running on ${describeDatabase(options)} (concurrency ${concurrency})\n`,
+      `worker ${worker.id} running on ${describeDatabase(databaseOptions(settings))} (concurrency ${concurrency})\n`,
     );
     const signal = await stop;
     io.out(
@@ -80,6 +52,6 @@ export async function workerCommand(
     io.out('worker stopped\n');
     return EXIT.ok;
   } finally {
-    await db.close();
+    await service.db.close();
   }
 }

@@ -55,6 +55,21 @@ export const PipelineSchema = Type.Object(
     timeout: Type.Optional(
       Duration('Longest time the whole run may take; past it the run ends timed out.'),
     ),
+    trust: Type.Optional(
+      Type.Object(
+        {
+          users: Type.Array(Type.String({ minLength: 1 }), {
+            description:
+              'Forge logins trusted like members: their pull requests use their own config and their comments may trigger runs.',
+          }),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "Who may trigger runs besides the repository's members (GitHub OWNER/MEMBER/COLLABORATOR, GitLab developer or above). Read from the default branch's pipeline, never from a pull request's.",
+        },
+      ),
+    ),
     jobs: Type.Record(Type.String({ pattern: JOB_ID_PATTERN }), JobSchema, {
       minProperties: 1,
       additionalProperties: false,

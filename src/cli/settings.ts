@@ -1,0 +1,97 @@
+/**
+ * The server's settings, from flags and the environment (DESIGN.md §7). Secrets stay here and
+ * in the handlers' context: never in history, outputs, logs or API responses.
+ */
+import { readFileSync } from 'node:fs';
+import type { ForgeSettings } from '../forges/clients.js';
+import { CONFIG_FILES } from '../webhooks/plan-handler.js';
+import { DEFAULT_BODY_LIMIT } from '../webhooks/routes.js';
+import { UsageError } from './io.js';
+
+export interface ServiceSettings {
+  databaseUrl: string | undefined;
+  /** Holds the embedded database (`db/`) and generated secrets. */
+  dataDir: string;
+  port: number;
+  host: string;
+  publicUrl: string;
+  logLevel: string;
+  concurrency: number;
+  execAllow: string[] | null;
+  forges: ForgeSettings;
+  githubWebhookSecret: string | null;
+  gitlabWebhookToken: string | null;
+  gitlabSigningToken: string | null;
+  trustedUsers: string[];
+  configFiles: string[];
+  bodyLimit: number;
+}
+
+export const DEFAULT_DATA_DIR = './.forgeflow';
+export const DEFAULT_PORT = 8080;
+
+/** `FORGEFLOW_EXEC_ALLOW=echo,make,/opt/ci/run.sh`: the programs exec may run; unset = exec off. */
+export function listFromEnv(value: string | undefined): string[] | null {
+  if (value === undefined || value.trim() === '') return null;
+  return value
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}
+
+function text(value: string | undefined): string | null {
+  return value === undefined || value.trim() === '' ? null : value.trim();
+}
+
+function integer(name: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`${name} must be a whole number ≥ ${min}`);
+  return n;
+}
+
+export function readSettings(
+  env: NodeJS.ProcessEnv,
+  flags: {
+    port?: string;
+    host?: string;
+    'data-dir'?: string;
+    'database-url'?: string;
+    concurrency?: string;
+  },
+): ServiceSettings {
+  const port = integer('--port / PORT', flags.port ?? env.PORT, DEFAULT_PORT, 0);
+  const keyFile = text(env.GITHUB_APP_PRIVATE_KEY_FILE);
+  return {
+    databaseUrl: text(flags['database-url']) ?? text(env.DATABASE_URL) ?? undefined,
+    dataDir: text(flags['data-dir']) ?? text(env.FORGEFLOW_DATA_DIR) ?? DEFAULT_DATA_DIR,
+    port,
+    host: text(flags.host) ?? text(env.HOST) ?? '127.0.0.1',
+    publicUrl: (text(env.FORGEFLOW_PUBLIC_URL) ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    logLevel: text(env.LOG_LEVEL) ?? 'info',
+    concurrency: integer('--concurrency', flags.concurrency, 10, 1),
+    execAllow: listFromEnv(env.FORGEFLOW_EXEC_ALLOW),
+    forges: {
+      githubApiUrl: text(env.GITHUB_API_URL) ?? undefined,
+      githubToken: text(env.GITHUB_TOKEN) ?? undefined,
+      githubAppId: text(env.GITHUB_APP_ID) ?? undefined,
+      githubPrivateKey:
+        text(env.GITHUB_APP_PRIVATE_KEY)?.replace(/\\n/g, '\n') ??
+        (keyFile ? readFileSync(keyFile, 'utf8') : undefined),
+      gitlabUrl: text(env.GITLAB_URL) ?? undefined,
+      gitlabToken: text(env.GITLAB_TOKEN) ?? undefined,
+    },
+    githubWebhookSecret: text(env.GITHUB_WEBHOOK_SECRET),
+    gitlabWebhookToken: text(env.GITLAB_WEBHOOK_TOKEN),
+    gitlabSigningToken: text(env.GITLAB_WEBHOOK_SIGNING_TOKEN),
+    trustedUsers: listFromEnv(env.FORGEFLOW_TRUSTED_USERS) ?? [],
+    configFiles: listFromEnv(env.FORGEFLOW_CONFIG_FILES) ?? CONFIG_FILES,
+    bodyLimit: integer(
+      'FORGEFLOW_WEBHOOK_BODY_LIMIT',
+      env.FORGEFLOW_WEBHOOK_BODY_LIMIT,
+      DEFAULT_BODY_LIMIT,
+      1024,
+    ),
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * What the rest of forgeflow asks of a forge's REST API, whichever forge it is: read a file at a
+ * commit, report a commit status, comment on a pull/merge request, and the few look-ups the
+ * trust rules need (DESIGN.md §4a). GitHub and GitLab implement it in `github/client.ts` and
+ * `gitlab/client.ts`; `clients.ts` builds both from the operator's settings.
+ *
+ * Every method throws a `HandlerError` (src/handlers/types.ts) on failure, typed so the
+ * runtime's retry policy applies (see `http-errors.ts`), and never a token in its message.
+ */
+import type { Forge } from '../events/event.js';
+
+export type { Forge };
+
+export interface RepoRef {
+  forge: Forge;
+  /** `owner/name`; GitLab: the full namespace path (`group/subgroup/project`). */
+  full_name: string;
+  /** GitLab project id, GitHub repository id. */
+  id: number | null;
+  /** GitHub App installation id from the webhook payload (`installation.id`). */
+  installationId?: number | null;
+}
+
+export type StatusState = 'pending' | 'running' | 'success' | 'failure' | 'error' | 'canceled';
+
+export const STATUS_STATES: readonly StatusState[] = [
+  'pending',
+  'running',
+  'success',
+  'failure',
+  'error',
+  'canceled',
+];
+
+export interface CommitStatus {
+  /** GitHub status context / check-run name; GitLab status name. */
+  context: string;
+  state: StatusState;
+  description?: string;
+  targetUrl?: string;
+}
+
+/** Per call: a caller's AbortSignal (a handler's `context.signal`), on top of the client's timeout. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface ForgeClient {
+  readonly forge: Forge;
+  /** The file's text at `ref` (always pass a commit sha), or null when there is no such file (404). */
+  readFile(repo: RepoRef, path: string, ref: string, options?: CallOptions): Promise<string | null>;
+  /**
+   * Sets a commit status (GitHub: commit status, or a check run when authenticated as an App;
+   * GitLab: commit status). Idempotent: a repeated state is a no-op, GitLab's 400 "Cannot
+   * transition status" included.
+   */
+  setStatus(repo: RepoRef, sha: string, status: CommitStatus, options?: CallOptions): Promise<void>;
+  /** A comment on a pull/merge request (GitHub issue comment; GitLab MR note). */
+  comment(
+    repo: RepoRef,
+    pr: number,
+    body: string,
+    options?: CallOptions,
+  ): Promise<{ id: number; url: string | null }>;
+  /** Head sha and branch of a pull/merge request (GitHub comment payloads carry no sha). null when not found. */
+  pullRequestHead(
+    repo: RepoRef,
+    pr: number,
+    options?: CallOptions,
+  ): Promise<{ sha: string; ref: string } | null>;
+  /** The commit a branch points at (an untrusted author's PR config is read from the base branch head). null when not found. */
+  branchHead(repo: RepoRef, branch: string, options?: CallOptions): Promise<string | null>;
+  /**
+   * GitLab: the user's access level in the project (members/all, inherited included; 30 =
+   * developer), null when not a member. GitHub: null (author_association comes in the payload).
+   */
+  accessLevel(repo: RepoRef, userId: number, options?: CallOptions): Promise<number | null>;
+}

@@ -1,0 +1,189 @@
+/**
+ * The GitLab REST client behind `ForgeClient` (plain fetch, transport.ts). Projects are
+ * addressed by numeric id when the event carries one, else by their URL-encoded full path.
+ * Posting a status GitLab already shows answers 400 "Cannot transition status via :run from
+ * :running": that is the idempotent no-op the interface promises.
+ */
+import type { CallOptions, CommitStatus, ForgeClient, RepoRef, StatusState } from '../client.js';
+import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
+import { FORGE_ERRORS, badResponse } from '../http-errors.js';
+import { HandlerError } from '../../handlers/types.js';
+import { numberField, stringField } from '../json-fields.js';
+import { truncate } from '../text.js';
+import type { GitLabRequest } from './transport.js';
+import { GitLabTransport } from './transport.js';
+
+export const DEFAULT_GITLAB_URL = 'https://gitlab.com';
+export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** GitLab documents no limit; a status line longer than this is not read anyway. */
+export const STATUS_DESCRIPTION_MAX = 255;
+/** GitLab refuses notes over 1,000,000 characters. */
+const NOTE_MAX = 1_000_000;
+
+export type GitLabStatusState = 'pending' | 'running' | 'success' | 'failed' | 'canceled';
+
+const STATUS_STATE: Record<StatusState, GitLabStatusState> = {
+  pending: 'pending',
+  running: 'running',
+  success: 'success',
+  failure: 'failed',
+  error: 'failed',
+  canceled: 'canceled',
+};
+
+export interface GitLabClientOptions {
+  /** GITLAB_URL, default https://gitlab.com. */
+  url?: string;
+  token?: string;
+  /** Per request, default 30 s. */
+  timeoutMs?: number;
+  /** The clock that rate-limit resets are measured against. */
+  now?: () => number;
+  maxFileBytes?: number;
+  fetch?: typeof fetch;
+}
+
+export class GitLabClient implements ForgeClient {
+  readonly forge = 'gitlab' as const;
+  private readonly transport: GitLabTransport;
+  private readonly webUrl: string;
+  private readonly maxFileBytes: number;
+
+  constructor(options: GitLabClientOptions = {}) {
+    const url = options.url ?? DEFAULT_GITLAB_URL;
+    this.transport = new GitLabTransport({
+      url,
+      token: options.token,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      now: options.now ?? Date.now,
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    });
+    this.webUrl = url.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  }
+
+  async readFile(
+    repo: RepoRef,
+    path: string,
+    ref: string,
+    options?: CallOptions,
+  ): Promise<string | null> {
+    const request: GitLabRequest = {
+      method: 'GET',
+      path: `${project(repo)}/repository/files/${pathSegment(path.replace(/^\/+/, ''))}/raw`,
+      query: { ref },
+      // "404 File Not Found" is no file; "404 Project Not Found" is a token that cannot see it.
+      none: (status, message) => status === 404 && !/project not found/i.test(message ?? ''),
+    };
+    const answer = await this.transport.text(request, this.maxFileBytes, options);
+    if (answer === null) return null;
+    if (answer.truncated) {
+      throw new HandlerError(
+        FORGE_ERRORS.tooLarge,
+        `${repo.full_name}: ${path} at ${ref} is larger than ${this.maxFileBytes} bytes`,
+        { nonRetryable: true, details: { repo: repo.full_name, path, ref } },
+      );
+    }
+    return answer.text;
+  }
+
+  async setStatus(
+    repo: RepoRef,
+    sha: string,
+    status: CommitStatus,
+    options?: CallOptions,
+  ): Promise<void> {
+    await this.transport.json(
+      {
+        method: 'POST',
+        path: `${project(repo)}/statuses/${encodeURIComponent(sha)}`,
+        body: {
+          state: STATUS_STATE[status.state],
+          name: status.context,
+          ...(status.description === undefined
+            ? {}
+            : { description: truncate(status.description, STATUS_DESCRIPTION_MAX) }),
+          ...(status.targetUrl === undefined ? {} : { target_url: status.targetUrl }),
+        },
+        none: (code, message) => code === 400 && /cannot transition status/i.test(message ?? ''),
+      },
+      options,
+    );
+  }
+
+  async comment(
+    repo: RepoRef,
+    pr: number,
+    body: string,
+    options?: CallOptions,
+  ): Promise<{ id: number; url: string | null }> {
+    const request: GitLabRequest = {
+      method: 'POST',
+      path: `${project(repo)}/merge_requests/${pr}/notes`,
+      body: { body: truncate(body, NOTE_MAX) },
+    };
+    const answer = await this.transport.json(request, options);
+    const id = numberField(answer, 'id');
+    if (id === undefined) throw badResponse({ forge: 'gitlab', ...request }, 'no note id');
+    return { id, url: `${this.webUrl}/${repo.full_name}/-/merge_requests/${pr}#note_${id}` };
+  }
+
+  async pullRequestHead(
+    repo: RepoRef,
+    pr: number,
+    options?: CallOptions,
+  ): Promise<{ sha: string; ref: string } | null> {
+    const request: GitLabRequest = {
+      method: 'GET',
+      path: `${project(repo)}/merge_requests/${pr}`,
+      none: (status) => status === 404,
+    };
+    const answer = await this.transport.json(request, options);
+    if (answer === null) return null;
+    const sha = stringField(answer, 'sha');
+    const ref = stringField(answer, 'source_branch');
+    if (sha === undefined || ref === undefined) {
+      throw badResponse({ forge: 'gitlab', ...request }, 'no sha or source_branch');
+    }
+    return { sha, ref };
+  }
+
+  async branchHead(repo: RepoRef, branch: string, options?: CallOptions): Promise<string | null> {
+    const request: GitLabRequest = {
+      method: 'GET',
+      path: `${project(repo)}/repository/branches/${pathSegment(branch)}`,
+      none: (status) => status === 404,
+    };
+    const answer = await this.transport.json(request, options);
+    if (answer === null) return null;
+    const sha = stringField(answer, 'commit', 'id');
+    if (sha === undefined) throw badResponse({ forge: 'gitlab', ...request }, 'no commit.id');
+    return sha;
+  }
+
+  /** Direct and inherited membership (members/all); a member whose account is not active counts as none. */
+  async accessLevel(repo: RepoRef, userId: number, options?: CallOptions): Promise<number | null> {
+    const request: GitLabRequest = {
+      method: 'GET',
+      path: `${project(repo)}/members/all/${userId}`,
+      none: (status) => status === 404,
+    };
+    const answer = await this.transport.json(request, options);
+    if (answer === null) return null;
+    const state = stringField(answer, 'state');
+    if (state !== undefined && state !== 'active') return null;
+    const level = numberField(answer, 'access_level');
+    if (level === undefined) throw badResponse({ forge: 'gitlab', ...request }, 'no access_level');
+    return level;
+  }
+}
+
+/** `/projects/ID`, or `/projects/group%2Fproject` when the event carried no id. */
+function project(repo: RepoRef): string {
+  return `/projects/${repo.id === null ? encodeURIComponent(repo.full_name) : String(repo.id)}`;
+}
+
+/** One path segment: slashes and dots encoded too (GitLab reads `x.yml` as a format otherwise). */
+function pathSegment(value: string): string {
+  return encodeURIComponent(value).replaceAll('.', '%2E');
+}

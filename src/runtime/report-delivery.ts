@@ -1,0 +1,70 @@
+/**
+ * A worker posting one status of a reported node: the `forge.status` handler is called with
+ * the node's context, the state and a link to the run; its result decides whether the item is
+ * done or tried again (report.ts). A worker without that handler (a local `forgeflow run`) has
+ * nowhere to post: the statuses are dropped.
+ */
+import {
+  toErrorInfo,
+  type ErrorInfo,
+  type Handler,
+  type HandlerLogger,
+  type HandlerSettings,
+} from '../handlers/types.js';
+import type { Engine } from './engine.js';
+import { finishReport, STATUS_HANDLER, statusInput, type ClaimedReport } from './report.js';
+
+export interface ReportDeps {
+  engine: Engine;
+  worker: string;
+  handlers: ReadonlyMap<string, Handler>;
+  handlerSettings: HandlerSettings;
+  logger: HandlerLogger;
+}
+
+export async function deliverReport(
+  deps: ReportDeps,
+  report: ClaimedReport,
+  signal: AbortSignal,
+): Promise<void> {
+  const handler = deps.handlers.get(STATUS_HANDLER);
+  let error: ErrorInfo | null = null;
+  if (!handler) {
+    error = {
+      type: 'HandlerNotFound',
+      message: `no "${STATUS_HANDLER}" handler on worker ${deps.worker}: statuses are not posted`,
+      non_retryable: true,
+    };
+  } else {
+    try {
+      await handler.run(statusInput(report, deps.engine.settings.publicUrl), {
+        runId: report.run.id,
+        nodeId: report.nodeId,
+        attempt: report.failures + 1,
+        signal,
+        logger: deps.logger,
+        heartbeat: () => Promise.resolve(),
+        lastHeartbeatDetails: null,
+        event: report.run.event,
+        settings: deps.handlerSettings,
+      });
+    } catch (thrown) {
+      error = toErrorInfo(thrown);
+      deps.logger.warn(
+        { run: report.run.id, node: report.nodeId, state: report.item.state, err: error },
+        'could not post a status',
+      );
+    }
+  }
+  // Recording the outcome retries a failing database; the lease's sweep is the last resort.
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      await finishReport(deps.engine, deps.worker, report, error);
+      return;
+    } catch (failure) {
+      deps.logger.warn({ err: failure, worker: deps.worker }, 'could not record a status post');
+      if (signal.aborted) return;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

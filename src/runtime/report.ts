@@ -1,0 +1,120 @@
+/**
+ * Reporting nodes on the forge (`report:` in pipeline.yaml). The runtime knows nothing of
+ * forges: it records, in the transaction of each state change, the status to post (pending
+ * when scheduled, running when an attempt starts, the outcome at the end) on a `report` task of
+ * the node, and a worker posts them, in order, through the handler named `forge.status`. A
+ * failed post is retried with backoff (a rate limit's Retry-After honoured); the run does not
+ * wait for its statuses.
+ */
+import type { ErrorInfo } from '../handlers/types.js';
+import type { Engine } from './engine.js';
+import { findNode } from './graph-index.js';
+import { backoff } from './retry.js';
+import type { TxScope } from './scope.js';
+import type { RunSpec } from './types.js';
+
+export const STATUS_HANDLER = 'forge.status';
+
+export type ReportState = 'pending' | 'running' | 'success' | 'failure' | 'error' | 'canceled';
+
+export interface ReportItem {
+  state: ReportState;
+  description: string;
+}
+
+export interface ClaimedReport {
+  taskId: number;
+  run: RunSpec;
+  nodeId: string;
+  /** The commit status context (the node's evaluated `report:`). */
+  context: string;
+  item: ReportItem;
+  /** Failed tries of this item so far. */
+  failures: number;
+}
+
+/** Posts of one status are given up after this many failures (the next state still goes). */
+const MAXIMUM_TRIES = 8;
+const REPORT_RETRY = {
+  maximum_attempts: MAXIMUM_TRIES,
+  initial_interval_ms: 2_000,
+  backoff_coefficient: 2,
+  maximum_interval_ms: 300_000,
+  jitter: 0.1,
+  non_retryable_errors: [],
+};
+
+/** Queues a status of a reported node; a node without `report:` is left alone. */
+export async function reportNode(
+  scope: TxScope,
+  nodeId: string,
+  state: ReportState,
+  description: string,
+  context?: string,
+): Promise<void> {
+  if (findNode(scope.run, nodeId)?.report == null) return;
+  await scope.q.query(
+    `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at, payload)
+     SELECT $1, $2, 'report', 0, $3, $3, $4::jsonb FROM forgeflow.nodes
+     WHERE run_id = $1 AND node_id = $2 AND COALESCE($5, report) IS NOT NULL
+     ON CONFLICT (run_id, node_id, kind) DO UPDATE SET payload = forgeflow.tasks.payload || EXCLUDED.payload`,
+    [
+      scope.run.id,
+      nodeId,
+      new Date(scope.now),
+      JSON.stringify([{ state, description } satisfies ReportItem]),
+      context ?? null,
+    ],
+  );
+  scope.after.notifyTasks = true;
+}
+
+/** The handler's input for one status. */
+export function statusInput(report: ClaimedReport, publicUrl: string) {
+  return {
+    context: report.context,
+    state: report.item.state,
+    description: report.item.description,
+    target_url: `${publicUrl.replace(/\/$/, '')}/runs/${report.run.id}`,
+  };
+}
+
+/**
+ * After a post: the item done (or given up) is taken off the head of the queue, and the task
+ * goes back for the next item or is deleted; a failure to retry comes back later. Fenced by the
+ * lease, like attempts.
+ */
+export async function finishReport(
+  engine: Engine,
+  worker: string,
+  report: ClaimedReport,
+  error: ErrorInfo | null,
+): Promise<void> {
+  const now = engine.clock.now();
+  const failures = report.failures + 1;
+  const retry =
+    error !== null && !error.non_retryable && failures < MAXIMUM_TRIES
+      ? Math.max(backoff(REPORT_RETRY, failures, engine.random), error.retry_after_ms ?? 0)
+      : null;
+  await engine.db.tx(async (q) => {
+    if (retry !== null) {
+      await q.query(
+        `UPDATE forgeflow.tasks SET attempt = $3, due_at = $4, lease_owner = NULL,
+           lease_expires_at = NULL, expires_at = NULL WHERE id = $1 AND lease_owner = $2`,
+        [report.taskId, worker, failures, new Date(now + retry)],
+      );
+      return;
+    }
+    const { rows } = await q.query<{ left: number }>(
+      `UPDATE forgeflow.tasks SET payload = payload - 0, attempt = 0, due_at = $3, lease_owner = NULL,
+         lease_expires_at = NULL, expires_at = NULL
+       WHERE id = $1 AND lease_owner = $2 RETURNING jsonb_array_length(payload) AS left`,
+      [report.taskId, worker, new Date(now)],
+    );
+    if (rows[0]?.left === 0)
+      await q.query('DELETE FROM forgeflow.tasks WHERE id = $1 AND lease_owner IS NULL', [
+        report.taskId,
+      ]);
+    else if (rows.length > 0) await q.query(`SELECT pg_notify('forgeflow_tasks', '')`);
+  });
+}

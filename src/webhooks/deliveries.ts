@@ -1,0 +1,122 @@
+/**
+ * The record of webhook deliveries: one row per delivery id, written when it is accepted and
+ * completed when its plan run decides what it starts. A delivery id the table already holds
+ * is a redelivery (GitHub keeps X-GitHub-Delivery across redeliveries).
+ */
+import type { Queryable } from '../db/db.js';
+import type { Event, Forge } from '../events/event.js';
+
+export type DeliveryOutcome =
+  | 'planning'
+  | 'started'
+  | 'ignored'
+  | 'no_config'
+  | 'not_triggered'
+  | 'invalid_config'
+  | 'untrusted'
+  | 'command'
+  | 'failed';
+
+export interface Delivery {
+  id: string;
+  forge: Forge;
+  event: string;
+  action: string | null;
+  repo: string | null;
+  sha: string | null;
+  pr: number | null;
+  sender: string | null;
+  received_at: Date;
+  outcome: DeliveryOutcome;
+  reason: string | null;
+  plan_run_id: string | null;
+  run_ids: string[];
+  config_path: string | null;
+  config_sha: string | null;
+  diagnostics: unknown;
+  updated_at: Date;
+}
+
+export interface NewDelivery {
+  id: string;
+  forge: Forge;
+  /** The event header (`pull_request`, `Merge Request Hook`). */
+  event: string;
+  normalized: Event | null;
+  outcome: DeliveryOutcome;
+  reason?: string | null;
+  planRunId?: string | null;
+}
+
+export interface DeliveryResult {
+  outcome: DeliveryOutcome;
+  reason?: string | null;
+  runIds?: string[];
+  configPath?: string | null;
+  configSha?: string | null;
+  diagnostics?: unknown;
+}
+
+/** Records a delivery; false when its id was recorded before (a redelivery or a copy). */
+export async function recordDelivery(
+  q: Queryable,
+  delivery: NewDelivery,
+  now: Date,
+): Promise<boolean> {
+  const e = delivery.normalized;
+  const { rowCount } = await q.query(
+    `INSERT INTO forgeflow.deliveries (id, forge, event, action, repo, sha, pr, sender, received_at,
+       outcome, reason, plan_run_id, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $9)
+     ON CONFLICT (id) DO NOTHING`,
+    [
+      delivery.id,
+      delivery.forge,
+      delivery.event,
+      e?.action ?? null,
+      e?.repo.full_name ?? null,
+      e?.sha ?? e?.pr?.head_sha ?? null,
+      e?.pr?.number ?? null,
+      e?.sender.login || null,
+      now,
+      delivery.outcome,
+      delivery.reason ?? null,
+      delivery.planRunId ?? null,
+    ],
+  );
+  return rowCount > 0;
+}
+
+/** What the plan run decided. Writes the row if the intake never did (it died in between). */
+export async function completeDelivery(
+  q: Queryable,
+  base: NewDelivery,
+  result: DeliveryResult,
+  now: Date,
+): Promise<void> {
+  await recordDelivery(q, base, now);
+  await q.query(
+    `UPDATE forgeflow.deliveries SET outcome = $2, reason = $3, run_ids = $4::uuid[],
+       config_path = $5, config_sha = $6, diagnostics = $7::jsonb, updated_at = $8,
+       plan_run_id = COALESCE(plan_run_id, $9)
+     WHERE id = $1`,
+    [
+      base.id,
+      result.outcome,
+      result.reason ?? null,
+      result.runIds ?? [],
+      result.configPath ?? null,
+      result.configSha ?? null,
+      JSON.stringify(result.diagnostics ?? null),
+      now,
+      base.planRunId ?? null,
+    ],
+  );
+}
+
+export async function getDelivery(q: Queryable, id: string): Promise<Delivery | undefined> {
+  const { rows } = await q.query<Delivery>('SELECT * FROM forgeflow.deliveries WHERE id = $1', [
+    id,
+  ]);
+  return rows[0];
+}

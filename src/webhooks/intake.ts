@@ -1,0 +1,80 @@
+/**
+ * Accepting a verified delivery: normalize it, start its plan run (the delivery id is the
+ * run's idempotency key, so a redelivery or two copies arriving at once start one plan run),
+ * and record the delivery. Nothing slow happens here: the answer goes back in milliseconds,
+ * and fetching, compiling and starting pipelines is the plan run's work.
+ */
+import type { Db } from '../db/db.js';
+import type { Forge } from '../events/event.js';
+import { normalizeEvent } from '../forges/normalize.js';
+import type { Clock } from '../runtime/clock.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { recordDelivery, type DeliveryOutcome } from './deliveries.js';
+import { planGraph } from './plan-graph.js';
+
+export interface IntakeDeps {
+  db: Db;
+  runtime: Runtime;
+  clock: Clock;
+}
+
+export interface Accepted {
+  delivery: string;
+  outcome: DeliveryOutcome;
+  reason?: string;
+  plan_run_id?: string;
+  /** True when this delivery id was seen before: nothing new was started. */
+  duplicate: boolean;
+}
+
+/** Delivery ids become run keys and URL parts: plain characters only (GUIDs in practice). */
+export const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,200}$/;
+/** Event header values: `pull_request`, `Merge Request Hook`. */
+export const EVENT_NAME = /^[A-Za-z0-9 _.-]{0,100}$/;
+
+export async function acceptDelivery(
+  deps: IntakeDeps,
+  input: { forge: Forge; deliveryId: string; eventName: string; payload: unknown },
+): Promise<Accepted> {
+  const id = `${input.forge}:${input.deliveryId}`;
+  const now = new Date(deps.clock.now());
+  const normalized = normalizeEvent(input.forge, input.eventName, input.payload);
+  if (!normalized.ok) {
+    const fresh = await recordDelivery(
+      deps.db,
+      {
+        id,
+        forge: input.forge,
+        event: input.eventName,
+        normalized: null,
+        outcome: 'ignored',
+        reason: normalized.ignored,
+      },
+      now,
+    );
+    return { delivery: id, outcome: 'ignored', reason: normalized.ignored, duplicate: !fresh };
+  }
+  const event = normalized.event;
+  const started = await deps.runtime.start(planGraph(event, id, input.eventName), event, {
+    idempotencyKey: `delivery:${id}`,
+  });
+  // The plan run's idempotency key is what deduplicates: whichever copy created it is the one.
+  await recordDelivery(
+    deps.db,
+    {
+      id,
+      forge: input.forge,
+      event: input.eventName,
+      normalized: event,
+      outcome: 'planning',
+      planRunId: started.runId,
+    },
+    now,
+  );
+  return {
+    delivery: id,
+    outcome: 'planning',
+    plan_run_id: started.runId,
+    duplicate: !started.created,
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * `forgeflow.plan`, the one activity of a delivery's plan run: decide who is asking (trust),
+ * fetch the repository's config at the event's commit (or at the base branch's head for an
+ * untrusted author's pull request), compile it, start the pipeline run, and record the
+ * delivery's outcome. A broken config is answered with a failed `forgeflow/config` status.
+ * Forge failures throw retryable errors: the plan attempt is retried like any other. Runs are
+ * started with idempotency keys, so a retried attempt never starts a run twice.
+ */
+import { compilePipeline, validatePipeline, type Diagnostic } from '../compiler/index.js';
+import type { HandlerRegistry } from '../compiler/handler-spec.js';
+import type { Db } from '../db/db.js';
+import type { Event } from '../events/event.js';
+import type { ForgeClient, RepoRef } from '../forges/client.js';
+import { eventSha, repoRef } from '../forges/repo-ref.js';
+import type { ForgeClients } from '../forges/clients.js';
+import type { Handler, HandlerContext } from '../handlers/types.js';
+import type { Clock } from '../runtime/clock.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { runChatOps } from './chatops-run.js';
+import { parseCommand } from './chatops.js';
+import { completeDelivery, type DeliveryResult, type NewDelivery } from './deliveries.js';
+import { PLAN_HANDLER } from './plan-graph.js';
+import { actorOf, forgeTrusts, type TrustVerdict } from './trust.js';
+
+/** Where a repository's config may be, in order: the first one found is used. */
+export const CONFIG_FILES = [
+  'pipeline.yaml',
+  '.packit.yaml',
+  'packit.yaml',
+  '.packit.yml',
+  'packit.yml',
+];
+
+export const CONFIG_STATUS = 'forgeflow/config';
+
+export interface PlanDeps {
+  db: Db;
+  runtime: Runtime;
+  forges: ForgeClients;
+  /** The compiler's view of the handlers workers run. */
+  handlers: HandlerRegistry;
+  configFiles: readonly string[];
+  /** The operator's allow-list of forge logins. */
+  trustedUsers: readonly string[];
+  publicUrl: string;
+  clock: Clock;
+}
+
+interface PlanInput {
+  delivery: string;
+  event_name: string;
+}
+
+export function planHandler(deps: PlanDeps): Handler<PlanInput> {
+  return {
+    spec: {
+      name: PLAN_HANDLER,
+      description: 'Plan what a webhook delivery starts (forgeflow internal).',
+      input: {
+        type: 'object',
+        required: ['delivery', 'event_name'],
+        properties: { delivery: { type: 'string' }, event_name: { type: 'string' } },
+      },
+    },
+    async run(input, context) {
+      const base: NewDelivery = {
+        id: input.delivery,
+        forge: context.event.forge,
+        event: input.event_name,
+        normalized: context.event,
+        outcome: 'planning',
+        planRunId: context.runId,
+      };
+      const result = await plan(deps, context, input.delivery);
+      await completeDelivery(deps.db, base, result, new Date(deps.clock.now()));
+      return result;
+    },
+  };
+}
+
+async function plan(
+  deps: PlanDeps,
+  context: HandlerContext,
+  delivery: string,
+): Promise<DeliveryResult> {
+  const options = { signal: context.signal };
+  const forge = deps.forges[context.event.forge];
+  const repo = repoRef(context.event);
+  const event = await withCommit(context.event, forge, repo, options);
+  const actor = actorOf(event);
+  let verdict: TrustVerdict | null = null;
+  if (actor) {
+    verdict = await forgeTrusts(actor, forge, repo, deps.trustedUsers);
+    if (!verdict.trusted)
+      verdict = await trustedByPipeline(deps, forge, repo, event, actor.login, verdict);
+  }
+
+  if (event.kind === 'comment' && event.comment) {
+    const command = parseCommand(event.comment.body);
+    if (command !== undefined) {
+      if (verdict && !verdict.trusted) return { outcome: 'untrusted', reason: verdict.why };
+      if (!command.ok) return { outcome: 'command', reason: command.error };
+      return runChatOps(deps.runtime, event, command.command);
+    }
+    // Other comments may match `on.comment.commands`: only a trusted author's start anything.
+    if (verdict && !verdict.trusted) return { outcome: 'untrusted', reason: verdict.why };
+  }
+
+  const sha = eventSha(event);
+  // An untrusted author's pull request does not decide what runs: the base branch's config does.
+  const untrustedPr = event.kind === 'pull_request' && verdict !== null && !verdict.trusted;
+  const configRef = untrustedPr ? await baseHead(forge, repo, event, options) : (sha ?? event.ref);
+  if (configRef === null)
+    return { outcome: 'no_config', reason: 'the event names no commit to read the config at' };
+  const found = await findConfig(forge, repo, configRef, deps.configFiles, options);
+  if (!found)
+    return {
+      outcome: 'no_config',
+      reason: `none of ${deps.configFiles.join(', ')} at ${configRef}`,
+      configSha: configRef,
+    };
+  const where = { configPath: found.path, configSha: configRef };
+  if (!found.path.endsWith('pipeline.yaml'))
+    return {
+      ...where,
+      outcome: 'no_config',
+      reason: `${found.path} is a Packit config; forgeflow does not compile Packit configs yet`,
+    };
+
+  const compiled = compilePipeline(found.text, event, {
+    file: found.path,
+    handlers: deps.handlers,
+  });
+  if (compiled.status === 'invalid') {
+    const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
+    if (sha !== null)
+      await forge.setStatus(
+        repo,
+        sha,
+        {
+          context: CONFIG_STATUS,
+          state: 'failure',
+          description: firstLine(errors[0]!),
+          targetUrl: `${deps.publicUrl.replace(/\/$/, '')}/api/v1/deliveries/${encodeURIComponent(delivery)}`,
+        },
+        options,
+      );
+    return {
+      ...where,
+      outcome: 'invalid_config',
+      reason: `${errors.length} error${errors.length === 1 ? '' : 's'} in ${found.path}`,
+      diagnostics: compiled.diagnostics,
+    };
+  }
+  if (compiled.status === 'not-triggered')
+    return {
+      ...where,
+      outcome: 'not_triggered',
+      reason: compiled.misses.map((m) => `${m.trigger}: ${m.reason}`).join('; '),
+    };
+  const started = await deps.runtime.start(compiled.graph, event, {
+    idempotencyKey: `${delivery}:${compiled.graph.pipeline}`,
+  });
+  return {
+    ...where,
+    outcome: 'started',
+    reason: untrustedPr ? `${verdict?.why}: the config of ${event.pr?.base_ref} was used` : null,
+    runIds: [started.runId],
+  };
+}
+
+/** `pipeline.yaml:14:5: unknown key "timout" … [schema]`: what fits in a status. */
+function firstLine(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.message} [${d.rule}]`;
+}
+
+/** GitHub comment payloads carry no commit: the pull request's head is asked for. */
+async function withCommit(
+  event: Event,
+  forge: ForgeClient,
+  repo: RepoRef,
+  options: { signal: AbortSignal },
+): Promise<Event> {
+  if (eventSha(event) !== null || !event.pr) return event;
+  const head = await forge.pullRequestHead(repo, event.pr.number, options);
+  if (!head) return event;
+  return { ...event, sha: head.sha, pr: { ...event.pr, head_sha: head.sha, head_ref: head.ref } };
+}
+
+async function baseHead(
+  forge: ForgeClient,
+  repo: RepoRef,
+  event: Event,
+  options: { signal: AbortSignal },
+): Promise<string | null> {
+  const branch = event.pr?.base_ref ?? event.repo.default_branch;
+  if (!branch) return null;
+  return (await forge.branchHead(repo, branch, options)) ?? event.pr?.base_sha ?? null;
+}
+
+async function findConfig(
+  forge: ForgeClient,
+  repo: RepoRef,
+  ref: string,
+  files: readonly string[],
+  options: { signal: AbortSignal },
+): Promise<{ path: string; text: string } | undefined> {
+  for (const path of files) {
+    const text = await forge.readFile(repo, path, ref, options);
+    if (text !== null) return { path, text };
+  }
+  return undefined;
+}
+
+/** `trust.users` of the pipeline on the default branch: the repository's word, not the author's. */
+async function trustedByPipeline(
+  deps: PlanDeps,
+  forge: ForgeClient,
+  repo: RepoRef,
+  event: Event,
+  login: string,
+  verdict: TrustVerdict,
+): Promise<TrustVerdict> {
+  const branch = event.repo.default_branch ?? event.pr?.base_ref;
+  const head = branch ? await forge.branchHead(repo, branch) : null;
+  if (!head) return verdict;
+  const text = await forge.readFile(repo, 'pipeline.yaml', head);
+  if (text === null) return verdict;
+  const validated = validatePipeline(text, { file: 'pipeline.yaml', handlers: deps.handlers });
+  const users = validated.ok ? (validated.pipeline.trust?.users ?? []) : [];
+  return users.includes(login)
+    ? { trusted: true, why: `${login} is in trust.users of pipeline.yaml on ${branch}` }
+    : verdict;
+}

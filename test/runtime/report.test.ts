@@ -1,0 +1,110 @@
+/**
+ * `report:` nodes: their statuses are posted through the `forge.status` handler, in order
+ * (pending when scheduled, running at each attempt, the outcome at the end), also after the
+ * run has ended, retried when the forge fails (a rate limit's retry_after honoured), without
+ * holding the run up. Clock injected; both backends.
+ */
+import { describe, expect, it } from 'vitest';
+import { HandlerError, type Handler } from '../../src/handlers/types.js';
+import { FakeClock } from '../../src/runtime/clock.js';
+import { Blocker, PollCounter, testHandlers } from '../support/runtime.js';
+import { useRuntime } from '../support/use-runtime.js';
+
+interface Posted {
+  context: string;
+  state: string;
+  description: string;
+  target_url: string;
+}
+
+const clock = new FakeClock();
+const blocker = new Blocker();
+const posted: Posted[] = [];
+/** Fails the next posts with these errors, one each. */
+const failures: HandlerError[] = [];
+const status: Handler<Posted> = {
+  spec: {
+    name: 'forge.status',
+    description: 'Records statuses (tests only).',
+    input: { type: 'object' },
+  },
+  run: (input) => {
+    const failure = failures.shift();
+    if (failure) return Promise.reject(failure);
+    posted.push(input);
+    return Promise.resolve(null);
+  },
+};
+const handlers = testHandlers(blocker, new PollCounter()).set('forge.status', status);
+const t = useRuntime({ clock, handlers });
+
+/** Waits until `count` statuses were posted for `context`; the clock moves only when told. */
+async function statuses(context: string, count: number): Promise<string[]> {
+  for (;;) {
+    const mine = posted.filter((p) => p.context === context);
+    if (mine.length >= count) return mine.map((p) => p.state);
+    await t.runtime.events.next('worker:idle');
+  }
+}
+
+describe('reported nodes', () => {
+  it('post pending, running and the outcome, in order, with a link to the run', async () => {
+    const runId = await t.startRun(`  build:
+    matrix: { target: [f41] }
+    uses: test.wait
+    report: "build:\${{ matrix.target }}"
+  broken:
+    uses: test.script
+    with: { steps: [{ fail: { type: Boom, non_retryable: true } }] }
+    report: broken
+  quiet:
+    uses: test.script
+`);
+    await blocker.arrived('build[f41]');
+    expect(await statuses('build:f41', 2)).toEqual(['pending', 'running']);
+    blocker.release('build[f41]');
+    expect(await t.runtime.waitForRun(runId, 15_000)).toBe('failed');
+    expect(await statuses('build:f41', 3)).toEqual(['pending', 'running', 'success']);
+    expect(await statuses('broken', 3)).toEqual(['pending', 'running', 'failure']);
+    expect(posted.find((p) => p.context === 'broken' && p.state === 'failure')).toMatchObject({
+      description: expect.stringContaining('failed: Boom') as unknown,
+      target_url: `http://localhost:8080/runs/${runId}`,
+    });
+    expect(posted.map((p) => p.context)).not.toContain('quiet');
+  });
+
+  it('retries a failed post later, honouring a rate limit, and keeps the order', async () => {
+    failures.push(
+      new HandlerError('RateLimited', 'slow down', { retryAfterMs: 60_000 }),
+      new HandlerError('ForgeUnavailable', '502 Bad Gateway'),
+    );
+    const runId = await t.startRun(`  limited:
+    uses: test.script
+    report: limited
+`);
+    expect(await t.runtime.waitForRun(runId, 15_000)).toBe('succeeded');
+    await t.runtime.events.next('worker:idle');
+    expect(posted.filter((p) => p.context === 'limited')).toEqual([]);
+    clock.advance(59_999); // not before Retry-After
+    expect(posted.filter((p) => p.context === 'limited')).toEqual([]);
+    clock.advance(1); // the 502: backed off a few seconds
+    await t.runtime.events.next('worker:idle');
+    clock.advance(10_000);
+    expect(await statuses('limited', 3)).toEqual(['pending', 'running', 'success']);
+    const { rows } = await t.db.query(
+      `SELECT * FROM forgeflow.tasks WHERE run_id = $1 AND kind = 'report'`,
+      [runId],
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('reports canceled nodes as canceled', async () => {
+    const runId = await t.startRun(`  gate:
+    wait_for: { signal: go }
+    report: gate
+`);
+    expect(await statuses('gate', 1)).toEqual(['pending']);
+    await t.runtime.cancel(runId);
+    expect(await statuses('gate', 2)).toEqual(['pending', 'canceled']);
+  });
+});

@@ -1,0 +1,476 @@
+/**
+ * A fake GitLab REST API (v4) for tests: real paths under `/api/v4`, `PRIVATE-TOKEN` (or
+ * `Authorization: Bearer`) auth with token scopes, GitLab's response and error shapes, and the
+ * commit-status state machine (posting `pending` or `running` to a status that already is
+ * pending/running answers 400 "Cannot transition status via :run from :running", as GitLab
+ * does). Point a client's GITLAB_URL at `url`.
+ *
+ *   const gitlab = new FakeGitLab().addToken('glpat-x');
+ *   gitlab.addProject('group/app', { id: 42 }).setFile('group/app', SHA, 'pipeline.yaml', '…');
+ *   await gitlab.start();  …  gitlab.statuses('group/app', SHA)  …  await gitlab.stop();
+ *
+ * Faults: `failNext('GET', /raw/, 502, 3)`, `rateLimitNext('POST', '/statuses/')`,
+ * `delayNext(…)`, `dropNext(…)` (fake-http.ts).
+ */
+import { STATUS_CODES } from 'node:http';
+
+import type { FakeRequest, PathMatch, Reply } from './fake-http.js';
+import { FakeHttpServer, objectBody } from './fake-http.js';
+import type {
+  CommitStatusState,
+  GitLabUser,
+  MemberState,
+  MergeRequestState,
+  NoteState,
+  ProjectState,
+} from './fake-gitlab-shapes.js';
+import {
+  branchJson,
+  fileJson,
+  memberJson,
+  mergeRequestJson,
+  noteJson,
+  statusJson,
+} from './fake-gitlab-shapes.js';
+
+export type { CommitStatusState, NoteState } from './fake-gitlab-shapes.js';
+
+const STATES = ['pending', 'running', 'success', 'failed', 'canceled', 'skipped'];
+/** The state-machine event GitLab fires for each requested state (named in its 400s). */
+const EVENTS: Record<string, string> = {
+  pending: 'enqueue',
+  running: 'run',
+  success: 'success',
+  failed: 'drop',
+  canceled: 'cancel',
+  skipped: 'skip',
+};
+
+export interface FakeGitLabOptions {
+  /** The server's clock (timestamps, rate-limit resets); default Date.now. */
+  now?: () => number;
+}
+
+export interface MergeRequestSeed {
+  iid: number;
+  sha: string;
+  sourceBranch: string;
+  targetBranch?: string;
+  baseSha?: string;
+  title?: string;
+  authorId?: number;
+  state?: 'opened' | 'closed' | 'merged';
+}
+
+interface TokenState {
+  user: GitLabUser;
+  scopes: string[];
+}
+
+export class FakeGitLab extends FakeHttpServer {
+  private readonly now: () => number;
+  private readonly tokens = new Map<string, TokenState>();
+  private readonly projects = new Map<string, ProjectState>();
+  private readonly statusLog: CommitStatusState[] = [];
+  private readonly statusHistory: CommitStatusState[] = [];
+  private readonly noteLog: NoteState[] = [];
+  private nextId = 1;
+  private nextProjectId = 1;
+  private served = 0;
+
+  constructor(options: FakeGitLabOptions = {}) {
+    super();
+    this.now = options.now ?? Date.now;
+  }
+
+  // ---- seeding -------------------------------------------------------------------------
+
+  /** A token (`PRIVATE-TOKEN` header or `Authorization: Bearer`); scopes default to `api`. */
+  addToken(
+    token: string,
+    options: { username?: string; id?: number; scopes?: string[] } = {},
+  ): this {
+    const username = options.username ?? 'forgeflow-bot';
+    this.tokens.set(token, {
+      user: { id: options.id ?? 100 + this.tokens.size, username, name: username },
+      scopes: options.scopes ?? ['api'],
+    });
+    return this;
+  }
+
+  /** Projects are also created by the other seeding helpers (ids from 1 unless given). */
+  addProject(fullPath: string, options: { id?: number; defaultBranch?: string } = {}): this {
+    const existing = this.projects.get(fullPath.toLowerCase());
+    const project: ProjectState = existing ?? {
+      id: options.id ?? this.nextProjectId++,
+      path: fullPath,
+      defaultBranch: 'main',
+      files: new Map(),
+      branches: new Map(),
+      mergeRequests: new Map(),
+      members: new Map(),
+    };
+    if (options.id !== undefined) project.id = options.id;
+    if (options.defaultBranch !== undefined) project.defaultBranch = options.defaultBranch;
+    this.projects.set(fullPath.toLowerCase(), project);
+    return this;
+  }
+
+  projectId(fullPath: string): number {
+    return this.project(fullPath).id;
+  }
+
+  /** A commit with no files of interest (statuses may be posted to it). */
+  addCommit(fullPath: string, sha: string): this {
+    const files = this.project(fullPath).files;
+    if (!files.has(sha)) files.set(sha, new Map());
+    return this;
+  }
+
+  setFile(fullPath: string, sha: string, path: string, content: string): this {
+    this.addCommit(fullPath, sha);
+    this.project(fullPath).files.get(sha)?.set(path.replace(/^\/+/, ''), content);
+    return this;
+  }
+
+  setFiles(fullPath: string, sha: string, files: Record<string, string>): this {
+    this.addCommit(fullPath, sha);
+    for (const [path, content] of Object.entries(files)) this.setFile(fullPath, sha, path, content);
+    return this;
+  }
+
+  setBranch(fullPath: string, branch: string, sha: string): this {
+    this.addCommit(fullPath, sha);
+    this.project(fullPath).branches.set(branch, sha);
+    return this;
+  }
+
+  addMergeRequest(fullPath: string, seed: MergeRequestSeed): this {
+    const project = this.project(fullPath);
+    const targetBranch = seed.targetBranch ?? project.defaultBranch;
+    const baseSha = seed.baseSha ?? project.branches.get(targetBranch) ?? '0'.repeat(40);
+    this.addCommit(fullPath, seed.sha).addCommit(fullPath, baseSha);
+    const authorId = seed.authorId ?? 1;
+    project.mergeRequests.set(seed.iid, {
+      iid: seed.iid,
+      title: seed.title ?? `Merge request !${seed.iid}`,
+      state: seed.state ?? 'opened',
+      sha: seed.sha,
+      sourceBranch: seed.sourceBranch,
+      targetBranch,
+      baseSha,
+      author: { id: authorId, username: `user${authorId}`, name: `User ${authorId}` },
+    });
+    return this;
+  }
+
+  /** 10 guest, 20 reporter, 30 developer, 40 maintainer, 50 owner. */
+  addMember(
+    fullPath: string,
+    userId: number,
+    accessLevel: number,
+    options: { username?: string; inherited?: boolean; state?: MemberState['state'] } = {},
+  ): this {
+    const username = options.username ?? `user${userId}`;
+    this.project(fullPath).members.set(userId, {
+      user: { id: userId, username, name: username },
+      accessLevel,
+      inherited: options.inherited ?? false,
+      state: options.state ?? 'active',
+    });
+    return this;
+  }
+
+  // ---- reading back --------------------------------------------------------------------
+
+  /** Every accepted status change in order (a pending status later run is listed twice). */
+  statuses(fullPath?: string, sha?: string): CommitStatusState[] {
+    return this.statusHistory.filter(
+      (s) =>
+        (fullPath === undefined || same(s.project, fullPath)) &&
+        (sha === undefined || s.sha === sha),
+    );
+  }
+
+  /** The status GitLab shows for a name: the newest status object. */
+  latestStatus(fullPath: string, sha: string, name: string): CommitStatusState | undefined {
+    return this.statusLog
+      .filter((s) => same(s.project, fullPath) && s.sha === sha && s.name === name)
+      .pop();
+  }
+
+  notes(fullPath?: string, iid?: number): NoteState[] {
+    return this.noteLog.filter(
+      (n) =>
+        (fullPath === undefined || same(n.project, fullPath)) &&
+        (iid === undefined || n.iid === iid),
+    );
+  }
+
+  // ---- faults ---------------------------------------------------------------------------
+
+  /** GitLab's rate limit: 429 "Retry later" with `Retry-After` and `RateLimit-*` headers. */
+  rateLimitNext(
+    method: string,
+    path: PathMatch,
+    options: { retryAfterSeconds?: number; times?: number } = {},
+  ): this {
+    const wait = options.retryAfterSeconds ?? 60;
+    const reset = Math.floor(this.now() / 1000) + wait;
+    return this.failNext(method, path, 429, options.times ?? 1, {
+      headers: {
+        'retry-after': String(wait),
+        'ratelimit-name': 'throttle_authenticated_api',
+        'ratelimit-limit': '2000',
+        'ratelimit-observed': '2001',
+        'ratelimit-remaining': '0',
+        'ratelimit-reset': String(reset),
+        'ratelimit-resettime': new Date(reset * 1000).toUTCString(),
+      },
+      body: 'Retry later\n',
+    });
+  }
+
+  // ---- the API ---------------------------------------------------------------------------
+
+  protected override errorBody(status: number): unknown {
+    return { message: `${status} ${STATUS_CODES[status] ?? 'Error'}` };
+  }
+
+  protected override commonHeaders(): Record<string, string> {
+    this.served += 1;
+    return {
+      'x-request-id': `01FAKE${this.served.toString().padStart(20, '0')}`,
+      'x-gitlab-meta': JSON.stringify({ correlation_id: `fake-${this.served}`, version: '1' }),
+      'cache-control': 'max-age=0, private, must-revalidate',
+      'ratelimit-name': 'throttle_authenticated_api',
+      'ratelimit-limit': '2000',
+      'ratelimit-observed': String(this.served % 2000),
+      'ratelimit-remaining': String(2000 - (this.served % 2000)),
+      'ratelimit-reset': String(Math.floor(this.now() / 1000) + 60),
+    };
+  }
+
+  protected override route(request: FakeRequest): Reply {
+    const [api, version, projects, id, ...rest] = request.segments;
+    if (api !== 'api' || version !== 'v4') return { status: 404, body: { error: '404 Not Found' } };
+    const token = this.authenticate(request);
+    if (token === null) return this.message(401, '401 Unauthorized');
+    if (request.method !== 'GET' && !token.scopes.includes('api')) {
+      return {
+        status: 403,
+        body: {
+          error: 'insufficient_scope',
+          error_description:
+            'The request requires higher privileges than provided by the access token.',
+          scope: 'api',
+        },
+      };
+    }
+    if (projects !== 'projects' || id === undefined) {
+      return { status: 404, body: { error: '404 Not Found' } };
+    }
+    const project = this.findProject(id);
+    if (project === undefined) return this.message(404, '404 Project Not Found');
+    return this.projectRoute(request, project, rest, token.user);
+  }
+
+  private projectRoute(
+    request: FakeRequest,
+    project: ProjectState,
+    rest: string[],
+    user: GitLabUser,
+  ): Reply {
+    const { method } = request;
+    const [a, b, c, d] = rest;
+    if (a === 'repository' && b === 'files' && c !== undefined && method === 'GET') {
+      if (rest.length === 4 && d === 'raw') return this.getFile(request, project, c, true);
+      if (rest.length === 3) return this.getFile(request, project, c, false);
+    }
+    if (a === 'statuses' && b !== undefined && rest.length === 2 && method === 'POST') {
+      return this.postStatus(request, project, b, user);
+    }
+    if (a === 'repository' && b === 'commits' && c !== undefined && d === 'statuses') {
+      if (method === 'GET' && rest.length === 4) {
+        const list = this.statusLog.filter((s) => s.projectId === project.id && s.sha === c);
+        return { status: 200, body: list.map((s) => statusJson(this.url, s)) };
+      }
+    }
+    if (a === 'merge_requests' && b !== undefined) {
+      const mr = project.mergeRequests.get(Number(b));
+      if (rest.length === 2 && method === 'GET') {
+        return mr === undefined
+          ? this.message(404, '404 Not found')
+          : { status: 200, body: mergeRequestJson(this.url, project, mr) };
+      }
+      if (rest.length === 3 && c === 'notes') {
+        if (mr === undefined) return this.message(404, '404 Not found');
+        if (method === 'POST') return this.postNote(request, project, mr, user);
+        if (method === 'GET') {
+          const notes = this.notes(project.path, mr.iid).reverse();
+          const mrId = project.id * 1000 + mr.iid;
+          return { status: 200, body: notes.map((n) => noteJson(this.url, n, mrId)) };
+        }
+      }
+    }
+    if (a === 'repository' && b === 'branches' && c !== undefined && rest.length === 3) {
+      const sha = project.branches.get(c);
+      if (method === 'GET') {
+        return sha === undefined
+          ? this.message(404, '404 Branch Not Found')
+          : { status: 200, body: branchJson(this.url, project, c, sha) };
+      }
+    }
+    if (a === 'members' && method === 'GET') {
+      const all = b === 'all';
+      const userId = all ? c : b;
+      if (userId !== undefined && rest.length === (all ? 3 : 2)) {
+        const member = project.members.get(Number(userId));
+        if (member === undefined || (!all && member.inherited)) {
+          return this.message(404, '404 Not found');
+        }
+        return { status: 200, body: memberJson(this.url, member) };
+      }
+    }
+    return { status: 404, body: { error: '404 Not Found' } };
+  }
+
+  private getFile(request: FakeRequest, project: ProjectState, path: string, raw: boolean): Reply {
+    const ref = request.query.get('ref') ?? project.defaultBranch;
+    const sha = project.branches.get(ref) ?? (project.files.has(ref) ? ref : undefined);
+    const content = sha === undefined ? undefined : project.files.get(sha)?.get(path);
+    if (sha === undefined || content === undefined) return this.message(404, '404 File Not Found');
+    if (!raw) return { status: 200, body: fileJson(path, ref, sha, content) };
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'text/plain; charset=utf-8',
+        'x-gitlab-file-name': path.split('/').pop() ?? path,
+        'x-gitlab-file-path': path,
+        'x-gitlab-ref': ref,
+        'x-gitlab-commit-id': sha,
+        'x-gitlab-size': String(Buffer.byteLength(content)),
+      },
+      body: Buffer.from(content, 'utf8'),
+    };
+  }
+
+  private postStatus(
+    request: FakeRequest,
+    project: ProjectState,
+    sha: string,
+    user: GitLabUser,
+  ): Reply {
+    const body = objectBody(request.body);
+    const state = body.state;
+    if (state === undefined) return { status: 400, body: { error: 'state is missing' } };
+    if (typeof state !== 'string' || !STATES.includes(state)) {
+      return { status: 400, body: { error: 'state does not have a valid value' } };
+    }
+    if (!project.files.has(sha)) return this.message(404, '404 Commit Not Found');
+    const name = str(body.name) ?? str(body.context) ?? 'default';
+    const open = this.statusLog
+      .filter((s) => s.projectId === project.id && s.sha === sha && s.name === name)
+      .filter((s) => s.status === 'pending' || s.status === 'running')
+      .pop();
+    const current = open?.status ?? 'created';
+    const allowed =
+      state === 'pending'
+        ? current === 'created'
+        : state === 'running'
+          ? current !== 'running'
+          : true;
+    if (!allowed) {
+      const event = EVENTS[state] ?? state;
+      return this.message(
+        400,
+        `Cannot transition status via :${event} from :${current} (Reason(s): Status cannot transition via "${event}")`,
+      );
+    }
+    const at = new Date(this.now()).toISOString();
+    const status: CommitStatusState = open ?? {
+      id: this.nextId++,
+      project: project.path,
+      projectId: project.id,
+      sha,
+      ref: str(body.ref) ?? refOf(project, sha),
+      name,
+      status: 'created',
+      description: null,
+      target_url: null,
+      created_at: at,
+      started_at: null,
+      finished_at: null,
+      author: user,
+    };
+    if (open === undefined) this.statusLog.push(status);
+    status.status = state;
+    if (typeof body.description === 'string') status.description = body.description;
+    if (typeof body.target_url === 'string') status.target_url = body.target_url;
+    if (state === 'running') status.started_at = at;
+    if (!['pending', 'running'].includes(state)) status.finished_at = at;
+    this.statusHistory.push({ ...status });
+    return { status: 201, body: statusJson(this.url, status) };
+  }
+
+  private postNote(
+    request: FakeRequest,
+    project: ProjectState,
+    mr: MergeRequestState,
+    user: GitLabUser,
+  ): Reply {
+    const body = objectBody(request.body).body;
+    if (typeof body !== 'string' || body.trim() === '') {
+      return { status: 400, body: { error: 'body is missing' } };
+    }
+    if (Array.from(body).length > 1_000_000) {
+      return this.message(400, { note: ['is too long (maximum is 1000000 characters)'] });
+    }
+    const note: NoteState = {
+      id: 1_000 + this.nextId++,
+      project: project.path,
+      projectId: project.id,
+      iid: mr.iid,
+      body,
+      author: user,
+      created_at: new Date(this.now()).toISOString(),
+    };
+    this.noteLog.push(note);
+    return { status: 201, body: noteJson(this.url, note, project.id * 1000 + mr.iid) };
+  }
+
+  private authenticate(request: FakeRequest): TokenState | null {
+    const header = request.headers['private-token'];
+    const privateToken = Array.isArray(header) ? header[0] : header;
+    const bearer = /^bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const token = privateToken ?? bearer;
+    return token === undefined ? null : (this.tokens.get(token) ?? null);
+  }
+
+  private findProject(id: string): ProjectState | undefined {
+    if (/^\d+$/.test(id)) return [...this.projects.values()].find((p) => p.id === Number(id));
+    return this.projects.get(id.toLowerCase());
+  }
+
+  private project(fullPath: string): ProjectState {
+    if (!this.projects.has(fullPath.toLowerCase())) this.addProject(fullPath);
+    return this.projects.get(fullPath.toLowerCase()) as ProjectState;
+  }
+
+  private message(status: number, message: unknown): Reply {
+    return { status, body: { message } };
+  }
+}
+
+function same(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function refOf(project: ProjectState, sha: string): string | null {
+  for (const [branch, head] of project.branches) if (head === sha) return branch;
+  return null;
+}
