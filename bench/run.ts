@@ -9,8 +9,9 @@ import type { Bench } from './bench.js';
 import { compileBench } from './compile.js';
 import { runtimeBench } from './runtime.js';
 import { timersBench } from './timers.js';
+import { webhooksBench } from './webhooks.js';
 
-const BENCHES: Bench[] = [compileBench, runtimeBench, timersBench];
+const BENCHES: Bench[] = [compileBench, runtimeBench, timersBench, webhooksBench];
 
 // Run from the repository root (`npm run bench` runs the compiled copy in .bench-build/).
 const resultsDir = `${process.cwd()}/bench/results/`;

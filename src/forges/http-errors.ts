@@ -8,6 +8,7 @@
 import type { Forge } from '../events/event.js';
 import { HandlerError } from '../handlers/types.js';
 import type { Deadline } from './deadline.js';
+import { causeCode } from '../handlers/network-errors.js';
 
 /** Error `type`s these clients throw (what `non_retryable_errors` may name). */
 export const FORGE_ERRORS = {
@@ -126,6 +127,18 @@ export function badResponse(label: RequestLabel, what: string): HandlerError {
   });
 }
 
+/** A config file bigger than the client reads: not retried, and it says which. */
+export function fileTooLarge(repo: string, path: string, ref: string, max: number): HandlerError {
+  return new HandlerError(
+    FORGE_ERRORS.tooLarge,
+    `${repo}: ${path} at ${ref} is larger than ${max} bytes`,
+    {
+      nonRetryable: true,
+      details: { repo, path, ref },
+    },
+  );
+}
+
 export function notConfigured(message: string): HandlerError {
   return new HandlerError(FORGE_ERRORS.notConfigured, message, { nonRetryable: true });
 }
@@ -161,19 +174,4 @@ export function scrub(text: string, secrets: readonly string[]): string {
     (result, secret) => (secret.length >= 4 ? result.replaceAll(secret, REDACTED) : result),
     text,
   );
-}
-
-/** ECONNREFUSED, ECONNRESET, …: fetch hides them in `cause` (or its `errors`). */
-function causeCode(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current !== undefined && depth < 5; depth++) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    const { code, errors, cause } = current as {
-      code?: unknown;
-      errors?: unknown;
-      cause?: unknown;
-    };
-    if (typeof code === 'string') return code;
-    current = Array.isArray(errors) && errors.length > 0 ? errors[0] : cause;
-  }
-  return undefined;
 }

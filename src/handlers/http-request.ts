@@ -7,6 +7,7 @@
 import { httpRequestSpec } from './catalog.js';
 import type { Handler, HandlerContext } from './types.js';
 import { HandlerError } from './types.js';
+import { causeCode } from './network-errors.js';
 
 export interface HttpInput {
   method?: string;
@@ -187,21 +188,6 @@ function failure(error: unknown, shown: string, signal: AbortSignal): HandlerErr
     details: { code: code ?? null },
     cause: error,
   });
-}
-
-/** ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET, …: fetch hides them in `cause` (or its `errors`). */
-function causeCode(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current !== undefined && depth < 5; depth++) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    const { code, errors, cause } = current as {
-      code?: unknown;
-      errors?: unknown;
-      cause?: unknown;
-    };
-    if (typeof code === 'string') return code;
-    current = Array.isArray(errors) && errors.length > 0 ? errors[0] : cause;
-  }
-  return undefined;
 }
 
 /** Reads at most `limit` bytes; `truncated` says the body had more (and the rest was dropped). */

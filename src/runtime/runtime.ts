@@ -14,7 +14,7 @@ import { getRun, latestRunOf, listRuns, runHistory } from './queries.js';
 import { retryRun, type RetryResult } from './retry-run.js';
 import { RunCache } from './run-cache.js';
 import { deliverSignal, type SignalResult } from './signals.js';
-import { startRun, type StartedRun } from './start-run.js';
+import { startRun, type StartedRun, type StartRunInput } from './start-run.js';
 import { TERMINAL_RUN_STATES, type RunStatus, type StopStatus } from './states.js';
 import { requestStop } from './stop.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from './types.js';
@@ -59,7 +59,7 @@ export class Runtime {
   async start(
     graph: Graph,
     event: Event,
-    options: { idempotencyKey?: string } = {},
+    options: Pick<StartRunInput, 'idempotencyKey' | 'alongside'> = {},
   ): Promise<StartedRun> {
     const { started, after } = await startRun(this.engine, { graph, event, ...options });
     publish(this.engine, after);

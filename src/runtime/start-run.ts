@@ -4,6 +4,7 @@
  * and begun. An idempotency key makes a repeated start return the first run.
  */
 import type { Graph } from '../compiler/graph.js';
+import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import { arrive, evaluateGroup } from './concurrency.js';
 import { beginRun, createRun, deadlineFrom } from './create-run.js';
@@ -17,6 +18,8 @@ export interface StartRunInput {
   graph: Graph;
   event: Event;
   idempotencyKey?: string;
+  /** Writes of the caller's that commit with the run, or not at all (a delivery's record). */
+  alongside?: (q: Queryable, runId: string) => Promise<void>;
 }
 
 export interface StartedRun {
@@ -53,6 +56,7 @@ export async function startRun(
       }
     }
     if (begin) await beginRun(scope, deadlineFrom(graph, now));
+    await input.alongside?.(q, scope.run.id);
     await closeScope(scope);
     await notifyIfNeeded(q, after);
     return { runId: scope.run.id, created: true };

@@ -55,22 +55,25 @@ export async function acceptDelivery(
     return { delivery: id, outcome: 'ignored', reason: normalized.ignored, duplicate: !fresh };
   }
   const event = normalized.event;
+  // The delivery's record commits with its plan run, in one transaction. The plan run's
+  // idempotency key is what deduplicates: whichever copy created it is the one.
   const started = await deps.runtime.start(planGraph(event, id, input.eventName), event, {
     idempotencyKey: `delivery:${id}`,
-  });
-  // The plan run's idempotency key is what deduplicates: whichever copy created it is the one.
-  await recordDelivery(
-    deps.db,
-    {
-      id,
-      forge: input.forge,
-      event: input.eventName,
-      normalized: event,
-      outcome: 'planning',
-      planRunId: started.runId,
+    alongside: async (q, planRunId) => {
+      await recordDelivery(
+        q,
+        {
+          id,
+          forge: input.forge,
+          event: input.eventName,
+          normalized: event,
+          outcome: 'planning',
+          planRunId,
+        },
+        now,
+      );
     },
-    now,
-  );
+  });
   return {
     delivery: id,
     outcome: 'planning',

@@ -109,7 +109,9 @@ async function plan(
   const sha = eventSha(event);
   // An untrusted author's pull request does not decide what runs: the base branch's config does.
   const untrustedPr = event.kind === 'pull_request' && verdict !== null && !verdict.trusted;
-  const configRef = untrustedPr ? await baseHead(forge, repo, event, options) : (sha ?? event.ref);
+  // A GitHub release names its tag, not its commit: the tag is read instead.
+  const ownRef = sha ?? event.ref ?? (event.release ? `refs/tags/${event.release.tag}` : null);
+  const configRef = untrustedPr ? await baseHead(forge, repo, event, options) : ownRef;
   if (configRef === null)
     return { outcome: 'no_config', reason: 'the event names no commit to read the config at' };
   const found = await findConfig(forge, repo, configRef, deps.configFiles, options);

@@ -2,7 +2,9 @@
  * `forgeflow migrate` against each backend: --database-url on postgres, --data-dir on pglite
  * (which also shows the directory lock is released when the command ends).
  */
-import { rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { readMigrations } from '../../src/db/migrate.js';
@@ -29,7 +31,9 @@ describe('forgeflow migrate', () => {
       db = await testDb({ migrate: false });
       args = ['--database-url', db.url ?? ''];
     } else {
-      dataDir = await freshPgliteDir({ migrate: false });
+      // forgeflow's data directory holds the database in db/.
+      dataDir = mkdtempSync(join(tmpdir(), 'forgeflow-data-'));
+      renameSync(await freshPgliteDir({ migrate: false }), join(dataDir, 'db'));
       args = ['--data-dir', dataDir];
     }
   });

@@ -1,8 +1,10 @@
 /** `forgeflow migrate`: applies pending SQL migrations; exit 0 done or nothing to do, 1 refused. */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrate } from '../../db/migrate.js';
 import { describeDatabase, openDatabase, type OpenOptions } from '../../db/open.js';
 import { EXIT, paint, type Io } from '../io.js';
+import { DEFAULT_DATA_DIR } from '../settings.js';
 
 export const migrateUsage = 'forgeflow migrate [--database-url URL] [--data-dir DIR]';
 
@@ -11,9 +13,11 @@ export async function migrateCommand(args: string[], io: Io): Promise<number> {
     args,
     options: { 'database-url': { type: 'string' }, 'data-dir': { type: 'string' } },
   });
+  // --data-dir is forgeflow's data directory, as for serve and worker: the database is in db/.
+  const dataDir = values['data-dir'] || process.env.FORGEFLOW_DATA_DIR || DEFAULT_DATA_DIR;
   const target: OpenOptions = {
     databaseUrl: values['database-url'] || process.env.DATABASE_URL || undefined,
-    dataDir: values['data-dir'],
+    dataDir: join(dataDir, 'db'),
   };
   const where = describeDatabase(target);
   try {

@@ -5,7 +5,7 @@
  */
 import type { CallOptions, CommitStatus, ForgeClient, RepoRef } from '../client.js';
 import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
-import { FORGE_ERRORS, badResponse } from '../http-errors.js';
+import { FORGE_ERRORS, badResponse, fileTooLarge } from '../http-errors.js';
 import { HandlerError } from '../../handlers/types.js';
 import { numberField, stringField } from '../json-fields.js';
 import { truncate } from '../text.js';
@@ -83,13 +83,7 @@ export class GitHubClient implements ForgeClient {
     };
     const answer = await this.transport.text(session, request, this.maxFileBytes, options);
     if (answer === null) return null;
-    if (answer.truncated) {
-      throw new HandlerError(
-        FORGE_ERRORS.tooLarge,
-        `${repo.full_name}: ${path} at ${ref} is larger than ${this.maxFileBytes} bytes`,
-        { nonRetryable: true, details: { repo: repo.full_name, path, ref } },
-      );
-    }
+    if (answer.truncated) throw fileTooLarge(repo.full_name, path, ref, this.maxFileBytes);
     return answer.text;
   }
 
