@@ -15,6 +15,7 @@ const DB_TESTS = [
   'test/runtime/**/*.test.ts',
   'test/webhooks/**/*.test.ts',
   'test/e2e/**/*.test.ts',
+  'test/api/**/*.test.ts',
 ];
 // Backend-specific files: the lock of PGlite's data directory, pg's reconnects, a restarted server.
 const ONLY = {

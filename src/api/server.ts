@@ -1,42 +1,120 @@
 /**
- * src/api — the HTTP face of forgeflow (fastify): the webhook routes, the delivery records,
- * health. Every error leaves as a problem document with a stable code (errors.ts), never a
- * stack trace.
+ * src/api — the HTTP face of forgeflow (fastify): the REST API under /api/v1, the webhook
+ * routes, operations endpoints, the OpenAPI document at /docs (served from the package, no
+ * CDN) and the web page at /. Every route declares its request and answer schemas; every
+ * error leaves as a problem document with a stable code (errors.ts), never a stack trace.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import { getDelivery } from '../webhooks/deliveries.js';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type preHandlerAsyncHookHandler,
+} from 'fastify';
+import type { HandlerRegistry } from '../compiler/handler-spec.js';
+import type { ForgeClients } from '../forges/clients.js';
 import type { IntakeDeps } from '../webhooks/intake.js';
 import { webhookRoutes, type WebhookSettings } from '../webhooks/routes.js';
+import { requireToken, type AuthSettings } from './auth.js';
+import type { ApiDeps } from './deps.js';
 import { sendProblem } from './errors.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { pageRoutes } from './page.js';
+import { controlRoutes } from './routes/control.js';
+import { deliveryRoutes } from './routes/deliveries.js';
+import { opsRoutes } from './routes/ops.js';
+import { runRoutes } from './routes/runs.js';
+import { validateRoutes } from './routes/validate.js';
 
 export interface ServerOptions extends IntakeDeps {
   webhooks: WebhookSettings;
   logger: FastifyBaseLogger;
+  /** API auth; default: no token, so every mutating call is refused. */
+  auth?: AuthSettings;
+  handlers?: HandlerRegistry;
+  forges?: ForgeClients | null;
+  /** Body limit of API requests (webhooks have their own). */
+  bodyLimit?: number;
 }
 
+export interface Server {
+  app: FastifyInstance;
+  metrics: Metrics;
+}
+
+const open: preHandlerAsyncHookHandler = () => Promise.resolve();
+
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: options.logger });
+  return (await buildServerWithMetrics(options)).app;
+}
+
+export async function buildServerWithMetrics(options: ServerOptions): Promise<Server> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
+    // Query strings: `?children=true`, numbers as numbers, validated by the route schemas.
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+  });
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      const where = error.validationContext ?? 'request';
+      return sendProblem(
+        reply,
+        where === 'body' ? 'INVALID_BODY' : 'INVALID_PARAMETER',
+        `${where}: ${error.message.replace(/^(body|querystring|params)\/?/, '')}`,
+      );
+    }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
       return sendProblem(reply, 'BODY_TOO_LARGE', error.message);
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
       return sendProblem(reply, 'UNSUPPORTED_MEDIA_TYPE', error.message);
     if (error.statusCode !== undefined && error.statusCode < 500)
-      return sendProblem(reply, 'WEBHOOK_BODY_INVALID', error.message);
+      return sendProblem(reply, 'INVALID_BODY', error.message);
     request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, 'INTERNAL', 'the server could not handle this request');
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 'NOT_FOUND', `no route ${request.method} ${request.url}`),
+    sendProblem(reply, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
   );
 
-  await app.register(webhookRoutes(options.webhooks, options));
-
-  app.get('/healthz', () => ({ status: 'ok' }));
-  app.get<{ Params: { id: string } }>('/api/v1/deliveries/:id', async (request, reply) => {
-    const delivery = await getDelivery(options.db, request.params.id);
-    if (!delivery) return sendProblem(reply, 'NOT_FOUND', `no delivery ${request.params.id}`);
-    return delivery;
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'forgeflow',
+        version: '1',
+        description: 'Runs, their graphs and histories; control; webhook deliveries.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+    },
   });
-  return app;
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const auth = options.auth ?? { token: null, readsNeedToken: false };
+  const writeGuard = requireToken(auth);
+  const deps: ApiDeps = {
+    db: options.db,
+    runtime: options.runtime,
+    clock: options.clock,
+    handlers: options.handlers ?? new Map(),
+    forges: options.forges ?? null,
+    readGuard: auth.readsNeedToken ? writeGuard : open,
+    writeGuard,
+  };
+  const metrics = createMetrics(options.runtime, options.db, options.clock);
+  app.addHook('onClose', () => {
+    metrics.close();
+    return Promise.resolve();
+  });
+
+  await app.register(webhookRoutes(options.webhooks, options, metrics));
+  await app.register(runRoutes(deps));
+  await app.register(controlRoutes(deps));
+  await app.register(deliveryRoutes(deps));
+  await app.register(validateRoutes(deps));
+  await app.register(opsRoutes(deps, metrics));
+  await app.register(pageRoutes());
+  return { app, metrics };
 }

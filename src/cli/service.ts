@@ -11,7 +11,7 @@ import { registryOf } from '../compiler/handler-spec.js';
 import type { Db } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
-import { forgeClients } from '../forges/clients.js';
+import { forgeClients, type ForgeClients } from '../forges/clients.js';
 import { forgeHandlers } from '../handlers/forge-handlers.js';
 import { builtInHandlers, handlerRegistry, specsOf } from '../handlers/registry.js';
 import type { Handler } from '../handlers/types.js';
@@ -27,6 +27,7 @@ export interface Service {
   worker: Worker;
   logger: Logger;
   handlers: Map<string, Handler>;
+  forges: ForgeClients;
 }
 
 export function databaseOptions(settings: ServiceSettings) {
@@ -88,23 +89,31 @@ export function assembleService(
     logger: log,
     concurrency: settings.concurrency,
   });
-  return { runtime, worker, handlers };
+  return { runtime, worker, handlers, forges };
+}
+
+export interface Secrets {
+  githubSecret: string | null;
+  gitlabToken: string | null;
+  apiToken: string | null;
 }
 
 export async function httpServer(
   service: Service,
   settings: ServiceSettings,
-  githubSecret: string | null,
-  gitlabToken: string | null,
+  secrets: Secrets,
 ): Promise<FastifyInstance> {
   return buildServer({
     db: service.db,
     runtime: service.runtime,
     clock: service.runtime.engine.clock,
     logger: service.logger,
+    handlers: registryOf(specsOf(service.handlers)),
+    forges: service.forges,
+    auth: { token: secrets.apiToken, readsNeedToken: settings.readsNeedToken },
     webhooks: {
-      githubSecret,
-      gitlabToken,
+      githubSecret: secrets.githubSecret,
+      gitlabToken: secrets.gitlabToken,
       gitlabSigningToken: settings.gitlabSigningToken,
       bodyLimit: settings.bodyLimit,
     },

@@ -20,6 +20,9 @@ export interface ServiceSettings {
   execAllow: string[] | null;
   forges: ForgeSettings;
   githubWebhookSecret: string | null;
+  apiToken: string | null;
+  /** FORGEFLOW_API_READ=token: reads need the API token too. */
+  readsNeedToken: boolean;
   gitlabWebhookToken: string | null;
   gitlabSigningToken: string | null;
   trustedUsers: string[];
@@ -83,6 +86,8 @@ export function readSettings(
       gitlabToken: text(env.GITLAB_TOKEN) ?? undefined,
     },
     githubWebhookSecret: text(env.GITHUB_WEBHOOK_SECRET),
+    apiToken: text(env.FORGEFLOW_API_TOKEN),
+    readsNeedToken: text(env.FORGEFLOW_API_READ) === 'token',
     gitlabWebhookToken: text(env.GITLAB_WEBHOOK_TOKEN),
     gitlabSigningToken: text(env.GITLAB_WEBHOOK_SIGNING_TOKEN),
     trustedUsers: listFromEnv(env.FORGEFLOW_TRUSTED_USERS) ?? [],

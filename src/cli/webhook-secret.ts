@@ -1,16 +1,20 @@
 /**
- * A server started without a webhook secret makes one, keeps it in its data directory (mode
- * 0600) and prints it once, so a first `npm start` can receive signed webhooks at once.
+ * Secrets a server makes for itself on first start (a webhook secret, an API token): kept in
+ * its data directory (mode 0600) and printed once, so a first `npm start` works at once.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const SECRET_FILE = 'webhook-secret';
+export const API_TOKEN_FILE = 'api-token';
 
 /** The stored secret, made now if there is none; `created` says whether to print it. */
-export function webhookSecret(dataDir: string): { secret: string; created: boolean; path: string } {
-  const path = join(dataDir, SECRET_FILE);
+export function storedSecret(
+  dataDir: string,
+  file: string,
+): { secret: string; created: boolean; path: string } {
+  const path = join(dataDir, file);
   if (existsSync(path)) return { secret: readFileSync(path, 'utf8').trim(), created: false, path };
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('hex');
@@ -22,4 +26,8 @@ export function webhookSecret(dataDir: string): { secret: string; created: boole
     return { secret: readFileSync(path, 'utf8').trim(), created: false, path };
   }
   return { secret, created: true, path };
+}
+
+export function webhookSecret(dataDir: string) {
+  return storedSecret(dataDir, SECRET_FILE);
 }

@@ -87,6 +87,11 @@ export class RunCache {
     return found;
   }
 
+  /** The spec if this process has it, without asking the database. */
+  peek(id: string): RunSpec | undefined {
+    return this.runs.get(id);
+  }
+
   put(spec: RunSpec): void {
     if (this.runs.size >= this.limit) this.runs.delete(this.runs.keys().next().value!);
     const { id, pipeline, graph, event, parent } = spec;

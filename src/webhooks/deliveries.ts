@@ -120,3 +120,18 @@ export async function getDelivery(q: Queryable, id: string): Promise<Delivery | 
   ]);
   return rows[0];
 }
+
+/** A page of deliveries, newest first, after a keyset (received_at, id). */
+export async function listDeliveries(
+  q: Queryable,
+  limit: number,
+  before?: { at: Date; id: string },
+): Promise<Delivery[]> {
+  const { rows } = await q.query<Delivery>(
+    `SELECT * FROM forgeflow.deliveries
+     WHERE ($2::timestamptz IS NULL OR (received_at, id) < ($2::timestamptz, $3::text))
+     ORDER BY received_at DESC, id DESC LIMIT $1`,
+    [limit, before?.at ?? null, before?.id ?? null],
+  );
+  return rows;
+}

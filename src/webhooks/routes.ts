@@ -30,7 +30,11 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-export function webhookRoutes(settings: WebhookSettings, deps: IntakeDeps) {
+export function webhookRoutes(
+  settings: WebhookSettings,
+  deps: IntakeDeps,
+  metrics?: { delivery(forge: string, outcome: string): void },
+) {
   const github =
     settings.githubSecret === null ? null : new Webhooks({ secret: settings.githubSecret });
   return (app: FastifyInstance): Promise<void> => {
@@ -130,6 +134,7 @@ export function webhookRoutes(settings: WebhookSettings, deps: IntakeDeps) {
       );
     }
     const accepted = await acceptDelivery(deps, { ...input, payload });
+    metrics?.delivery(input.forge, accepted.duplicate ? 'duplicate' : accepted.outcome);
     return reply.code(accepted.outcome === 'ignored' ? 200 : 202).send(accepted);
   }
 }

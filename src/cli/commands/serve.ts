@@ -1,15 +1,15 @@
 /**
- * `forgeflow serve`: the webhook receiver, the API and a worker in one process, on the embedded
- * database in the data directory, or on PostgreSQL with DATABASE_URL. Without a webhook secret
- * it makes one on first start and prints it once. SIGTERM or SIGINT: stop taking requests,
- * drain the worker, close the database.
+ * `forgeflow serve`: the web page, the API, the webhook receiver and a worker in one process,
+ * on the embedded database in the data directory, or on PostgreSQL with DATABASE_URL. Without a
+ * webhook secret or an API token it makes them on first start and prints them once. SIGTERM or
+ * SIGINT: stop taking requests, drain the worker, close the database.
  */
 import { parseArgs } from 'node:util';
 import { describeDatabase } from '../../db/open.js';
 import { EXIT, type Io } from '../io.js';
-import { databaseOptions, httpServer, openService } from '../service.js';
-import { readSettings } from '../settings.js';
-import { webhookSecret } from '../webhook-secret.js';
+import { databaseOptions, httpServer, openService, type Secrets } from '../service.js';
+import { readSettings, type ServiceSettings } from '../settings.js';
+import { API_TOKEN_FILE, storedSecret, webhookSecret } from '../webhook-secret.js';
 
 export const serveUsage =
   'forgeflow serve [--port N] [--host ADDR] [--data-dir DIR] [--database-url URL] [--concurrency N] [--grace SECONDS]';
@@ -32,21 +32,10 @@ export async function serveCommand(
   });
   const settings = readSettings(process.env, values);
   const graceMs = Math.max(0, Number(values.grace) || 0) * 1000;
-  let githubSecret = settings.githubWebhookSecret;
-  let gitlabToken = settings.gitlabWebhookToken;
-  if (githubSecret === null || (gitlabToken === null && settings.gitlabSigningToken === null)) {
-    const stored = webhookSecret(settings.dataDir);
-    githubSecret ??= stored.secret;
-    if (settings.gitlabSigningToken === null) gitlabToken ??= stored.secret;
-    if (stored.created)
-      io.out(
-        `generated a webhook secret (stored in ${stored.path}; shown this once):\n\n  ${stored.secret}\n\n` +
-          'use it as the GitHub webhook secret and the GitLab secret token, or set GITHUB_WEBHOOK_SECRET / GITLAB_WEBHOOK_TOKEN\n\n',
-      );
-  }
+  const secrets = secretsOf(settings, io);
 
   const service = await openService(settings);
-  const server = await httpServer(service, settings, githubSecret, gitlabToken);
+  const server = await httpServer(service, settings, secrets);
   const stop = new Promise<string>((resolve) => {
     signals.once('SIGTERM', () => resolve('SIGTERM'));
     signals.once('SIGINT', () => resolve('SIGINT'));
@@ -54,11 +43,14 @@ export async function serveCommand(
   try {
     await service.worker.start();
     const address = await server.listen({ port: settings.port, host: settings.host });
+    const url = settings.publicUrl;
     io.out(
       [
         `forgeflow is serving on ${address} (${describeDatabase(databaseOptions(settings))})`,
-        `  webhooks: ${settings.publicUrl}/webhooks/github  ${settings.publicUrl}/webhooks/gitlab`,
-        `  health:   ${settings.publicUrl}/healthz`,
+        `  page:     ${url}/`,
+        `  API docs: ${url}/docs`,
+        `  webhooks: ${url}/webhooks/github  ${url}/webhooks/gitlab`,
+        `  health:   ${url}/healthz  ${url}/readyz  ${url}/metrics`,
         '',
       ].join('\n'),
     );
@@ -71,4 +63,31 @@ export async function serveCommand(
     await server.close();
     await service.db.close();
   }
+}
+
+/** The configured secrets, or the ones kept in the data directory (made and shown once). */
+function secretsOf(settings: ServiceSettings, io: Io): Secrets {
+  let githubSecret = settings.githubWebhookSecret;
+  let gitlabToken = settings.gitlabWebhookToken;
+  if (githubSecret === null || (gitlabToken === null && settings.gitlabSigningToken === null)) {
+    const stored = webhookSecret(settings.dataDir);
+    githubSecret ??= stored.secret;
+    if (settings.gitlabSigningToken === null) gitlabToken ??= stored.secret;
+    if (stored.created)
+      io.out(
+        `generated a webhook secret (stored in ${stored.path}; shown this once):\n\n  ${stored.secret}\n\n` +
+          'use it as the GitHub webhook secret and the GitLab secret token, or set GITHUB_WEBHOOK_SECRET / GITLAB_WEBHOOK_TOKEN\n\n',
+      );
+  }
+  let apiToken = settings.apiToken;
+  if (apiToken === null) {
+    const stored = storedSecret(settings.dataDir, API_TOKEN_FILE);
+    apiToken = stored.secret;
+    if (stored.created)
+      io.out(
+        `generated an API token (stored in ${stored.path}; shown this once):\n\n  ${stored.secret}\n\n` +
+          'API calls that change something (and the page’s cancel, retry and signal buttons) ask for it; or set FORGEFLOW_API_TOKEN\n\n',
+      );
+  }
+  return { githubSecret, gitlabToken, apiToken };
 }

@@ -1,0 +1,146 @@
+/** Reading runs: the list, one run, its history, its graph. */
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { toMermaid } from '../../compiler/mermaid.js';
+import { runHistory } from '../../runtime/queries.js';
+import { listRunSummaries, runDetail } from '../../runtime/run-views.js';
+import type { RunStatus } from '../../runtime/states.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { sendProblem } from '../errors.js';
+import {
+  GraphQuery,
+  HistoryQuery,
+  HistorySchema,
+  problems,
+  RunDetailSchema,
+  RunListQuery,
+  RunListSchema,
+  RunParams,
+} from '../schemas.js';
+import type { ApiDeps } from '../deps.js';
+import { detailView, historyView, summaryView } from '../views.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function runRoutes(deps: ApiDeps) {
+  return (parent: FastifyInstance): Promise<void> => {
+    const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+    const read = deps.readGuard;
+
+    app.get(
+      '/api/v1/runs',
+      {
+        preHandler: read,
+        schema: {
+          tags: ['runs'],
+          summary: 'Runs, newest first',
+          querystring: RunListQuery,
+          response: { 200: RunListSchema, ...problems(400, 401) },
+        },
+      },
+      async (request, reply) => {
+        const query = request.query;
+        const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+        if (query.cursor !== undefined && (before === undefined || !UUID.test(before.id)))
+          return sendProblem(reply, 'INVALID_CURSOR', 'cursor is not one this server gave out');
+        const limit = query.limit ?? 50;
+        const { runs, more } = await listRunSummaries(deps.db, {
+          limit,
+          ...(query.repo !== undefined ? { repo: query.repo } : {}),
+          ...(query.pipeline !== undefined ? { pipeline: query.pipeline } : {}),
+          ...(query.status !== undefined ? { status: query.status as RunStatus } : {}),
+          ...(query.trigger !== undefined ? { trigger: query.trigger } : {}),
+          ...(query.sha !== undefined ? { sha: query.sha.toLowerCase() } : {}),
+          ...(query.pr !== undefined ? { pr: query.pr } : {}),
+          ...(query.since !== undefined ? { since: new Date(query.since) } : {}),
+          ...(query.children ? { children: true } : {}),
+          ...(before ? { before } : {}),
+        });
+        const last = runs.at(-1);
+        const now = deps.clock.now();
+        // Dates become ISO strings when the response schema serializes them.
+        return reply.send({
+          runs: runs.map((r) => summaryView(r, now)),
+          next_cursor: more && last ? encodeCursor({ at: last.created_at, id: last.id }) : null,
+        });
+      },
+    );
+
+    app.get(
+      '/api/v1/runs/:id',
+      {
+        preHandler: read,
+        schema: {
+          tags: ['runs'],
+          summary: 'One run: its nodes, attempts, outputs, errors, children and parent',
+          params: RunParams,
+          response: { 200: RunDetailSchema, ...problems(400, 401, 404) },
+        },
+      },
+      async (request, reply) => {
+        const run = await runDetail(deps.db, request.params.id);
+        if (!run) return sendProblem(reply, 'RUN_NOT_FOUND', `no run ${request.params.id}`);
+        return reply.send(detailView(run, deps.clock.now()));
+      },
+    );
+
+    app.get(
+      '/api/v1/runs/:id/history',
+      {
+        preHandler: read,
+        schema: {
+          tags: ['runs'],
+          summary: "A run's history events, in order, paged by sequence number",
+          params: RunParams,
+          querystring: HistoryQuery,
+          response: { 200: HistorySchema, ...problems(400, 401, 404) },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const limit = request.query.limit ?? 200;
+        const events = await runHistory(deps.db, id, {
+          after: request.query.after ?? 0,
+          limit: limit + 1,
+        });
+        if (events.length === 0 && !(await exists(deps, id)))
+          return sendProblem(reply, 'RUN_NOT_FOUND', `no run ${id}`);
+        const page = events.slice(0, limit);
+        return reply.send({
+          events: page.map(historyView),
+          next_after: events.length > limit ? (page.at(-1)?.seq ?? null) : null,
+        });
+      },
+    );
+
+    app.get(
+      '/api/v1/runs/:id/graph',
+      {
+        preHandler: read,
+        schema: {
+          tags: ['runs'],
+          summary: 'The compiled graph the run executes (JSON, or Mermaid with ?format=mermaid)',
+          params: RunParams,
+          querystring: GraphQuery,
+        },
+      },
+      async (request, reply) => {
+        const { rows } = await deps.db.query<{ graph: Parameters<typeof toMermaid>[0] }>(
+          'SELECT graph FROM forgeflow.run_specs WHERE run_id = $1',
+          [request.params.id],
+        );
+        const graph = rows[0]?.graph;
+        if (!graph) return sendProblem(reply, 'RUN_NOT_FOUND', `no run ${request.params.id}`);
+        if (request.query.format === 'mermaid')
+          return reply.type('text/plain; charset=utf-8').send(toMermaid(graph));
+        return reply.type('application/json').send(JSON.stringify(graph));
+      },
+    );
+    return Promise.resolve();
+  };
+}
+
+async function exists(deps: ApiDeps, id: string): Promise<boolean> {
+  const { rows } = await deps.db.query('SELECT 1 FROM forgeflow.runs WHERE id = $1', [id]);
+  return rows.length > 0;
+}
