@@ -1,8 +1,8 @@
 /**
  * `forgeflow serve` as a user starts it: a process on the embedded database, listening on a
- * loopback port. On first start without a webhook secret it makes one, prints it once and
- * keeps it; a signed delivery with it is accepted, a wrong one refused; SIGTERM stops it
- * cleanly; the next start keeps the secret and does not print it again.
+ * loopback port. On first start without a webhook secret or an API token it makes them, prints
+ * them once and keeps them; a signed delivery with the secret is accepted, a wrong one refused;
+ * the token opens the API; SIGTERM stops it cleanly; the next start keeps both, unprinted.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -62,7 +62,16 @@ describe('forgeflow serve', () => {
     { timeout: 120_000 },
     async () => {
       const first = await serve();
-      const secret = /shown this once\):\s+([0-9a-f]{64})/.exec(first.output())?.[1];
+      const secret = /webhook secret \(stored in .*; shown this once\):\s+([0-9a-f]{64})/.exec(
+        first.output(),
+      )?.[1];
+      const token = /API token \(stored in .*; shown this once\):\s+([0-9a-f]{64})/.exec(
+        first.output(),
+      )?.[1];
+      expect(token).toMatch(/^[0-9a-f]{64}$/);
+      expect(token).not.toBe(secret);
+      expect(first.output()).toMatch(/page: +http:\/\/localhost:\d+\//);
+      expect(first.output()).toMatch(/API docs: +http:\/\/localhost:\d+\/docs/);
       expect(secret, first.output()).toMatch(/^[0-9a-f]{64}$/);
       expect(readFileSync(join(dir, 'webhook-secret'), 'utf8').trim()).toBe(secret);
       expect(statSync(join(dir, 'webhook-secret')).mode & 0o777).toBe(0o600);
@@ -85,6 +94,7 @@ describe('forgeflow serve', () => {
 
       const second = await serve();
       expect(second.output()).not.toContain('generated a webhook secret');
+      expect(second.output()).not.toContain('generated an API token');
       const again = await fetch(`${second.address}/webhooks/github`, {
         method: 'POST',
         body: ping,
