@@ -5,6 +5,29 @@ import tseslint from 'typescript-eslint';
 
 const edgeLayers = ['runtime', 'forges', 'api', 'webhooks', 'cli'];
 
+// The page runs in the browser: its globals, and none of Node's. (The type-checker knows them
+// from lib DOM too; this keeps eslint's own view of the page's scope right.)
+const browserGlobals = Object.fromEntries(
+  [
+    'window',
+    'document',
+    'location',
+    'history',
+    'navigator',
+    'sessionStorage',
+    'localStorage',
+    'fetch',
+    'URL',
+    'URLSearchParams',
+    'Event',
+    'console',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+  ].map((name) => [name, 'readonly']),
+);
+
 export default tseslint.config(
   {
     ignores: [
@@ -25,6 +48,19 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // page/ is plain JavaScript checked through JSDoc (tsconfig.page.json: lib DOM, no Node).
+    files: ['page/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: browserGlobals,
+      parserOptions: {
+        projectService: false,
+        project: './tsconfig.page.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
   },
   {

@@ -16,6 +16,7 @@ const DB_TESTS = [
   'test/webhooks/**/*.test.ts',
   'test/e2e/**/*.test.ts',
   'test/api/**/*.test.ts',
+  'test/page/**/*.test.ts',
 ];
 // Backend-specific files: the lock of PGlite's data directory, pg's reconnects, a restarted server.
 const ONLY = {

@@ -5,16 +5,26 @@ export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   color: boolean;
+  /** The terminal's width, when output goes to one. */
+  columns?: number | undefined;
   readFile: (path: string) => string;
 }
 
 type Style = Parameters<typeof styleText>[0];
 
 export function paint(io: Io, style: Style, text: string): string {
-  return io.color ? styleText(style, text) : text;
+  // io.color already said whether to colour: styleText is not to check process.stdout again.
+  return io.color ? styleText(style, text, { validateStream: false }) : text;
 }
 
 /** Exit codes shared by every command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export class UsageError extends Error {}
+
+/** What node:util's parseArgs throws for an unknown option or a missing value. */
+export function isParseArgsError(error: unknown): boolean {
+  return (
+    error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')
+  );
+}

@@ -6,10 +6,11 @@ import { readFileSync } from 'node:fs';
 import { migrateCommand, migrateUsage } from './commands/migrate.js';
 import { planCommand, planUsage } from './commands/plan.js';
 import { runCommand, runUsage } from './commands/run.js';
+import { runsCommand, runsUsage } from './commands/runs.js';
 import { serveCommand, serveUsage } from './commands/serve.js';
 import { workerCommand, workerUsage } from './commands/worker.js';
 import { validateCommand, validateUsage } from './commands/validate.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, isParseArgsError, UsageError, type Io } from './io.js';
 
 const COMMANDS: Record<
   string,
@@ -29,6 +30,11 @@ const COMMANDS: Record<
     run: runCommand,
     usage: runUsage,
     summary: 'run a pipeline here, to the end, on the embedded database',
+  },
+  runs: {
+    run: runsCommand,
+    usage: runsUsage,
+    summary: "list, show and steer a server's runs: list, show, history, cancel, retry, signal",
   },
   serve: {
     run: serveCommand,
@@ -64,6 +70,7 @@ export function defaultIo(): Io {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
     readFile: (path) => readFileSync(path, 'utf8'),
   };
 }
@@ -94,12 +101,6 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     }
     throw error;
   }
-}
-
-function isParseArgsError(error: unknown): boolean {
-  return (
-    error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')
-  );
 }
 
 function isFileError(error: unknown): error is NodeJS.ErrnoException & { path: string } {

@@ -11,7 +11,8 @@ import { paint, type Io } from './io.js';
 type State = NodeStatus;
 const label = (state: State): string => state.replace('_', ' ');
 
-const STYLE: Record<State, Parameters<typeof paint>[1]> = {
+/** A node status's colour on a terminal (`forgeflow runs` uses these too). */
+export const NODE_STYLE: Record<State, Parameters<typeof paint>[1]> = {
   pending: 'gray',
   scheduled: 'gray',
   running: 'cyan',
@@ -92,7 +93,7 @@ export class Progress {
   private redraw(): void {
     const width = Math.min(48, Math.max(...this.graph.nodes.map((n) => n.id.length)));
     const lines = [...this.states].map(([id, { state, note }]) => {
-      const text = `${id.padEnd(width)}  ${paint(this.io, STYLE[state], label(state).padEnd(9))}  ${note}`;
+      const text = `${id.padEnd(width)}  ${paint(this.io, NODE_STYLE[state], label(state).padEnd(9))}  ${note}`;
       return text.length > 160 ? `${text.slice(0, 159)}…` : text;
     });
     const up = this.drawn > 0 ? `\x1b[${this.drawn}F` : '';

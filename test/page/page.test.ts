@@ -1,0 +1,182 @@
+/**
+ * The web page in a real browser (Debian's chromium driven by playwright-core): the server
+ * listens on a loopback port with a worker, a run with a matrix, a succeeding and a failing
+ * node finishes; the page lists it with its state, draws its graph with each node's state,
+ * shows a node's attempts and error, and a click on Retry (the token typed into the page's
+ * dialog) re-runs the failed node until the run succeeds. Screenshots go to test-artifacts/.
+ * Without chromium the test fails under CI and is skipped (loudly) elsewhere.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useApi, TOKEN } from '../api/support.js';
+import { testHandlers } from '../support/runtime.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = 'test-artifacts';
+const present = existsSync(CHROMIUM);
+const ci = process.env.CI === 'true';
+const backend = process.env.FORGEFLOW_TEST_DB ?? 'pglite';
+/** pglite's picture is the one the README means; the postgres project's sits beside it. */
+const shot = (name: string) =>
+  join(ARTIFACTS, backend === 'pglite' ? `${name}.png` : `${name}-${backend}.png`);
+
+if (!present && !ci)
+  process.stderr.write(
+    `\n*** forgeflow page test SKIPPED: no chromium at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it) ***\n\n`,
+  );
+
+const PIPELINE = `version: 1
+name: page-demo
+on: [manual, push]
+jobs:
+  checkout:
+    uses: test.script
+    with: { echo: { ref: main } }
+  build:
+    needs: checkout
+    matrix:
+      target: [fedora-41, fedora-42]
+    uses: test.script
+    with: { echo: "built \${{ matrix.target }}" }
+  tests:
+    needs: build
+    uses: test.script
+    with:
+      steps:
+        - fail: { type: TestsFailed, message: "3 of 120 tests failed", non_retryable: true }
+        - output: { passed: 120 }
+  publish:
+    needs: tests
+    uses: test.script
+    with: { echo: published }
+`;
+
+if (ci && !present)
+  describe('the web page', () => {
+    it('needs chromium', () => {
+      throw new Error(
+        `chromium is missing at ${CHROMIUM}: CI must run the browser test (apt-get install -y chromium)`,
+      );
+    });
+  });
+
+describe.skipIf(!present)('the web page in chromium', () => {
+  const api = useApi({ handlers: testHandlers() });
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    base = await api.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** A page that records what goes wrong in it, and never reaches beyond the server. */
+  async function openPage(): Promise<{ page: Page; problems: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    page.on('request', (request) => {
+      if (!request.url().startsWith(base) && !request.url().startsWith('data:'))
+        problems.push(`request outside the server: ${request.url()}`);
+    });
+    return { page, problems };
+  }
+
+  /** The state each graph node shows, by node id. */
+  async function nodeStates(page: Page): Promise<Record<string, string | null>> {
+    const states: Record<string, string | null> = {};
+    for (const node of await page.locator('svg.graph g.node').all())
+      states[(await node.getAttribute('data-node-id')) ?? '?'] =
+        await node.getAttribute('data-state');
+    return states;
+  }
+
+  it('lists a run, draws its graph with node states, and retries it from the page', async () => {
+    const started = await api.post('/api/v1/runs', {
+      pipeline: PIPELINE,
+      repo: 'octo/page',
+      sha: 'c0ffee'.padEnd(40, '1'),
+    });
+    expect(started.statusCode, started.body).toBe(201);
+    const id = started.json<{ run_id: string }>().run_id;
+    expect(await api.runtime.waitForRun(id, 15_000)).toBe('failed');
+
+    const { page, problems } = await openPage();
+    await page.goto(`${base}/`);
+    // The runs list: the run's row with its state, repository, trigger and commit.
+    const row = page.locator(`tr.run-row[data-run-id="${id}"]`);
+    await row.waitFor();
+    expect(await row.locator('.chip').getAttribute('data-status')).toBe('failed');
+    const text = (await row.innerText()).toLowerCase();
+    for (const part of ['page-demo', 'octo/page', 'manual', 'c0ffee1'])
+      expect(text).toContain(part);
+    await page.screenshot({ path: shot('page-runs') });
+
+    // The run page: every node of the compiled graph, coloured by its state; the matrix grouped.
+    await row.locator('a.run-link').click();
+    await page.waitForURL(`${base}/runs/${id}`);
+    await page.locator('svg.graph g.node[data-node-id="publish"]').waitFor();
+    expect(await nodeStates(page)).toEqual({
+      checkout: 'succeeded',
+      'build[fedora-41]': 'succeeded',
+      'build[fedora-42]': 'succeeded',
+      tests: 'failed',
+      publish: 'skipped',
+    });
+    expect(await page.locator('svg.graph g.group[data-group="build"]').count()).toBe(1);
+    expect(await page.locator('.run-page').getAttribute('data-status')).toBe('failed');
+    await page.locator('li.ev[data-type="RunFailed"]').waitFor();
+
+    // A node's details: its attempt and the error it failed with.
+    await page.locator('svg.graph g.node[data-node-id="tests"]').click();
+    const details = page.locator('aside.node-details[data-node-id="tests"]');
+    await details.waitFor();
+    expect(await details.innerText()).toContain('3 of 120 tests failed');
+    expect(await details.locator('li.attempt').count()).toBe(1);
+
+    // Retry: the page asks for the token, sends it, and the run goes on to succeed.
+    await page.locator('button[data-action="retry"]').click();
+    const dialog = page.locator('dialog.token-dialog');
+    await dialog.locator('input[name="token"]').fill(TOKEN);
+    await dialog.locator('button[type="submit"]').click();
+    await page.locator('.notice', { hasText: 'Retried' }).waitFor();
+    expect(await api.runtime.waitForRun(id, 15_000)).toBe('succeeded');
+    // The page sees it by itself (it polls while the run goes on).
+    await page.locator('.run-page[data-status="succeeded"]').waitFor({ timeout: 10_000 });
+    await page
+      .locator('svg.graph g.node[data-node-id="publish"][data-state="succeeded"]')
+      .waitFor();
+    expect(await nodeStates(page)).toMatchObject({ tests: 'succeeded', publish: 'succeeded' });
+    await page.locator('li.ev[data-type="RunRetried"]').waitFor();
+    expect(await details.locator('li.attempt').count()).toBe(2);
+    expect((await api.get(`/api/v1/runs/${id}`)).json()).toMatchObject({
+      status: 'succeeded',
+      attempt: 2,
+    });
+    await page.screenshot({ path: shot('page-run'), fullPage: true });
+
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
