@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import pino, { type Logger } from 'pino';
 import {
   compilePipeline,
   registryOf,
@@ -345,6 +346,28 @@ export function checkLogger(
     );
 }
 
+/** A pino logger that drops everything below `level` (and lines matching `ignore`) and counts what it keeps. */
+export function countingLogger(
+  level: pino.Level,
+  ignore?: RegExp,
+): {
+  logger: Logger;
+  seen: { count: number; first: string | null };
+} {
+  const seen = { count: 0, first: null as string | null };
+  const logger = pino(
+    { level },
+    {
+      write: (line: string) => {
+        if (ignore?.test(line)) return;
+        seen.count++;
+        seen.first ??= line.trim();
+      },
+    },
+  );
+  return { logger, seen };
+}
+
 /** Empties the runtime's tables (CASCADE: and any later migration's tables that refer to runs). */
 export async function emptyTables(db: Db): Promise<void> {
   await db.exec(
@@ -463,4 +486,188 @@ async function dropDatabase(name: string): Promise<void> {
     );
     await client.query(`DROP DATABASE IF EXISTS ${name}`);
   });
+}
+
+// ─── EXPLAIN through the plan cache ─────────────────────────────────────────────────────────
+
+export interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  Schema?: string;
+  'Index Name'?: string;
+  'Actual Rows'?: number;
+  'Shared Hit Blocks'?: number;
+  'Shared Read Blocks'?: number;
+  Plans?: PlanNode[];
+}
+
+export interface Explained {
+  Plan: PlanNode;
+  'Planning Time'?: number;
+  'Execution Time'?: number;
+}
+
+/** A row of pg_prepared_statements: pg.ts names every statement, so each is prepared once per connection. */
+export interface Prepared {
+  name: string;
+  statement: string;
+  generic_plans: number;
+  custom_plans: number;
+}
+
+export async function preparedOn(client: pg.PoolClient): Promise<Prepared[]> {
+  const { rows } = await client.query<Prepared>(
+    `SELECT name, statement, generic_plans, custom_plans FROM pg_prepared_statements`,
+  );
+  return rows;
+}
+
+/**
+ * Checks out the pool's idle connections (at least one) and gives `fn`, for each sample, the
+ * connection that executed its prepared statement most (and that statement), or the first
+ * connection and no statement when none has it prepared. Nothing else may use the pool meanwhile.
+ */
+export async function withPreparedStatements<T>(
+  inner: PgDb,
+  samples: readonly StatementSample[],
+  fn: (found: { client: pg.PoolClient; statement: Prepared | undefined }[]) => Promise<T>,
+): Promise<T> {
+  const clients = await Promise.all(
+    Array.from({ length: Math.max(1, inner.pool.idleCount) }, () => inner.pool.connect()),
+  );
+  try {
+    const prepared = await Promise.all(clients.map((c) => preparedOn(c)));
+    const runs = (s: Prepared) => s.generic_plans + s.custom_plans;
+    return await fn(
+      samples.map((sample) => {
+        let best: { client: pg.PoolClient; statement: Prepared } | undefined;
+        clients.forEach((client, i) => {
+          const statement = prepared[i]!.find((p) => p.statement === sample.sql);
+          if (statement && (!best || runs(statement) > runs(best.statement)))
+            best = { client, statement };
+        });
+        return best ?? { client: clients[0]!, statement: undefined };
+      }),
+    );
+  } finally {
+    for (const client of clients) client.release();
+  }
+}
+
+export type PlanCacheMode = 'force_generic_plan' | 'force_custom_plan';
+
+/**
+ * EXPLAIN (ANALYZE, BUFFERS, VERBOSE, FORMAT JSON) of a statement in a transaction rolled back
+ * after (ANALYZE executes: an UPDATE or DELETE must not stay done): through `statement`, the
+ * connection's prepared statement, with the sample's parameters as literals, so the plan cache
+ * picks the plan as it did for the statement's callers; else as an unnamed statement.
+ */
+export async function explainOnce(
+  client: pg.PoolClient,
+  sample: StatementSample,
+  statement: Prepared | undefined,
+  mode?: PlanCacheMode,
+): Promise<Explained> {
+  const options = 'EXPLAIN (ANALYZE, BUFFERS, VERBOSE, FORMAT JSON)';
+  const params = sample.params.map(literal);
+  await client.query('BEGIN');
+  try {
+    if (mode) await client.query(`SET LOCAL plan_cache_mode = ${mode}`);
+    const { rows } = statement
+      ? await client.query<{ 'QUERY PLAN': unknown }>(
+          `${options} EXECUTE ${statement.name}${params.length > 0 ? `(${params.join(', ')})` : ''}`,
+        )
+      : await client.query<{ 'QUERY PLAN': unknown }>(`${options} ${sample.sql}`, [
+          ...sample.params,
+        ]);
+    const value = rows[0]!['QUERY PLAN'];
+    return ((typeof value === 'string' ? JSON.parse(value) : value) as Explained[])[0]!;
+  } finally {
+    await client.query('ROLLBACK');
+  }
+}
+
+export interface PlanCacheExplain {
+  /** The plan the plan cache ran (or the unnamed statement's). */
+  plan: Explained;
+  /** Which plan that was; `unnamed` when no pooled connection had the statement prepared. */
+  plan_kind: 'generic' | 'custom' | 'unnamed';
+  /** The same statement under plan_cache_mode force_generic_plan and force_custom_plan. */
+  forced: { generic: Explained; custom: Explained } | null;
+}
+
+/** explainOnce as the plan cache decides, then forced each way (a prepared statement only). */
+export async function explainPlans(
+  client: pg.PoolClient,
+  sample: StatementSample,
+  statement: Prepared | undefined,
+): Promise<PlanCacheExplain> {
+  const plan = await explainOnce(client, sample, statement);
+  if (!statement) return { plan, plan_kind: 'unnamed', forced: null };
+  const after = (await preparedOn(client)).find((p) => p.name === statement.name);
+  return {
+    plan,
+    plan_kind: after && after.generic_plans > statement.generic_plans ? 'generic' : 'custom',
+    forced: {
+      generic: await explainOnce(client, sample, statement, 'force_generic_plan'),
+      custom: await explainOnce(client, sample, statement, 'force_custom_plan'),
+    },
+  };
+}
+
+export function nodesOf(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodesOf)];
+}
+
+/** A Seq Scan of forgeflow.`table` anywhere in the plan. */
+export function seqScanOn(plan: PlanNode, table: string): boolean {
+  return nodesOf(plan).some(
+    (n) =>
+      n['Node Type'] === 'Seq Scan' &&
+      n['Relation Name'] === table &&
+      (n.Schema ?? 'forgeflow') === 'forgeflow',
+  );
+}
+
+/** Every scan node of the plan, e.g. "Index Only Scan using tasks_ready on forgeflow.tasks". */
+export function scansOf(plan: PlanNode): string[] {
+  return nodesOf(plan)
+    .filter((n) => n['Relation Name'] !== undefined && n['Node Type'] !== 'ModifyTable')
+    .map(
+      (n) =>
+        `${n['Node Type']}${n['Index Name'] ? ` using ${n['Index Name']}` : ''} on ${
+          n.Schema ? `${n.Schema}.` : ''
+        }${n['Relation Name']}`,
+    );
+}
+
+/**
+ * A parameter as an SQL literal for EXECUTE; the prepared statement's types coerce it (an
+ * array as an untyped array literal: `ARRAY['…']` would be text[], which uuid[] does not take).
+ */
+export function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (value instanceof Date) return pg.escapeLiteral(value.toISOString());
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'string') return pg.escapeLiteral(value);
+  if (Array.isArray(value)) return pg.escapeLiteral(arrayLiteral(value));
+  return pg.escapeLiteral(JSON.stringify(value));
+}
+
+function arrayLiteral(values: readonly unknown[]): string {
+  const element = (v: unknown): string => {
+    if (v === null || v === undefined) return 'NULL';
+    if (Array.isArray(v)) return arrayLiteral(v);
+    const text =
+      v instanceof Date
+        ? v.toISOString()
+        : typeof v === 'string'
+          ? v
+          : typeof v === 'bigint'
+            ? v.toString()
+            : JSON.stringify(v);
+    return `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  };
+  return `{${values.map(element).join(',')}}`;
 }

@@ -24,7 +24,7 @@
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Graph } from '../src/compiler/index.js';
 import type { PgDb } from '../src/db/pg.js';
 import type { Event } from '../src/events/event.js';
@@ -41,11 +41,18 @@ import {
   compileOrThrow,
   describe,
   emptyTables,
+  explainPlans,
+  literal,
+  scansOf,
+  seqScanOn,
   startMany,
   UsageMeter,
   withBenchDatabase,
+  withPreparedStatements,
   type CountingDb,
   type DbCost,
+  type PlanNode,
+  type Prepared,
   type StatementSample,
 } from './support.js';
 
@@ -485,63 +492,18 @@ async function tasksTable(inner: PgDb): Promise<IdleResult['tasks_table']> {
 
 // ─── EXPLAIN ────────────────────────────────────────────────────────────────────────────────
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Schema?: string;
-  'Index Name'?: string;
-  'Actual Rows'?: number;
-  'Shared Hit Blocks'?: number;
-  'Shared Read Blocks'?: number;
-  Plans?: PlanNode[];
-}
-
-interface Explained {
-  Plan: PlanNode;
-  'Execution Time'?: number;
-}
-
-interface Prepared {
-  name: string;
-  statement: string;
-  generic_plans: number;
-  custom_plans: number;
-}
-
 /**
  * EXPLAINs each statement on the pooled connection that ran it most, through the prepared
  * statement the runtime's pg backend made there (pg.ts names every statement), so the plan
  * cache decides as it did for the worker: custom or generic plan.
  */
 async function explainAll(inner: PgDb, samples: StatementSample[]): Promise<ExplainResult[]> {
-  const idle = inner.pool.idleCount;
-  const clients = await Promise.all(
-    Array.from({ length: Math.max(1, idle) }, () => inner.pool.connect()),
-  );
-  try {
-    const prepared = await Promise.all(clients.map((c) => preparedOn(c)));
+  return withPreparedStatements(inner, samples, async (found) => {
     const results: ExplainResult[] = [];
-    for (const sample of samples) {
-      let best: { client: pg.PoolClient; statement: Prepared } | undefined;
-      clients.forEach((client, i) => {
-        const statement = prepared[i]!.find((p) => p.statement === sample.sql);
-        const runs = (s: Prepared) => s.generic_plans + s.custom_plans;
-        if (statement && (!best || runs(statement) > runs(best.statement)))
-          best = { client, statement };
-      });
-      results.push(await explainOne(best?.client ?? clients[0]!, sample, best?.statement));
-    }
+    for (const [i, sample] of samples.entries())
+      results.push(await explainOne(found[i]!.client, sample, found[i]!.statement));
     return results;
-  } finally {
-    for (const client of clients) client.release();
-  }
-}
-
-async function preparedOn(client: pg.PoolClient): Promise<Prepared[]> {
-  const { rows } = await client.query<Prepared>(
-    `SELECT name, statement, generic_plans, custom_plans FROM pg_prepared_statements`,
-  );
-  return rows;
+  });
 }
 
 async function explainOne(
@@ -566,46 +528,22 @@ async function explainOne(
     error: null,
     plan: null,
   };
-  const options = 'EXPLAIN (ANALYZE, BUFFERS, VERBOSE, FORMAT JSON)';
-  const run = async (mode?: 'force_generic_plan' | 'force_custom_plan') => {
-    // ANALYZE executes: an UPDATE or DELETE must not stay done.
-    await client.query('BEGIN');
-    try {
-      if (mode) await client.query(`SET LOCAL plan_cache_mode = ${mode}`);
-      const { rows } = statement
-        ? await client.query<{ 'QUERY PLAN': unknown }>(
-            `${options} EXECUTE ${statement.name}${params.length > 0 ? `(${params.join(', ')})` : ''}`,
-          )
-        : await client.query<{ 'QUERY PLAN': unknown }>(`${options} ${sample.sql}`, [
-            ...sample.params,
-          ]);
-      const value = rows[0]!['QUERY PLAN'];
-      return (typeof value === 'string' ? JSON.parse(value) : value) as Explained[];
-    } finally {
-      await client.query('ROLLBACK');
-    }
-  };
   try {
-    const [explained] = await run();
-    if (statement) {
-      const after = (await preparedOn(client)).find((p) => p.name === statement.name);
-      base.plan_kind =
-        after && after.generic_plans > statement.generic_plans ? 'generic' : 'custom';
-      const [generic] = await run('force_generic_plan');
-      const [custom] = await run('force_custom_plan');
+    const { plan: explained, plan_kind, forced } = await explainPlans(client, sample, statement);
+    base.plan_kind = plan_kind;
+    if (forced)
       base.forced = {
-        generic_seq_scan_on_tasks: seqScanOnTasks(generic!.Plan),
-        custom_seq_scan_on_tasks: seqScanOnTasks(custom!.Plan),
+        generic_seq_scan_on_tasks: seqScanOnTasks(forced.generic.Plan),
+        custom_seq_scan_on_tasks: seqScanOnTasks(forced.custom.Plan),
       };
-    }
-    const plan = explained!.Plan;
+    const plan = explained.Plan;
     return {
       ...base,
       seq_scan_on_tasks: seqScanOnTasks(plan),
       scans: scansOf(plan),
       shared_buffers: (plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0),
       actual_rows: plan['Actual Rows'] ?? 0,
-      execution_ms: explained!['Execution Time'] ?? 0,
+      execution_ms: explained['Execution Time'] ?? 0,
       plan: explained,
     };
   } catch (error) {
@@ -613,38 +551,8 @@ async function explainOne(
   }
 }
 
-function nodesOf(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodesOf)];
-}
-
-function isTasks(node: PlanNode): boolean {
-  return node['Relation Name'] === 'tasks' && (node.Schema ?? 'forgeflow') === 'forgeflow';
-}
-
 function seqScanOnTasks(plan: PlanNode): boolean {
-  return nodesOf(plan).some((n) => n['Node Type'] === 'Seq Scan' && isTasks(n));
-}
-
-function scansOf(plan: PlanNode): string[] {
-  return nodesOf(plan)
-    .filter((n) => n['Relation Name'] !== undefined && n['Node Type'] !== 'ModifyTable')
-    .map(
-      (n) =>
-        `${n['Node Type']}${n['Index Name'] ? ` using ${n['Index Name']}` : ''} on ${
-          n.Schema ? `${n.Schema}.` : ''
-        }${n['Relation Name']}`,
-    );
-}
-
-/** A parameter as an SQL literal for EXECUTE; the prepared statement's types coerce it. */
-function literal(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (value instanceof Date) return pg.escapeLiteral(value.toISOString());
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'string') return pg.escapeLiteral(value);
-  if (Array.isArray(value)) return `ARRAY[${value.map(literal).join(', ')}]`;
-  return pg.escapeLiteral(JSON.stringify(value));
+  return seqScanOn(plan, 'tasks');
 }
 
 // ─── the bench ──────────────────────────────────────────────────────────────────────────────

@@ -32,7 +32,7 @@ import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { buildServer } from '../src/api/server.js';
 import { assembleService } from '../src/cli/service.js';
 import { systemClock } from '../src/runtime/clock.js';
@@ -46,6 +46,7 @@ import type { Bench } from './bench.js';
 import { formatMs, percentile, table } from './stats.js';
 import {
   ADMIN_URL,
+  countingLogger,
   describe,
   emptyTables,
   UsageMeter,
@@ -240,21 +241,6 @@ function pipelineYaml(pingUrl: string): string {
   ].join('\n');
 }
 
-/** A pino logger that drops everything below warn and counts what it keeps. */
-function countingLogger(): { logger: Logger; seen: { count: number; first: string | null } } {
-  const seen = { count: 0, first: null as string | null };
-  const logger = pino(
-    { level: LOG_LEVEL },
-    {
-      write: (line: string) => {
-        seen.count++;
-        seen.first ??= line.trim();
-      },
-    },
-  );
-  return { logger, seen };
-}
-
 interface ServerCounts {
   received: number;
   /** Answers sent, by status (onSend). */
@@ -398,7 +384,7 @@ async function intake(
 ): Promise<IntakeResult> {
   const { db, inner } = bench;
   await emptyAll(db);
-  const { logger, seen } = countingLogger();
+  const { logger, seen } = countingLogger(LOG_LEVEL);
   logs.intake = seen;
   const service = await openService(db, github.url, logger);
   const marker = 'HEAD_SHA_GOES_HERE';
@@ -548,7 +534,7 @@ async function latency(
 ): Promise<LatencyResult> {
   const { db, inner } = bench;
   await emptyAll(db);
-  const { logger, seen } = countingLogger();
+  const { logger, seen } = countingLogger(LOG_LEVEL);
   logs[`latency_${mode}`] = seen;
   const service = await openService(db, github.url, logger);
   const { runtime } = service;
