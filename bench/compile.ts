@@ -1,11 +1,16 @@
 /**
- * How long `compilePipeline` takes, from text and event to graph: for the example pipeline, a
- * typical one (5 jobs, one 3-value matrix) and a large one (200 jobs in a chain), all planned
- * against the example pull-request event. For each: the first (cold) compile, then, after a
- * warm-up, N timed compiles with N chosen so the case takes at most about 3 s.
+ * How long a compile takes, from text and event to graph: `compilePipeline` for the example
+ * pipeline, a typical one (5 jobs, one 3-value matrix) and a large one (200 jobs in a chain);
+ * `compilePackit` for examples/packit.yaml and every real .packit.yaml of
+ * ../shared/fixtures/packit/valid (or $FORGEFLOW_SHARED_DIR/fixtures/packit/valid). All are
+ * planned against the example pull-request event (a Packit config whose pull-request jobs all
+ * need a label or a comment plans nothing: that is still a whole compile). For each: the first
+ * (cold) compile, then, after a warm-up, N timed compiles with N chosen so the case takes at
+ * most about 3 s (1 s for each Packit file).
  */
-import { readFileSync } from 'node:fs';
-import { compilePipeline } from '../src/compiler/index.js';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { compilePackit, compilePipeline } from '../src/compiler/index.js';
 import type { Event } from '../src/events/event.js';
 import { normalizeEvent } from '../src/forges/normalize.js';
 import { builtInRegistry } from '../src/handlers/catalog.js';
@@ -13,6 +18,7 @@ import type { Bench } from './bench.js';
 import { formatMs, summarize, table, type Summary } from './stats.js';
 
 const BUDGET_MS = 2500;
+const PACKIT_BUDGET_MS = 1000;
 const WARMUP_MS = 300;
 const MIN_ITERATIONS = 5;
 const MAX_ITERATIONS = 5000;
@@ -21,6 +27,7 @@ interface Case {
   name: string;
   file: string;
   text: string;
+  kind: 'pipeline' | 'packit';
 }
 
 export interface CaseResult extends Summary {
@@ -109,26 +116,66 @@ function cases(): Case[] {
       name: 'examples/pipeline.yaml',
       file: 'pipeline.yaml',
       text: readRepoFile('examples/pipeline.yaml'),
+      kind: 'pipeline',
     },
-    { name: 'typical (5 jobs, 3-value matrix)', file: 'typical.yaml', text: typicalPipeline() },
-    { name: 'large (200 jobs in a chain)', file: 'chain.yaml', text: chainPipeline(200) },
+    {
+      name: 'typical (5 jobs, 3-value matrix)',
+      file: 'typical.yaml',
+      text: typicalPipeline(),
+      kind: 'pipeline',
+    },
+    {
+      name: 'large (200 jobs in a chain)',
+      file: 'chain.yaml',
+      text: chainPipeline(200),
+      kind: 'pipeline',
+    },
+    {
+      name: 'examples/packit.yaml',
+      file: '.packit.yaml',
+      text: readRepoFile('examples/packit.yaml'),
+      kind: 'packit',
+    },
+    ...packitFixtures(),
   ];
 }
 
+/** The real Packit configs the tests use, when the shared fixtures are there. */
+function packitFixtures(): Case[] {
+  const shared = process.env.FORGEFLOW_SHARED_DIR ?? resolve('..', 'shared');
+  const dir = join(shared, 'fixtures', 'packit', 'valid');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => ({
+      name: `packit: ${f.replace(/\.yaml$/, '')}`,
+      file: '.packit.yaml',
+      text: readFileSync(join(dir, f), 'utf8'),
+      kind: 'packit' as const,
+    }));
+}
+
+function compileCase(c: Case, event: Event) {
+  return c.kind === 'packit'
+    ? compilePackit(c.text, event, { file: c.file, repoName: event.repo.name })
+    : compilePipeline(c.text, event, { file: c.file, handlers: builtInRegistry });
+}
+
 function measure(c: Case, event: Event): CaseResult {
-  const options = { file: c.file, handlers: builtInRegistry };
+  const budget = c.kind === 'packit' ? PACKIT_BUDGET_MS : BUDGET_MS;
   const once = (): { ms: number; nodes: number } => {
     const start = performance.now();
-    const result = compilePipeline(c.text, event, options);
+    const result = compileCase(c, event);
     const ms = performance.now() - start;
-    if (result.status !== 'graph') {
+    if (result.status === 'invalid' || (result.status !== 'graph' && c.kind === 'pipeline')) {
       const why =
         result.status === 'invalid'
           ? result.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('; ')
           : 'not triggered';
       throw new Error(`${c.name} did not compile to a graph: ${why}`);
     }
-    return { ms, nodes: result.graph.nodes.length };
+    return { ms, nodes: result.status === 'graph' ? result.graph.nodes.length : 0 };
   };
 
   const first = once();
@@ -141,7 +188,7 @@ function measure(c: Case, event: Event): CaseResult {
   const estimate = settled.reduce((sum, ms) => sum + ms, 0) / settled.length;
   const iterations = Math.max(
     MIN_ITERATIONS,
-    Math.min(MAX_ITERATIONS, Math.floor(BUDGET_MS / estimate)),
+    Math.min(MAX_ITERATIONS, Math.floor(budget / estimate)),
   );
   const samples: number[] = [];
   for (let i = 0; i < iterations; i++) samples.push(once().ms);
@@ -157,7 +204,7 @@ function measure(c: Case, event: Event): CaseResult {
 export const compileBench: Bench<CaseResult[]> = {
   name: 'compile',
   description:
-    'compilePipeline wall time against the example pull_request event (first = cold compile; the first row also pays JIT warm-up of the compiler)',
+    'compilePipeline / compilePackit wall time against the example pull_request event (first = cold compile; the first row of each front-end also pays its JIT warm-up)',
   run() {
     const event = pullRequestEvent();
     const results = cases().map((c) => measure(c, event));

@@ -8,6 +8,8 @@ import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { FakeCopr } from './support/fake-copr.js';
+import { FakeTestingFarm } from './support/fake-testing-farm.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'forgeflow-run-'));
@@ -142,4 +144,173 @@ jobs:
   it('exits 2 without --event', async () => {
     expect((await run('run', 'examples/local.yaml')).code).toBe(2);
   });
+});
+
+describe('forgeflow run: Packit handlers and --handlers', () => {
+  /** Runs with these environment variables set (and the others as they were). */
+  async function runWithEnv(env: Record<string, string>, ...argv: string[]) {
+    const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, env);
+    try {
+      return await run(...argv);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  }
+
+  const KOJI = `version: 1
+on: push
+jobs:
+  koji:
+    uses: koji.build
+    with: { job: koji_build, trigger: commit, package: widgets, target: f41 }
+    retry: { maximum_attempts: 1 }
+`;
+
+  it('fails a job type forgeflow does not integrate with NotConfigured, naming the handler to register', async () => {
+    const file = join(dir, 'koji.yaml');
+    writeFileSync(file, KOJI);
+    const { code, out } = await run('run', file, '--event', PUSH, '--data-dir', join(dir, 'db'));
+    expect(out).toContain(
+      'koji: failed (NotConfigured: forgeflow has no Koji integration: register a handler named koji.build',
+    );
+    expect(code).toBe(1);
+  }, 60_000);
+
+  it('runs an operator handler from --handlers in place of the placeholder', async () => {
+    const file = join(dir, 'koji-handled.yaml');
+    writeFileSync(
+      file,
+      `${KOJI}  report:
+    needs: koji
+    uses: exec
+    with: { command: [echo, "\${{ needs.koji.output.nvr }}"] }
+`,
+    );
+    const handlers = join(dir, 'my-handlers.mjs');
+    writeFileSync(
+      handlers,
+      `export default ({ HandlerError }) => [
+  {
+    spec: { name: 'koji.build', description: 'test Koji', input: { type: 'object' } },
+    async run(input) {
+      if (input.package !== 'widgets') throw new HandlerError('Nope', 'wrong package', { nonRetryable: true });
+      return { nvr: input.package + '-1.0-1.fc41' };
+    },
+  },
+];
+`,
+    );
+    const { code, out } = await run(
+      'run',
+      file,
+      '--event',
+      PUSH,
+      '--data-dir',
+      join(dir, 'db'),
+      '--handlers',
+      handlers,
+    );
+    expect(out).toContain('koji: succeeded');
+    expect(out).toContain('report: succeeded');
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it('exits 2 for a --handlers file that does not load, exports no list, or replaces a built-in', async () => {
+    const missing = await run(
+      'run',
+      'examples/local.yaml',
+      '--event',
+      PUSH,
+      '--handlers',
+      join(dir, 'nope.mjs'),
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('cannot load it');
+    const wrong = join(dir, 'wrong.mjs');
+    writeFileSync(wrong, 'export default { spec: {} };\n');
+    const notList = await run('run', 'examples/local.yaml', '--event', PUSH, '--handlers', wrong);
+    expect(notList.code).toBe(2);
+    expect(notList.err).toContain('default export must be an array of handlers');
+    const clash = join(dir, 'clash.mjs');
+    writeFileSync(
+      clash,
+      "export default [{ spec: { name: 'exec', description: '', input: {} }, run: async () => 1 }];\n",
+    );
+    const replaced = await run('run', 'examples/local.yaml', '--event', PUSH, '--handlers', clash);
+    expect(replaced.code).toBe(2);
+    expect(replaced.err).toContain('"exec" is a handler forgeflow has');
+  });
+
+  it('builds in Copr and tests in Testing Farm with FORGEFLOW_COPR_* and FORGEFLOW_TESTING_FARM_*', async () => {
+    const copr = new FakeCopr().addUser('login-1', 'copr-token-1', 'alice');
+    const tf = new FakeTestingFarm().addToken('tf-token-1');
+    await Promise.all([copr.start(), tf.start()]);
+    try {
+      const file = join(dir, 'copr-tf.yaml');
+      writeFileSync(
+        file,
+        `version: 1
+on: push
+jobs:
+  build:
+    uses: copr.build
+    with:
+      project: hello-world-ci
+      chroot: fedora-41-x86_64
+      clone_url: "\${{ event.repo.clone_url }}"
+      committish: "\${{ event.sha }}"
+      package: hello
+    poll:
+      uses: copr.build_status
+      with: { build_id: "\${{ output.build_id }}", chroot: "\${{ output.chroot }}", owner: "\${{ output.owner }}", project: "\${{ output.project }}", url: "\${{ output.url }}" }
+      every: 100ms
+      until: \${{ output.ended }}
+  test:
+    needs: build
+    uses: testing_farm.run
+    with:
+      fmf_url: "\${{ event.repo.clone_url }}"
+      fmf_ref: "\${{ event.sha }}"
+      environments: [{ compose: Fedora-41, arch: x86_64 }]
+      copr_build: "\${{ needs.build.output }}"
+    poll:
+      uses: testing_farm.request
+      with: { request_id: "\${{ output.request_id }}", url: "\${{ output.url }}" }
+      every: 100ms
+      until: \${{ output.ended }}
+`,
+      );
+      const { code, out } = await runWithEnv(
+        {
+          FORGEFLOW_COPR_URL: copr.url,
+          FORGEFLOW_COPR_LOGIN: 'login-1',
+          FORGEFLOW_COPR_TOKEN: 'copr-token-1',
+          FORGEFLOW_TESTING_FARM_URL: tf.url,
+          FORGEFLOW_TESTING_FARM_TOKEN: 'tf-token-1',
+        },
+        'run',
+        file,
+        '--event',
+        PUSH,
+        '--data-dir',
+        join(dir, 'db'),
+      );
+      expect(out).toContain('build: succeeded');
+      expect(out).toContain('test: succeeded');
+      expect(code).toBe(0);
+      const [built] = copr.builds();
+      expect(built?.body).toMatchObject({ ownername: 'alice', chroots: ['fedora-41-x86_64'] });
+      expect(built?.body.script).toContain("committish='6113728f27ae82c7b1a177c8d03f9e96e0adf246'");
+      const [request] = tf.testRequests();
+      expect((request?.body.environments as { artifacts: unknown }[])[0]?.artifacts).toEqual([
+        { id: `${built?.id}:fedora-41-x86_64`, type: 'fedora-copr-build' },
+      ]);
+    } finally {
+      await Promise.all([copr.stop(), tf.stop()]);
+    }
+  }, 60_000);
 });

@@ -40,9 +40,13 @@ export function formatNotTriggered(
   pipeline: string,
   event: Event,
   misses: readonly TriggerMiss[],
+  excluded: readonly ExcludedJob[] = [],
 ): string {
   const lines = [`pipeline ${pipeline} starts nothing on ${describeEvent(event)}:`];
   for (const miss of misses) lines.push(`  ${miss.trigger}: ${miss.reason}`);
+  // A .packit.yaml: each of its jobs with why it does not run.
+  if (excluded.length > 0) lines.push('', 'jobs not selected:');
+  for (const { job, reason } of excluded) lines.push(`  ${job}: ${reason}`);
   return lines.join('\n') + '\n';
 }
 

@@ -1,24 +1,36 @@
 /**
  * Wiring the parts into a service: the database, the runtime, every handler a worker runs
- * (the built-ins, the forge handlers, the plan of webhook deliveries), and the HTTP server.
- * `forgeflow serve` uses all of it, `forgeflow worker` the workers only.
+ * (the built-ins, the forge handlers, the Packit handlers, the operator's `--handlers`, the
+ * plan of webhook deliveries), and the HTTP server. `forgeflow serve` uses all of it,
+ * `forgeflow worker` the workers only.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildServer } from '../api/server.js';
 import { registryOf } from '../compiler/handler-spec.js';
+import type { ReleasesTable } from '../compiler/index.js';
 import type { Db } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
 import { forgeClients, type ForgeClients } from '../forges/clients.js';
 import { forgeHandlers } from '../handlers/forge-handlers.js';
+import { isPlaceholder, withOperatorHandlers } from '../handlers/not-configured.js';
+import {
+  DEFAULT_PACKIT_SETTINGS,
+  packitHandlers,
+  type PackitServices,
+  type PackitSettings,
+} from '../handlers/packit.js';
 import { builtInHandlers, handlerRegistry, specsOf } from '../handlers/registry.js';
 import type { Handler } from '../handlers/types.js';
+import { HandlerError } from '../handlers/types.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { Runtime } from '../runtime/runtime.js';
 import type { Worker } from '../runtime/worker.js';
 import { planHandler } from '../webhooks/plan-handler.js';
+import { UsageError } from './io.js';
 import type { ServiceSettings } from './settings.js';
 
 export interface Service {
@@ -34,16 +46,33 @@ export function databaseOptions(settings: ServiceSettings) {
   return { databaseUrl: settings.databaseUrl, dataDir: join(settings.dataDir, 'db') };
 }
 
-export async function openService(settings: ServiceSettings, logger?: Logger): Promise<Service> {
+export interface ServiceOptions {
+  /** The operator's handlers (`--handlers FILE`). */
+  handlers?: readonly Handler[];
+}
+
+export async function openService(
+  settings: ServiceSettings,
+  logger?: Logger,
+  options: ServiceOptions = {},
+): Promise<Service> {
   const log = logger ?? pino({ level: settings.logLevel });
   const db = await openDatabase(databaseOptions(settings));
   try {
     await migrate(db);
+    return {
+      db,
+      logger: log,
+      ...assembleService(db, settings, {
+        clock: systemClock,
+        logger: log,
+        ...(options.handlers ? { handlers: options.handlers } : {}),
+      }),
+    };
   } catch (error) {
     await db.close();
     throw error;
   }
-  return { db, logger: log, ...assembleService(db, settings, { clock: systemClock, logger: log }) };
 }
 
 /** The runtime, its handlers and a worker on an open, migrated database. */
@@ -52,8 +81,14 @@ export function assembleService(
   settings: Pick<
     ServiceSettings,
     'publicUrl' | 'forges' | 'configFiles' | 'trustedUsers' | 'execAllow' | 'concurrency'
-  >,
-  deps: { clock: Clock; logger: Logger; random?: () => number },
+  > & { packit?: PackitSettings; packitReleases?: ReleasesTable | null },
+  deps: {
+    clock: Clock;
+    logger: Logger;
+    random?: () => number;
+    /** The operator's handlers (`--handlers FILE`). */
+    handlers?: readonly Handler[];
+  },
 ): Omit<Service, 'db' | 'logger'> {
   const runtime = new Runtime({
     db,
@@ -71,7 +106,11 @@ export function assembleService(
       error: (message) => log.error(message),
     },
   });
-  const base = handlerRegistry([...builtInHandlers().values(), ...forgeHandlers(forges)]);
+  const base = workerHandlers(
+    { ...(settings.packit ?? DEFAULT_PACKIT_SETTINGS), now: () => deps.clock.now() },
+    deps.handlers ?? [],
+    forgeHandlers(forges),
+  );
   const plan = planHandler({
     db,
     runtime,
@@ -81,6 +120,7 @@ export function assembleService(
     trustedUsers: settings.trustedUsers,
     publicUrl: settings.publicUrl,
     clock: deps.clock,
+    packitReleases: settings.packitReleases ?? null,
   });
   const handlers = handlerRegistry([...base.values(), plan]);
   const worker = runtime.createWorker({
@@ -90,6 +130,72 @@ export function assembleService(
     concurrency: settings.concurrency,
   });
   return { runtime, worker, handlers, forges };
+}
+
+/**
+ * The handlers a worker runs (but the plan handler): the built-ins, `forge` (the forge
+ * handlers, when there are forge clients), the Packit handlers and the operator's, which may
+ * replace the NotConfigured placeholders and nothing else.
+ */
+export function workerHandlers(
+  packit: PackitServices,
+  operator: readonly Handler[] = [],
+  forge: readonly Handler[] = [],
+): Map<string, Handler> {
+  const ours = [...builtInHandlers().values(), ...forge, ...packitHandlers(packit)];
+  for (const handler of operator) {
+    const taken = ours.find((h) => h.spec.name === handler.spec.name);
+    if (taken && !isPlaceholder(taken))
+      throw new UsageError(
+        `--handlers: "${handler.spec.name}" is a handler forgeflow has; only the Packit job types forgeflow does not integrate (${ours
+          .filter(isPlaceholder)
+          .map((h) => h.spec.name)
+          .join(', ')}) can be replaced`,
+      );
+  }
+  return handlerRegistry(withOperatorHandlers(ours, operator));
+}
+
+/**
+ * `--handlers FILE`: an ES module whose default export is an array of handlers
+ * (`{ spec: { name, description, input }, run(input, context) }`), or a function returning
+ * one (it is given `{ HandlerError }`, to throw errors that say whether to retry).
+ */
+export async function loadOperatorHandlers(file: string, cwd = process.cwd()): Promise<Handler[]> {
+  let module: { default?: unknown };
+  try {
+    module = (await import(pathToFileURL(resolve(cwd, file)).href)) as { default?: unknown };
+  } catch (error) {
+    throw new UsageError(`--handlers ${file}: cannot load it: ${(error as Error).message}`);
+  }
+  let handlers = module.default;
+  if (typeof handlers === 'function')
+    handlers = await (handlers as (tools: unknown) => unknown)({ HandlerError });
+  if (!Array.isArray(handlers))
+    throw new UsageError(
+      `--handlers ${file}: its default export must be an array of handlers, or a function returning one`,
+    );
+  const names = new Set<string>();
+  return handlers.map((handler: unknown, index) => {
+    const { spec, run } = (handler ?? {}) as Partial<Handler>;
+    const name = spec?.name;
+    if (
+      typeof name !== 'string' ||
+      name === '' ||
+      typeof spec?.input !== 'object' ||
+      spec.input === null ||
+      typeof run !== 'function'
+    )
+      throw new UsageError(
+        `--handlers ${file}: handler ${index} needs spec.name, spec.input (a JSON Schema) and run(input, context)`,
+      );
+    if (names.has(name)) throw new UsageError(`--handlers ${file}: "${name}" is there twice`);
+    names.add(name);
+    return {
+      spec: { ...spec, name, description: spec.description ?? '' },
+      run: (input, context) => run.call(handler, input, context),
+    };
+  });
 }
 
 export interface Secrets {

@@ -4,9 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ForgeSettings } from '../forges/clients.js';
+import { DEFAULT_PACKIT_SETTINGS, type PackitSettings } from '../handlers/packit.js';
+import type { ReleasesTable } from '../compiler/index.js';
 import { CONFIG_FILES } from '../webhooks/plan-handler.js';
 import { DEFAULT_BODY_LIMIT } from '../webhooks/routes.js';
 import { UsageError } from './io.js';
+import { readPackitReleases } from './packit-releases.js';
 
 export interface ServiceSettings {
   databaseUrl: string | undefined;
@@ -28,6 +31,10 @@ export interface ServiceSettings {
   trustedUsers: string[];
   configFiles: string[];
   bodyLimit: number;
+  /** Copr and Testing Farm, for the handlers Packit jobs compile to. */
+  packit: PackitSettings;
+  /** FORGEFLOW_PACKIT_RELEASES: the releases Packit's target aliases expand to (null: built-in). */
+  packitReleases: ReleasesTable | null;
 }
 
 export const DEFAULT_DATA_DIR = './.forgeflow';
@@ -52,6 +59,24 @@ function integer(name: string, value: string | undefined, fallback: number, min:
   if (!Number.isInteger(n) || n < min)
     throw new UsageError(`${name} must be a whole number ≥ ${min}`);
   return n;
+}
+
+/** FORGEFLOW_COPR_* and FORGEFLOW_TESTING_FARM_*; unset tokens leave those handlers NotConfigured. */
+export function readPackitSettings(env: NodeJS.ProcessEnv): PackitSettings {
+  const { copr, testingFarm } = DEFAULT_PACKIT_SETTINGS;
+  return {
+    copr: {
+      url: text(env.FORGEFLOW_COPR_URL) ?? copr.url,
+      login: text(env.FORGEFLOW_COPR_LOGIN),
+      token: text(env.FORGEFLOW_COPR_TOKEN),
+      owner: text(env.FORGEFLOW_COPR_OWNER),
+    },
+    testingFarm: {
+      url: text(env.FORGEFLOW_TESTING_FARM_URL) ?? testingFarm.url,
+      token: text(env.FORGEFLOW_TESTING_FARM_TOKEN),
+      artifactsUrl: text(env.FORGEFLOW_TESTING_FARM_ARTIFACTS_URL) ?? testingFarm.artifactsUrl,
+    },
+  };
 }
 
 export function readSettings(
@@ -98,5 +123,7 @@ export function readSettings(
       DEFAULT_BODY_LIMIT,
       1024,
     ),
+    packit: readPackitSettings(env),
+    packitReleases: readPackitReleases(env),
   };
 }

@@ -34,7 +34,14 @@ export type ValidationResult =
 
 export type CompileResult =
   | { status: 'invalid'; diagnostics: Diagnostic[] }
-  | { status: 'not-triggered'; pipeline: string; misses: TriggerMiss[]; diagnostics: Diagnostic[] }
+  | {
+      status: 'not-triggered';
+      pipeline: string;
+      misses: TriggerMiss[];
+      /** A .packit.yaml's jobs that did not run, each with the reason. */
+      excluded?: ExcludedJob[];
+      diagnostics: Diagnostic[];
+    }
   | {
       status: 'graph';
       graph: Graph;

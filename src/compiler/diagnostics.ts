@@ -22,7 +22,9 @@ export type Rule =
   | 'expression'
   | 'script-injection'
   | 'trigger'
-  | 'glob';
+  | 'glob'
+  | 'packit'
+  | 'target';
 
 export interface Diagnostic {
   file: string;

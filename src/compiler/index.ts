@@ -2,8 +2,8 @@
  * src/compiler — from (config text, event) to a workflow Graph, or to diagnostics.
  *
  * Owns: the pipeline.yaml v1 language (schema in ./schema, the single source of the JSON Schema
- * and the types), YAML loading with positions, semantic checks, trigger matching, matrix
- * expansion and the Graph format the runtime executes. Pure: no I/O, no clock, no database; it
+ * and the types), the .packit.yaml front-end (./packit), YAML loading with positions, semantic
+ * checks, trigger matching, matrix expansion and the Graph format the runtime executes. Pure: no I/O, no clock, no database; it
  * imports nothing of runtime, forges, api, webhooks or cli (enforced by lint).
  */
 export { compilePipeline, validatePipeline } from './compile.js';
@@ -18,3 +18,10 @@ export type { HandlerRegistry, HandlerSpec } from './handler-spec.js';
 export { toMermaid } from './mermaid.js';
 export type { TriggerMiss } from './trigger-match.js';
 export { PipelineSchema } from './schema/pipeline.js';
+export { compilePackit, validatePackit } from './packit/compile.js';
+export type { PackitOptions, PackitValidation } from './packit/compile.js';
+export type { PreviousNode } from './packit/previous.js';
+export { isPackitFile, PACKIT_FILE_NAMES } from './packit/files.js';
+export { PACKIT_PIPELINE } from './packit/graph.js';
+export { DEFAULT_RELEASES, parseReleasesTable } from './packit/releases.js';
+export type { ReleasesTable } from './packit/types.js';

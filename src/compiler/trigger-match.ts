@@ -23,7 +23,8 @@ export type TriggerResult =
   | { matched: true; trigger: TriggerName; note?: string }
   | { matched: false; misses: TriggerMiss[] };
 
-const TRIGGER_OF_KIND: Record<EventKind, TriggerName> = {
+/** The pipeline trigger each event kind is (a pushed tag is a push). */
+export const TRIGGER_OF_KIND: Record<EventKind, TriggerName> = {
   pull_request: 'pull_request',
   push: 'push',
   tag: 'push',

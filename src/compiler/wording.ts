@@ -20,7 +20,7 @@ export function subject(path: Path): string {
   return `"${dotted(path)}"`;
 }
 
-function dotted(path: Path): string {
+export function dotted(path: Path): string {
   return path
     .map((p) => (typeof p === 'number' ? `[${p}]` : p))
     .join('.')

@@ -8,7 +8,7 @@
  * duplicate-key detection of our own, and an alias-expansion cap.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node, Pair, Scalar } from 'yaml';
+import type { Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Diagnostic, Rule, Severity } from './diagnostics.js';
 import { refuseHostileText } from './hostile-text.js';
 
@@ -60,7 +60,14 @@ export function makeDiagnostic(
 
 const START: Span = { line: 1, column: 1, length: 1 };
 
-export function loadYaml(original: string, file: string): LoadResult {
+export interface LoadOptions {
+  /** The YAML version to read: 1.2 (the default) or 1.1, which PyYAML speaks (Packit's files: yes/no/on/off are booleans). */
+  version?: '1.1' | '1.2';
+  /** A repeated key: an error (the default), or a warning with the last value used, as PyYAML does. */
+  duplicateKeys?: 'error' | 'warning';
+}
+
+export function loadYaml(original: string, file: string, options: LoadOptions = {}): LoadResult {
   // Editors do not count a byte-order mark as a column; neither do we.
   // A lone CR is a line break in YAML 1.2; the parser handles only LF and CRLF.
   const text = (original.startsWith('\uFEFF') ? original.slice(1) : original).replace(
@@ -77,7 +84,13 @@ export function loadYaml(original: string, file: string): LoadResult {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: false, merge: true, prettyErrors: false });
+    doc = parseDocument(text, {
+      lineCounter,
+      uniqueKeys: false,
+      merge: true,
+      prettyErrors: false,
+      ...(options.version ? { version: options.version } : {}),
+    });
   } catch (error) {
     return {
       ok: false,
@@ -112,12 +125,14 @@ export function loadYaml(original: string, file: string): LoadResult {
     doc.contents,
     (key, name) => {
       const [start, end] = key.range ?? [0, 1];
+      const lenient = options.duplicateKeys === 'warning';
       diagnostics.push(
         makeDiagnostic(
           file,
           spanAt(start, end),
           'syntax',
-          `duplicate key "${name}"; each key may appear once in a mapping`,
+          `duplicate key "${name}"; each key may appear once in a mapping${lenient ? ' (the last one is used)' : ''}`,
+          lenient ? 'warning' : 'error',
         ),
       );
     },
@@ -140,7 +155,7 @@ export function loadYaml(original: string, file: string): LoadResult {
     value = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
   } catch (error) {
     const message =
-      error instanceof ReferenceError && /alias/i.test(error.message)
+      error instanceof ReferenceError && /excessive alias/i.test(error.message)
         ? `too many alias expansions (more than ${LIMITS.maxAliasCount}); is this a YAML alias bomb?`
         : `could not read YAML: ${error instanceof Error ? error.message : String(error)}`;
     return {
@@ -173,9 +188,9 @@ function findBadKeys(
     if (isMap(current)) {
       const seen = new Set<string>();
       for (const pair of current.items) {
-        if (isScalar(pair.key)) {
+        if (isScalar(pair.key) && !isMergeKey(pair.key)) {
           const name = String(pair.key.value);
-          if (seen.has(name) && name !== '<<') duplicate(pair.key, name);
+          if (seen.has(name)) duplicate(pair.key, name);
           seen.add(name);
         } else if (isMap(pair.key) || isSeq(pair.key)) {
           complex(pair.key); // toJS would stringify it and print a process warning
@@ -206,7 +221,7 @@ export class Locator {
       if (isAlias(node)) node = node.resolve(this.source.doc);
       let next: unknown;
       if (isMap(node)) {
-        const pair = findPair(node.items, segment);
+        const pair = findPair(this.source.doc, node, segment);
         if (!pair) return { node: node, key, found: false };
         key = isScalar(pair.key) ? pair.key : key;
         next = pair.value;
@@ -252,11 +267,40 @@ export class Locator {
   }
 }
 
-function findPair(items: readonly Pair[], segment: string | number): Pair | undefined {
-  for (let i = items.length - 1; i >= 0; i--) {
-    const pair = items[i];
-    if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === String(segment))
-      return pair;
+/** Merge chains deeper than this are not followed (an alias bomb is refused before). */
+const MAX_MERGE_DEPTH = 32;
+
+/** `<<`, which YAML 1.1 reads as a symbol. */
+export function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && (typeof key.value === 'symbol' || key.value === '<<');
+}
+
+/**
+ * The pair that gives a mapping's value at `segment`: its own key, else the key in the first
+ * mapping merged in with `<<` that has it (the `yaml` library's precedence), so that a key
+ * written in an anchor is found where it is written.
+ */
+function findPair(
+  doc: Document.Parsed,
+  map: YAMLMap,
+  segment: string | number,
+  depth = 0,
+): Pair | undefined {
+  for (let i = map.items.length - 1; i >= 0; i--) {
+    const pair = map.items[i];
+    if (isPair(pair) && isScalar(pair.key) && !isMergeKey(pair.key))
+      if (String(pair.key.value) === String(segment)) return pair;
+  }
+  if (depth >= MAX_MERGE_DEPTH) return undefined;
+  for (const pair of map.items) {
+    if (!isMergeKey(pair.key)) continue;
+    const source = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
+    const sources = isSeq(source) ? source.items : [source];
+    for (const item of sources) {
+      const merged = isAlias(item) ? item.resolve(doc) : item;
+      const found = isMap(merged) ? findPair(doc, merged, segment, depth + 1) : undefined;
+      if (found) return found;
+    }
   }
   return undefined;
 }

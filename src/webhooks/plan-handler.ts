@@ -1,12 +1,21 @@
 /**
  * `forgeflow.plan`, the one activity of a delivery's plan run: decide who is asking (trust),
  * fetch the repository's config at the event's commit (or at the base branch's head for an
- * untrusted author's pull request), compile it, start the pipeline run, and record the
- * delivery's outcome. A broken config is answered with a failed `forgeflow/config` status.
+ * untrusted author's pull request), compile it (a pipeline.yaml, or a .packit.yaml with its
+ * `/packit` commands, which may need the latest run of the pull request), start the run, and
+ * record the delivery's outcome. A broken config is answered with a failed `forgeflow/config` status.
  * Forge failures throw retryable errors: the plan attempt is retried like any other. Runs are
  * started with idempotency keys, so a retried attempt never starts a run twice.
  */
-import { compilePipeline, validatePipeline, type Diagnostic } from '../compiler/index.js';
+import {
+  compilePackit,
+  compilePipeline,
+  isPackitFile,
+  validatePipeline,
+  type CompileResult,
+  type Diagnostic,
+  type ReleasesTable,
+} from '../compiler/index.js';
 import type { HandlerRegistry } from '../compiler/handler-spec.js';
 import type { Db } from '../db/db.js';
 import type { Event } from '../events/event.js';
@@ -19,15 +28,16 @@ import type { Runtime } from '../runtime/runtime.js';
 import { runChatOps } from './chatops-run.js';
 import { parseCommand } from './chatops.js';
 import { completeDelivery, type DeliveryResult, type NewDelivery } from './deliveries.js';
+import { previousPackitNodes } from './packit-previous.js';
 import { PLAN_HANDLER } from './plan-graph.js';
 import { actorOf, forgeTrusts, type TrustVerdict } from './trust.js';
 
-/** Where a repository's config may be, in order: the first one found is used. */
+/** Where a repository's config may be, in order: the first one found is used (Packit's order). */
 export const CONFIG_FILES = [
   'pipeline.yaml',
   '.packit.yaml',
-  'packit.yaml',
   '.packit.yml',
+  'packit.yaml',
   'packit.yml',
 ];
 
@@ -44,6 +54,8 @@ export interface PlanDeps {
   trustedUsers: readonly string[];
   publicUrl: string;
   clock: Clock;
+  /** The Fedora/EPEL releases Packit's target aliases expand to; the built-in table when absent. */
+  packitReleases?: ReleasesTable | null;
 }
 
 interface PlanInput {
@@ -122,17 +134,7 @@ async function plan(
       configSha: configRef,
     };
   const where = { configPath: found.path, configSha: configRef };
-  if (!found.path.endsWith('pipeline.yaml'))
-    return {
-      ...where,
-      outcome: 'no_config',
-      reason: `${found.path} is a Packit config; forgeflow does not compile Packit configs yet`,
-    };
-
-  const compiled = compilePipeline(found.text, event, {
-    file: found.path,
-    handlers: deps.handlers,
-  });
+  const compiled = await compileConfig(deps, found, event);
   if (compiled.status === 'invalid') {
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
     if (sha !== null)
@@ -158,7 +160,10 @@ async function plan(
     return {
       ...where,
       outcome: 'not_triggered',
-      reason: compiled.misses.map((m) => `${m.trigger}: ${m.reason}`).join('; '),
+      reason: [
+        ...compiled.misses.map((m) => `${m.trigger}: ${m.reason}`),
+        ...(compiled.excluded ?? []).map((e) => `${e.job}: ${e.reason}`),
+      ].join('; '),
     };
   const started = await deps.runtime.start(compiled.graph, event, {
     idempotencyKey: `${delivery}:${compiled.graph.pipeline}`,
@@ -169,6 +174,25 @@ async function plan(
     reason: untrustedPr ? `${verdict?.why}: the config of ${event.pr?.base_ref} was used` : null,
     runIds: [started.runId],
   };
+}
+
+/** A pipeline.yaml, or a .packit.yaml with what the latest run of the PR left (for re-runs). */
+async function compileConfig(
+  deps: PlanDeps,
+  found: { path: string; text: string },
+  event: Event,
+): Promise<CompileResult> {
+  if (!isPackitFile(found.path))
+    return compilePipeline(found.text, event, { file: found.path, handlers: deps.handlers });
+  const packitComment =
+    event.kind === 'comment' && /^\s*\/packit\s/m.test(event.comment?.body ?? '');
+  return compilePackit(found.text, event, {
+    file: found.path,
+    repoName: event.repo.name,
+    handlers: deps.handlers,
+    ...(deps.packitReleases ? { releases: deps.packitReleases } : {}),
+    previous: packitComment ? await previousPackitNodes(deps.db, event) : null,
+  });
 }
 
 /** `pipeline.yaml:14:5: unknown key "timout" … [schema]`: what fits in a status. */

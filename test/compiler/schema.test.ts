@@ -3,6 +3,7 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { EVENT_FIELDS } from '../../src/expressions/language.js';
+import { publishedPackitSchema } from '../../src/compiler/packit/schema.js';
 import { publishedPipelineSchema } from '../../src/compiler/schema/publish.js';
 import { normalizeEvent } from '../../src/forges/normalize.js';
 import type { Comment, Release } from '../../src/events/event.js';
@@ -11,10 +12,18 @@ const published = readFileSync(
   new URL('../../schemas/pipeline.schema.json', import.meta.url),
   'utf8',
 );
+const publishedPackit = readFileSync(
+  new URL('../../schemas/packit.schema.json', import.meta.url),
+  'utf8',
+);
 
 describe('schemas/pipeline.schema.json', () => {
   it('is what the TypeBox source generates (run `npm run schemas` when this fails)', () => {
     expect(published).toBe(publishedPipelineSchema());
+  });
+
+  it('schemas/packit.schema.json is what the TypeBox source generates (`npm run schemas`)', () => {
+    expect(publishedPackit).toBe(publishedPackitSchema());
   });
 
   it('documents every key with a description, so editors show help', () => {
@@ -33,6 +42,7 @@ describe('schemas/pipeline.schema.json', () => {
       for (const [key, child] of Object.entries(record)) visit(child, `${path}/${key}`);
     };
     visit(JSON.parse(published), '#');
+    visit(JSON.parse(publishedPackit), 'packit#');
     expect(undocumented).toEqual([]);
   });
 

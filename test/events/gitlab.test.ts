@@ -6,8 +6,6 @@
  */
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type {
@@ -18,12 +16,10 @@ import type {
   Repository,
 } from '../../src/events/event.js';
 import { normalizeGitLab } from '../../src/forges/gitlab/normalize.js';
+import { sharedFixtures } from '../support/shared-fixtures.js';
 import { expectWellFormed, mutatedPayload } from './helpers.js';
 
-const sharedDir = process.env.FORGEFLOW_SHARED_DIR;
-const fixturesDir = sharedDir
-  ? pathToFileURL(resolve(sharedDir, 'fixtures/gitlab') + '/')
-  : new URL('../../../shared/fixtures/gitlab/', import.meta.url);
+const fixturesDir = sharedFixtures('gitlab');
 
 const fixtureFiles = readdirSync(fixturesDir).filter((f) => f.endsWith('.json'));
 

@@ -7,6 +7,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { WebhookDefinition } from '@octokit/webhooks-examples';
+import { sharedFixtures } from './shared-fixtures.js';
 
 const examples = JSON.parse(
   readFileSync(
@@ -24,7 +25,7 @@ export function githubExample(event: string, action?: string): Record<string, un
   return structuredClone(found) as Record<string, unknown>;
 }
 
-const FIXTURES = new URL('../../../shared/fixtures/gitlab/', import.meta.url);
+const FIXTURES = sharedFixtures('gitlab');
 
 export function gitlabFixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8')) as Record<

@@ -3,21 +3,17 @@
  * starts nothing. Exit 0 either way (both are answers); 1 for a broken config; 2 for usage.
  */
 import { parseArgs } from 'node:util';
-import {
-  compilePipeline,
-  formatDiagnostics,
-  toMermaid,
-  type CompileResult,
-} from '../../compiler/index.js';
+import { formatDiagnostics, toMermaid, type CompileResult } from '../../compiler/index.js';
 import type { Event } from '../../events/event.js';
 import { builtInRegistry } from '../../handlers/catalog.js';
+import { compileConfig, isPackitConfig, PACKIT_OPTION } from '../config-file.js';
 import { EXIT, type Io } from '../io.js';
 import { formatGraph, formatNotTriggered } from '../format-graph.js';
 import { formatOption } from './options.js';
 import { EVENT_OPTIONS, readPipelineAndEvent } from '../read-event.js';
 
 export const planUsage =
-  'forgeflow plan FILE --event PAYLOAD.json [--event-type NAME] [--forge github|gitlab] [--format text|json|mermaid]';
+  'forgeflow plan FILE --event PAYLOAD.json [--event-type NAME] [--forge github|gitlab] [--format text|json|mermaid] [--packit]';
 
 export function planCommand(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({
@@ -25,6 +21,7 @@ export function planCommand(args: string[], io: Io): number {
     allowPositionals: true,
     options: {
       ...EVENT_OPTIONS,
+      ...PACKIT_OPTION,
       format: { type: 'string', default: 'text' },
     },
   });
@@ -35,7 +32,8 @@ export function planCommand(args: string[], io: Io): number {
 `);
     return EXIT.ok;
   }
-  const result = compilePipeline(text, event, { file, handlers: builtInRegistry });
+  const packit = isPackitConfig(file, values.packit);
+  const result = compileConfig(file, text, event, packit, builtInRegistry);
   if (result.status === 'invalid') {
     io.err(formatDiagnostics(result.diagnostics, text) + '\n');
     return EXIT.failed;
@@ -53,11 +51,16 @@ function render(
     const body =
       result.status === 'graph'
         ? { started: true, graph: result.graph, excluded: result.excluded }
-        : { started: false, pipeline: result.pipeline, misses: result.misses };
+        : {
+            started: false,
+            pipeline: result.pipeline,
+            misses: result.misses,
+            ...(result.excluded ? { excluded: result.excluded } : {}),
+          };
     return JSON.stringify(body, null, 2) + '\n';
   }
   if (result.status === 'not-triggered')
-    return formatNotTriggered(result.pipeline, event, result.misses);
+    return formatNotTriggered(result.pipeline, event, result.misses, result.excluded);
   return format === 'mermaid'
     ? toMermaid(result.graph)
     : formatGraph(result.graph, event, result.excluded, result.note);

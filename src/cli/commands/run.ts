@@ -5,11 +5,11 @@
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { compilePipeline, formatDiagnostics } from '../../compiler/index.js';
+import { formatDiagnostics } from '../../compiler/index.js';
 import { registryOf } from '../../compiler/handler-spec.js';
 import { migrate } from '../../db/migrate.js';
 import { openPglite } from '../../db/pglite.js';
-import { builtInHandlers, specsOf } from '../../handlers/registry.js';
+import { specsOf } from '../../handlers/registry.js';
 import { Runtime } from '../../runtime/runtime.js';
 import { SIGNAL_PATTERN } from '../../compiler/schema/common.js';
 import type { RuntimeEvent } from '../../runtime/events.js';
@@ -17,9 +17,12 @@ import { EXIT, paint, UsageError, type Io } from '../io.js';
 import { Progress } from '../progress.js';
 import { EVENT_OPTIONS, readPipelineAndEvent } from '../read-event.js';
 import { formatNotTriggered } from '../format-graph.js';
+import { compileConfig, isPackitConfig, PACKIT_OPTION } from '../config-file.js';
+import { loadOperatorHandlers, workerHandlers } from '../service.js';
+import { readPackitSettings } from '../settings.js';
 
 export const runUsage =
-  'forgeflow run FILE --event PAYLOAD.json [--event-type NAME] [--forge github|gitlab] [--data-dir DIR] [--signal NAME[=JSON]]…';
+  'forgeflow run FILE --event PAYLOAD.json [--event-type NAME] [--forge github|gitlab] [--data-dir DIR] [--signal NAME[=JSON]]… [--handlers FILE] [--packit]';
 
 const DEFAULT_RUN_DIR = './.forgeflow/local';
 
@@ -46,6 +49,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       ...EVENT_OPTIONS,
       'data-dir': { type: 'string', default: DEFAULT_RUN_DIR },
       signal: { type: 'string', multiple: true, default: [] },
+      handlers: { type: 'string' },
+      ...PACKIT_OPTION,
     },
   });
   const signals = values.signal.map(parseSignal);
@@ -55,17 +60,16 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
 `);
     return EXIT.failed;
   }
-  const handlers = builtInHandlers();
-  const result = compilePipeline(text, event, {
-    file,
-    handlers: registryOf(specsOf(handlers)),
-  });
+  const operator = values.handlers === undefined ? [] : await loadOperatorHandlers(values.handlers);
+  const handlers = workerHandlers(readPackitSettings(process.env), operator);
+  const packit = isPackitConfig(file, values.packit);
+  const result = compileConfig(file, text, event, packit, registryOf(specsOf(handlers)));
   if (result.status === 'invalid') {
     io.err(formatDiagnostics(result.diagnostics, text) + '\n');
     return EXIT.failed;
   }
   if (result.status === 'not-triggered') {
-    io.out(formatNotTriggered(result.pipeline, event, result.misses));
+    io.out(formatNotTriggered(result.pipeline, event, result.misses, result.excluded));
     return EXIT.failed;
   }
 

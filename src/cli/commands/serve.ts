@@ -7,12 +7,18 @@
 import { parseArgs } from 'node:util';
 import { describeDatabase } from '../../db/open.js';
 import { EXIT, type Io } from '../io.js';
-import { databaseOptions, httpServer, openService, type Secrets } from '../service.js';
+import {
+  databaseOptions,
+  httpServer,
+  loadOperatorHandlers,
+  openService,
+  type Secrets,
+} from '../service.js';
 import { readSettings, type ServiceSettings } from '../settings.js';
 import { API_TOKEN_FILE, storedSecret, webhookSecret } from '../webhook-secret.js';
 
 export const serveUsage =
-  'forgeflow serve [--port N] [--host ADDR] [--data-dir DIR] [--database-url URL] [--concurrency N] [--grace SECONDS]';
+  'forgeflow serve [--port N] [--host ADDR] [--data-dir DIR] [--database-url URL] [--concurrency N] [--grace SECONDS] [--handlers FILE]';
 
 export async function serveCommand(
   args: string[],
@@ -28,13 +34,15 @@ export async function serveCommand(
       'database-url': { type: 'string' },
       concurrency: { type: 'string' },
       grace: { type: 'string', default: '30' },
+      handlers: { type: 'string' },
     },
   });
   const settings = readSettings(process.env, values);
+  const handlers = values.handlers === undefined ? [] : await loadOperatorHandlers(values.handlers);
   const graceMs = Math.max(0, Number(values.grace) || 0) * 1000;
   const secrets = secretsOf(settings, io);
 
-  const service = await openService(settings);
+  const service = await openService(settings, undefined, { handlers });
   const server = await httpServer(service, settings, secrets);
   const stop = new Promise<string>((resolve) => {
     signals.once('SIGTERM', () => resolve('SIGTERM'));

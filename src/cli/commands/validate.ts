@@ -1,22 +1,18 @@
 /** `forgeflow validate FILE…`: every diagnostic of every file; exit 0 valid, 1 invalid, 2 usage. */
 import { parseArgs } from 'node:util';
-import {
-  diagnosticsToJson,
-  formatDiagnostics,
-  validatePipeline,
-  type Diagnostic,
-} from '../../compiler/index.js';
+import { diagnosticsToJson, formatDiagnostics, type Diagnostic } from '../../compiler/index.js';
 import { builtInRegistry } from '../../handlers/catalog.js';
+import { isPackitConfig, PACKIT_OPTION, validateConfig } from '../config-file.js';
 import { EXIT, paint, UsageError, type Io } from '../io.js';
 import { formatOption } from './options.js';
 
-export const validateUsage = 'forgeflow validate FILE… [--format text|json]';
+export const validateUsage = 'forgeflow validate FILE… [--format text|json] [--packit]';
 
 export function validateCommand(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { format: { type: 'string', default: 'text' } },
+    options: { format: { type: 'string', default: 'text' }, ...PACKIT_OPTION },
   });
   const format = formatOption(values.format, ['text', 'json']);
   if (positionals.length === 0) throw new UsageError('validate needs at least one file');
@@ -25,7 +21,8 @@ export function validateCommand(args: string[], io: Io): number {
   let invalid = 0;
   for (const file of positionals) {
     const text = io.readFile(file);
-    const result = validatePipeline(text, { file, handlers: builtInRegistry });
+    const packit = isPackitConfig(file, values.packit);
+    const result = validateConfig(file, text, packit, builtInRegistry);
     all.push(...result.diagnostics);
     if (!result.ok) invalid++;
     if (format === 'text') {

@@ -6,11 +6,11 @@
 import { parseArgs } from 'node:util';
 import { describeDatabase } from '../../db/open.js';
 import { EXIT, UsageError, type Io } from '../io.js';
-import { databaseOptions, openService } from '../service.js';
+import { databaseOptions, loadOperatorHandlers, openService } from '../service.js';
 import { readSettings } from '../settings.js';
 
 export const workerUsage =
-  'forgeflow worker [--database-url URL] [--data-dir DIR] [--concurrency N] [--grace SECONDS]';
+  'forgeflow worker [--database-url URL] [--data-dir DIR] [--concurrency N] [--grace SECONDS] [--handlers FILE]';
 
 export async function workerCommand(
   args: string[],
@@ -24,6 +24,7 @@ export async function workerCommand(
       'data-dir': { type: 'string' },
       concurrency: { type: 'string', default: '10' },
       grace: { type: 'string', default: '30' },
+      handlers: { type: 'string' },
     },
   });
   const concurrency = Number(values.concurrency);
@@ -33,7 +34,8 @@ export async function workerCommand(
   if (!Number.isFinite(graceSeconds) || graceSeconds < 0)
     throw new UsageError('--grace must be a number of seconds ≥ 0');
   const settings = readSettings(process.env, { ...values, concurrency: String(concurrency) });
-  const service = await openService(settings);
+  const handlers = values.handlers === undefined ? [] : await loadOperatorHandlers(values.handlers);
+  const service = await openService(settings, undefined, { handlers });
   try {
     const worker = service.worker;
     const stop = new Promise<string>((resolve) => {

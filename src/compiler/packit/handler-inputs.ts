@@ -1,0 +1,124 @@
+/**
+ * The inputs and outputs of the handlers Packit jobs compile to: the graph builder writes these
+ * inputs (templates over `event`, `needs` and `output` allowed in string fields), the handlers
+ * in src/handlers read them. A poll's output becomes its node's output, so the poll handlers
+ * echo what a later node needs (the Copr build of a target, for its tests).
+ */
+
+/** `copr.build`: submit one build of the repository at `committish` for one chroot. */
+export interface CoprBuildInput {
+  /** Copr owner (`@group` for a group); null: the operator's default owner. */
+  owner: string | null;
+  /** The Copr project; created with the chroot enabled when missing. */
+  project: string;
+  chroot: string;
+  clone_url: string;
+  committish: string;
+  /** Sub-directory of the package in the repository (`paths[0]`, default `.`). */
+  subdirectory: string;
+  /** The spec file relative to `subdirectory`, or null to let the build find it. */
+  specfile_path: string | null;
+  /** The downstream package name (the SRPM's name). */
+  package: string;
+  srpm_build_deps: string[];
+  /** Copr's build timeout, seconds (Packit's `timeout`, default 7200). */
+  timeout_s: number;
+  enable_net: boolean;
+  /** `default` | `on` | `off` | `image`, or null for Copr's default. */
+  bootstrap: string | null;
+  /** Project-wide and chroot-specific settings merged (Packit's CHROOT_SPECIFIC_COPR_CONFIGURATION). */
+  additional_packages: string[];
+  additional_repos: string[];
+  additional_modules: string | null;
+  with_opts: string[];
+  without_opts: string[];
+  module_hotfixes: boolean;
+  preserve_project: boolean;
+  list_on_homepage: boolean;
+  /** What the build is for, written into the project description. */
+  description: string;
+}
+
+/** Output of `copr.build` and of its poll `copr.build_status`. */
+export interface CoprBuildRef {
+  build_id: number;
+  owner: string;
+  project: string;
+  chroot: string;
+  /** The build's web page. */
+  url: string;
+}
+
+/** `copr.build_status` input: the first call's output, as it is. */
+export type CoprBuildStatusInput = CoprBuildRef;
+
+/**
+ * `copr.build_status` output. It throws a non-retryable `CoprBuildFailed` when the chroot ended
+ * failed or canceled, so `until: output.ended` only ever sees success end a poll.
+ */
+export interface CoprBuildStatus extends CoprBuildRef {
+  /** Copr's chroot state: importing, pending, starting, running, succeeded, failed, … */
+  state: string;
+  ended: boolean;
+  /** Where the chroot's results (RPMs, logs) are, once known. */
+  result_url: string | null;
+}
+
+export interface TestingFarmEnvironment {
+  /** Testing Farm compose: `Fedora-41`, `Fedora-Rawhide`, `CentOS-Stream-9`, … */
+  compose: string;
+  arch: string;
+}
+
+/** `testing_farm.run`: submit one Testing Farm request (POST /v0.1/requests). */
+export interface TestingFarmRunInput {
+  fmf_url: string;
+  fmf_ref: string;
+  fmf_path: string | null;
+  /** tmt plan filter (Packit's `tmt_plan`, a regex). */
+  tmt_plan: string | null;
+  /** One per `distros` entry of the target, else one for the target itself. */
+  environments: TestingFarmEnvironment[];
+  /** The Copr build to install (`needs.<build job>.output`), or null with `skip_build`. */
+  copr_build: CoprBuildRef | null;
+  /** Packit's `env`, as strings. */
+  variables: Record<string, string>;
+  /** tmt context: distro, arch, trigger (Packit sets these). */
+  tmt_context: Record<string, string>;
+  post_install_script: string | null;
+  /** Packit's `tf_extra_params`, deep-merged into the request. */
+  extra_params: Record<string, unknown>;
+}
+
+/** Output of `testing_farm.run`, and input of its poll `testing_farm.request`. */
+export interface TestingFarmRequestRef {
+  request_id: string;
+  /** The request's page (artifacts viewer), where known. */
+  url: string;
+}
+
+/**
+ * `testing_farm.request` output. It throws a non-retryable `TestsFailed` (result failed) or
+ * `TestingFarmError` (state error or canceled) so `until: output.ended` sees only passes.
+ */
+export interface TestingFarmRequestState extends TestingFarmRequestRef {
+  state: string;
+  /** `result.overall`: passed, failed, error, skipped, unknown; null while running. */
+  result: string | null;
+  ended: boolean;
+}
+
+/**
+ * The job types forgeflow does not integrate yet (Koji, Bodhi, dist-git, Image Builder): their
+ * handler fails with the non-retryable `NotConfigured` unless the operator registers one.
+ */
+export interface PackitJobInput {
+  job: string;
+  trigger: string;
+  package: string;
+  /** The dist-git branch or Koji target, when the job has them. */
+  target: string | null;
+  identifier: string | null;
+  /** The view's package-level config, for a handler the operator registers. */
+  config: Record<string, unknown>;
+}

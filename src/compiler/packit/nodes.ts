@@ -1,0 +1,108 @@
+/**
+ * One planned (view, target) as a graph node: the handler its job type compiles to, its input
+ * (config and event values written as literals, the build a test installs read through
+ * `needs`), polling for Copr builds and Testing Farm requests, and Packit's status name.
+ */
+import type { Event } from '../../events/event.js';
+import { DEFAULT_IF } from '../defaults.js';
+import type { GraphNode, NodeAction } from '../graph.js';
+import { num } from './config-values.js';
+import { coprBuildInput, DEFAULT_COPR_TIMEOUT_S } from './copr-input.js';
+import type { PackitJobInput } from './handler-inputs.js';
+import { nodeId, type JobIds } from './ids.js';
+import { literalText, literalValue } from './literal.js';
+import type { PlannedNode } from './plan.js';
+import {
+  coprPoll,
+  JOB_TIMEOUTS,
+  SUBMIT_RETRY,
+  SUBMIT_TIMEOUTS,
+  testingFarmPoll,
+} from './policies.js';
+import { testingFarmInput } from './tests-input.js';
+import { PACKIT_HANDLERS, type JobType } from './types.js';
+
+/** The handler of each job type without an integration of its own. */
+const JOB_HANDLERS: Record<Exclude<JobType, 'copr_build' | 'tests'>, string> = {
+  upstream_koji_build: PACKIT_HANDLERS.upstreamKojiBuild,
+  koji_build: PACKIT_HANDLERS.kojiBuild,
+  koji_build_tag: PACKIT_HANDLERS.kojiBuildTag,
+  bodhi_update: PACKIT_HANDLERS.bodhiUpdate,
+  propose_downstream: PACKIT_HANDLERS.proposeDownstream,
+  pull_from_upstream: PACKIT_HANDLERS.pullFromUpstream,
+  sync_from_downstream: PACKIT_HANDLERS.syncFromDownstream,
+  vm_image_build: PACKIT_HANDLERS.vmImageBuild,
+};
+
+export interface NodeContext {
+  event: Event;
+  ref: string | null;
+  ids: JobIds;
+}
+
+export function graphNode(planned: PlannedNode, ctx: NodeContext): GraphNode {
+  const { view, target } = planned;
+  const job = ctx.ids.of(view);
+  const id = nodeId(job, target?.name ?? null);
+  const build = planned.build;
+  const needs = build?.kind === 'node' ? [nodeId(ctx.ids.of(build.view), build.target)] : [];
+  return {
+    id,
+    job,
+    name: literalText(id),
+    matrix: target ? { target: target.name } : null,
+    needs,
+    if: DEFAULT_IF,
+    action: actionOf(planned, ctx),
+    retry: SUBMIT_RETRY,
+    timeouts: view.type === 'copr_build' || view.type === 'tests' ? SUBMIT_TIMEOUTS : JOB_TIMEOUTS,
+    env: {},
+    report: literalText(planned.status),
+  };
+}
+
+function actionOf(planned: PlannedNode, ctx: NodeContext): NodeAction {
+  const { view, target, build } = planned;
+  const { event, ref } = ctx;
+  if (view.type === 'copr_build' && target) {
+    return {
+      kind: 'activity',
+      handler: PACKIT_HANDLERS.coprBuild,
+      input: literalValue(coprBuildInput(view, target, event, ref)),
+      poll: coprPoll(
+        PACKIT_HANDLERS.coprBuildStatus,
+        num(view.config, 'timeout', DEFAULT_COPR_TIMEOUT_S),
+      ),
+    };
+  }
+  if (view.type === 'tests' && target) {
+    const input = literalValue(testingFarmInput(view, target, event, ref, null));
+    // The build's poll ends with its CoprBuildStatus, which is a CoprBuildRef and more.
+    input.copr_build =
+      build?.kind === 'node'
+        ? `\${{ needs['${ctx.ids.of(build.view).replaceAll("'", "''")}'].output }}`
+        : build?.kind === 'reused'
+          ? literalValue(build.ref)
+          : null;
+    return {
+      kind: 'activity',
+      handler: PACKIT_HANDLERS.testingFarmRun,
+      input,
+      poll: testingFarmPoll(PACKIT_HANDLERS.testingFarmRequest),
+    };
+  }
+  const input: PackitJobInput = {
+    job: view.type,
+    trigger: view.trigger,
+    package: view.package,
+    target: target?.name ?? null,
+    identifier: view.identifier,
+    config: view.config,
+  };
+  return {
+    kind: 'activity',
+    handler: JOB_HANDLERS[view.type as keyof typeof JOB_HANDLERS],
+    input: literalValue(input),
+    poll: null,
+  };
+}

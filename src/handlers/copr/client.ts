@@ -1,0 +1,366 @@
+/**
+ * A client of the Copr API v3 (`/api_3`, what python-copr speaks): projects (get, add, edit,
+ * chroot settings), builds from a custom script, a build and a build's chroot. Authentication is
+ * HTTP Basic with the API login and token of ~/.config/copr (FORGEFLOW_COPR_LOGIN and
+ * FORGEFLOW_COPR_TOKEN); Copr answers errors as `{"error": "..."}`, shown in the HandlerError.
+ */
+import { numberField, stringField } from '../../forges/json-fields.js';
+import { JsonService, trimUrl } from '../packit-http.js';
+import { HandlerError } from '../types.js';
+
+export const DEFAULT_COPR_URL = 'https://copr.fedorainfracloud.org';
+
+export interface CoprSettings {
+  /** The Copr instance (FORGEFLOW_COPR_URL). */
+  url: string;
+  /** The API login (FORGEFLOW_COPR_LOGIN): `login` in ~/.config/copr, not the user name. */
+  login: string | null;
+  /** The API token (FORGEFLOW_COPR_TOKEN). */
+  token: string | null;
+  /** Where builds go when a job names no owner (FORGEFLOW_COPR_OWNER); null: the token's user. */
+  owner: string | null;
+}
+
+export interface CoprClientOptions {
+  timeoutMs?: number;
+  now?: () => number;
+  fetch?: typeof fetch;
+}
+
+/** `GET /api_3/project`: the fields forgeflow reads. */
+export interface CoprProject {
+  id: number;
+  name: string;
+  ownername: string;
+  full_name: string;
+  /** Chroot name → its repository URL: the keys are the project's enabled chroots. */
+  chroot_repos: Record<string, string>;
+}
+
+/** `GET /api_3/build/{id}` (and what build creation answers). */
+export interface CoprBuild {
+  id: number;
+  state: string;
+  ownername: string;
+  projectname: string;
+  chroots: string[];
+  repo_url: string | null;
+  submitted_on: number | null;
+  started_on: number | null;
+  ended_on: number | null;
+  source_package: { name: string | null; version: string | null; url: string | null };
+}
+
+/** `GET /api_3/build-chroot?build_id=&chrootname=`. */
+export interface CoprBuildChroot {
+  name: string;
+  state: string;
+  result_url: string | null;
+  started_on: number | null;
+  ended_on: number | null;
+}
+
+export interface CoprProjectSettings {
+  owner: string;
+  project: string;
+  chroot: string;
+  description: string;
+  enable_net: boolean;
+  bootstrap: string | null;
+  module_hotfixes: boolean;
+  preserve_project: boolean;
+  list_on_homepage: boolean;
+}
+
+export interface CoprChrootSettings {
+  additional_packages: string[];
+  additional_repos: string[];
+  additional_modules: string | null;
+  with_opts: string[];
+  without_opts: string[];
+}
+
+export interface CoprCustomBuild {
+  owner: string;
+  project: string;
+  chroot: string;
+  script: string;
+  /** Packages installed where the script runs. */
+  builddeps: string[];
+  /** Where the script leaves the spec file and sources, relative to its working directory. */
+  resultdir: string;
+  timeout_s: number;
+  enable_net: boolean;
+  bootstrap: string | null;
+}
+
+/** Copr deletes a temporary project this many days after its last build (Packit's default). */
+export const TEMPORARY_PROJECT_DAYS = 60;
+
+export class CoprClient {
+  /** The web UI's root. */
+  readonly webUrl: string;
+  private readonly api: JsonService;
+  private readonly configuredOwner: string | null;
+  private user: Promise<string> | null = null;
+
+  constructor(
+    settings: CoprSettings & { login: string; token: string },
+    options: CoprClientOptions = {},
+  ) {
+    this.webUrl = trimUrl(settings.url);
+    this.configuredOwner = settings.owner;
+    const basic = Buffer.from(`${settings.login}:${settings.token}`).toString('base64');
+    this.api = new JsonService({
+      name: 'Copr',
+      errorPrefix: 'Copr',
+      apiUrl: `${this.webUrl}/api_3`,
+      headers: { authorization: `Basic ${basic}` },
+      secrets: [settings.token, basic],
+      authHint:
+        'check FORGEFLOW_COPR_LOGIN and FORGEFLOW_COPR_TOKEN (the login and token of https://copr.fedorainfracloud.org/api) and that the account may build in the project',
+      explain: coprError,
+      ...options,
+    });
+  }
+
+  /** FORGEFLOW_COPR_OWNER, else the user the token belongs to (asked once). */
+  defaultOwner(signal?: AbortSignal): Promise<string> {
+    if (this.configuredOwner !== null) return Promise.resolve(this.configuredOwner);
+    this.user ??= this.api.send({ method: 'GET', path: '/auth-check' }, signal).then((body) => {
+      const name = stringField(body, 'name');
+      if (name === undefined || name === '') throw badAnswer('GET /auth-check', 'no user name');
+      return name;
+    });
+    const pending = this.user;
+    pending.catch(() => {
+      if (this.user === pending) this.user = null;
+    });
+    return pending;
+  }
+
+  async getProject(
+    owner: string,
+    project: string,
+    signal?: AbortSignal,
+  ): Promise<CoprProject | null> {
+    const body = await this.api.send(
+      {
+        method: 'GET',
+        path: '/project',
+        query: { ownername: owner, projectname: project },
+        notFoundIsNull: true,
+      },
+      signal,
+    );
+    return body === null ? null : projectOf(body);
+  }
+
+  /**
+   * The project exists with `chroot` enabled: made when missing (a temporary one unless
+   * `preserve_project`), the chroot added when not enabled yet, and the chroot's buildroot
+   * settings applied when there are any.
+   */
+  async ensureProject(
+    settings: CoprProjectSettings,
+    chrootSettings: CoprChrootSettings,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const { owner, project, chroot } = settings;
+    let existing = await this.getProject(owner, project, signal);
+    if (existing === null) {
+      existing = await this.addProject(settings, signal).catch(async (error: unknown) => {
+        // Another build of this project made it first: use that one.
+        const raced = isDuplicate(error) ? await this.getProject(owner, project, signal) : null;
+        if (raced === null) throw error;
+        return raced;
+      });
+    }
+    const enabled = Object.keys(existing.chroot_repos);
+    if (!enabled.includes(chroot)) {
+      await this.api.send(
+        {
+          method: 'PUT',
+          path: `/project/edit/${segment(owner)}/${segment(project)}`,
+          body: { chroots: [...enabled, chroot] },
+        },
+        signal,
+      );
+    }
+    if (hasChrootSettings(chrootSettings)) {
+      await this.api.send(
+        {
+          method: 'PUT',
+          path: `/project-chroot/edit/${segment(owner)}/${segment(project)}/${segment(chroot)}`,
+          body: {
+            additional_packages: chrootSettings.additional_packages,
+            additional_repos: chrootSettings.additional_repos,
+            ...(chrootSettings.additional_modules === null
+              ? {}
+              : { additional_modules: chrootSettings.additional_modules }),
+            with_opts: chrootSettings.with_opts,
+            without_opts: chrootSettings.without_opts,
+          },
+        },
+        signal,
+      );
+    }
+  }
+
+  private async addProject(
+    settings: CoprProjectSettings,
+    signal?: AbortSignal,
+  ): Promise<CoprProject> {
+    const body = await this.api.send(
+      {
+        method: 'POST',
+        path: `/project/add/${segment(settings.owner)}`,
+        body: {
+          name: settings.project,
+          chroots: [settings.chroot],
+          description: settings.description,
+          unlisted_on_hp: !settings.list_on_homepage,
+          enable_net: settings.enable_net,
+          module_hotfixes: settings.module_hotfixes,
+          ...(settings.bootstrap === null ? {} : { bootstrap: settings.bootstrap }),
+          ...(settings.preserve_project ? {} : { delete_after_days: TEMPORARY_PROJECT_DAYS }),
+        },
+      },
+      signal,
+    );
+    return projectOf(body);
+  }
+
+  /** `POST /api_3/build/create/custom`: one build of the script's sources for one chroot. */
+  async createCustomBuild(build: CoprCustomBuild, signal?: AbortSignal): Promise<CoprBuild> {
+    const body = await this.api.send(
+      {
+        method: 'POST',
+        path: '/build/create/custom',
+        body: {
+          ownername: build.owner,
+          projectname: build.project,
+          script: build.script,
+          builddeps: build.builddeps.join(' '),
+          resultdir: build.resultdir,
+          chroots: [build.chroot],
+          timeout: build.timeout_s,
+          enable_net: build.enable_net,
+          ...(build.bootstrap === null ? {} : { bootstrap: build.bootstrap }),
+        },
+      },
+      signal,
+    );
+    return buildOf(body, 'POST /build/create/custom');
+  }
+
+  async getBuild(id: number, signal?: AbortSignal): Promise<CoprBuild | null> {
+    const body = await this.api.send(
+      { method: 'GET', path: `/build/${id}`, notFoundIsNull: true },
+      signal,
+    );
+    return body === null ? null : buildOf(body, `GET /build/${id}`);
+  }
+
+  async getBuildChroot(id: number, chroot: string, signal?: AbortSignal): Promise<CoprBuildChroot> {
+    const body = await this.api.send(
+      { method: 'GET', path: '/build-chroot', query: { build_id: id, chrootname: chroot } },
+      signal,
+    );
+    const state = stringField(body, 'state');
+    if (state === undefined) throw badAnswer('GET /build-chroot', 'no state');
+    return {
+      name: stringField(body, 'name') ?? chroot,
+      state,
+      result_url: stringField(body, 'result_url') ?? null,
+      started_on: numberField(body, 'started_on') ?? null,
+      ended_on: numberField(body, 'ended_on') ?? null,
+    };
+  }
+
+  /** The build's page: /coprs/OWNER/PROJECT/build/ID/ (/coprs/g/GROUP/… for a group). */
+  buildUrl(owner: string, project: string, id: number): string {
+    const who = owner.startsWith('@') ? `g/${segment(owner.slice(1))}` : segment(owner);
+    return `${this.webUrl}/coprs/${who}/${segment(project)}/build/${id}/`;
+  }
+}
+
+function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+function coprError(body: unknown): string | undefined {
+  if (typeof body === 'string') {
+    const trimmed = body.trim();
+    return trimmed === '' || trimmed.startsWith('<') ? undefined : trimmed;
+  }
+  const error = (body as { error?: unknown } | null)?.error;
+  if (error === undefined || error === null) return undefined;
+  return typeof error === 'string' ? error : JSON.stringify(error);
+}
+
+function isDuplicate(error: unknown): boolean {
+  return (
+    error instanceof HandlerError &&
+    error.type === 'CoprRequestError' &&
+    /already (have|has|exists)/i.test(error.message)
+  );
+}
+
+function hasChrootSettings(settings: CoprChrootSettings): boolean {
+  return (
+    settings.additional_packages.length > 0 ||
+    settings.additional_repos.length > 0 ||
+    (settings.additional_modules ?? '') !== '' ||
+    settings.with_opts.length > 0 ||
+    settings.without_opts.length > 0
+  );
+}
+
+function badAnswer(request: string, what: string): HandlerError {
+  return new HandlerError('CoprBadResponse', `Copr ${request}: ${what} in the answer`);
+}
+
+function projectOf(body: unknown): CoprProject {
+  const id = numberField(body, 'id');
+  const name = stringField(body, 'name');
+  const ownername = stringField(body, 'ownername');
+  if (id === undefined || name === undefined || ownername === undefined)
+    throw badAnswer('GET /project', 'no project id, name or owner');
+  const repos = (body as { chroot_repos?: unknown }).chroot_repos;
+  const chroot_repos: Record<string, string> = {};
+  if (typeof repos === 'object' && repos !== null && !Array.isArray(repos)) {
+    for (const [chroot, url] of Object.entries(repos)) chroot_repos[chroot] = String(url);
+  }
+  return {
+    id,
+    name,
+    ownername,
+    full_name: stringField(body, 'full_name') ?? `${ownername}/${name}`,
+    chroot_repos,
+  };
+}
+
+function buildOf(body: unknown, request: string): CoprBuild {
+  const id = numberField(body, 'id');
+  const state = stringField(body, 'state');
+  if (id === undefined || !Number.isInteger(id) || state === undefined)
+    throw badAnswer(request, 'no build id or state');
+  const chroots = (body as { chroots?: unknown }).chroots;
+  return {
+    id,
+    state,
+    ownername: stringField(body, 'ownername') ?? '',
+    projectname: stringField(body, 'projectname') ?? '',
+    chroots: Array.isArray(chroots) ? chroots.map(String) : [],
+    repo_url: stringField(body, 'repo_url') ?? null,
+    submitted_on: numberField(body, 'submitted_on') ?? null,
+    started_on: numberField(body, 'started_on') ?? null,
+    ended_on: numberField(body, 'ended_on') ?? null,
+    source_package: {
+      name: stringField(body, 'source_package', 'name') ?? null,
+      version: stringField(body, 'source_package', 'version') ?? null,
+      url: stringField(body, 'source_package', 'url') ?? null,
+    },
+  };
+}
