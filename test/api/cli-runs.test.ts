@@ -466,3 +466,75 @@ describe('forgeflow runs against a server that answers oddly', () => {
     );
   });
 });
+
+describe('forgeflow runs start', () => {
+  const files: Record<string, string> = {
+    'ci.yaml': SUCCEEDS.replace('on: [manual, push]', 'on: [manual, pull_request]'),
+    'broken.yaml': SUCCEEDS.replace('uses: test.script', 'uses: no.such.handler'),
+    'pr.json': readFileSync(
+      new URL('../../examples/events/github-pull_request-opened.json', import.meta.url),
+      'utf8',
+    ),
+    'not-json.json': '{ nope',
+  };
+
+  async function startCli(args: string[], env: NodeJS.ProcessEnv = { FORGEFLOW_API_TOKEN: TOKEN }) {
+    let out = '';
+    let err = '';
+    const io = {
+      out: (text: string) => void (out += text),
+      err: (text: string) => void (err += text),
+      color: false,
+      readFile: (path: string) => {
+        const text = files[path];
+        if (text === undefined) throw new Error(`no file ${path} in this test`);
+        return text;
+      },
+    };
+    const code = await runsCommand(['start', '--server', server, ...args], io, env);
+    return { code, out, err };
+  }
+
+  it('sends the pipeline file with a manual event and prints the run and its page', async () => {
+    const { code, out, err } = await startCli(['ci.yaml', '--repo', 'octo/cli-start']);
+    expect([code, err]).toEqual([0, '']);
+    const id = /^run ([0-9a-f-]{36}) started: (\S+)$/.exec(out.trim());
+    expect(id?.[2]).toBe(`${server}/runs/${id?.[1]}`);
+    expect(await api.runtime.waitForRun(id![1]!, 15_000)).toBe('succeeded');
+    const shown = await cli(['show', id![1]!, '--json']);
+    expect(JSON.parse(shown.out)).toMatchObject({ repo: 'octo/cli-start', trigger: 'manual' });
+  });
+
+  it('sends a webhook payload as the event', async () => {
+    const { code, out } = await startCli([
+      'ci.yaml',
+      '--event',
+      'pr.json',
+      '--event-type',
+      'pull_request',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const { run_id } = JSON.parse(out) as { run_id: string };
+    const shown = await cli(['show', run_id, '--json']);
+    expect(JSON.parse(shown.out)).toMatchObject({ trigger: 'pull_request', pr: 2 });
+  });
+
+  it('prints the diagnostics code of a broken pipeline and exits 1; needs the token', async () => {
+    const broken = await startCli(['broken.yaml']);
+    expect(broken.code).toBe(1);
+    expect(broken.err).toMatch(/^forgeflow runs start: PIPELINE_INVALID \(422\): /);
+    const anonymous = await startCli(['ci.yaml'], {});
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.err).toContain('AUTH_REQUIRED (401)');
+  });
+
+  it('refuses a payload that is not JSON, or --event-type alone, as usage mistakes', async () => {
+    const notJson = await startCli(['ci.yaml', '--event', 'not-json.json']);
+    expect(notJson.code).toBe(2);
+    expect(notJson.err).toContain('--event not-json.json is not JSON');
+    const alone = await startCli(['ci.yaml', '--event-type', 'push']);
+    expect(alone.code).toBe(2);
+    expect(alone.err).toContain('--event-type goes with --event');
+  });
+});

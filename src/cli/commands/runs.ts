@@ -49,6 +49,7 @@ const USAGE = {
   cancel: `forgeflow runs cancel ID [--reason TEXT] ${COMMON}`,
   retry: `forgeflow runs retry ID ${COMMON}`,
   signal: `forgeflow runs signal ID NAME [--payload JSON] ${COMMON}`,
+  start: `forgeflow runs start PIPELINE.yaml [--event PAYLOAD.json [--event-type T]] [--repo R] [--sha X] ${COMMON}`,
 } as const;
 type Sub = keyof typeof USAGE;
 
@@ -72,6 +73,8 @@ ${Object.values(USAGE)
         an ISO time or a duration back from now (30m, 2h, 7d); --children adds polling child runs.
   history: 200 events a page (--limit up to 1000) from after --after N; --all reads to the end.
   signal: --payload is JSON when it parses, else the text itself.
+  start: sends the pipeline file (and a webhook payload, else a manual event) to the server,
+         which compiles and starts it; prints the run's id and page.
 `;
 
 const COMMON_OPTIONS = {
@@ -140,6 +143,7 @@ const SUBCOMMANDS: Record<Sub, Handler> = {
   cancel: cancelCommand,
   retry: retryCommand,
   signal: signalCommand,
+  start: startCommand,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -512,6 +516,44 @@ async function signalCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Pr
     io.out(`signal ${name} kept by run ${id} until a node waits for it\n`);
   else io.out(`run ${id}: ${compact(answer)}\n`);
   return EXIT.ok;
+}
+
+async function startCommand(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    {
+      event: { type: 'string' },
+      'event-type': { type: 'string' },
+      repo: { type: 'string' },
+      sha: { type: 'string' },
+    },
+    ['PIPELINE.yaml'],
+  );
+  const [file] = positionals;
+  if (values['event-type'] !== undefined && values.event === undefined)
+    throw new UsageError('--event-type goes with --event (the payload it names)');
+  const body = {
+    pipeline: io.readFile(file),
+    file,
+    ...(values.event !== undefined ? { event: payloadFile(io, values.event) } : {}),
+    ...(values['event-type'] !== undefined ? { event_type: values['event-type'] } : {}),
+    ...(values.repo !== undefined ? { repo: values.repo } : {}),
+    ...(values.sha !== undefined ? { sha: sha(values.sha) } : {}),
+  };
+  const api = client(values, env);
+  const answer = await api.post<{ run_id: string; created: boolean }>('/api/v1/runs', body);
+  if (values.json) return json(io, answer);
+  io.out(`run ${answer.run_id} started: ${api.where}/runs/${answer.run_id}\n`);
+  return EXIT.ok;
+}
+
+function payloadFile(io: Io, path: string): unknown {
+  const text = io.readFile(path);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`--event ${path} is not JSON: ${(error as Error).message}`);
+  }
 }
 
 function jsonOrText(text: string): unknown {
