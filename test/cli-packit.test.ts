@@ -5,25 +5,14 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { REPO_ROOT, runCli } from './support/cli.js';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
+const root = REPO_ROOT;
 const EXAMPLE = 'examples/packit.yaml';
 
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    out: (text) => void (out += text),
-    err: (text) => void (err += text),
-    color: false,
-    readFile: (path) => readFileSync(isAbsolute(path) ? path : join(root, path), 'utf8'),
-  });
-  return { code, out, err };
-}
+const run = runCli;
 
 /** `forgeflow plan examples/packit.yaml --event examples/events/<event>.json …`. */
 const plan = (event: string, ...args: string[]) =>

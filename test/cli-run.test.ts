@@ -4,28 +4,16 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { runCli } from './support/cli.js';
 import { FakeCopr } from './support/fake-copr.js';
 import { FakeTestingFarm } from './support/fake-testing-farm.js';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'forgeflow-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    out: (text) => void (out += text),
-    err: (text) => void (err += text),
-    color: false,
-    readFile: (path) => readFileSync(isAbsolute(path) ? path : join(root, path), 'utf8'),
-  });
-  return { code, out, err };
-}
+const run = runCli;
 
 const PUSH = 'examples/events/github-push-branch.json';
 

@@ -33,6 +33,21 @@ export const TRIGGER_OF_KIND: Record<EventKind, TriggerName> = {
   manual: 'manual',
 };
 
+/** A graph's `trigger`: the event in the graph's words. */
+export function graphTrigger(event: Event): {
+  name: TriggerName;
+  forge: Event['forge'];
+  kind: EventKind;
+  action: string | null;
+} {
+  return {
+    name: TRIGGER_OF_KIND[event.kind],
+    forge: event.forge,
+    kind: event.kind,
+    action: event.action,
+  };
+}
+
 export const DEFAULT_PULL_REQUEST_TYPES = ['opened', 'synchronize', 'reopened'];
 
 /** `on: push` and `on: [push, pull_request]` mean the mapping form with default filters. */

@@ -5,12 +5,15 @@
  * Hostile input is stopped before it reaches the parser: the `yaml` library recurses per nesting
  * level (10,000 nested brackets exhaust the stack, more exhaust memory), checks duplicate keys in
  * quadratic time, and would expand an alias bomb. So: a size cap, a nesting pre-scan, linear
- * duplicate-key detection of our own, and an alias-expansion cap.
+ * duplicate-key detection of our own, and an alias-expansion cap. The library also looks each
+ * alias up by walking the whole document; yaml-anchors.ts and yaml-value.ts do that in one walk.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Diagnostic, Rule, Severity } from './diagnostics.js';
 import { refuseHostileText } from './hostile-text.js';
+import { indexAnchors, type AnchorIndex } from './yaml-anchors.js';
+import { toPlain } from './yaml-value.js';
 
 export const LIMITS = {
   maxBytes: 1024 * 1024,
@@ -32,6 +35,8 @@ export interface YamlSource {
   text: string;
   doc: Document.Parsed;
   lineCounter: LineCounter;
+  /** The node each alias names (the library's own lookup walks the whole document). */
+  anchors: AnchorIndex;
   /** The document as plain data (aliases expanded, merge keys applied). */
   value: unknown;
 }
@@ -67,7 +72,20 @@ export interface LoadOptions {
   duplicateKeys?: 'error' | 'warning';
 }
 
+export type ParseResult =
+  | { ok: true; parsed: Parsed; diagnostics: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+/** A document that parsed without errors, before it is turned into plain data. */
+export type Parsed = Omit<YamlSource, 'value' | 'anchors'>;
+
 export function loadYaml(original: string, file: string, options: LoadOptions = {}): LoadResult {
+  const parsed = parseYaml(original, file, options);
+  return parsed.ok ? readYamlValue(parsed.parsed, parsed.diagnostics) : parsed;
+}
+
+/** Text to a checked document: the hostile-input guards, syntax errors, repeated keys. */
+export function parseYaml(original: string, file: string, options: LoadOptions = {}): ParseResult {
   // Editors do not count a byte-order mark as a column; neither do we.
   // A lone CR is a line break in YAML 1.2; the parser handles only LF and CRLF.
   const text = (original.startsWith('\uFEFF') ? original.slice(1) : original).replace(
@@ -149,10 +167,15 @@ export function loadYaml(original: string, file: string, options: LoadOptions = 
     },
   );
   if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
+  return { ok: true, parsed: { file, text, doc, lineCounter }, diagnostics };
+}
 
+/** The checked document as plain data (aliases expanded, merge keys applied), or why not. */
+export function readYamlValue(parsed: Parsed, diagnostics: Diagnostic[]): LoadResult {
+  const anchors = indexAnchors(parsed.doc.contents);
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
+    value = toPlain(parsed.doc, anchors, LIMITS.maxAliasCount);
   } catch (error) {
     const message =
       error instanceof ReferenceError && /excessive alias/i.test(error.message)
@@ -160,10 +183,10 @@ export function loadYaml(original: string, file: string, options: LoadOptions = 
         : `could not read YAML: ${error instanceof Error ? error.message : String(error)}`;
     return {
       ok: false,
-      diagnostics: [...diagnostics, makeDiagnostic(file, START, 'limits', message)],
+      diagnostics: [...diagnostics, makeDiagnostic(parsed.file, START, 'limits', message)],
     };
   }
-  return { ok: true, source: { file, text, doc, lineCounter, value }, diagnostics };
+  return { ok: true, source: { ...parsed, anchors, value }, diagnostics };
 }
 
 const YAML_HINTS: Record<string, string> = {
@@ -212,16 +235,27 @@ export function spanOf(text: string, lineCounter: LineCounter, start: number, en
 
 /** Finds the YAML node at a data path; `key` points at the mapping key rather than its value. */
 export class Locator {
-  constructor(private readonly source: YamlSource) {}
+  private read: YamlSource | (() => YamlSource);
+
+  /** A source, or how to get it: parsed only when something needs pointing at. */
+  constructor(source: YamlSource | (() => YamlSource)) {
+    this.read = source;
+  }
+
+  private get source(): YamlSource {
+    if (typeof this.read === 'function') this.read = this.read();
+    return this.read;
+  }
 
   node(path: Path): { node: Node | null; key: Node | null; found: boolean } {
     let node: unknown = this.source.doc.contents;
     let key: Node | null = null;
+    const targets = this.source.anchors.targets;
     for (const segment of path) {
-      if (isAlias(node)) node = node.resolve(this.source.doc);
+      if (isAlias(node)) node = targets.get(node);
       let next: unknown;
       if (isMap(node)) {
-        const pair = findPair(this.source.doc, node, segment);
+        const pair = findPair(targets, node, segment);
         if (!pair) return { node: node, key, found: false };
         key = isScalar(pair.key) ? pair.key : key;
         next = pair.value;
@@ -234,7 +268,7 @@ export class Locator {
       if (next === null || next === undefined) return { node: key, key, found: true };
       node = next;
     }
-    if (isAlias(node)) node = node.resolve(this.source.doc);
+    if (isAlias(node)) node = targets.get(node);
     return { node: (node as Node | null) ?? null, key, found: true };
   }
 
@@ -281,7 +315,7 @@ export function isMergeKey(key: unknown): boolean {
  * written in an anchor is found where it is written.
  */
 function findPair(
-  doc: Document.Parsed,
+  targets: AnchorIndex['targets'],
   map: YAMLMap,
   segment: string | number,
   depth = 0,
@@ -294,11 +328,11 @@ function findPair(
   if (depth >= MAX_MERGE_DEPTH) return undefined;
   for (const pair of map.items) {
     if (!isMergeKey(pair.key)) continue;
-    const source = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value;
+    const source = isAlias(pair.value) ? targets.get(pair.value) : pair.value;
     const sources = isSeq(source) ? source.items : [source];
     for (const item of sources) {
-      const merged = isAlias(item) ? item.resolve(doc) : item;
-      const found = isMap(merged) ? findPair(doc, merged, segment, depth + 1) : undefined;
+      const merged = isAlias(item) ? targets.get(item) : item;
+      const found = isMap(merged) ? findPair(targets, merged, segment, depth + 1) : undefined;
       if (found) return found;
     }
   }

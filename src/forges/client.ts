@@ -45,6 +45,14 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** What pullRequestHead answers. */
+export interface PullRequestHead {
+  sha: string;
+  ref: string;
+  /** The target branch, where the forge says. */
+  baseRef: string | null;
+}
+
 export interface ForgeClient {
   readonly forge: Forge;
   /** The file's text at `ref` (always pass a commit sha), or null when there is no such file (404). */
@@ -62,12 +70,15 @@ export interface ForgeClient {
     body: string,
     options?: CallOptions,
   ): Promise<{ id: number; url: string | null }>;
-  /** Head sha and branch of a pull/merge request (GitHub comment payloads carry no sha). null when not found. */
+  /**
+   * Head sha and branch of a pull/merge request, and the branch it targets (GitHub comment
+   * payloads carry neither). null when not found.
+   */
   pullRequestHead(
     repo: RepoRef,
     pr: number,
     options?: CallOptions,
-  ): Promise<{ sha: string; ref: string } | null>;
+  ): Promise<PullRequestHead | null>;
   /** The commit a branch points at (an untrusted author's PR config is read from the base branch head). null when not found. */
   branchHead(repo: RepoRef, branch: string, options?: CallOptions): Promise<string | null>;
   /**

@@ -92,7 +92,7 @@ export const testingFarmRunSpec: HandlerSpec = {
     required: ['fmf_url', 'fmf_ref', 'environments'],
     properties: {
       fmf_url: text('The git repository holding the fmf tree.'),
-      fmf_ref: text('Its branch, tag or commit.'),
+      fmf_ref: nullableText("Its branch, tag or commit; null: the repository's default branch."),
       fmf_path: nullableText('The fmf tree inside the repository; null: the top.'),
       tmt_plan: nullableText('A regular expression selecting the plans; null: all.'),
       environments: {
@@ -114,7 +114,7 @@ export const testingFarmRunSpec: HandlerSpec = {
         description: "The Copr build to install (copr.build's output), or null.",
       },
       variables: stringMap('Environment variables of the tests.'),
-      tmt_context: stringMap('tmt context (distro, arch, trigger).'),
+      tmt_context: stringMap('tmt context (distro, arch, trigger, initiator).'),
       post_install_script: nullableText('Run on the machine after it is provisioned.'),
       extra_params: {
         type: 'object',

@@ -5,32 +5,18 @@
  */
 import { createHash } from 'node:crypto';
 import { GRAPH_FORMAT, type Graph } from '../compiler/graph.js';
-import type { TriggerName } from '../compiler/schema/triggers.js';
-import type { Event, EventKind } from '../events/event.js';
+import { graphTrigger } from '../compiler/trigger-match.js';
+import type { Event } from '../events/event.js';
 
 export const PLAN_PIPELINE = 'forgeflow.plan';
 export const PLAN_HANDLER = 'forgeflow.plan';
-
-const TRIGGER_OF: Record<EventKind, TriggerName> = {
-  pull_request: 'pull_request',
-  push: 'push',
-  tag: 'push',
-  release: 'release',
-  comment: 'comment',
-  manual: 'manual',
-};
 
 export function planGraph(event: Event, deliveryId: string, eventName: string): Graph {
   const body: Omit<Graph, 'hash'> = {
     format: GRAPH_FORMAT,
     pipeline: PLAN_PIPELINE,
     source: { kind: 'pipeline', file: '(webhook delivery)', sha256: '' },
-    trigger: {
-      name: TRIGGER_OF[event.kind],
-      forge: event.forge,
-      kind: event.kind,
-      action: event.action,
-    },
+    trigger: graphTrigger(event),
     env: {},
     concurrency: null,
     timeout_ms: null,

@@ -200,17 +200,22 @@ function firstLine(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.column}: ${d.message} [${d.rule}]`;
 }
 
-/** GitHub comment payloads carry no commit: the pull request's head is asked for. */
+/**
+ * GitHub comment payloads carry no commit and no target branch: the pull request is asked for
+ * them (`branch` filters and `/packit koji-build` need the target branch).
+ */
 async function withCommit(
   event: Event,
   forge: ForgeClient,
   repo: RepoRef,
   options: { signal: AbortSignal },
 ): Promise<Event> {
-  if (eventSha(event) !== null || !event.pr) return event;
+  if (!event.pr || (eventSha(event) !== null && event.pr.base_ref !== null)) return event;
   const head = await forge.pullRequestHead(repo, event.pr.number, options);
   if (!head) return event;
-  return { ...event, sha: head.sha, pr: { ...event.pr, head_sha: head.sha, head_ref: head.ref } };
+  const pr = { ...event.pr, base_ref: event.pr.base_ref ?? head.baseRef };
+  if (eventSha(event) !== null) return { ...event, pr };
+  return { ...event, sha: head.sha, pr: { ...pr, head_sha: head.sha, head_ref: head.ref } };
 }
 
 async function baseHead(

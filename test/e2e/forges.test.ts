@@ -6,19 +6,11 @@
  * fetching the config retried, a broken config answered with one failed status that points at
  * the line, and an untrusted commenter starting nothing. Clock injected; both backends.
  */
-import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../src/api/server.js';
-import { assembleService } from '../../src/cli/service.js';
+import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/runtime/clock.js';
-import type { Runtime } from '../../src/runtime/runtime.js';
-import { CONFIG_FILES } from '../../src/webhooks/plan-handler.js';
-import { testDb, type TestDb } from '../support/db.js';
 import { FakeGitHub } from '../support/fake-github.js';
 import { FakeGitLab } from '../support/fake-gitlab.js';
-import { expectAllHistoriesMatch } from '../support/fold-history.js';
+import { randomSha as sha, useServer } from '../support/use-server.js';
 import {
   githubExample,
   githubHeaders,
@@ -42,64 +34,29 @@ jobs:
     report: forgeflow/build
 `;
 
-let db: TestDb;
-let runtime: Runtime;
-let server: FastifyInstance;
-let base: string;
 const clock = new FakeClock(Date.now());
 const github = new FakeGitHub();
 const gitlab = new FakeGitLab();
-
-beforeAll(async () => {
-  await Promise.all([github.start(), gitlab.start()]);
-  github.addToken('gh-token');
-  gitlab.addToken('gl-token');
-  db = await testDb();
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const service = assembleService(
-    db,
-    {
-      publicUrl: 'http://forgeflow.test',
+const app = useServer({
+  clock,
+  fakes: [github, gitlab],
+  settings: () => {
+    github.addToken('gh-token');
+    gitlab.addToken('gl-token');
+    return {
       forges: {
         githubApiUrl: github.url,
         githubToken: 'gh-token',
         gitlabUrl: gitlab.url,
         gitlabToken: 'gl-token',
       },
-      configFiles: CONFIG_FILES,
-      trustedUsers: [],
-      execAllow: null,
       concurrency: 4,
-    },
-    { clock, logger, random: () => 0.5 },
-  );
-  runtime = service.runtime;
-  await service.worker.start();
-  server = await buildServer({
-    db,
-    runtime,
-    clock,
-    logger,
-    webhooks: {
-      githubSecret: SECRET,
-      gitlabToken: TOKEN,
-      gitlabSigningToken: null,
-      bodyLimit: 1024 * 1024,
-    },
-  });
-  base = await server.listen({ port: 0, host: '127.0.0.1' });
+    };
+  },
+  webhooks: { githubSecret: SECRET, gitlabToken: TOKEN },
 });
-
-afterAll(async () => {
-  try {
-    await expectAllHistoriesMatch(runtime);
-  } finally {
-    await server.close();
-    await runtime.stopWorkers(0);
-    await db.close();
-    await Promise.all([github.stop(), gitlab.stop()]);
-  }
-});
+const deliver = app.post;
+const planned = app.planned;
 
 /** A pull_request.opened from @octokit/webhooks-examples, on a commit of its own. */
 function pullRequest(sha: string, association = 'OWNER'): string {
@@ -110,34 +67,9 @@ function pullRequest(sha: string, association = 'OWNER'): string {
   return JSON.stringify(payload);
 }
 
-function sha(): string {
-  return randomUUID().replace(/-/g, '').padEnd(40, '0').slice(0, 40);
-}
-
-async function deliver(path: string, body: string, headers: Record<string, string>) {
-  const response = await fetch(`${base}${path}`, { method: 'POST', body, headers });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-/** Waits for the plan run of a delivery, then returns the delivery's record. */
-async function planned(id: string) {
-  const accepted = await server.inject({ url: `/api/v1/deliveries/${id}` });
-  const planRunId = accepted.json<{ plan_run_id: string }>().plan_run_id;
-  const status = await runtime.waitForRun(planRunId, 15_000);
-  const plan = (await runtime.getRun(planRunId))?.nodes[0];
-  expect(status, JSON.stringify(plan?.error)).toBe('succeeded');
-  return (await server.inject({ url: `/api/v1/deliveries/${id}` })).json<{
-    outcome: string;
-    reason: string | null;
-    run_ids: string[];
-    diagnostics: unknown;
-    config_path: string | null;
-  }>();
-}
-
 const pipelineRuns = async () =>
   (
-    await db.query<{ n: number }>(
+    await app.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM forgeflow.runs WHERE pipeline = 'ci'`,
     )
   ).rows[0]!.n;
@@ -150,7 +82,7 @@ async function statusesOn(
   for (;;) {
     const states = read().map((s) => s.state ?? s.status ?? '');
     if (states.length >= count) return states;
-    await runtime.events.next('worker:idle');
+    await app.runtime.events.next('worker:idle');
   }
 }
 
@@ -169,7 +101,7 @@ describe('a GitHub pull request', () => {
     const delivery = await planned('github:gh-1');
     expect(delivery).toMatchObject({ outcome: 'started', config_path: 'pipeline.yaml' });
     const [runId] = delivery.run_ids;
-    expect(await runtime.waitForRun(runId!, 15_000)).toBe('succeeded');
+    expect(await app.runtime.waitForRun(runId!, 15_000)).toBe('succeeded');
     const states = await statusesOn(() => github.statuses(REPO, head), 3);
     // GitHub has no "running": it is pending with a description, then success.
     expect(states).toEqual(['pending', 'pending', 'success']);
@@ -204,7 +136,7 @@ describe('a GitHub pull request', () => {
   it('stores nothing for a bad signature and answers 401', async () => {
     const counts = async () =>
       (
-        await db.query<{ runs: number; deliveries: number }>(
+        await app.db.query<{ runs: number; deliveries: number }>(
           `SELECT (SELECT count(*)::int FROM forgeflow.runs) AS runs,
                   (SELECT count(*)::int FROM forgeflow.deliveries) AS deliveries`,
         )
@@ -227,7 +159,7 @@ describe('a GitHub pull request', () => {
     github.failNext('GET', `contents/pipeline.yaml?ref=${head}`, 502, 3);
     const body = pullRequest(head);
     const retried: number[] = [];
-    const off = runtime.events.on('node:retrying', (e) => {
+    const off = app.runtime.events.on('node:retrying', (e) => {
       retried.push(e.delayMs);
       // The plan backs off; the clock is moved past each wait.
       setImmediate(() => clock.advance(e.delayMs));
@@ -240,7 +172,7 @@ describe('a GitHub pull request', () => {
       );
       const delivery = await planned('github:gh-502');
       expect(delivery.outcome).toBe('started');
-      expect(await runtime.waitForRun(delivery.run_ids[0]!, 15_000)).toBe('succeeded');
+      expect(await app.runtime.waitForRun(delivery.run_ids[0]!, 15_000)).toBe('succeeded');
     } finally {
       off();
     }
@@ -303,7 +235,7 @@ describe('a GitHub pull request', () => {
     );
     const started = await planned('github:gh-member');
     expect(started.outcome).toBe('started');
-    expect(await runtime.waitForRun(started.run_ids[0]!, 15_000)).toBe('succeeded');
+    expect(await app.runtime.waitForRun(started.run_ids[0]!, 15_000)).toBe('succeeded');
     expect(github.comments(REPO, 7).map((c) => c.body)).toContain(`built ${head}`);
   });
 });
@@ -339,7 +271,7 @@ jobs:
       githubHeaders('pull_request', body, SECRET, 'gh-gated'),
     );
     const [runId] = (await planned('github:gh-gated')).run_ids;
-    expect((await runtime.getRun(runId!))?.status).toBe('running');
+    expect((await app.runtime.getRun(runId!))?.status).toBe('running');
 
     const command = async (text: string, id: string) => {
       const payload = githubExample('issue_comment', 'created');
@@ -358,7 +290,7 @@ jobs:
     const signaled = await command('/forgeflow signal approve {"by": "octocat"}', 'gh-signal');
     expect(signaled).toMatchObject({ outcome: 'command', run_ids: [runId] });
     expect(signaled.reason).toBe(`signal of run ${runId}: delivered`);
-    expect(await runtime.waitForRun(runId!, 15_000)).toBe('succeeded');
+    expect(await app.runtime.waitForRun(runId!, 15_000)).toBe('succeeded');
     expect(github.comments(REPO, 9).map((c) => c.body)).toContain('deployed by octocat');
 
     const retried = await command('/forgeflow retry', 'gh-retry');
@@ -390,7 +322,7 @@ describe('a GitLab merge request', () => {
     expect(response.status).toBe(202);
     const delivery = await planned('gitlab:gl-1');
     expect(delivery.outcome).toBe('started');
-    expect(await runtime.waitForRun(delivery.run_ids[0]!, 15_000)).toBe('succeeded');
+    expect(await app.runtime.waitForRun(delivery.run_ids[0]!, 15_000)).toBe('succeeded');
     const states = await statusesOn(() => gitlab.statuses(project.path_with_namespace, head), 3);
     expect(states).toEqual(['pending', 'running', 'success']);
     expect(gitlab.notes(project.path_with_namespace, attributes.iid).map((n) => n.body)).toContain(

@@ -2,24 +2,23 @@
  * End to end with a real .packit.yaml: a signed GitHub pull_request reaches a real server; the
  * plan run reads `.packit.yaml` from a fake GitHub and compiles it; the graph builds in a fake
  * Copr and tests in a fake Testing Farm (real HTTP, real API shapes), polling every 30 s on an
- * injected clock; the four statuses come back to the pull request, each build's before its
- * tests'. Then one test fails, and `/packit retest-failed` re-runs that one only, on the
- * build of the first run. Both database backends.
+ * injected clock, with several tasks at a time; the four statuses come back to the pull
+ * request. Then one test fails, and `/packit retest-failed` re-runs that one only, on the build
+ * of the first run. Both database backends.
+ *
+ * What "in order" means here is what the runtime guarantees: each status context (one node)
+ * gets its states in the order they happened, pending first and its outcome last, because a
+ * node's statuses are one report task posting them one at a time. Posts of different contexts
+ * run side by side, so the forge may hear of a test's pending before its build's success; that
+ * the tests of a chroot started only once its build had succeeded is in the run's history.
  */
-import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../src/api/server.js';
-import { assembleService } from '../../src/cli/service.js';
+import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/runtime/clock.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
-import { CONFIG_FILES } from '../../src/webhooks/plan-handler.js';
-import { testDb, type TestDb } from '../support/db.js';
 import { FakeCopr } from '../support/fake-copr.js';
 import { FakeGitHub } from '../support/fake-github.js';
 import { FakeTestingFarm } from '../support/fake-testing-farm.js';
-import { expectAllHistoriesMatch } from '../support/fold-history.js';
+import { randomSha as sha, useServer } from '../support/use-server.js';
 import { githubExample, githubHeaders } from '../support/webhook-payloads.js';
 
 const SECRET = 'github-webhook-secret';
@@ -39,10 +38,6 @@ jobs:
     targets: [${TARGETS.join(', ')}]
 `;
 
-let db: TestDb;
-let runtime: Runtime;
-let server: FastifyInstance;
-let base: string;
 const clock = new FakeClock(Date.now());
 const github = new FakeGitHub();
 const copr = new FakeCopr({ now: () => clock.now() }).addUser('copr-login', 'copr-token', 'ff');
@@ -51,22 +46,14 @@ const testingFarm = new FakeTestingFarm({ now: () => clock.now() }).addToken('tf
 const failing = new Set<string>();
 const failed = new Set<string>();
 
-beforeAll(async () => {
-  await Promise.all([github.start(), copr.start(), testingFarm.start()]);
-  github.addToken('gh-token');
-  db = await testDb();
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const service = assembleService(
-    db,
-    {
-      publicUrl: 'http://forgeflow.test',
+const app = useServer({
+  clock,
+  fakes: [github, copr, testingFarm],
+  settings: () => {
+    github.addToken('gh-token');
+    return {
       forges: { githubApiUrl: github.url, githubToken: 'gh-token' },
-      configFiles: CONFIG_FILES,
-      trustedUsers: [],
-      execAllow: null,
-      // One task at a time: statuses reach the forge in the order the runtime queued them
-      // (with several, a build's success and its tests' pending race each other).
-      concurrency: 1,
+      concurrency: 4,
       packit: {
         copr: { url: copr.url, login: 'copr-login', token: 'copr-token', owner: 'ff' },
         testingFarm: {
@@ -75,44 +62,24 @@ beforeAll(async () => {
           artifactsUrl: testingFarm.artifactsUrl,
         },
       },
-    },
-    { clock, logger, random: () => 0.5 },
-  );
-  runtime = service.runtime;
-  // Time moves only when a poll or a retry waits for it: straight to its due time. A poll's
-  // first call is one interval (30 s) after its child run starts.
+    };
+  },
+  webhooks: { githubSecret: SECRET },
+  onRuntime: moveTheClock,
+});
+
+/**
+ * Time moves only when a poll or a retry waits for it: straight to its due time. A poll's
+ * first call is one interval (30 s) after its child run starts.
+ */
+function moveTheClock(runtime: Runtime): void {
   runtime.events.on('child:started', () => setImmediate(() => clock.advance(POLL_EVERY_MS)));
   runtime.events.on('node:polled', (e) => {
     failDueRequests();
     setImmediate(() => clock.advance(Math.max(0, e.nextAt - clock.now())));
   });
   runtime.events.on('node:retrying', (e) => setImmediate(() => clock.advance(e.delayMs)));
-  await service.worker.start();
-  server = await buildServer({
-    db,
-    runtime,
-    clock,
-    logger,
-    webhooks: {
-      githubSecret: SECRET,
-      gitlabToken: null,
-      gitlabSigningToken: null,
-      bodyLimit: 1024 * 1024,
-    },
-  });
-  base = await server.listen({ port: 0, host: '127.0.0.1' });
-});
-
-afterAll(async () => {
-  try {
-    await expectAllHistoriesMatch(runtime);
-  } finally {
-    await server.close();
-    await runtime.stopWorkers(0);
-    await db.close();
-    await Promise.all([github.stop(), copr.stop(), testingFarm.stop()]);
-  }
-});
+}
 
 /** Requests for a failing compose fail at their next read. */
 function failDueRequests(): void {
@@ -126,27 +93,11 @@ function failDueRequests(): void {
   }
 }
 
-function sha(): string {
-  return randomUUID().replace(/-/g, '').padEnd(40, '0').slice(0, 40);
-}
-
 async function deliver(event: string, payload: unknown, id: string) {
   const body = JSON.stringify(payload);
-  const response = await fetch(`${base}/webhooks/github`, {
-    method: 'POST',
-    body,
-    headers: githubHeaders(event, body, SECRET, id),
-  });
+  const response = await app.post('/webhooks/github', body, githubHeaders(event, body, SECRET, id));
   expect(response.status).toBe(202);
-  const accepted = await server.inject({ url: `/api/v1/deliveries/github:${id}` });
-  const planRunId = accepted.json<{ plan_run_id: string }>().plan_run_id;
-  expect(await runtime.waitForRun(planRunId, 15_000)).toBe('succeeded');
-  return (await server.inject({ url: `/api/v1/deliveries/github:${id}` })).json<{
-    outcome: string;
-    reason: string | null;
-    run_ids: string[];
-    config_path: string | null;
-  }>();
+  return app.planned(`github:${id}`);
 }
 
 function pullRequest(head: string, number: number) {
@@ -179,15 +130,38 @@ async function statusesOf(
     const list = github.statuses(REPO, head).map((s): [string, string] => [s.context, s.state]);
     const last = (context: string) => list.findLast(([c]) => c === context)?.[1];
     if (Object.entries(latest).every(([context, state]) => last(context) === state)) return list;
-    await runtime.events.next('worker:idle');
+    await app.runtime.events.next('worker:idle');
   }
 }
 
 const allOf = (state: string, prefixes = ['rpm-build', 'testing-farm']) =>
   Object.fromEntries(prefixes.flatMap((p) => TARGETS.map((t) => [`${p}:${t}`, state])));
 
-function contextsInOrder(list: readonly [string, string][]): string[] {
-  return [...new Set(list.map(([context]) => context))];
+/** Opens pull request `number` on a new commit whose tests on `compose` fail; its run fails. */
+async function openFailing(number: number, compose: string, id: string) {
+  const head = sha();
+  github.setFile(REPO, head, '.packit.yaml', PACKIT);
+  github.addPullRequest(REPO, { number, headSha: head, headRef: `pr-${number}` });
+  failing.add(compose);
+  try {
+    const first = await deliver('pull_request', pullRequest(head, number), id);
+    expect(await app.runtime.waitForRun(first.run_ids[0]!, 20_000)).toBe('failed');
+    return { head, first };
+  } finally {
+    failing.clear();
+  }
+}
+
+/** The states one context got, in the order the forge received them. */
+const statesOf = (list: readonly [string, string][], context: string) =>
+  list.filter(([c]) => c === context).map(([, state]) => state);
+
+/** The position in the run's history of the first event of this type for this node. */
+async function historyIndex(runId: string, type: string, node: string): Promise<number> {
+  const history = await app.runtime.history(runId);
+  const index = history.findIndex((e) => e.type === type && e.node_id === node);
+  expect(index, `${type} ${node}`).toBeGreaterThanOrEqual(0);
+  return history[index]!.seq;
 }
 
 describe('a pull request on a repository with a .packit.yaml', () => {
@@ -197,26 +171,27 @@ describe('a pull request on a repository with a .packit.yaml', () => {
     github.addPullRequest(REPO, { number: 21, headSha: head, headRef: 'packit' });
     const delivery = await deliver('pull_request', pullRequest(head, 21), 'packit-1');
     expect(delivery).toMatchObject({ outcome: 'started', config_path: '.packit.yaml' });
-    expect(await runtime.waitForRun(delivery.run_ids[0]!, 20_000)).toBe('succeeded');
+    const runId = delivery.run_ids[0]!;
+    expect(await app.runtime.waitForRun(runId, 20_000)).toBe('succeeded');
 
-    // Per chroot: the build's pending → success, then the tests' pending → success.
+    // The four contexts, named as Packit names them, each pending first and success last
+    // (GitHub has no "running": a started node is pending again, with another description).
     const list = await statusesOf(head, allOf('success'));
-    const contexts = contextsInOrder(list);
-    expect([...contexts].sort()).toEqual([
-      'rpm-build:fedora-44-x86_64',
-      'rpm-build:fedora-45-x86_64',
-      'testing-farm:fedora-44-x86_64',
-      'testing-farm:fedora-45-x86_64',
-    ]);
+    expect(new Set(list.map(([context]) => context))).toEqual(
+      new Set(Object.keys(allOf('success'))),
+    );
+    for (const context of Object.keys(allOf('success'))) {
+      const states = statesOf(list, context);
+      expect(states[0], context).toBe('pending');
+      expect(states.at(-1), context).toBe('success');
+      expect(new Set(states.slice(0, -1)), context).toEqual(new Set(['pending']));
+    }
+
+    // Each chroot's tests were scheduled only once its own build had succeeded.
     for (const target of TARGETS) {
-      const build = list.filter(([c]) => c === `rpm-build:${target}`).map(([, s]) => s);
-      const tests = list.filter(([c]) => c === `testing-farm:${target}`).map(([, s]) => s);
-      expect(build[0]).toBe('pending');
-      expect(build.at(-1)).toBe('success');
-      expect(tests.at(-1)).toBe('success');
-      const lastBuild = list.findLastIndex(([c]) => c === `rpm-build:${target}`);
-      const firstTests = list.findIndex(([c]) => c === `testing-farm:${target}`);
-      expect(firstTests).toBeGreaterThan(lastBuild);
+      const built = await historyIndex(runId, 'NodeCompleted', `copr_build[${target}]`);
+      const scheduled = await historyIndex(runId, 'NodeScheduled', `tests[${target}]`);
+      expect(scheduled).toBeGreaterThan(built);
     }
 
     // One Copr project for the pull request, one build per chroot; tests install that build.
@@ -236,14 +211,8 @@ describe('a pull request on a repository with a .packit.yaml', () => {
   });
 
   it('/packit retest-failed re-runs only the test that failed', async () => {
-    const head = sha();
-    github.setFile(REPO, head, '.packit.yaml', PACKIT);
-    github.addPullRequest(REPO, { number: 22, headSha: head, headRef: 'flaky' });
-    failing.add('Fedora-45');
-    const first = await deliver('pull_request', pullRequest(head, 22), 'packit-2');
-    expect(await runtime.waitForRun(first.run_ids[0]!, 20_000)).toBe('failed');
-    failing.clear();
-    const run = await runtime.getRun(first.run_ids[0]!);
+    const { head, first } = await openFailing(22, 'Fedora-45', 'packit-2');
+    const run = await app.runtime.getRun(first.run_ids[0]!);
     const states = Object.fromEntries(run!.nodes.map((n) => [n.node_id, n.status]));
     expect(states).toEqual({
       'copr_build[fedora-44-x86_64]': 'succeeded',
@@ -263,8 +232,8 @@ describe('a pull request on a repository with a .packit.yaml', () => {
     expect(retest.outcome).toBe('started');
     const [again] = retest.run_ids;
     expect(again).not.toBe(first.run_ids[0]);
-    expect(await runtime.waitForRun(again!, 20_000)).toBe('succeeded');
-    const rerun = await runtime.getRun(again!);
+    expect(await app.runtime.waitForRun(again!, 20_000)).toBe('succeeded');
+    const rerun = await app.runtime.getRun(again!);
     expect(rerun!.nodes.map((n) => n.node_id)).toEqual(['tests[fedora-45-x86_64]']);
     // No new build: the test installs the build of the first run.
     expect(copr.builds()).toHaveLength(buildsBefore);
@@ -283,6 +252,37 @@ describe('a pull request on a repository with a .packit.yaml', () => {
     expect(nothing.outcome).toBe('not_triggered');
     expect(nothing.reason).toContain('nothing failed in the latest run');
   });
+
+  it('re-runs only failures of the commit the pull request is at', async () => {
+    await openFailing(24, 'Fedora-44', 'packit-6');
+    // The pull request moves on; no run has been started on its new head yet.
+    const moved = sha();
+    github.setFile(REPO, moved, '.packit.yaml', PACKIT);
+    github.addPullRequest(REPO, { number: 24, headSha: moved, headRef: 'pr-24' });
+    const retest = await deliver('issue_comment', comment('/packit retest-failed', 24), 'packit-7');
+    // The failure belongs to the old commit, and so does its build: nothing to re-run here.
+    expect(retest.outcome).toBe('not_triggered');
+    expect(retest.reason).toContain('nothing failed in the latest run');
+  });
+
+  it("reads a commented pull request's target branch for the jobs' `branch`", async () => {
+    const head = sha();
+    const onlyMain = PACKIT.replace(
+      '  - job: copr_build\n    trigger: pull_request\n',
+      '  - job: copr_build\n    trigger: pull_request\n    branch: main\n',
+    ).replace(
+      '  - job: tests\n    trigger: pull_request\n',
+      '  - job: tests\n    trigger: pull_request\n    branch: main\n',
+    );
+    expect(onlyMain.match(/branch: main/g)).toHaveLength(2);
+    github.setFile(REPO, head, '.packit.yaml', onlyMain);
+    github.addPullRequest(REPO, { number: 25, headSha: head, headRef: 'fix', baseRef: 'stable' });
+    // A GitHub comment says nothing of the branches: the pull request is asked.
+    const built = await deliver('issue_comment', comment('/packit build', 25), 'packit-8');
+    expect(built.outcome).toBe('not_triggered');
+    expect(built.reason).toContain('branch "main" does not match the target branch "stable"');
+  });
+
   it('answers a broken .packit.yaml with a failed forgeflow/config status naming the line', async () => {
     const head = sha();
     github.setFile(

@@ -145,7 +145,11 @@ describe('with a token', () => {
 
   it('reads the head of a pull request, null when there is none', async () => {
     const client = tokenClient();
-    expect(await client.pullRequestHead(repo, 2)).toEqual({ sha: SHA3, ref: 'feature/x' });
+    expect(await client.pullRequestHead(repo, 2)).toEqual({
+      sha: SHA3,
+      ref: 'feature/x',
+      baseRef: 'main',
+    });
     expect(await client.pullRequestHead(repo, 99)).toBeNull();
   });
 
@@ -169,7 +173,11 @@ describe('as a GitHub App installation', () => {
     const minted = github.installationTokensIssued;
     expect(await client.readFile(appRepo, 'pipeline.yaml', SHA)).toBe(PIPELINE);
     expect(await client.branchHead(appRepo, 'main')).toBe(SHA);
-    expect(await client.pullRequestHead(appRepo, 2)).toEqual({ sha: SHA3, ref: 'feature/x' });
+    expect(await client.pullRequestHead(appRepo, 2)).toEqual({
+      sha: SHA3,
+      ref: 'feature/x',
+      baseRef: 'main',
+    });
     expect(github.installationTokensIssued).toBe(minted + 1);
     const [mint] = github.requestsTo('POST', `/app/installations/${INSTALLATION}/access_tokens`);
     expect(mint?.headers.authorization).toMatch(/^bearer [\w-]+\.[\w-]+\.[\w-]+$/i);

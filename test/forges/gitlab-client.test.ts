@@ -74,8 +74,16 @@ describe('reading', () => {
   });
 
   it('reads a merge request head (sha and source branch), null when there is none', async () => {
-    expect(await client().pullRequestHead(repo, 7)).toEqual({ sha: SHA3, ref: 'feature/x.y' });
-    expect(await client().pullRequestHead(byPath, 7)).toEqual({ sha: SHA3, ref: 'feature/x.y' });
+    expect(await client().pullRequestHead(repo, 7)).toEqual({
+      sha: SHA3,
+      ref: 'feature/x.y',
+      baseRef: 'main',
+    });
+    expect(await client().pullRequestHead(byPath, 7)).toEqual({
+      sha: SHA3,
+      ref: 'feature/x.y',
+      baseRef: 'main',
+    });
     expect(await client().pullRequestHead(repo, 99)).toBeNull();
   });
 

@@ -3,7 +3,11 @@
  * heartbeat that record what they get, and a manual event.
  */
 import { manualEvent } from '../../src/forges/normalize.js';
-import type { HandlerContext, HandlerSettings } from '../../src/handlers/types.js';
+import {
+  HandlerError,
+  type HandlerContext,
+  type HandlerSettings,
+} from '../../src/handlers/types.js';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -42,4 +46,15 @@ export function testContext(settings: Partial<HandlerSettings> = {}): TestContex
     settings: { execAllow: ['*'], secrets: {}, ...settings },
   };
   return { context, controller, logs, heartbeats };
+}
+
+/** The HandlerError a promise rejects with (and a failure if it does anything else). */
+export async function rejection(promise: Promise<unknown>): Promise<HandlerError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof HandlerError))
+    throw new Error(`expected a HandlerError, got ${String(error)}`);
+  return error;
 }

@@ -12,8 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import type { ExecInput } from '../../src/handlers/exec.js';
 import { createExecHandler, execHandler } from '../../src/handlers/exec.js';
-import { HandlerError, toErrorInfo } from '../../src/handlers/types.js';
-import { testContext } from './context.js';
+import { toErrorInfo } from '../../src/handlers/types.js';
+import { rejection, testContext } from './context.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'forgeflow-exec-'));
 afterAll(() => {
@@ -24,16 +24,6 @@ const quick = createExecHandler({ killGraceMs: 200 });
 
 function run(input: ExecInput, execAllow: readonly string[] | null = ['*']) {
   return execHandler.run(input, testContext({ execAllow }).context);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<HandlerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof HandlerError))
-    throw new Error(`expected a HandlerError, got ${String(error)}`);
-  return error;
 }
 
 /** ESRCH, or a zombie nobody reaps (a container's PID 1 may not): either way it is dead. */

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { HttpInput } from '../../src/handlers/http-request.js';
 import { createHttpRequestHandler, httpRequestHandler } from '../../src/handlers/http-request.js';
-import { HandlerError, toErrorInfo } from '../../src/handlers/types.js';
-import { testContext } from './context.js';
+import { toErrorInfo } from '../../src/handlers/types.js';
+import { rejection, testContext } from './context.js';
 
 type Route = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 let route: Route = (_req, res) => res.end();
@@ -49,16 +49,6 @@ function send(status: number, headers: Record<string, string>, body = ''): Route
 function request(input: Partial<HttpInput> & { path?: string }) {
   const { path = '/', ...rest } = input;
   return httpRequestHandler.run({ url: `${base}${path}`, ...rest }, testContext().context);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<HandlerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof HandlerError))
-    throw new Error(`expected a HandlerError, got ${String(error)}`);
-  return error;
 }
 
 describe('http.request: answers', () => {

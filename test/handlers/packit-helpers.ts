@@ -12,7 +12,6 @@ import type {
   TestingFarmRunInput,
 } from '../../src/compiler/packit/handler-inputs.js';
 import type { Handler } from '../../src/handlers/types.js';
-import { HandlerError } from '../../src/handlers/types.js';
 
 export const COPR_LOGIN = 'api-login-x9';
 export const COPR_TOKEN = 'copr-token-5ecret-value';
@@ -34,15 +33,7 @@ export function packitByName(settings: PackitUnderTest): Map<string, Handler> {
   return new Map(handlers.map((handler) => [handler.spec.name, handler]));
 }
 
-export async function rejection(promise: Promise<unknown>): Promise<HandlerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof HandlerError))
-    throw new Error(`expected a HandlerError, got ${String(error)}`);
-  return error;
-}
+export { rejection } from './context.js';
 
 /** The URL of a port nothing listens on any more (for network failures). */
 export async function closedUrl(): Promise<string> {

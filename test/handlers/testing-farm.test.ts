@@ -66,7 +66,7 @@ describe('testing_farm.run', () => {
           os: { compose: 'Fedora-41' },
           artifacts: [{ id: '8123456:fedora-41-x86_64', type: 'fedora-copr-build' }],
           tmt: { context: { distro: 'fedora-41', arch: 'x86_64', trigger: 'commit' } },
-          variables: { MODE: 'ci' },
+          variables: { PACKIT_COPR_PROJECT: 'alice/acme-widgets-7', MODE: 'ci' },
           settings: { provisioning: { post_install_script: 'dnf -y install jq' } },
         },
       ],
@@ -101,6 +101,29 @@ describe('testing_farm.run', () => {
       ['x86_64', false, false],
       ['aarch64', false, false],
     ]);
+  });
+
+  it("names the Copr build's project in PACKIT_COPR_PROJECT unless the job's env does", async () => {
+    await run.run(input(), testContext().context);
+    const variables = () =>
+      (tf.testRequests().at(-1)!.body.environments as { variables: object }[])[0]!.variables;
+    expect(variables()).toEqual({ MODE: 'ci', PACKIT_COPR_PROJECT: 'alice/acme-widgets-7' });
+    await run.run(input({ variables: { PACKIT_COPR_PROJECT: 'mine/own' } }), testContext().context);
+    expect(variables()).toEqual({ PACKIT_COPR_PROJECT: 'mine/own' });
+  });
+
+  it('leaves out the ref when the fmf tree names none (fmf_url without fmf_ref)', async () => {
+    await run.run(
+      input({
+        fmf_url: 'https://gitlab.example/tests.git',
+        fmf_ref: null,
+        fmf_path: null,
+        tmt_plan: null,
+      }),
+      testContext().context,
+    );
+    const body = tf.testRequests().at(-1)!.body as { test: { fmf: object } };
+    expect(body.test.fmf).toEqual({ url: 'https://gitlab.example/tests.git' });
   });
 
   it('merges tf_extra_params like Packit: element by element, artifacts appended, test.tmt as test.fmf', async () => {
@@ -154,7 +177,7 @@ describe('testing_farm.run', () => {
               initiator: 'packit',
             },
           },
-          variables: { MODE: 'ci', EXTRA: '1' },
+          variables: { PACKIT_COPR_PROJECT: 'alice/acme-widgets-7', MODE: 'ci', EXTRA: '1' },
           settings: { provisioning: { post_install_script: 'dnf -y install jq' } },
           hardware: { memory: '>= 8 GB' },
           pool: 'a scalar: set',

@@ -95,7 +95,7 @@ export function compilePackit(text: string, event: Event, options: PackitOptions
   const command = on.command?.name ?? null;
   if (command !== null && RERUN_FAILED.has(command) && !previous?.anyFailed)
     return notTriggered(
-      `nothing failed in the latest run: /packit ${command} re-runs only what failed`,
+      `nothing failed in the latest run at this commit: /packit ${command} re-runs only what failed`,
     );
 
   const match = matchJobs(config.jobs, event, on, config.monorepo);
@@ -117,7 +117,14 @@ export function compilePackit(text: string, event: Event, options: PackitOptions
         : `no job of ${options.file} runs on this event`;
     return notTriggered(why, excluded);
   }
-  const graph = packitGraph({ planned: plan.nodes, event, ref: on.ref, file: options.file, text });
+  const graph = packitGraph({
+    planned: plan.nodes,
+    event,
+    ref: on.ref,
+    file: options.file,
+    text,
+    commandEnv: on.command?.env ?? {},
+  });
   return {
     status: 'graph',
     graph,

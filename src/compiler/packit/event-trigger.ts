@@ -4,6 +4,8 @@
  * - pull_request opened / reopened / synchronize → `pull_request` (ref: the PR's target branch).
  * - a push to a branch → `commit` (ref: the pushed branch).
  * - a release published (GitHub) or created (GitLab's Release Hook) → `release` (ref: the tag).
+ *   GitHub's `created` is not one: a release published straight away sends `created` and
+ *   `published`, and packit-service reacts to `published` only.
  * - a pushed tag → nothing. packit-service files GitLab's Tag Push Hook as a branch push named
  *   after the tag, which only a `branch` regex matching the tag would ever select; and a GitHub
  *   release pushes its tag too, so counting tags would run release jobs twice.
@@ -16,7 +18,10 @@ import type { JobTrigger, PackitCommand } from './types.js';
 export interface PackitEvent {
   /** The job triggers the event selects, most often one. */
   triggers: JobTrigger[];
-  /** The PR's target branch, the pushed branch or the release's tag; null where unknown. */
+  /**
+   * The PR's target branch, the pushed branch or the release's tag; null where unknown. For the
+   * dist-git commands, the one branch to act on (null: all of them).
+   */
   ref: string | null;
   /** The `/packit` command of a comment, or null for every other event. */
   command: PackitCommand | null;
@@ -25,7 +30,8 @@ export interface PackitEvent {
 export type EventTrigger = ({ ok: true } & PackitEvent) | { ok: false; reason: string };
 
 const PULL_REQUEST_ACTIONS = ['opened', 'reopened', 'synchronize'];
-const RELEASE_ACTIONS = ['published', 'created'];
+/** The release action that starts release jobs, per forge (one per release). */
+const RELEASE_ACTION: Record<Event['forge'], string> = { github: 'published', gitlab: 'created' };
 
 export function eventTrigger(event: Event): EventTrigger {
   switch (event.kind) {
@@ -44,9 +50,11 @@ export function eventTrigger(event: Event): EventTrigger {
       );
     case 'release':
       if (event.release?.draft) return miss('the release is a draft');
-      return RELEASE_ACTIONS.includes(event.action ?? '')
+      return event.action === RELEASE_ACTION[event.forge]
         ? ok(['release'], event.release?.tag ?? event.tag)
-        : miss(`release action "${event.action ?? 'none'}" is not published`);
+        : miss(
+            `release action "${event.action ?? 'none'}" is not ${event.forge === 'github' ? 'published' : 'created (published)'}`,
+          );
     case 'comment':
       return commentTrigger(event);
     case 'manual':
@@ -70,9 +78,19 @@ function commentTrigger(event: Event): EventTrigger {
     ? (event.pr?.base_ref ?? null)
     : triggers.includes('release')
       ? null
-      : (event.repo.default_branch ?? event.branch);
+      : DIST_GIT_COMMANDS.has(command.name)
+        ? // The pull request's target branch; elsewhere every configured branch.
+          (event.pr?.base_ref ?? null)
+        : (event.repo.default_branch ?? event.branch);
   return ok(triggers, ref, command);
 }
+
+/** Commands of a dist-git repository: on a pull request they act on its target branch. */
+const DIST_GIT_COMMANDS = new Set<PackitCommand['name']>([
+  'koji-build',
+  'create-update',
+  'koji-tag',
+]);
 
 /**
  * The job triggers a command considers. Upstream commands on a pull request act on its

@@ -6,7 +6,7 @@
 import type { Event } from '../../events/event.js';
 import { sha256 } from '../build-graph.js';
 import { GRAPH_FORMAT, type Graph } from '../graph.js';
-import { TRIGGER_OF_KIND } from '../trigger-match.js';
+import { graphTrigger } from '../trigger-match.js';
 import { JobIds } from './ids.js';
 import { graphNode } from './nodes.js';
 import type { PlannedNode } from './plan.js';
@@ -21,6 +21,8 @@ export interface PackitGraphInput {
   ref: string | null;
   file: string;
   text: string;
+  /** `/packit test --env K=V` of the comment, if any. */
+  commandEnv?: Readonly<Record<string, string>>;
 }
 
 export function packitGraph(input: PackitGraphInput): Graph {
@@ -31,7 +33,8 @@ export function packitGraph(input: PackitGraphInput): Graph {
     targetsByView.set(p.view, [...(targetsByView.get(p.view) ?? []), p.target?.name ?? null]);
   for (const [view, targets] of targetsByView) ids.assign(view, targets);
 
-  const nodes = planned.map((p) => graphNode(p, { event, ref: input.ref, ids }));
+  const commandEnv = input.commandEnv ?? {};
+  const nodes = planned.map((p) => graphNode(p, { event, ref: input.ref, ids, commandEnv }));
   const edges = nodes.flatMap((node) =>
     node.needs.map((from): [string, string] => [from, node.id]),
   );
@@ -39,12 +42,7 @@ export function packitGraph(input: PackitGraphInput): Graph {
     format: GRAPH_FORMAT,
     pipeline: PACKIT_PIPELINE,
     source: { kind: 'packit', file: input.file, sha256: sha256(input.text) },
-    trigger: {
-      name: TRIGGER_OF_KIND[event.kind],
-      forge: event.forge,
-      kind: event.kind,
-      action: event.action,
-    },
+    trigger: graphTrigger(event),
     env: {},
     concurrency: null,
     timeout_ms: null,

@@ -73,17 +73,21 @@ export interface TestingFarmEnvironment {
 /** `testing_farm.run`: submit one Testing Farm request (POST /v0.1/requests). */
 export interface TestingFarmRunInput {
   fmf_url: string;
-  fmf_ref: string;
+  /**
+   * Its branch, tag or commit; null when a job's own `fmf_url` names no `fmf_ref` (Testing
+   * Farm then takes that repository's default branch, as in Packit).
+   */
+  fmf_ref: string | null;
   fmf_path: string | null;
   /** tmt plan filter (Packit's `tmt_plan`, a regex). */
   tmt_plan: string | null;
-  /** One per `distros` entry of the target, else one for the target itself. */
+  /** Where to test: the graph builder writes one, the test target's (Packit: one per request). */
   environments: TestingFarmEnvironment[];
   /** The Copr build to install (`needs.<build job>.output`), or null with `skip_build`. */
   copr_build: CoprBuildRef | null;
   /** Packit's `env`, as strings. */
   variables: Record<string, string>;
-  /** tmt context: distro, arch, trigger (Packit sets these). */
+  /** tmt context: distro, arch, and Packit's `trigger: commit`, `initiator: packit`. */
   tmt_context: Record<string, string>;
   post_install_script: string | null;
   /** Packit's `tf_extra_params`, deep-merged into the request. */

@@ -4,9 +4,21 @@
  * `/packit test --identifier/--labels` narrowing. Each returns a reason when the job is left
  * out, undefined when it passes.
  */
-import type { JobView, PackitCommand } from './types.js';
+import type { JobType, JobView, PackitCommand } from './types.js';
 
 type Check = string | undefined;
+
+/**
+ * The dist-git jobs that act on one branch of their `dist_git_branches` at a time: a push
+ * builds the pushed branch, `/packit koji-build` on a pull request its target branch
+ * (packit-service's PermissionOnDistgit and DownstreamKojiBuildHandler.get_branches). The
+ * `branch` key does not apply to them.
+ */
+export const ONE_BRANCH_JOBS: ReadonlySet<JobType> = new Set<JobType>([
+  'koji_build',
+  'bodhi_update',
+  'koji_build_tag',
+]);
 
 /** forgeflow plays Packit's production instance. */
 export const PACKIT_INSTANCE = 'prod';

@@ -13,6 +13,7 @@ import {
   checkRequiredLabels,
   checkTag,
   checkTestSelection,
+  ONE_BRANCH_JOBS,
 } from './job-filters.js';
 import type { JobTrigger, JobType, JobView, PackitCommand } from './types.js';
 
@@ -65,10 +66,22 @@ export function matchJobs(
 ): MatchResult {
   const selected: JobView[] = [];
   const misses: JobMiss[] = [];
+  // A job with `trigger: commit | koji_build` is one view per trigger; an event that selects
+  // both triggers (the dist-git commands) runs the job once, as packit-service does.
+  const taken = new Set<string>();
   for (const view of jobs) {
     const reason = whyNot(view, event, on);
-    if (reason === undefined) selected.push(view);
-    else misses.push({ job: describeView(view, monorepo), reason });
+    const once = `${view.index}/${view.package}`;
+    if (reason !== undefined) misses.push({ job: describeView(view, monorepo), reason });
+    else if (taken.has(once))
+      misses.push({
+        job: describeView(view, monorepo),
+        reason: 'the same job runs once, under its first trigger',
+      });
+    else {
+      taken.add(once);
+      selected.push(view);
+    }
   }
   return { selected, misses };
 }
@@ -106,7 +119,9 @@ function whyNot(view: JobView, event: Event, on: PackitEvent): string | undefine
     (view.trigger === 'pull_request'
       ? checkRequiredLabels(view, event.pr?.labels ?? null)
       : undefined) ??
-    checkBranch(view, on.ref, event.repo.default_branch) ??
+    (ONE_BRANCH_JOBS.has(view.type)
+      ? undefined
+      : checkBranch(view, on.ref, event.repo.default_branch)) ??
     (view.type === 'propose_downstream' || view.type === 'pull_from_upstream'
       ? checkTag(view, on.triggers.includes('release') ? on.ref : null)
       : undefined)

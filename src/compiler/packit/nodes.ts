@@ -38,6 +38,8 @@ export interface NodeContext {
   event: Event;
   ref: string | null;
   ids: JobIds;
+  /** `/packit test --env K=V` of the comment, if any. */
+  commandEnv: Readonly<Record<string, string>>;
 }
 
 export function graphNode(planned: PlannedNode, ctx: NodeContext): GraphNode {
@@ -75,8 +77,10 @@ function actionOf(planned: PlannedNode, ctx: NodeContext): NodeAction {
       ),
     };
   }
-  if (view.type === 'tests' && target) {
-    const input = literalValue(testingFarmInput(view, target, event, ref, null));
+  if (view.type === 'tests' && planned.test) {
+    const input = literalValue(
+      testingFarmInput(view, planned.test, event, ref, null, ctx.commandEnv),
+    );
     // The build's poll ends with its CoprBuildStatus, which is a CoprBuildRef and more.
     input.copr_build =
       build?.kind === 'node'

@@ -7,11 +7,13 @@
 import type { Event } from '../../events/event.js';
 import type { PackitEvent } from './event-trigger.js';
 import { baseJobId, nodeId } from './ids.js';
+import { ONE_BRANCH_JOBS } from './job-filters.js';
 import { describeView, type JobMiss } from './match.js';
 import { buildFor, candidateBuilds } from './pairing.js';
 import type { PreviousRun } from './previous.js';
 import type { CoprBuildRef } from './handler-inputs.js';
 import { statusName, STATUS_JOB_NAMES } from './status-names.js';
+import { testTargets, type TestTarget } from './test-environments.js';
 import type { JobView, ReleasesTable, Target } from './types.js';
 import { viewTargets, type ViewTargets } from './view-targets.js';
 
@@ -20,7 +22,10 @@ export type BuildLink =
 
 export interface PlannedNode {
   view: JobView;
+  /** The chroot, Koji target or dist-git branch; for tests, the test target (its name). */
   target: Target | null;
+  /** Tests: the test target (distro, arch, compose); its build is `build`'s chroot. */
+  test?: TestTarget;
   /** The commit status name (Packit's). */
   status: string;
   /** Tests: the build they install. Bodhi updates: the Koji build of their branch, if planned. */
@@ -101,12 +106,14 @@ class Planner {
     });
   }
 
-  private add(view: JobView, target: Target | null, build: BuildLink): void {
+  private add(view: JobView, target: Target | null, build: BuildLink, test?: TestTarget): void {
     const nodes = this.planned.get(view) ?? new Map<string, PlannedNode>();
     this.planned.set(view, nodes);
     const key = target?.name ?? '';
-    if (!nodes.has(key))
-      nodes.set(key, { view, target, status: this.status(view, target?.name ?? null), build });
+    if (!nodes.has(key)) {
+      const status = this.status(view, target?.name ?? null);
+      nodes.set(key, { view, target, status, build, ...(test ? { test } : {}) });
+    }
   }
 
   private has(view: JobView, target: string): boolean {
@@ -130,39 +137,59 @@ class Planner {
     }
   }
 
+  /**
+   * One node per test target (testTargets): a chroot's own distribution, its EPEL's CentOS, or
+   * each of its `distros`, all installing the build of that chroot.
+   */
   private planTests(view: JobView): void {
     const candidates = view.skip_build ? [] : candidateBuilds(view, this.input.all);
     const first = candidates[0];
-    const targets = this.targetsOf(view, first ? this.names(first) : undefined).targets;
-    for (const target of targets) {
-      if (this.command === 'retest-failed' && !this.failed(view, target.name)) continue;
+    const chroots = this.targetsOf(view, first ? this.names(first) : undefined).targets;
+    for (const chroot of chroots) {
+      const tests = testTargets(chroot.name, chroot.attrs).filter(
+        (t) =>
+          !this.has(view, t.name) &&
+          !(this.command === 'retest-failed' && !this.failed(view, t.name)),
+      );
+      if (tests.length === 0) continue;
+      const add = (link: BuildLink) => {
+        for (const test of tests)
+          this.add(view, { name: test.name, attrs: chroot.attrs }, link, test);
+      };
       if (view.skip_build) {
-        this.add(view, target, null);
+        add(null);
         continue;
       }
-      const build = buildFor(target.name, candidates, (b) => this.names(b));
+      const build = buildFor(chroot.name, candidates, (b) => this.names(b));
       if (!build) {
         this.miss(
           view,
-          target.name,
-          `no copr_build job with trigger ${view.trigger} builds ${target.name} for package ${view.package}`,
+          chroot.name,
+          `no copr_build job with trigger ${view.trigger} builds ${chroot.name} for package ${view.package}`,
         );
         continue;
       }
-      const link = this.linkBuild(view, target.name, build);
-      if (link === undefined) continue;
-      this.add(view, target, link);
+      const link = this.linkBuild(view, chroot.name, tests[0]!.name, build);
+      if (link !== undefined) add(link);
     }
   }
 
-  /** The build a test target needs: a node of this run, a build of the previous one, or none. */
-  private linkBuild(test: JobView, target: string, build: JobView): BuildLink | undefined {
+  /**
+   * The build the tests of a chroot need: a node of this run, a build of the previous one, or
+   * none. `testTarget`: one of the chroot's test targets, whose earlier node may name its build.
+   */
+  private linkBuild(
+    test: JobView,
+    target: string,
+    testTarget: string,
+    build: JobView,
+  ): BuildLink | undefined {
     const node: BuildLink = { kind: 'node', view: build, target };
     if (this.has(build, target)) return node;
     if (this.command !== null && TEST_COMMANDS.has(this.command)) {
       const ref = this.input.previous?.buildRef(
         { status: this.status(build, target), id: nodeId(baseJobId(build), target) },
-        { status: this.status(test, target), id: nodeId(baseJobId(test), target) },
+        { status: this.status(test, testTarget), id: nodeId(baseJobId(test), testTarget) },
       );
       if (ref) return { kind: 'reused', ref };
       // /packit test builds first when there is no build to test (as packit-service does).
@@ -179,6 +206,24 @@ class Planner {
     return undefined;
   }
 
+  /**
+   * A dist-git job acts on the pushed branch (or the commented pull request's target branch)
+   * when its `dist_git_branches` list it, and on nothing else; `koji-tag --all-branches` and a
+   * command outside a pull request act on every branch.
+   */
+  private branchesToAct(view: JobView, targets: readonly Target[]): readonly Target[] {
+    const { ref, command } = this.input.on;
+    if (!ONE_BRANCH_JOBS.has(view.type) || ref === null || command?.all_branches) return targets;
+    const mine = targets.filter((t) => t.name === ref);
+    if (mine.length === 0)
+      this.miss(
+        view,
+        null,
+        `acts on the dist-git branch of the event, "${ref}", which its dist_git_branches (${targets.map((t) => t.name).join(', ') || 'none'}) do not list`,
+      );
+    return mine;
+  }
+
   /** One node per target (or one without a target); a Bodhi update waits for its Koji build. */
   private planPlain(view: JobView): void {
     const { targets, key } = this.targetsOf(view);
@@ -186,7 +231,7 @@ class Planner {
       this.add(view, null, null);
       return;
     }
-    for (const target of targets) {
+    for (const target of this.branchesToAct(view, targets)) {
       const koji =
         view.type === 'bodhi_update'
           ? [...this.planned.keys()].find(

@@ -19,8 +19,17 @@ export const SUBMIT_RETRY: RetryPolicy = {
   non_retryable_errors: [],
 };
 
-/** One poll call: a few tries against a flaky API before the poll gives up. */
-const POLL_RETRY: RetryPolicy = { ...SUBMIT_RETRY, maximum_attempts: 5 };
+/**
+ * A poll call that fails for a passing reason (an outage, a rate limit) is tried again for as
+ * long as the poll may last (its timeout ends it), backing off to the longest poll interval:
+ * Packit babysits a build for hours whatever the API says. Failures that are final (the build
+ * failed, a bad token) are non-retryable and end the poll at once.
+ */
+const POLL_RETRY: RetryPolicy = {
+  ...SUBMIT_RETRY,
+  maximum_attempts: 0,
+  maximum_interval_ms: 10 * MINUTE,
+};
 
 export const SUBMIT_TIMEOUTS: NodeTimeouts = {
   attempt_ms: 5 * MINUTE,

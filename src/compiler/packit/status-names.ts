@@ -12,6 +12,7 @@ export type StatusJobName =
   | 'rpm-build'
   | 'testing-farm'
   | 'koji-build'
+  | 'downstream-koji-build'
   | 'propose-downstream'
   | 'pull-from-upstream'
   | 'vm-image-build'
@@ -21,8 +22,10 @@ export type StatusJobName =
 
 /**
  * The status name prefix of each job type. Packit's own for the upstream jobs and
- * propose/pull; the downstream ones (Packit flags dist-git pull requests for those) are
- * forgeflow's.
+ * propose/pull. Packit sets no commit status for the downstream ones (its dashboard lists
+ * them; failures go to `issue_repository`), so those are forgeflow's: a dist-git koji_build is
+ * `downstream-koji-build:<branch>`, never `koji-build`, which is upstream_koji_build's (a check
+ * re-run of a `koji-build:` status starts upstream Koji builds).
  */
 export const STATUS_JOB_NAMES: Readonly<Record<JobType, StatusJobName>> = {
   copr_build: 'rpm-build',
@@ -32,7 +35,7 @@ export const STATUS_JOB_NAMES: Readonly<Record<JobType, StatusJobName>> = {
   propose_downstream: 'propose-downstream',
   pull_from_upstream: 'pull-from-upstream',
   sync_from_downstream: 'sync-from-downstream',
-  koji_build: 'koji-build',
+  koji_build: 'downstream-koji-build',
   bodhi_update: 'bodhi-update',
   koji_build_tag: 'koji-tag',
 };

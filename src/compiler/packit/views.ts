@@ -5,6 +5,7 @@
  * Packit's three default jobs, and `trigger: "a | b"` is one view per trigger.
  */
 import { splitTrigger } from './checks/jobs.js';
+import { clonePlain } from './clone.js';
 import { normalizeLevel, omit } from './inherit.js';
 import { isDict, type Dict } from '../checks/context.js';
 import { JOB_ONLY_KEYS } from './schema.js';
@@ -79,7 +80,7 @@ function viewsOf(
       const override =
         isDict(selection) && isDict(selection[name]) ? normalizeLevel(selection[name]) : {};
       // Each view owns its copy: YAML aliases and inheritance share objects between jobs.
-      const config = structuredClone({ ...packages[name], ...own, ...override });
+      const config = clonePlain({ ...packages[name], ...own, ...override });
       views.push({
         index,
         path: isDefault ? null : ['jobs', index],

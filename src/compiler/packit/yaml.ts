@@ -2,28 +2,32 @@
  * Reads a `.packit.yaml` the way Packit's PyYAML `safe_load` does: YAML 1.1 (yes/no/on/off
  * are booleans, but y/n and "." stay strings), a repeated key is a warning (the last one
  * wins), an empty file is `{}`, and with several `<<` merge keys in one mapping the later one
- * wins. Hostile input (size, depth,
- * alias bombs) is refused by loadYaml; a self-referencing alias is refused here.
+ * wins. Hostile input (size, depth, alias bombs) is refused by parseYaml; a self-referencing
+ * alias is refused here. Most files are read by quick-read.ts, which vouches only for files
+ * that read without a diagnostic; the library then parses them only if a later check needs to
+ * point at a place in the file.
  */
-import { isAlias, isMap, isPair, isSeq, visit } from 'yaml';
-import type { Document, Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { Range, Scalar, YAMLMap } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 import {
   isMergeKey,
-  LIMITS,
-  loadYaml,
   Locator,
   makeDiagnostic,
+  parseYaml,
+  readYamlValue,
   spanOf,
-  type YamlSource,
+  type LoadResult,
+  type Parsed,
 } from '../yaml-source.js';
 import type { PackitLocator } from './locate.js';
+import { laterMergesFirst } from './merge-order.js';
+import { quickRead } from './quick-read.js';
 import { PACKIT_WORDS, packitSays } from './words.js';
 
 export type PackitYaml =
   | {
       ok: true;
-      source: YamlSource;
       locator: PackitLocator;
       value: Record<string, unknown>;
       diagnostics: Diagnostic[];
@@ -31,7 +35,17 @@ export type PackitYaml =
   | { ok: false; diagnostics: Diagnostic[] };
 
 export function readPackitYaml(text: string, file: string): PackitYaml {
-  const loaded = loadYaml(text, file, { version: '1.1', duplicateKeys: 'warning' });
+  // Most files take the quick reader, and the library parses them only to point at something.
+  const quick = quickRead(text);
+  if (quick) {
+    const locator = new Locator(() => {
+      const slow = readAsPyYaml(text, file);
+      if (!slow.ok) throw new Error('the quick reader read a file the library refuses');
+      return slow.source;
+    });
+    return { ok: true, locator, value: quick, diagnostics: [] };
+  }
+  const loaded = readAsPyYaml(text, file);
   if (!loaded.ok) {
     const diagnostics = loaded.diagnostics.map((d) =>
       d.rule === 'syntax' && d.severity === 'error'
@@ -43,11 +57,7 @@ export function readPackitYaml(text: string, file: string): PackitYaml {
   const { source } = loaded;
   const diagnostics = [...loaded.diagnostics];
   const locator = new Locator(source);
-  const retyped = asPyYaml(source);
-  if (laterMergesFirst(source.doc.contents) || retyped) {
-    source.value = source.doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
-  }
-  const cycle = selfReference(source.doc);
+  const cycle = source.anchors.cycle;
   if (cycle) {
     const [start, end] = cycle.range ?? [0, 1];
     diagnostics.push(
@@ -74,73 +84,60 @@ export function readPackitYaml(text: string, file: string): PackitYaml {
     );
     return { ok: false, diagnostics };
   }
-  return { ok: true, source, locator, value: value as Record<string, unknown>, diagnostics };
+  return { ok: true, locator, value: value as Record<string, unknown>, diagnostics };
 }
 
 /**
- * PyYAML lets the last of several `<<` keys win; the `yaml` library lets the first win. Reversing
- * the merge keys of each mapping gives PyYAML's result (explicit keys win either way).
- * Returns whether anything moved.
+ * The library's path (quick-read.ts is checked against it): the document as plain data, as
+ * PyYAML reads it. A mapping with several `<<` keys is read twice: first as written, so that an
+ * error (an alias bomb, a bad merge) is the one the file has, then with PyYAML's precedence.
  */
-function laterMergesFirst(root: unknown): boolean {
-  let moved = false;
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (isMap(node)) {
-      const slots = node.items.flatMap((pair, i) => (isMergeKey(pair.key) ? [i] : []));
-      if (slots.length > 1) {
-        const merges = slots.map((i) => node.items[i]!).reverse();
-        slots.forEach((slot, k) => (node.items[slot] = merges[k]!));
-        moved = true;
-      }
-      for (const pair of node.items) stack.push(pair.value);
-    } else if (isSeq(node)) {
-      stack.push(...node.items);
-    }
-  }
-  return moved;
+export function readAsPyYaml(text: string, file: string): LoadResult {
+  const parsed = parseYaml(text, file, { version: '1.1', duplicateKeys: 'warning' });
+  if (!parsed.ok) return parsed;
+  const merging = asPyYaml(parsed.parsed);
+  if (merging.length === 0) return readYamlValue(parsed.parsed, parsed.diagnostics);
+  const asWritten = readYamlValue(parsed.parsed, parsed.diagnostics);
+  if (!asWritten.ok) return asWritten;
+  for (const map of merging) laterMergesFirst(map);
+  return readYamlValue(parsed.parsed, parsed.diagnostics);
 }
 
 /**
- * Where the `yaml` library's YAML 1.1 differs from PyYAML's on plain scalars: it reads y, Y, n
- * and N as booleans and "." as a float (NaN); PyYAML keeps them strings (`env: {DEBUG: y}`,
- * `files_to_sync: [{src: x, dest: .}]`). Returns whether any was changed back.
+ * Where the `yaml` library reads a file otherwise than PyYAML, in one walk of the document:
+ *
+ * - On plain scalars (keys too), the library's YAML 1.1 reads y, Y, n and N as booleans and
+ *   "." as a float (NaN); PyYAML keeps them strings (`env: {DEBUG: y}`,
+ *   `files_to_sync: [{src: x, dest: .}]`): changed back here.
+ * - With several `<<` keys in one mapping, PyYAML lets the last win and the library the first:
+ *   returns the mappings (reached through values) where that matters.
  */
-function asPyYaml(source: YamlSource): boolean {
-  let changed = false;
-  visit(source.doc, {
-    Scalar(_, node) {
-      if (node.type !== 'PLAIN' || !node.range) return;
-      const written = source.text.slice(node.range[0], node.range[1]);
-      const letter = typeof node.value === 'boolean' && /^[yYnN]$/.test(written);
-      const dot = Number.isNaN(node.value) && !/^\.nan$/i.test(written);
-      if (letter || dot) {
-        node.value = written;
-        changed = true;
+function asPyYaml({ doc, text }: Parsed): YAMLMap[] {
+  const merging: YAMLMap[] = [];
+  // Recursion is bounded: hostile-text.ts refuses nesting deeper than a few hundred levels.
+  const walk = (node: unknown, inValue: boolean): void => {
+    if (isScalar(node)) {
+      if (node.type === 'PLAIN' && node.range) retype(node, text, node.range);
+    } else if (isMap(node) || isSeq(node)) {
+      if (inValue && isMap(node) && node.items.filter((p) => isMergeKey(p.key)).length > 1)
+        merging.push(node);
+      for (const item of node.items as unknown[]) {
+        if (isPair(item)) {
+          walk(item.key, false);
+          walk(item.value, inValue && isMap(node));
+        } else walk(item, inValue);
       }
-    },
-  });
-  return changed;
-}
-
-/** An alias inside the node it names (`a: &x {b: *x}`) makes a circular value. */
-function selfReference(doc: Document.Parsed): Node | undefined {
-  const visit = (node: unknown, ancestors: Set<unknown>): Node | undefined => {
-    if (isAlias(node)) return ancestors.has(node.resolve(doc)) ? node : undefined;
-    const children = isMap(node)
-      ? node.items.filter(isPair).map((pair) => pair.value)
-      : isSeq(node)
-        ? node.items
-        : [];
-    if (children.length === 0) return undefined;
-    ancestors.add(node);
-    for (const child of children) {
-      const found = visit(child, ancestors);
-      if (found) return found;
     }
-    ancestors.delete(node);
-    return undefined;
   };
-  return visit(doc.contents, new Set());
+  walk(doc.contents, true);
+  return merging;
+}
+
+function retype(node: Scalar, text: string, [start, end]: Range): void {
+  const value = node.value;
+  if (typeof value !== 'boolean' && !Number.isNaN(value)) return;
+  const written = text.slice(start, end);
+  const letter = typeof value === 'boolean' && /^[yYnN]$/.test(written);
+  const dot = Number.isNaN(value) && !/^\.nan$/i.test(written);
+  if (letter || dot) node.value = written;
 }

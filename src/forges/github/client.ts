@@ -3,7 +3,13 @@
  * token or as a GitHub App installation (sessions.ts). Statuses are commit statuses with a
  * token and check runs as an App (status-mapping.ts, check-runs.ts).
  */
-import type { CallOptions, CommitStatus, ForgeClient, RepoRef } from '../client.js';
+import type {
+  CallOptions,
+  CommitStatus,
+  ForgeClient,
+  PullRequestHead,
+  RepoRef,
+} from '../client.js';
 import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import { FORGE_ERRORS, badResponse, fileTooLarge } from '../http-errors.js';
 import { HandlerError } from '../../handlers/types.js';
@@ -132,7 +138,7 @@ export class GitHubClient implements ForgeClient {
     repo: RepoRef,
     pr: number,
     options?: CallOptions,
-  ): Promise<{ sha: string; ref: string } | null> {
+  ): Promise<PullRequestHead | null> {
     const session = await this.sessions.session(repo);
     const request = {
       method: 'GET' as const,
@@ -146,7 +152,7 @@ export class GitHubClient implements ForgeClient {
     if (sha === undefined || ref === undefined) {
       throw badResponse({ forge: 'github', ...request }, 'no head.sha or head.ref');
     }
-    return { sha, ref };
+    return { sha, ref, baseRef: stringField(answer, 'base', 'ref') ?? null };
   }
 
   async branchHead(repo: RepoRef, branch: string, options?: CallOptions): Promise<string | null> {

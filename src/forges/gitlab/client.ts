@@ -4,7 +4,14 @@
  * Posting a status GitLab already shows answers 400 "Cannot transition status via :run from
  * :running": that is the idempotent no-op the interface promises.
  */
-import type { CallOptions, CommitStatus, ForgeClient, RepoRef, StatusState } from '../client.js';
+import type {
+  CallOptions,
+  CommitStatus,
+  ForgeClient,
+  PullRequestHead,
+  RepoRef,
+  StatusState,
+} from '../client.js';
 import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import { badResponse, fileTooLarge } from '../http-errors.js';
 import { numberField, stringField } from '../json-fields.js';
@@ -125,7 +132,7 @@ export class GitLabClient implements ForgeClient {
     repo: RepoRef,
     pr: number,
     options?: CallOptions,
-  ): Promise<{ sha: string; ref: string } | null> {
+  ): Promise<PullRequestHead | null> {
     const request: GitLabRequest = {
       method: 'GET',
       path: `${project(repo)}/merge_requests/${pr}`,
@@ -138,7 +145,7 @@ export class GitLabClient implements ForgeClient {
     if (sha === undefined || ref === undefined) {
       throw badResponse({ forge: 'gitlab', ...request }, 'no sha or source_branch');
     }
-    return { sha, ref };
+    return { sha, ref, baseRef: stringField(answer, 'target_branch') ?? null };
   }
 
   async branchHead(repo: RepoRef, branch: string, options?: CallOptions): Promise<string | null> {

@@ -10,9 +10,8 @@ import type {
   CoprBuildStatus,
   CoprBuildStatusInput,
 } from '../../compiler/packit/handler-inputs.js';
-import { notConfigured } from '../not-configured.js';
 import { coprBuildSpec, coprBuildStatusSpec } from '../packit-catalog.js';
-import { recordSubmitted } from '../packit-submit.js';
+import { lazyClient, submitOnce } from '../packit-submit.js';
 import type { Handler } from '../types.js';
 import { HandlerError } from '../types.js';
 import { CoprClient, type CoprClientOptions, type CoprSettings } from './client.js';
@@ -54,20 +53,15 @@ export function coprClientFactory(
   settings: CoprSettings,
   options: CoprClientOptions = {},
 ): () => CoprClient {
-  let client: CoprClient | null = null;
-  return () => {
-    const { login, token } = settings;
-    if (token === null || token === '')
-      throw notConfigured(
-        'Copr is not configured: set FORGEFLOW_COPR_TOKEN and FORGEFLOW_COPR_LOGIN (the token and login of https://copr.fedorainfracloud.org/api; FORGEFLOW_COPR_URL for another instance) to run copr_build jobs',
-      );
-    if (login === null || login === '')
-      throw notConfigured(
-        'Copr is not configured: FORGEFLOW_COPR_TOKEN is set but FORGEFLOW_COPR_LOGIN is not (the `login` of ~/.config/copr)',
-      );
-    client ??= new CoprClient({ ...settings, login, token }, options);
-    return client;
-  };
+  return lazyClient(
+    () =>
+      !settings.token
+        ? 'Copr is not configured: set FORGEFLOW_COPR_TOKEN and FORGEFLOW_COPR_LOGIN (the token and login of https://copr.fedorainfracloud.org/api; FORGEFLOW_COPR_URL for another instance) to run copr_build jobs'
+        : !settings.login
+          ? 'Copr is not configured: FORGEFLOW_COPR_TOKEN is set but FORGEFLOW_COPR_LOGIN is not (the `login` of ~/.config/copr)'
+          : null,
+    () => new CoprClient({ ...settings, login: settings.login!, token: settings.token! }, options),
+  );
 }
 
 function submittedBuild(details: unknown, want: Omit<SubmittedBuild, 'copr_build_id'>) {
@@ -114,15 +108,6 @@ export function coprBuildHandler(
         url: copr.buildUrl(owner, project, id),
       });
 
-      const earlier = submittedBuild(context.lastHeartbeatDetails, { owner, project, chroot });
-      if (earlier !== null && (await copr.getBuild(earlier, context.signal)) !== null) {
-        context.logger.info(
-          { build_id: earlier, owner, project, chroot },
-          'copr.build: an earlier attempt submitted this build; not submitting again',
-        );
-        return ref(earlier);
-      }
-
       const enableNet = input.enable_net ?? false;
       const bootstrap = input.bootstrap ?? null;
       const ensure = () =>
@@ -160,22 +145,25 @@ export function coprBuildHandler(
           },
           context.signal,
         );
-      await ensure();
-      const build = await submit().catch(async (error: unknown) => {
-        // Two builds of one project adding their chroots at once can drop each other's:
-        // make sure of ours once more and submit again.
-        if (!(error instanceof HandlerError && error.type === 'CoprRequestError')) throw error;
-        if (!error.message.includes(chroot)) throw error;
-        await ensure();
-        return submit();
+      const id = await submitOnce(context, 'copr.build', {
+        earlier: (details) => submittedBuild(details, { owner, project, chroot }),
+        exists: async (earlier) => (await copr.getBuild(earlier, context.signal)) !== null,
+        submit: async () => {
+          await ensure();
+          const build = await submit().catch(async (error: unknown) => {
+            // Two builds of one project adding their chroots at once can drop each other's:
+            // make sure of ours once more and submit again.
+            if (!(error instanceof HandlerError && error.type === 'CoprRequestError')) throw error;
+            if (!error.message.includes(chroot)) throw error;
+            await ensure();
+            return submit();
+          });
+          return build.id;
+        },
+        record: (buildId) =>
+          ({ copr_build_id: buildId, owner, project, chroot }) satisfies SubmittedBuild,
       });
-      await recordSubmitted(context, 'copr.build', {
-        copr_build_id: build.id,
-        owner,
-        project,
-        chroot,
-      } satisfies SubmittedBuild);
-      return ref(build.id);
+      return ref(id);
     },
   };
 }

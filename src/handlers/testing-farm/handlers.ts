@@ -7,9 +7,8 @@ import type {
   TestingFarmRequestRef,
   TestingFarmRequestState,
 } from '../../compiler/packit/handler-inputs.js';
-import { notConfigured } from '../not-configured.js';
 import { testingFarmRequestSpec, testingFarmRunSpec } from '../packit-catalog.js';
-import { recordSubmitted } from '../packit-submit.js';
+import { lazyClient, submitOnce } from '../packit-submit.js';
 import type { Handler } from '../types.js';
 import { HandlerError } from '../types.js';
 import {
@@ -34,16 +33,13 @@ export function testingFarmClientFactory(
   settings: TestingFarmSettings,
   options: TestingFarmClientOptions = {},
 ): () => TestingFarmClient {
-  let client: TestingFarmClient | null = null;
-  return () => {
-    const { token } = settings;
-    if (token === null || token === '')
-      throw notConfigured(
-        'Testing Farm is not configured: set FORGEFLOW_TESTING_FARM_TOKEN (a Testing Farm API key; FORGEFLOW_TESTING_FARM_URL for another instance) to run tests jobs',
-      );
-    client ??= new TestingFarmClient({ ...settings, token }, options);
-    return client;
-  };
+  return lazyClient(
+    () =>
+      settings.token
+        ? null
+        : 'Testing Farm is not configured: set FORGEFLOW_TESTING_FARM_TOKEN (a Testing Farm API key; FORGEFLOW_TESTING_FARM_URL for another instance) to run tests jobs',
+    () => new TestingFarmClient({ ...settings, token: settings.token! }, options),
+  );
 }
 
 function earlierRequest(details: unknown): string | null {
@@ -65,16 +61,12 @@ export function testingFarmRunHandler(
           { ignored },
           'testing_farm.run: only test, environments and settings of tf_extra_params are merged',
         );
-      const earlier = earlierRequest(context.lastHeartbeatDetails);
-      if (earlier !== null && (await tf.get(earlier, context.signal)) !== null) {
-        context.logger.info(
-          { request_id: earlier },
-          'testing_farm.run: an earlier attempt submitted this request; not submitting again',
-        );
-        return { request_id: earlier, url: tf.requestUrl(earlier) };
-      }
-      const id = await tf.submit(body, context.signal);
-      await recordSubmitted(context, 'testing_farm.run', { testing_farm_request_id: id });
+      const id = await submitOnce(context, 'testing_farm.run', {
+        earlier: earlierRequest,
+        exists: async (earlier) => (await tf.get(earlier, context.signal)) !== null,
+        submit: () => tf.submit(body, context.signal),
+        record: (requestId) => ({ testing_farm_request_id: requestId }),
+      });
       return { request_id: id, url: tf.requestUrl(id) };
     },
   };

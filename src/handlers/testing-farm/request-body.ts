@@ -71,7 +71,9 @@ export function testingFarmRequestBody(input: TestingFarmRunRunInput): {
   body: JsonObject;
   ignored: string[];
 } {
-  const fmf: JsonObject = { url: input.fmf_url, ref: input.fmf_ref };
+  const fmf: JsonObject = { url: input.fmf_url };
+  // No ref: Testing Farm checks out the repository's default branch (Packit sends none either).
+  if (input.fmf_ref) fmf.ref = input.fmf_ref;
   if (input.fmf_path) fmf.path = input.fmf_path;
   if (input.tmt_plan) fmf.name = input.tmt_plan;
   const build = input.copr_build ?? null;
@@ -84,7 +86,13 @@ export function testingFarmRequestBody(input: TestingFarmRunRunInput): {
           artifacts: [{ id: `${build.build_id}:${build.chroot}`, type: 'fedora-copr-build' }],
         }),
     tmt: { context: { ...(input.tmt_context ?? {}) } },
-    variables: { ...(input.variables ?? {}) },
+    // Packit names the build's project for the tests; the job's own variables win.
+    variables: {
+      ...(build?.owner && build.project
+        ? { PACKIT_COPR_PROJECT: `${build.owner}/${build.project}` }
+        : {}),
+      ...(input.variables ?? {}),
+    },
     ...(input.post_install_script
       ? { settings: { provisioning: { post_install_script: input.post_install_script } } }
       : {}),

@@ -37,15 +37,17 @@ const EXPECTED: Record<string, Expected> = {
   // Release: propose_downstream to fedora-all = f43, f44, f45, main. No commit jobs.
   'ansible__pylibssh.yaml': { pr: 8, push: 0, release: 4 },
   // PR: every PR job requires a label (ci/tier-1 or ci/merge): none without labels.
-  // Push to main: copr_build (custom project, no targets: fedora-stable) 3 + koji_build on
-  // fedora-all 4 + bodhi_update on fedora-branched 3. Release: propose_downstream fedora-all 4.
-  'bootc-dev__bootc.yaml': { pr: 0, push: 10, release: 4 },
-  // PR: tests:self on 7 targets + copr_build (*test_targets) 7 + copr_build s390x 1; the
-  // revdeps tests target fedora-latest-stable (45 x86_64), which no PR build builds: dropped.
-  // Push: copr_build (^main$, fedora-stable) 3 + koji_build (development, 43, 44) 3 +
-  // bodhi_update (branched: 43, 44, 45) 3. Release: copr_build (fedora-stable) 3 +
+  // Push to main: copr_build (custom project, no targets: fedora-stable) 3 + koji_build of the
+  // pushed branch, main (fedora-all lists it) 1; bodhi_update (fedora-branched) does not list
+  // main. Release: propose_downstream fedora-all 4.
+  'bootc-dev__bootc.yaml': { pr: 0, push: 4, release: 4 },
+  // PR: tests:self on 7 chroots, two of them with two distros: 9 test targets + copr_build
+  // (*test_targets) 7 + copr_build s390x 1; the revdeps tests target fedora-latest-stable
+  // (45 x86_64), which no PR build builds: dropped.
+  // Push to main: copr_build (^main$, fedora-stable) 3 + koji_build of main (development) 1;
+  // bodhi_update (branched: 43, 44, 45) not on main. Release: copr_build (fedora-stable) 3 +
   // propose_downstream (main, f43, f44) 3.
-  'cockpit-project__cockpit.yaml': { pr: 15, push: 9, release: 6 },
+  'cockpit-project__cockpit.yaml': { pr: 17, push: 4, release: 6 },
   // Variants of one package: only podman-fedora has live jobs (the others are `ignore`).
   // PR: copr_build fedora-all x86_64 + aarch64 = 8; tests fedora-all 4 + cockpit-revdeps
   // (latest-stable, development) 2 + tmt-revdeps (fedora-latest) 1. Push: copr_build 3 +
@@ -62,9 +64,10 @@ const EXPECTED: Record<string, Expected> = {
   'systemd__systemd.yaml': { pr: 6, push: 0, release: 0 },
   // PR without labels: copr_build (top-level targets: fedora-all 4 + epel-9 + epel-10) 6;
   // tests:core (latest-targets: fedora 45, epel-10) 2; tests:sanity (skip_build) 1; the rest
-  // require "ci | full test". Push: copr_build 6 + koji_build (fedora-all 4 + epel9 + epel10)
-  // 6 + bodhi_update (branched 3 + epel9 + epel10) 5. Release: copr_build 6 + propose 1.
-  'teemtee__tmt.yaml': { pr: 9, push: 17, release: 7 },
+  // require "ci | full test". Push to main: copr_build 6 + koji_build of main (fedora-all
+  // lists it) 1; bodhi_update (branched + epel9 + epel10) not on main. Release: copr_build 6 +
+  // propose 1.
+  'teemtee__tmt.yaml': { pr: 9, push: 7, release: 7 },
 };
 
 describe('real .packit.yaml files compile', () => {
@@ -122,13 +125,22 @@ describe('status names and edges of real files', () => {
     expect(node(pr, 'tests:self[centos-stream-9-x86_64]').report).toBe(
       'testing-farm:centos-stream-9-x86_64:self',
     );
+    // `distros` on a chroot: one test target (status, request) per distro, one build.
+    expect(node(pr, 'tests:self[CentOS-Stream-9-image-mode-x86_64]')).toMatchObject({
+      report: 'testing-farm:CentOS-Stream-9-image-mode-x86_64:self',
+      needs: ['copr_build[centos-stream-9-x86_64]'],
+    });
     const pushed = graphOf(text, push('main')).graph;
     expect(node(pushed, 'copr_build[fedora-44-x86_64]').report).toBe(
       'rpm-build:main:fedora-44-x86_64',
     );
-    // bodhi_update waits for the Koji build of its branch; f45 has none in this config.
-    expect(node(pushed, 'bodhi_update[f44]').needs).toEqual(['koji_build[f44]']);
-    expect(node(pushed, 'bodhi_update[f45]').needs).toEqual([]);
+    // A push to a dist-git branch builds it in Koji; Bodhi waits for that build. f45 has no
+    // koji_build in this config: its update waits for nothing.
+    const f44 = graphOf(text, push('f44')).graph;
+    expect(ids(f44)).toEqual(['koji_build[f44]', 'bodhi_update[f44]']);
+    expect(node(f44, 'bodhi_update[f44]').needs).toEqual(['koji_build[f44]']);
+    expect(node(f44, 'koji_build[f44]').report).toBe('downstream-koji-build:f44');
+    expect(node(graphOf(text, push('f45')).graph, 'bodhi_update[f45]').needs).toEqual([]);
   });
 
   it('runs the labelled jobs of bootc when the pull request has the label', () => {

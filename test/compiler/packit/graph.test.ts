@@ -7,7 +7,18 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphNode } from '../../../src/compiler/index.js';
 import { evaluateValue } from '../../../src/expressions/evaluate.js';
-import { fixture, graphOf, ids, node, pullRequest, push, release, SHA } from './compile-helpers.js';
+import {
+  compile,
+  fixture,
+  graphOf,
+  ids,
+  node,
+  packitComment,
+  pullRequest,
+  push,
+  release,
+  SHA,
+} from './compile-helpers.js';
 
 const text = `downstream_package_name: app
 specfile_path: packaging/app.spec
@@ -45,17 +56,21 @@ const input = (n: GraphNode) =>
 describe('edges', () => {
   const { graph } = graphOf(text, pullRequest());
 
-  it('ties each test target to the build of the same chroot; skip_build needs nothing', () => {
+  it('ties each test target to the build of its chroot; skip_build needs nothing', () => {
+    // Packit tests an EPEL chroot per `distros` entry (else on CentOS): one test target, one
+    // status and one request each, all installing the chroot's build.
     expect(graph.edges).toEqual([
       ['copr_build[fedora-45-x86_64]', 'tests[fedora-45-x86_64]'],
-      ['copr_build[epel-9-x86_64]', 'tests[epel-9-x86_64]'],
+      ['copr_build[epel-9-x86_64]', 'tests[centos-stream-9-x86_64]'],
+      ['copr_build[epel-9-x86_64]', 'tests[rhel-9-x86_64]'],
     ]);
+    expect(node(graph, 'tests[rhel-9-x86_64]').report).toBe('testing-farm:rhel-9-x86_64');
     expect(node(graph, 'tests:lint[fedora-45-x86_64]').needs).toEqual([]);
     expect(input(node(graph, 'tests:lint[fedora-45-x86_64]')).copr_build).toBeNull();
   });
 
   it('reads the build through needs, which the runtime groups by job', () => {
-    const tests = node(graph, 'tests[epel-9-x86_64]');
+    const tests = node(graph, 'tests[centos-stream-9-x86_64]');
     expect(input(tests).copr_build).toBe("${{ needs['copr_build'].output }}");
     const build = { build_id: 9, owner: 'me', project: 'p', chroot: 'epel-9-x86_64', url: 'u' };
     const evaluated = evaluateValue(input(tests), {
@@ -64,16 +79,49 @@ describe('edges', () => {
     expect(evaluated.copr_build).toEqual(build);
   });
 
+  it('builds in Koji only the pushed dist-git branch, as packit-service does', () => {
+    // A push to main (rawhide) builds main; Bodhi takes no update for rawhide.
+    const main = graphOf(text, push('main')).graph;
+    expect(ids(main)).toEqual(['koji_build[main]']);
+    // Not `koji-build`: that is Packit's name of upstream_koji_build (and of its re-runs), and
+    // the branch is the target already.
+    expect(node(main, 'koji_build[main]').report).toBe('downstream-koji-build:main');
+    // A branch the job does not list builds nothing.
+    const other = compile(text, push('f44'));
+    expect(other.status).toBe('not-triggered');
+    expect(JSON.stringify(other)).toContain('dist_git_branches');
+  });
+
   it('sends a Bodhi update after the Koji build of its branch', () => {
-    const pushed = graphOf(text, push('main')).graph;
-    expect(ids(pushed)).toEqual(['koji_build[main]', 'koji_build[f45]', 'bodhi_update[f45]']);
+    const pushed = graphOf(text, push('f45')).graph;
+    expect(ids(pushed)).toEqual(['koji_build[f45]', 'bodhi_update[f45]']);
     expect(pushed.edges).toEqual([['koji_build[f45]', 'bodhi_update[f45]']]);
+    expect(node(pushed, 'bodhi_update[f45]').report).toBe('bodhi-update:f45');
     expect(node(pushed, 'bodhi_update[f45]').action).toMatchObject({
       kind: 'activity',
       handler: 'bodhi.update',
       input: { job: 'bodhi_update', trigger: 'commit', package: 'app', target: 'f45' },
       poll: null,
     });
+  });
+
+  it('/packit koji-build on a pull request builds its target branch', () => {
+    const comment = packitComment('/packit koji-build');
+    const into = (base: string) => ({ ...comment, pr: { ...comment.pr!, base_ref: base } });
+    expect(ids(graphOf(text, into('f45')).graph)).toEqual(['koji_build[f45]']);
+    expect(ids(graphOf(text, into('main')).graph)).toEqual(['koji_build[main]']);
+  });
+
+  it('builds once for a job split by trigger (commit | koji_build) on /packit koji-build', () => {
+    const split = `specfile_path: app.spec
+jobs:
+- {job: koji_build, trigger: "commit | koji_build", dist_git_branches: [fedora-rawhide, fedora-45]}
+`;
+    const comment = packitComment('/packit koji-build');
+    const event = { ...comment, pr: { ...comment.pr!, base_ref: 'f45' } };
+    // One job, one Koji build of the branch (packit-service drops the copy that differs only
+    // in its trigger); a second submission of the same NVR would fail in Koji anyway.
+    expect(ids(graphOf(split, event).graph)).toEqual(['koji_build[f45]']);
   });
 
   it('sets matrix.target so the page groups the nodes of a job', () => {
@@ -125,22 +173,82 @@ describe('Copr builds', () => {
     });
     expect(build.retry.maximum_attempts).toBe(3);
   });
+
+  it('keeps polling through a Copr or Testing Farm outage until the poll times out', () => {
+    // Packit babysits a build for hours whatever the API answers; five failed reads in two
+    // minutes must not fail a build that is fine. Failures that say so (the build failed, a
+    // bad token) are non-retryable and still end the poll at once.
+    for (const id of ['copr_build[fedora-45-x86_64]', 'tests[fedora-45-x86_64]']) {
+      const action = node(graph, id).action;
+      expect(action.kind === 'activity' && action.poll?.retry, id).toMatchObject({
+        maximum_attempts: 0,
+        maximum_interval_ms: 600_000,
+      });
+    }
+  });
 });
 
 describe('Testing Farm requests', () => {
   const { graph } = graphOf(text, pullRequest());
 
-  it('test the commit with one environment per distro', () => {
-    expect(input(node(graph, 'tests[epel-9-x86_64]'))).toMatchObject({
+  it('test the commit on the test target, with the tmt context Packit sets', () => {
+    expect(input(node(graph, 'tests[rhel-9-x86_64]'))).toMatchObject({
       fmf_url: 'https://github.com/octo/app.git',
       fmf_ref: SHA,
       tmt_plan: '/plans/smoke',
-      environments: [
-        { compose: 'CentOS-Stream-9', arch: 'x86_64' },
-        { compose: 'RHEL-9', arch: 'x86_64' },
-      ],
-      tmt_context: { distro: 'epel-9', arch: 'x86_64', trigger: 'pull_request' },
+      environments: [{ compose: 'RHEL-9', arch: 'x86_64' }],
+      // Packit's context is always trigger=commit, initiator=packit (plans adjust on them).
+      tmt_context: { distro: 'rhel-9', arch: 'x86_64', trigger: 'commit', initiator: 'packit' },
     });
+    expect(input(node(graph, 'tests[fedora-45-x86_64]')).tmt_context).toEqual({
+      distro: 'fedora-45',
+      arch: 'x86_64',
+      trigger: 'commit',
+      initiator: 'packit',
+    });
+  });
+
+  it("sets Packit's PACKIT_* variables; env overrides them, /packit test --env overrides both", () => {
+    const pr = input(node(graph, 'tests[fedora-45-x86_64]')).variables as Record<string, string>;
+    expect(pr).toMatchObject({
+      PACKIT_FULL_REPO_NAME: 'octo/app',
+      PACKIT_UPSTREAM_NAME: 'app',
+      PACKIT_DOWNSTREAM_NAME: 'app',
+      PACKIT_PACKAGE_NAME: 'app',
+      PACKIT_DOWNSTREAM_URL: 'https://src.fedoraproject.org/rpms/app.git',
+      PACKIT_COMMIT_SHA: SHA,
+      PACKIT_SOURCE_SHA: SHA,
+      PACKIT_SOURCE_BRANCH: 'feature',
+      PACKIT_TARGET_BRANCH: 'main',
+      PACKIT_TARGET_URL: 'https://github.com/octo/app',
+      PACKIT_PR_ID: '7',
+      LEVEL: '3',
+    });
+    // `--env K=V` wins over the job's env; `--env K=` unsets K (Packit's words for both).
+    const commented = graphOf(
+      text,
+      packitComment('/packit test --env LEVEL=9 --env PACKIT_PR_ID= --env EXTRA=x'),
+    ).graph;
+    const vars = input(node(commented, 'tests[fedora-45-x86_64]')).variables as Record<
+      string,
+      string
+    >;
+    expect(vars).toMatchObject({ LEVEL: '9', EXTRA: 'x' });
+    expect(vars).not.toHaveProperty('PACKIT_PR_ID');
+  });
+
+  it("sends no ref for an fmf_url without fmf_ref (the other repository's default branch)", () => {
+    const other = `specfile_path: app.spec
+jobs:
+- {job: tests, trigger: pull_request, skip_build: true, targets: [fedora-45-x86_64], fmf_url: "https://gitlab.example/tests.git"}
+- {job: tests, trigger: pull_request, skip_build: true, targets: [fedora-44-x86_64], fmf_url: "https://gitlab.example/tests.git", fmf_ref: stable}
+`;
+    const { graph } = graphOf(other, pullRequest());
+    expect(input(node(graph, 'tests[fedora-45-x86_64]'))).toMatchObject({
+      fmf_url: 'https://gitlab.example/tests.git',
+      fmf_ref: null,
+    });
+    expect(input(node(graph, 'tests[fedora-44-x86_64]')).fmf_ref).toBe('stable');
   });
 
   it('passes config values as literals, never as expressions', () => {

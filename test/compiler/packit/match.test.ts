@@ -78,6 +78,13 @@ describe('event kinds', () => {
     expect(whyNot(compile(text, release('v2', 'edited')))).toContain('"edited" is not published');
   });
 
+  it('starts GitHub release jobs once: on published, not on the created GitHub also sends', () => {
+    const text = jobs('- {job: propose_downstream, trigger: release}');
+    // Publishing a release straight away sends `created` and `published`: only one may run.
+    expect(whyNot(compile(text, release('v2', 'created')))).toContain('"created" is not published');
+    expect(compile(text, release('v2', 'published')).status).toBe('graph');
+  });
+
   it('knows Packit files by name', () => {
     for (const name of ['.packit.yaml', 'sub/.packit.yml', 'packit.yaml', 'packit.yml'])
       expect(isPackitFile(name)).toBe(true);

@@ -77,6 +77,21 @@ describe('statusName', () => {
     expect(STATUS_JOB_NAMES.upstream_koji_build).toBe('koji-build');
     expect(STATUS_JOB_NAMES.propose_downstream).toBe('propose-downstream');
   });
+
+  it("names downstream Koji builds apart from upstream_koji_build's koji-build", () => {
+    // Packit sets no status for a dist-git koji_build; its `koji-build` prefix belongs to
+    // upstream_koji_build, and a check re-run of it starts upstream Koji builds.
+    expect(STATUS_JOB_NAMES.koji_build).not.toBe(STATUS_JOB_NAMES.upstream_koji_build);
+    expect(
+      statusName({
+        job: STATUS_JOB_NAMES.koji_build,
+        target: 'main',
+        trigger: 'commit',
+        branchOrTag: 'main',
+      }),
+    ).toBe('downstream-koji-build:main');
+    expect(parseStatusName('downstream-koji-build:main', 'commit')).toBeNull();
+  });
 });
 
 describe('statusNameTemplate', () => {
