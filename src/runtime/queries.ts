@@ -67,27 +67,34 @@ export async function getRun(
   );
   const run = rows[0];
   if (!run) return undefined;
+  return { ...run, nodes: await nodesOf(q, id) };
+}
+
+/** A run's node rows, each with its attempts in order (one query each, grouped in one pass). */
+export async function nodesOf(
+  q: Queryable,
+  runId: string,
+): Promise<(NodeRow & { report: string | null })[]> {
   const [nodes, attempts] = await Promise.all([
-    q.query<Omit<NodeRow, 'attempts'>>(
-      `SELECT node_id, status, attempt, failures, input, output, error, heartbeat_details, scheduled_at, started_at, finished_at
+    q.query<Omit<NodeRow, 'attempts'> & { report: string | null }>(
+      `SELECT node_id, status, attempt, failures, input, output, error, heartbeat_details, scheduled_at,
+              started_at, finished_at, report
        FROM forgeflow.nodes WHERE run_id = $1`,
-      [id],
+      [runId],
     ),
     q.query<AttemptRow & { node_id: string }>(
       `SELECT node_id, attempt, status, worker, started_at, finished_at, heartbeat_at, error
        FROM forgeflow.attempts WHERE run_id = $1 ORDER BY node_id, attempt`,
-      [id],
+      [runId],
     ),
   ]);
-  return {
-    ...run,
-    nodes: nodes.rows.map((n) => ({
-      ...n,
-      attempts: attempts.rows
-        .filter((a) => a.node_id === n.node_id)
-        .map(({ node_id: _, ...a }) => a),
-    })),
-  };
+  const byNode = new Map<string, AttemptRow[]>();
+  for (const { node_id, ...attempt } of attempts.rows) {
+    const list = byNode.get(node_id);
+    if (list) list.push(attempt);
+    else byNode.set(node_id, [attempt]);
+  }
+  return nodes.rows.map((n) => ({ ...n, attempts: byNode.get(n.node_id) ?? [] }));
 }
 
 export async function listRuns(

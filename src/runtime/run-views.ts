@@ -7,7 +7,7 @@
 import type { Graph } from '../compiler/graph.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
-import type { AttemptRow, NodeRow, RunRow } from './queries.js';
+import { nodesOf, type NodeRow, type RunRow } from './queries.js';
 import type { NodeStatus, RunStatus, StopStatus } from './states.js';
 
 export interface RunFilter {
@@ -170,25 +170,15 @@ export async function runDetail(q: Queryable, id: string): Promise<RunDetail | u
   );
   const run = rows[0];
   if (!run) return undefined;
-  const [nodes, attempts, children] = await Promise.all([
-    q.query<Omit<NodeRow, 'attempts'> & { report: string | null }>(
-      `SELECT node_id, status, attempt, failures, input, output, error, heartbeat_details, scheduled_at,
-              started_at, finished_at, report
-       FROM forgeflow.nodes WHERE run_id = $1`,
-      [id],
-    ),
-    q.query<AttemptRow & { node_id: string }>(
-      `SELECT node_id, attempt, status, worker, started_at, finished_at, heartbeat_at, error
-       FROM forgeflow.attempts WHERE run_id = $1 ORDER BY node_id, attempt`,
-      [id],
-    ),
+  const [nodes, children] = await Promise.all([
+    nodesOf(q, id),
     q.query<ChildView & { parent_node_id: string }>(
       `SELECT id, parent_node_id AS node_id, status, created_at, finished_at
        FROM forgeflow.runs WHERE parent_run_id = $1 ORDER BY created_at, id`,
       [id],
     ),
   ]);
-  const byNode = new Map(nodes.rows.map((n) => [n.node_id, n]));
+  const byNode = new Map(nodes.map((n) => [n.node_id, n]));
   const counts = emptyCounts();
   const list: NodeView[] = run.graph.nodes.map((def) => {
     const row = byNode.get(def.id);
@@ -216,7 +206,7 @@ export async function runDetail(q: Queryable, id: string): Promise<RunDetail | u
       scheduled_at: row?.scheduled_at ?? null,
       started_at: row?.started_at ?? null,
       finished_at: row?.finished_at ?? null,
-      attempts: attempts.rows.filter((a) => a.node_id === def.id).map(({ node_id: _, ...a }) => a),
+      attempts: row?.attempts ?? [],
       children: children.rows.filter((c) => c.node_id === def.id).map((c) => c.id),
     };
   });
