@@ -2,14 +2,13 @@
  * How long a compile takes, from text and event to graph: `compilePipeline` for the example
  * pipeline, a typical one (5 jobs, one 3-value matrix) and a large one (200 jobs in a chain);
  * `compilePackit` for examples/packit.yaml and every real .packit.yaml of
- * ../shared/fixtures/packit/valid (or $FORGEFLOW_SHARED_DIR/fixtures/packit/valid). All are
- * planned against the example pull-request event (a Packit config whose pull-request jobs all
- * need a label or a comment plans nothing: that is still a whole compile). For each: the first
- * (cold) compile, then, after a warm-up, N timed compiles with N chosen so the case takes at
- * most about 3 s (1 s for each Packit file).
+ * test/fixtures/packit/valid. All are planned against the example pull-request event (a Packit
+ * config whose pull-request jobs all need a label or a comment plans nothing: that is still a
+ * whole compile). For each: the first (cold) compile, then, after a warm-up, N timed compiles
+ * with N chosen so the case takes at most about 3 s (1 s for each Packit file).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { compilePackit, compilePipeline } from '../src/compiler/index.js';
 import type { Event } from '../src/events/event.js';
 import { normalizeEvent } from '../src/forges/normalize.js';
@@ -140,11 +139,9 @@ function cases(): Case[] {
   ];
 }
 
-/** The real Packit configs the tests use, when the shared fixtures are there. */
+/** The real Packit configs the tests use (test/fixtures/packit/valid). */
 function packitFixtures(): Case[] {
-  const shared = process.env.FORGEFLOW_SHARED_DIR ?? resolve('..', 'shared');
-  const dir = join(shared, 'fixtures', 'packit', 'valid');
-  if (!existsSync(dir)) return [];
+  const dir = join('test', 'fixtures', 'packit', 'valid');
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort()

@@ -1,8 +1,7 @@
 /**
- * GitLab normalization against the shared fixtures (real payloads from GitLab's documentation,
- * via go-gitlab), variants of them built in memory (the fixtures are never edited), and hostile
- * input. The fixtures live outside the repository: `../shared/fixtures/gitlab`, or
- * `$FORGEFLOW_SHARED_DIR/fixtures/gitlab` when that variable is set.
+ * GitLab normalization against real payloads from GitLab's documentation (via go-gitlab, copied
+ * into test/fixtures/gitlab), variants of them built in memory (the fixtures are never edited),
+ * and hostile input.
  */
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -16,10 +15,10 @@ import type {
   Repository,
 } from '../../src/events/event.js';
 import { normalizeGitLab } from '../../src/forges/gitlab/normalize.js';
-import { sharedFixtures } from '../support/shared-fixtures.js';
+import { fixturesUrl } from '../support/fixtures.js';
 import { expectWellFormed, mutatedPayload } from './helpers.js';
 
-const fixturesDir = sharedFixtures('gitlab');
+const fixturesDir = fixturesUrl('gitlab');
 
 const fixtureFiles = readdirSync(fixturesDir).filter((f) => f.endsWith('.json'));
 

@@ -1,13 +1,13 @@
 /**
  * Real webhook payloads for tests: GitHub's from @octokit/webhooks-examples, GitLab's from
- * ../shared/fixtures/gitlab, and the headers a forge sends with them (signed the way GitHub
+ * test/fixtures/gitlab, and the headers a forge sends with them (signed the way GitHub
  * signs: HMAC-SHA256 of the exact body bytes).
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { WebhookDefinition } from '@octokit/webhooks-examples';
-import { sharedFixtures } from './shared-fixtures.js';
+import { fixturesUrl } from './fixtures.js';
 
 const examples = JSON.parse(
   readFileSync(
@@ -25,7 +25,7 @@ export function githubExample(event: string, action?: string): Record<string, un
   return structuredClone(found) as Record<string, unknown>;
 }
 
-const FIXTURES = sharedFixtures('gitlab');
+const FIXTURES = fixturesUrl('gitlab');
 
 export function gitlabFixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8')) as Record<

@@ -2,8 +2,7 @@
  * Events and fixtures for the tests of compilePackit: the three events a Packit repository
  * sees most (a pull request opened, a push to the default branch, a release published) and a
  * `/packit` comment, as normalized Events on a repository whose default branch is `main`.
- * The fixtures are the real configs in ../shared/fixtures/packit (or
- * $FORGEFLOW_SHARED_DIR/fixtures/packit).
+ * The fixtures are the real configs in test/fixtures/packit.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import {
@@ -13,9 +12,9 @@ import {
   type PreviousNode,
 } from '../../../src/compiler/index.js';
 import type { Event, PullRequest } from '../../../src/events/event.js';
-import { sharedFixtures } from '../../support/shared-fixtures.js';
+import { fixturesUrl } from '../../support/fixtures.js';
 
-const FIXTURES = sharedFixtures('packit');
+const FIXTURES = fixturesUrl('packit');
 
 export function fixtureNames(kind: 'valid' | 'invalid'): string[] {
   return readdirSync(new URL(`${kind}/`, FIXTURES))

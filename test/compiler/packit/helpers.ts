@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { loadPackit } from '../../../src/compiler/packit/load.js';
 import type { LoadedPackit, LoadResult } from '../../../src/compiler/packit/types.js';
 import type { Diagnostic } from '../../../src/compiler/diagnostics.js';
-import { sharedFixturesPath } from '../../support/shared-fixtures.js';
+import { fixturesPath } from '../../support/fixtures.js';
 
-export const FIXTURES = sharedFixturesPath('packit');
+export const FIXTURES = fixturesPath('packit');
 
 export function fixtures(kind: 'valid' | 'invalid'): { name: string; text: string }[] {
   const dir = `${FIXTURES}/${kind}`;

@@ -8,7 +8,7 @@ import { DEFAULT_RELEASES } from '../../../src/compiler/packit/releases.js';
 import { expandTargets, type TargetKind } from '../../../src/compiler/packit/targets.js';
 import { defaultTargets, TARGET_DEFAULTS } from '../../../src/compiler/packit/target-defaults.js';
 import { JOB_TYPES, type ReleasesTable } from '../../../src/compiler/packit/types.js';
-import { sharedFixturesPath } from '../../support/shared-fixtures.js';
+import { fixturesPath } from '../../support/fixtures.js';
 
 const names = (value: unknown, kind: TargetKind, releases: ReleasesTable = DEFAULT_RELEASES) => {
   const { targets, problems } = expandTargets(value, kind, releases);
@@ -423,7 +423,7 @@ describe('the shape of the value', () => {
 });
 
 describe('the valid Packit fixtures', () => {
-  const dir = sharedFixturesPath('packit/valid');
+  const dir = fixturesPath('packit/valid');
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
 
   /** Every targets / dist_git_branches value in a file, with the kind its job spells it in. */
