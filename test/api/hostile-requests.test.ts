@@ -13,6 +13,7 @@ import { FakeGitHub } from '../support/fake-github.js';
 import { FakeGitLab } from '../support/fake-gitlab.js';
 import { Blocker, PollCounter, testHandlers } from '../support/runtime.js';
 import { githubExample } from '../support/webhook-payloads.js';
+import { mutatedPayload } from '../events/helpers.js';
 import { TOKEN, useApi } from './support.js';
 
 const SHA = 'c0ffee'.padEnd(40, '0');
@@ -165,6 +166,8 @@ describe('bodies', () => {
     const within = body.replace('"deep but fine"', `"deep but fine","x":${nested(60)}`);
     const response = await postRaw('/api/v1/runs', within);
     expect(response.statusCode, response.body).toBe(201);
+    const id = response.json<{ run_id: string }>().run_id;
+    expect(await api.runtime.waitForRun(id, 15_000)).toBe('succeeded');
   });
 
   it('stores a NUL and a lone surrogate in an event as U+FFFD, and the run starts', async () => {
@@ -193,6 +196,7 @@ describe('bodies', () => {
       event,
     });
     const id = response.json<{ run_id: string }>().run_id;
+    expect(await api.runtime.waitForRun(id, 15_000)).toBe('succeeded');
     const run = (await api.get(`/api/v1/runs/${id}`)).json<{ event: { pr: { title: string } } }>();
     expect(run.event.pr.title).toBe(title);
   });
@@ -218,6 +222,7 @@ jobs:
     expect(signaled.statusCode, signaled.body).toBe(200);
     const canceled = await postRaw(`/api/v1/runs/${id}/cancel`, '{"reason":"stop\\u0000now"}');
     expect(canceled.statusCode, canceled.body).toBe(200);
+    expect(await api.runtime.waitForRun(id, 15_000)).toBe('canceled');
     const validated = await postRaw(
       '/api/v1/validate',
       `{"pipeline":${JSON.stringify(PIPELINE.replace('hostile', 'nul\u0000name'))}}`,
@@ -374,16 +379,34 @@ describe('property: no request is a 5xx', () => {
 
   it('random JSON bodies on every write route', async () => {
     const value = fc.jsonValue({ maxDepth: 4 });
+    const hostile = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 12 }),
+      fc.constantFrom('\u0000', '\ud800', 'a\ud83d', '../..', 2 ** 31, 1.5, -1),
+    );
+    const realEvent = fc
+      .tuple(
+        mutatedPayload([githubExample('pull_request', 'opened'), githubExample('push')]),
+        fc.array(fc.tuple(fc.string({ unit: 'binary', maxLength: 8 }), hostile), { maxLength: 3 }),
+      )
+      .map(([payload, extra]) => {
+        const copy = payload as Record<string, unknown>;
+        for (const [key, v] of extra) if (key !== '__proto__') copy[key] = v;
+        return copy;
+      });
     const body = fc.oneof(
       value.map((v) => JSON.stringify(v)),
       fc
-        .record({
-          pipeline: fc.oneof(fc.constant(PIPELINE), fc.string({ unit: 'binary' })),
-          event: fc.dictionary(fc.string({ unit: 'binary' }), value),
-          event_type: fc.constantFrom('pull_request', 'push', 'issue_comment'),
-          repo: fc.string({ unit: 'binary' }),
-          file: fc.string({ unit: 'binary' }),
-        })
+        .record(
+          {
+            pipeline: fc.oneof(fc.constant(PIPELINE), fc.string({ unit: 'binary' })),
+            event: fc.oneof(realEvent, fc.dictionary(fc.string({ unit: 'binary' }), value)),
+            event_type: fc.constantFrom('pull_request', 'push', 'issue_comment'),
+            repo: fc.oneof(fc.constant('octo/app'), fc.string({ unit: 'binary' })),
+            file: fc.string({ unit: 'binary' }),
+            idempotency_key: fc.string({ unit: 'binary', minLength: 1 }),
+          },
+          { requiredKeys: ['pipeline'] },
+        )
         .map((v) => JSON.stringify(v)),
       fc.string({ unit: 'binary' }).map((s) => JSON.stringify({ payload: s, reason: s })),
     );
@@ -403,5 +426,10 @@ describe('property: no request is a 5xx', () => {
       ),
       { numRuns: 150 },
     );
+    // The runs it started end before the file's history check.
+    const { rows: open } = await api.db.query<{ id: string }>(
+      "SELECT id FROM forgeflow.runs WHERE status IN ('queued', 'running')",
+    );
+    for (const { id } of open) await api.runtime.waitForRun(id, 15_000);
   });
 });
