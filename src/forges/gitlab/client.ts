@@ -180,9 +180,10 @@ export class GitLabClient implements ForgeClient {
   }
 }
 
-/** `/projects/ID`, or `/projects/group%2Fproject` when the event carried no id. */
+/** `/projects/ID`, or `/projects/group%2Fproject` when the event carried no (usable) id. */
 function project(repo: RepoRef): string {
-  if (repo.id !== null) return `/projects/${idSegment(repo.id, 'project id')}`;
+  if (repo.id !== null && Number.isSafeInteger(repo.id) && repo.id > 0)
+    return `/projects/${repo.id}`;
   const problem = repoNameProblem(repo.full_name, 'gitlab');
   if (problem !== null)
     throw new HandlerError(FORGE_ERRORS.request, `"${repo.full_name}": ${problem}`, {
