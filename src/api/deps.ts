@@ -1,10 +1,10 @@
 /** What the API's routes are given: the database, the runtime and what they act through. */
-import type { preHandlerAsyncHookHandler } from 'fastify';
 import type { HandlerRegistry } from '../compiler/handler-spec.js';
 import type { Db } from '../db/db.js';
 import type { ForgeClients } from '../forges/clients.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Runtime } from '../runtime/runtime.js';
+import type { Guard } from './auth.js';
 
 export interface ApiDeps {
   db: Db;
@@ -13,7 +13,11 @@ export interface ApiDeps {
   /** The compiler's view of the handlers the workers run. */
   handlers: HandlerRegistry;
   forges: ForgeClients | null;
-  /** Guards reads (a no-op when reads are open); writes always use `writeGuard`. */
-  readGuard: preHandlerAsyncHookHandler;
-  writeGuard: preHandlerAsyncHookHandler;
+  /**
+   * Guards reads (a no-op when reads are open) and writes. The server applies them to every
+   * route under /api/ in an `onRequest` hook (auth.ts), before the body is read: a route
+   * declares `config: { access: 'read' }` for a POST that only reads, and adds nothing else.
+   */
+  readGuard: Guard;
+  writeGuard: Guard;
 }

@@ -4,10 +4,24 @@
  * at /docs is made from them.
  */
 import Type from 'typebox';
+import { FINITE } from './finite-numbers.js';
 
 const Time = Type.String({ format: 'date-time' });
 const NullableTime = Type.Union([Time, Type.Null()]);
-const Uuid = Type.String({ format: 'uuid', description: 'A run id.' });
+/** ajv's `uuid` format also takes `urn:uuid:…`, which PostgreSQL's uuid type does not. */
+const Uuid = Type.String({
+  format: 'uuid',
+  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+  description: 'A run id.',
+});
+/** Numbers the database keeps as `int` (pull request numbers, history sequence numbers). */
+const MAX_INT = 2 ** 31 - 1;
+/** An integer parameter of a request: bounded, and finite after coercion (finite-numbers.ts). */
+const Count = (options: { minimum: number; maximum: number; default?: number }) =>
+  Type.Integer({ ...options, [FINITE]: true });
+/** A filter value: no control characters (NUL included), which nothing stored holds. */
+const FilterText = (maxLength: number) =>
+  Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
 
 export const RUN_STATUSES = [
   'queued',
@@ -83,15 +97,15 @@ export const RunListSchema = Type.Object({
 
 export const RunListQuery = Type.Object(
   {
-    repo: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
-    pipeline: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    repo: Type.Optional(FilterText(300)),
+    pipeline: Type.Optional(FilterText(200)),
     status: Type.Optional(Type.String({ enum: [...RUN_STATUSES] })),
     trigger: Type.Optional(Type.String({ enum: [...TRIGGERS] })),
     sha: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{7,40}$' })),
-    pr: Type.Optional(Type.Integer({ minimum: 1 })),
+    pr: Type.Optional(Count({ minimum: 1, maximum: MAX_INT })),
     since: Type.Optional(Type.String({ format: 'date-time' })),
     children: Type.Optional(Type.Boolean()),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    limit: Type.Optional(Count({ minimum: 1, maximum: 200, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 300 })),
   },
   { additionalProperties: false },
@@ -156,8 +170,8 @@ export const RunParams = Type.Object({ id: Uuid });
 
 export const HistoryQuery = Type.Object(
   {
-    after: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+    after: Type.Optional(Count({ minimum: 0, maximum: MAX_INT, default: 0 })),
+    limit: Type.Optional(Count({ minimum: 1, maximum: 1000, default: 200 })),
   },
   { additionalProperties: false },
 );
@@ -184,10 +198,22 @@ export const GraphQuery = Type.Object(
 export const StartRunBody = Type.Object(
   {
     pipeline: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 * 1024 })),
-    repo: Type.Optional(Type.String({ pattern: '^[^/\\s]+(/[^/\\s]+)+$', maxLength: 300 })),
+    repo: Type.Optional(
+      Type.String({
+        maxLength: 300,
+        description: 'GitHub `owner/name`, GitLab `group/name` or `group/subgroup/…/name`.',
+      }),
+    ),
     ref: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
     forge: Type.Optional(Type.String({ enum: ['github', 'gitlab'] })),
-    file: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    file: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 300,
+        description:
+          'A path inside the repository: relative, no `.` or `..` parts, no `\\`, `%` or control characters.',
+      }),
+    ),
     event: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     event_type: Type.Optional(Type.String({ maxLength: 100 })),
     sha: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{7,64}$' })),
@@ -195,6 +221,11 @@ export const StartRunBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** `github:<X-GitHub-Delivery>`, `gitlab:<Idempotency-Key>` and the like (webhooks/intake.ts). */
+export const DeliveryParams = Type.Object({
+  id: Type.String({ pattern: '^(github|gitlab):[A-Za-z0-9._:-]{1,250}$' }),
+});
 
 export const StartedSchema = Type.Object({ run_id: Uuid, created: Type.Boolean() });
 
@@ -248,7 +279,7 @@ export const DeliveryListSchema = Type.Object({
 
 export const PageQuery = Type.Object(
   {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    limit: Type.Optional(Count({ minimum: 1, maximum: 200, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 300 })),
   },
   { additionalProperties: false },

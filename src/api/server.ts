@@ -6,19 +6,17 @@
  */
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyError,
-  type FastifyInstance,
-  type preHandlerAsyncHookHandler,
-} from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { HandlerRegistry } from '../compiler/handler-spec.js';
 import type { ForgeClients } from '../forges/clients.js';
 import type { IntakeDeps } from '../webhooks/intake.js';
 import { webhookRoutes, type WebhookSettings } from '../webhooks/routes.js';
-import { requireToken, type AuthSettings } from './auth.js';
+import { authFirst, requireToken, type AuthSettings, type Guard } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import { sendProblem } from './errors.js';
+import { finiteNumbers } from './finite-numbers.js';
+import { BodyTooDeep, readJsonBodies } from './json-body.js';
+import { redactingLogger } from './log-redaction.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { pageRoutes } from './page.js';
 import { controlRoutes } from './routes/control.js';
@@ -43,7 +41,7 @@ export interface Server {
   metrics: Metrics;
 }
 
-const open: preHandlerAsyncHookHandler = () => Promise.resolve();
+const open: Guard = () => Promise.resolve();
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   return (await buildServerWithMetrics(options)).app;
@@ -51,10 +49,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
 export async function buildServerWithMetrics(options: ServerOptions): Promise<Server> {
   const app = Fastify({
-    loggerInstance: options.logger,
+    loggerInstance: redactingLogger(options.logger),
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
-    // Query strings: `?children=true`, numbers as numbers, validated by the route schemas.
-    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    // Query strings: `?children=true`, numbers as numbers (finite: finite-numbers.ts),
+    // validated by the route schemas.
+    ajv: {
+      customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false },
+      plugins: [finiteNumbers],
+    },
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
@@ -65,6 +67,7 @@ export async function buildServerWithMetrics(options: ServerOptions): Promise<Se
         `${where}: ${error.message.replace(/^(body|querystring|params)\/?/, '')}`,
       );
     }
+    if (error instanceof BodyTooDeep) return sendProblem(reply, 'BODY_TOO_DEEP', error.message);
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
       return sendProblem(reply, 'BODY_TOO_LARGE', error.message);
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
@@ -74,9 +77,7 @@ export async function buildServerWithMetrics(options: ServerOptions): Promise<Se
     request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, 'INTERNAL', 'the server could not handle this request');
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
-  );
+  readJsonBodies(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -103,6 +104,11 @@ export async function buildServerWithMetrics(options: ServerOptions): Promise<Se
     readGuard: auth.readsNeedToken ? writeGuard : open,
     writeGuard,
   };
+  // Before any route is registered, so every one inherits it; unknown /api/ paths too.
+  app.addHook('onRequest', authFirst({ read: deps.readGuard, write: deps.writeGuard }));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
+  );
   const metrics = createMetrics(options.runtime, options.db, options.clock);
   app.addHook('onClose', () => {
     metrics.close();

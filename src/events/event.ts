@@ -105,5 +105,13 @@ export interface Event {
   payload: unknown;
 }
 
-/** What normalizing a webhook gives: an event, or the reason forgeflow ignores it. */
-export type NormalizeResult = { ok: true; event: Event } | { ok: false; ignored: string };
+/**
+ * What normalizing a webhook gives: an event (with how many characters were replaced to store
+ * it, when any were: see src/events/storable-json.ts), or the reason forgeflow ignores it.
+ * `impossible` marks a payload holding what no forge sends (a pull request number past
+ * 2^31−1 or with a fraction, a repository path that is none, nesting past MAX_JSON_DEPTH):
+ * it is refused with a 4xx and recorded nowhere, where an ignored one is recorded.
+ */
+export type NormalizeResult =
+  | { ok: true; event: Event; substituted?: number }
+  | { ok: false; ignored: string; impossible?: true };

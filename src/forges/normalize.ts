@@ -1,12 +1,16 @@
 /**
  * The single entry point from "a forge said something" to `Event`.
  *
- * Webhook receivers call `normalizeEvent` with the forge they routed by and the event header;
- * runs started by hand (API, CLI) get their `Event` from `manualEvent`, so everything after this
- * point handles one shape whatever started the run.
+ * Webhook receivers, `POST /api/v1/runs` with an `event` and `forgeflow plan/run --event` call
+ * `normalizeEvent` with the forge and the event name; runs started by hand without a payload
+ * get their `Event` from `manualEvent`, so everything after this point handles one shape
+ * whatever started the run. It is also where a payload is made storable, once for all three
+ * (src/events/storable-json.ts): NULs and unpaired surrogates become U+FFFD, and nesting past
+ * MAX_JSON_DEPTH is refused as impossible.
  */
 
 import type { Event, Forge, NormalizeResult } from '../events/event.js';
+import { storableJson } from '../events/storable-json.js';
 import { normalizeGitHub } from './github/normalize.js';
 import { normalizeGitLab } from './gitlab/normalize.js';
 import { baseEvent, splitFullName, splitRef } from './payload-readers.js';
@@ -16,6 +20,20 @@ import { baseEvent, splitFullName, splitRef } from './payload-readers.js';
  * there; GitLab also names it in the body (`object_kind`), so its header may be missing.
  */
 export function normalizeEvent(
+  forge: Forge,
+  eventName: string | null,
+  payload: unknown,
+): NormalizeResult {
+  const storable = storableJson(payload);
+  if (!storable.ok)
+    return { ok: false, ignored: `the payload is ${storable.reason}`, impossible: true };
+  const result = normalizeStorable(forge, eventName, storable.value);
+  return result.ok && storable.substituted > 0
+    ? { ...result, substituted: storable.substituted }
+    : result;
+}
+
+function normalizeStorable(
   forge: Forge,
   eventName: string | null,
   payload: unknown,

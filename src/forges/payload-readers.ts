@@ -4,10 +4,13 @@
  * A webhook body is whatever a forge (or anyone who can reach the endpoint) sends, so nothing in it
  * is trusted to have the documented shape. Normalizers read it only through these helpers: optional
  * readers give `null` for a missing or wrongly typed value, `need*` readers throw `Malformed`, which
- * `guard` turns into an `ignored` result naming the path. No `as any`, no throw past `guard`.
+ * `guard` turns into an `ignored` result naming the path. A value of the right type that no forge
+ * can send (a pull request number past what PostgreSQL's `int` holds) throws `Impossible`, which
+ * `guard` turns into an `impossible` result. No `as any`, no throw past `guard`.
  */
 
-import type { Actor, Event, NormalizeResult, Repository } from '../events/event.js';
+import type { Actor, Event, Forge, NormalizeResult, Repository } from '../events/event.js';
+import { repoNameProblem } from './repo-paths.js';
 
 type Path = readonly (string | number)[];
 
@@ -15,6 +18,14 @@ type Path = readonly (string | number)[];
 export class Malformed extends Error {
   override readonly name = 'Malformed';
 }
+
+/** A value no forge sends: the payload is refused (4xx), not recorded as ignored. */
+export class Impossible extends Error {
+  override readonly name = 'Impossible';
+}
+
+/** Pull/merge request and issue numbers count from 1 and are stored as PostgreSQL `int`. */
+export const MAX_PR_NUMBER = 2 ** 31 - 1;
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -83,6 +94,24 @@ export const needNum = (root: unknown, ...path: Path): number =>
   need(root, path, (v) => num(v), 'a number');
 export const needObj = (root: unknown, ...path: Path): Record<string, unknown> =>
   need(root, path, (v) => obj(v), 'an object');
+
+/** A pull/merge request (or issue) number: an integer from 1 to MAX_PR_NUMBER. */
+export function needPrNumber(root: unknown, ...path: Path): number {
+  const value = needNum(root, ...path);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_PR_NUMBER)
+    throw new Impossible(
+      `${path.join('.')} is ${value}, not a whole number from 1 to ${MAX_PR_NUMBER}`,
+    );
+  return value;
+}
+
+/** A repository path as the forge names it (`owner/name`; GitLab `group/sub/name`). */
+export function needRepoName(forge: Forge, root: unknown, ...path: Path): string {
+  const value = needStr(root, ...path);
+  const problem = repoNameProblem(value, forge);
+  if (problem !== null) throw new Impossible(`${path.join('.')} "${value}": ${problem}`);
+  return value;
+}
 
 /** The string members of an array (label names, file paths); others are skipped. */
 export function strings(root: unknown, path: Path, key?: string): string[] {
@@ -159,7 +188,8 @@ export function baseEvent(
 export const INTERNAL_ERROR = 'internal error normalizing';
 
 /**
- * Runs a normalizer body: `Malformed` becomes an ignored result naming what is missing. Any other
+ * Runs a normalizer body: `Malformed` becomes an ignored result naming what is missing,
+ * `Impossible` an impossible one naming the value. Any other
  * error is a bug here, but a webhook endpoint must still answer, so it too becomes a result, with
  * a reason starting with `INTERNAL_ERROR` (tests assert it never appears).
  */
@@ -168,6 +198,8 @@ export function guard(context: string, body: () => NormalizeResult): NormalizeRe
     return body();
   } catch (error) {
     if (error instanceof Malformed) return ignore(`malformed ${context}: ${error.message}`);
+    if (error instanceof Impossible)
+      return { ok: false, ignored: `impossible ${context}: ${error.message}`, impossible: true };
     const message = error instanceof Error ? error.message : typeof error;
     return ignore(`${INTERNAL_ERROR} ${context}: ${message}`);
   }

@@ -1,7 +1,8 @@
 /**
  * Accepting a verified delivery: normalize it, start its plan run (the delivery id is the
  * run's idempotency key, so a redelivery or two copies arriving at once start one plan run),
- * and record the delivery. Nothing slow happens here: the answer goes back in milliseconds,
+ * and record the delivery. A payload no forge could have sent is refused before anything is
+ * written. Nothing slow happens here: the answer goes back in milliseconds,
  * and fetching, compiling and starting pipelines is the plan run's work.
  */
 import type { Db } from '../db/db.js';
@@ -25,6 +26,13 @@ export interface Accepted {
   plan_run_id?: string;
   /** True when this delivery id was seen before: nothing new was started. */
   duplicate: boolean;
+  /** NULs and unpaired surrogates replaced by U+FFFD to store the payload, when there were any. */
+  substituted?: number;
+}
+
+/** A payload holding what no forge sends: answered 4xx, recorded nowhere. */
+export interface Refused {
+  refused: string;
 }
 
 /** Delivery ids become run keys and URL parts: plain characters only (GUIDs in practice). */
@@ -35,10 +43,11 @@ export const EVENT_NAME = /^[A-Za-z0-9 _.-]{0,100}$/;
 export async function acceptDelivery(
   deps: IntakeDeps,
   input: { forge: Forge; deliveryId: string; eventName: string; payload: unknown },
-): Promise<Accepted> {
+): Promise<Accepted | Refused> {
   const id = `${input.forge}:${input.deliveryId}`;
   const now = new Date(deps.clock.now());
   const normalized = normalizeEvent(input.forge, input.eventName, input.payload);
+  if (!normalized.ok && normalized.impossible) return { refused: normalized.ignored };
   if (!normalized.ok) {
     const fresh = await recordDelivery(
       deps.db,
@@ -79,5 +88,6 @@ export async function acceptDelivery(
     outcome: 'planning',
     plan_run_id: started.runId,
     duplicate: !started.created,
+    ...(normalized.substituted ? { substituted: normalized.substituted } : {}),
   };
 }

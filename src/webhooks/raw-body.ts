@@ -1,26 +1,58 @@
 /**
  * Webhook bodies are kept as raw bytes: signatures are computed over exactly what was sent,
  * and a payload parsed and serialized again would no longer match. Scoped to the webhook
- * routes; GitHub may send JSON or a form with a `payload` field.
+ * routes; GitHub may send JSON or a form with a `payload` field. Once verified, a body is
+ * read strictly: UTF-8 (forges send nothing else), nested at most MAX_JSON_DEPTH deep
+ * (measured before parsing), then JSON.
  */
 import type { FastifyInstance } from 'fastify';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../events/json-depth.js';
 
 export const JSON_TYPE = 'application/json';
 export const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 export function keepRawBodies(app: FastifyInstance, bodyLimit: number): void {
-  for (const type of [JSON_TYPE, FORM_TYPE])
+  for (const type of [JSON_TYPE, FORM_TYPE]) {
+    // The API's own JSON parser is inherited from the server: this scope reads bytes instead.
+    if (app.hasContentTypeParser(type)) app.removeContentTypeParser(type);
     app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, (_req, body, done) =>
       done(null, body),
     );
+  }
 }
 
-/** The payload of a raw body: JSON, or the `payload` field of a form. Throws when it is neither. */
-export function parsePayload(raw: Buffer, contentType: string | undefined): unknown {
-  const text = raw.toString('utf8');
+export type ParsedBody =
+  | { ok: true; payload: unknown }
+  | { ok: false; code: 'WEBHOOK_BODY_INVALID' | 'BODY_TOO_DEEP'; detail: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The payload of a raw body: JSON, or the `payload` field of a form. */
+export function parsePayload(raw: Buffer, contentType: string | undefined): ParsedBody {
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    return { ok: false, code: 'WEBHOOK_BODY_INVALID', detail: 'the body is not valid UTF-8' };
+  }
   const json = contentType?.toLowerCase().startsWith(FORM_TYPE)
     ? new URLSearchParams(text).get('payload')
     : text;
-  if (json === null) throw new Error('the form has no "payload" field');
-  return JSON.parse(json) as unknown;
+  if (json === null)
+    return { ok: false, code: 'WEBHOOK_BODY_INVALID', detail: 'the form has no "payload" field' };
+  if (nestsDeeperThan(json, MAX_JSON_DEPTH))
+    return {
+      ok: false,
+      code: 'BODY_TOO_DEEP',
+      detail: `the payload nests deeper than ${MAX_JSON_DEPTH} levels`,
+    };
+  try {
+    return { ok: true, payload: JSON.parse(json) as unknown };
+  } catch (error) {
+    return {
+      ok: false,
+      code: 'WEBHOOK_BODY_INVALID',
+      detail: `the body is not JSON: ${(error as Error).message}`,
+    };
+  }
 }

@@ -1,16 +1,18 @@
 /**
  * src/webhooks — where forges knock: `POST /webhooks/github` and `POST /webhooks/gitlab`.
- * A delivery is verified on its raw bytes (bad or missing proof: 401, nothing stored),
- * normalized and handed to intake, which answers at once; what it starts is the plan run's
- * business. Events that start nothing still get a 2xx: GitLab disables hooks that keep failing.
+ * A delivery is verified on its raw bytes (bad or missing proof: 401, nothing stored), read
+ * (not UTF-8, not JSON, nested too deep, or holding what no forge sends: 400, nothing
+ * stored), normalized and handed to intake, which answers at once; what it starts is the plan
+ * run's business. Events that start nothing still get a 2xx: GitLab disables hooks that keep
+ * failing.
  */
-import { Webhooks } from '@octokit/webhooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
 import { sendProblem } from '../api/errors.js';
+import { githubSignatureMatches } from './github-verify.js';
 import { checkSignature, sameSecret } from './gitlab-verify.js';
 import { acceptDelivery, DELIVERY_ID, EVENT_NAME, type IntakeDeps } from './intake.js';
 import { keepRawBodies, parsePayload } from './raw-body.js';
-import { createHash } from 'node:crypto';
 
 export interface WebhookSettings {
   /** GitHub's webhook secret (HMAC-SHA256 of the body). */
@@ -35,15 +37,14 @@ export function webhookRoutes(
   deps: IntakeDeps,
   metrics?: { delivery(forge: string, outcome: string): void },
 ) {
-  const github =
-    settings.githubSecret === null ? null : new Webhooks({ secret: settings.githubSecret });
+  const githubSecret = settings.githubSecret;
   return (app: FastifyInstance): Promise<void> => {
     keepRawBodies(app, settings.bodyLimit);
 
     app.post('/webhooks/github', async (request, reply) => {
       const raw = request.body as Buffer;
       const signature = header(request, 'x-hub-signature-256');
-      if (github === null)
+      if (githubSecret === null)
         return sendProblem(
           reply,
           'WEBHOOK_NOT_CONFIGURED',
@@ -51,7 +52,7 @@ export function webhookRoutes(
         );
       if (!signature)
         return sendProblem(reply, 'WEBHOOK_SIGNATURE_MISSING', 'X-Hub-Signature-256 is required');
-      if (!(await github.verify(raw.toString('utf8'), signature)))
+      if (!githubSignatureMatches(raw, signature, githubSecret))
         return sendProblem(
           reply,
           'WEBHOOK_SIGNATURE_INVALID',
@@ -123,17 +124,18 @@ export function webhookRoutes(
     request: FastifyRequest,
     input: { forge: 'github' | 'gitlab'; deliveryId: string; eventName: string },
   ): Promise<FastifyReply> {
-    let payload: unknown;
-    try {
-      payload = parsePayload(raw, header(request, 'content-type'));
-    } catch (error) {
-      return sendProblem(
-        reply,
-        'WEBHOOK_BODY_INVALID',
-        `the body is not JSON: ${(error as Error).message}`,
-      );
+    const parsed = parsePayload(raw, header(request, 'content-type'));
+    if (!parsed.ok) return sendProblem(reply, parsed.code, parsed.detail);
+    const accepted = await acceptDelivery(deps, { ...input, payload: parsed.payload });
+    if ('refused' in accepted) {
+      metrics?.delivery(input.forge, 'refused');
+      return sendProblem(reply, 'WEBHOOK_PAYLOAD_INVALID', accepted.refused);
     }
-    const accepted = await acceptDelivery(deps, { ...input, payload });
+    if (accepted.substituted)
+      request.log.info(
+        { delivery: accepted.delivery, substituted: accepted.substituted },
+        'webhook payload stored with U+FFFD for NULs and unpaired surrogates',
+      );
     metrics?.delivery(input.forge, accepted.duplicate ? 'duplicate' : accepted.outcome);
     return reply.code(accepted.outcome === 'ignored' ? 200 : 202).send(accepted);
   }

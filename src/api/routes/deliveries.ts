@@ -1,12 +1,17 @@
 /** Webhook deliveries: what each started, or why nothing. */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import Type from 'typebox';
 import { getDelivery, listDeliveries, type Delivery } from '../../webhooks/deliveries.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { ApiDeps } from '../deps.js';
 import { sendProblem } from '../errors.js';
-import { DeliveryListSchema, DeliverySchema, PageQuery, problems } from '../schemas.js';
+import {
+  DeliveryListSchema,
+  DeliveryParams,
+  DeliverySchema,
+  PageQuery,
+  problems,
+} from '../schemas.js';
 import { iso } from '../views.js';
 
 function view(delivery: Delivery) {
@@ -24,7 +29,6 @@ export function deliveryRoutes(deps: ApiDeps) {
     app.get(
       '/api/v1/deliveries',
       {
-        preHandler: deps.readGuard,
         schema: {
           tags: ['deliveries'],
           summary: 'Webhook deliveries, newest first',
@@ -53,12 +57,11 @@ export function deliveryRoutes(deps: ApiDeps) {
     app.get(
       '/api/v1/deliveries/:id',
       {
-        preHandler: deps.readGuard,
         schema: {
           tags: ['deliveries'],
           summary: 'One delivery: which runs it started, or why none',
-          params: Type.Object({ id: Type.String({ maxLength: 300 }) }),
-          response: { 200: DeliverySchema, ...problems(401, 404) },
+          params: DeliveryParams,
+          response: { 200: DeliverySchema, ...problems(400, 401, 404) },
         },
       },
       async (request, reply) => {

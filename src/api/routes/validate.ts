@@ -11,7 +11,7 @@ export function validateRoutes(deps: ApiDeps) {
     app.post(
       '/api/v1/validate',
       {
-        preHandler: deps.readGuard,
+        config: { access: 'read' },
         schema: {
           tags: ['validate'],
           summary: 'Diagnostics for a pipeline text',

@@ -5,6 +5,7 @@
  */
 import type { CallOptions } from '../client.js';
 import { field, numberField, stringField } from '../json-fields.js';
+import { urlSegment } from '../repo-paths.js';
 import type { CheckRunFields } from './status-mapping.js';
 import type { Session } from './sessions.js';
 import type { GitHubTransport } from './transport.js';
@@ -72,7 +73,7 @@ async function latestRun(
     session,
     {
       method: 'GET',
-      path: `${target.repoPath}/commits/${encodeURIComponent(target.sha)}/check-runs`,
+      path: `${target.repoPath}/commits/${urlSegment(target.sha, 'commit')}/check-runs`,
       query: { check_name: name, filter: 'latest', app_id: appId, per_page: 1 },
     },
     call,

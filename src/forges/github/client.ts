@@ -14,6 +14,7 @@ import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import { FORGE_ERRORS, badResponse, fileTooLarge } from '../http-errors.js';
 import { HandlerError } from '../../handlers/types.js';
 import { numberField, stringField } from '../json-fields.js';
+import { idSegment, repoNameProblem, urlPath, urlSegment } from '../repo-paths.js';
 import { truncate } from '../text.js';
 import { upsertCheckRun } from './check-runs.js';
 import type { GitHubLog } from './sessions.js';
@@ -78,8 +79,7 @@ export class GitHubClient implements ForgeClient {
     ref: string,
     options?: CallOptions,
   ): Promise<string | null> {
-    const session = await this.sessions.session(repo);
-    const filePath = path.replace(/^\/+/, '').split('/').map(encodeURIComponent).join('/');
+    const filePath = urlPath(path.replace(/^\/+/, '').split('/'), 'file path');
     const request = {
       method: 'GET' as const,
       path: `${repoPath(repo)}/contents/${filePath}`,
@@ -87,6 +87,7 @@ export class GitHubClient implements ForgeClient {
       accept: RAW,
       notFoundIsNull: true,
     };
+    const session = await this.sessions.session(repo);
     const answer = await this.transport.text(session, request, this.maxFileBytes, options);
     if (answer === null) return null;
     if (answer.truncated) throw fileTooLarge(repo.full_name, path, ref, this.maxFileBytes);
@@ -99,6 +100,7 @@ export class GitHubClient implements ForgeClient {
     status: CommitStatus,
     options?: CallOptions,
   ): Promise<void> {
+    const path = `${repoPath(repo)}/statuses/${urlSegment(sha, 'commit')}`;
     const session = await this.sessions.session(repo);
     if (session.asApp) {
       const target = { repoPath: repoPath(repo), sha, appId: this.sessions.appId, now: this.now };
@@ -109,7 +111,7 @@ export class GitHubClient implements ForgeClient {
       session,
       {
         method: 'POST',
-        path: `${repoPath(repo)}/statuses/${encodeURIComponent(sha)}`,
+        path,
         body: { ...commitStatusBody(status) },
       },
       options,
@@ -122,12 +124,12 @@ export class GitHubClient implements ForgeClient {
     body: string,
     options?: CallOptions,
   ): Promise<{ id: number; url: string | null }> {
-    const session = await this.sessions.session(repo);
     const request = {
       method: 'POST' as const,
-      path: `${repoPath(repo)}/issues/${pr}/comments`,
+      path: `${repoPath(repo)}/issues/${idSegment(pr, 'pull request')}/comments`,
       body: { body: truncate(body, COMMENT_MAX) },
     };
+    const session = await this.sessions.session(repo);
     const answer = await this.transport.json(session, request, options);
     const id = numberField(answer, 'id');
     if (id === undefined) throw badResponse({ forge: 'github', ...request }, 'no comment id');
@@ -139,12 +141,12 @@ export class GitHubClient implements ForgeClient {
     pr: number,
     options?: CallOptions,
   ): Promise<PullRequestHead | null> {
-    const session = await this.sessions.session(repo);
     const request = {
       method: 'GET' as const,
-      path: `${repoPath(repo)}/pulls/${pr}`,
+      path: `${repoPath(repo)}/pulls/${idSegment(pr, 'pull request')}`,
       notFoundIsNull: true,
     };
+    const session = await this.sessions.session(repo);
     const answer = await this.transport.json(session, request, options);
     if (answer === null) return null;
     const sha = stringField(answer, 'head', 'sha');
@@ -156,12 +158,12 @@ export class GitHubClient implements ForgeClient {
   }
 
   async branchHead(repo: RepoRef, branch: string, options?: CallOptions): Promise<string | null> {
-    const session = await this.sessions.session(repo);
     const request = {
       method: 'GET' as const,
-      path: `${repoPath(repo)}/branches/${encodeURIComponent(branch)}`,
+      path: `${repoPath(repo)}/branches/${urlSegment(branch, 'branch')}`,
       notFoundIsNull: true,
     };
+    const session = await this.sessions.session(repo);
     const answer = await this.transport.json(session, request, options);
     if (answer === null) return null;
     const sha = stringField(answer, 'commit', 'sha');
@@ -177,15 +179,13 @@ export class GitHubClient implements ForgeClient {
 
 /** `/repos/OWNER/NAME`, or a non-retryable error for a name that is not `owner/name`. */
 function repoPath(repo: RepoRef): string {
-  const parts = repo.full_name.split('/');
-  if (parts.length !== 2 || parts.some((part) => part === '')) {
-    throw new HandlerError(
-      FORGE_ERRORS.request,
-      `"${repo.full_name}" is not a GitHub repository name (owner/name)`,
-      { nonRetryable: true },
-    );
+  const problem = repoNameProblem(repo.full_name, 'github');
+  if (problem !== null) {
+    throw new HandlerError(FORGE_ERRORS.request, `"${repo.full_name}": ${problem}`, {
+      nonRetryable: true,
+    });
   }
-  return `/repos/${parts.map(encodeURIComponent).join('/')}`;
+  return `/repos/${urlPath(repo.full_name.split('/'), 'repository')}`;
 }
 
 const consoleLog: GitHubLog = {

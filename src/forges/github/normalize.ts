@@ -23,6 +23,8 @@ import {
   Malformed,
   needNum,
   needObj,
+  needPrNumber,
+  needRepoName,
   needStr,
   num,
   obj,
@@ -80,7 +82,7 @@ function handlerFor(eventName: string): ((p: Payload) => NormalizeResult) | 'pin
 
 function repository(p: Payload): Repository {
   needObj(p, 'repository');
-  const full_name = needStr(p, 'repository', 'full_name');
+  const full_name = needRepoName('github', p, 'repository', 'full_name');
   const split = splitFullName(full_name);
   return {
     full_name,
@@ -106,7 +108,7 @@ function start(kind: Event['kind'], p: Payload): Event {
 function pullRequestEvent(p: Payload): NormalizeResult {
   const event = start('pull_request', p);
   needObj(p, 'pull_request');
-  const number = needNum(p, 'pull_request', 'number');
+  const number = needPrNumber(p, 'pull_request', 'number');
   const headSha = needStr(p, 'pull_request', 'head', 'sha');
   const baseRef = needStr(p, 'pull_request', 'base', 'ref');
   // A deleted fork leaves head.repo null: treat it as a fork (the less trusted case).
@@ -198,7 +200,7 @@ function releaseEvent(p: Payload): NormalizeResult {
 function issueCommentEvent(p: Payload): NormalizeResult {
   const event = start('comment', p);
   needObj(p, 'issue');
-  const number = needNum(p, 'issue', 'number');
+  const number = needPrNumber(p, 'issue', 'number');
   if (obj(p, 'issue', 'pull_request') === null) {
     return ignore(`comment on issue #${number}, not on a pull request`);
   }

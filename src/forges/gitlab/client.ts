@@ -13,8 +13,10 @@ import type {
   StatusState,
 } from '../client.js';
 import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
-import { badResponse, fileTooLarge } from '../http-errors.js';
+import { HandlerError } from '../../handlers/types.js';
+import { FORGE_ERRORS, badResponse, fileTooLarge } from '../http-errors.js';
 import { numberField, stringField } from '../json-fields.js';
+import { checkSegment, idSegment, repoNameProblem, urlSegment } from '../repo-paths.js';
 import { truncate } from '../text.js';
 import type { GitLabRequest } from './transport.js';
 import { GitLabTransport } from './transport.js';
@@ -76,7 +78,7 @@ export class GitLabClient implements ForgeClient {
   ): Promise<string | null> {
     const request: GitLabRequest = {
       method: 'GET',
-      path: `${project(repo)}/repository/files/${pathSegment(path.replace(/^\/+/, ''))}/raw`,
+      path: `${project(repo)}/repository/files/${filePath(path)}/raw`,
       query: { ref },
       // "404 File Not Found" is no file; "404 Project Not Found" is a token that cannot see it.
       none: (status, message) => status === 404 && !/project not found/i.test(message ?? ''),
@@ -96,7 +98,7 @@ export class GitLabClient implements ForgeClient {
     await this.transport.json(
       {
         method: 'POST',
-        path: `${project(repo)}/statuses/${encodeURIComponent(sha)}`,
+        path: `${project(repo)}/statuses/${urlSegment(sha, 'commit')}`,
         body: {
           state: STATUS_STATE[status.state],
           name: status.context,
@@ -119,7 +121,7 @@ export class GitLabClient implements ForgeClient {
   ): Promise<{ id: number; url: string | null }> {
     const request: GitLabRequest = {
       method: 'POST',
-      path: `${project(repo)}/merge_requests/${pr}/notes`,
+      path: `${project(repo)}/merge_requests/${idSegment(pr, 'merge request')}/notes`,
       body: { body: truncate(body, NOTE_MAX) },
     };
     const answer = await this.transport.json(request, options);
@@ -135,7 +137,7 @@ export class GitLabClient implements ForgeClient {
   ): Promise<PullRequestHead | null> {
     const request: GitLabRequest = {
       method: 'GET',
-      path: `${project(repo)}/merge_requests/${pr}`,
+      path: `${project(repo)}/merge_requests/${idSegment(pr, 'merge request')}`,
       none: (status) => status === 404,
     };
     const answer = await this.transport.json(request, options);
@@ -151,7 +153,7 @@ export class GitLabClient implements ForgeClient {
   async branchHead(repo: RepoRef, branch: string, options?: CallOptions): Promise<string | null> {
     const request: GitLabRequest = {
       method: 'GET',
-      path: `${project(repo)}/repository/branches/${pathSegment(branch)}`,
+      path: `${project(repo)}/repository/branches/${pathSegment(checkSegment(branch, 'branch'))}`,
       none: (status) => status === 404,
     };
     const answer = await this.transport.json(request, options);
@@ -165,7 +167,7 @@ export class GitLabClient implements ForgeClient {
   async accessLevel(repo: RepoRef, userId: number, options?: CallOptions): Promise<number | null> {
     const request: GitLabRequest = {
       method: 'GET',
-      path: `${project(repo)}/members/all/${userId}`,
+      path: `${project(repo)}/members/all/${idSegment(userId, 'user')}`,
       none: (status) => status === 404,
     };
     const answer = await this.transport.json(request, options);
@@ -178,12 +180,28 @@ export class GitLabClient implements ForgeClient {
   }
 }
 
-/** `/projects/ID`, or `/projects/group%2Fproject` when the event carried no id. */
+/** `/projects/ID`, or `/projects/group%2Fproject` when the event carried no (usable) id. */
 function project(repo: RepoRef): string {
-  return `/projects/${repo.id === null ? encodeURIComponent(repo.full_name) : String(repo.id)}`;
+  if (repo.id !== null && Number.isSafeInteger(repo.id) && repo.id > 0)
+    return `/projects/${repo.id}`;
+  const problem = repoNameProblem(repo.full_name, 'gitlab');
+  if (problem !== null)
+    throw new HandlerError(FORGE_ERRORS.request, `"${repo.full_name}": ${problem}`, {
+      nonRetryable: true,
+    });
+  return `/projects/${encodeURIComponent(repo.full_name)}`;
 }
 
-/** One path segment: slashes and dots encoded too (GitLab reads `x.yml` as a format otherwise). */
+/**
+ * A file path as GitLab's one URL segment: every part checked (no `.` or `..`), then slashes
+ * and dots encoded too (GitLab reads `x.yml` as a format otherwise).
+ */
+function filePath(path: string): string {
+  const parts = path.replace(/^\/+/, '').split('/');
+  return pathSegment(parts.map((part) => checkSegment(part, 'file path')).join('/'));
+}
+
+/** An already checked value as one path segment: slashes and dots encoded too. */
 function pathSegment(value: string): string {
   return encodeURIComponent(value).replaceAll('.', '%2E');
 }

@@ -6,14 +6,23 @@
  */
 
 import type { PullRequest } from '../../events/event.js';
-import { arr, bool, needNum, needObj, needStr, num, str, strings } from '../payload-readers.js';
+import {
+  arr,
+  bool,
+  needObj,
+  needPrNumber,
+  needStr,
+  num,
+  str,
+  strings,
+} from '../payload-readers.js';
 
 type Payload = Record<string, unknown>;
 
 /** A merge request read from `object_attributes` (MR hook) or `merge_request` (note hook). */
 export function mergeRequest(p: Payload, at: 'object_attributes' | 'merge_request'): PullRequest {
   needObj(p, at);
-  const number = needNum(p, at, 'iid');
+  const number = needPrNumber(p, at, 'iid');
   const sourceProject = num(p, at, 'source_project_id');
   const targetProject = num(p, at, 'target_project_id');
   const state = str(p, at, 'state');

@@ -25,6 +25,7 @@ import {
   isRecord,
   needNum,
   needObj,
+  needRepoName,
   needStr,
   num,
   splitFullName,
@@ -110,7 +111,7 @@ function handlerFor(kind: string): ((p: Payload) => NormalizeResult) | null {
 
 function repository(p: Payload): Repository {
   needObj(p, 'project');
-  const full_name = needStr(p, 'project', 'path_with_namespace');
+  const full_name = needRepoName('gitlab', p, 'project', 'path_with_namespace');
   const { owner, name } = splitFullName(full_name);
   const level = num(p, 'project', 'visibility_level');
   // Some payloads (group hooks) carry `visibility: "public"` instead of the numeric level.

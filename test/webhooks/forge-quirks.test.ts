@@ -1,0 +1,128 @@
+/**
+ * Text forges really send that PostgreSQL cannot store as it is — a NUL pasted into a pull
+ * request title, an emoji cut in half by a forge truncating by UTF-16 units — end to end: the
+ * signed delivery is accepted, the payload stored with U+FFFD in those places (the answer says
+ * how many), the plan run reads pipeline.yaml from the fake forge, and the pipeline runs with
+ * the substituted title, down to the comment it posts. Clock injected; both backends.
+ */
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/runtime/clock.js';
+import { FakeGitHub } from '../support/fake-github.js';
+import { FakeGitLab } from '../support/fake-gitlab.js';
+import { randomSha, useServer } from '../support/use-server.js';
+import {
+  githubExample,
+  githubHeaders,
+  gitlabFixture,
+  gitlabHeaders,
+} from '../support/webhook-payloads.js';
+
+const SECRET = 'github-webhook-secret';
+const TOKEN = 'gitlab-webhook-token';
+const TITLE = 'fix\u0000 the \ud83d build';
+const STORED = 'fix\ufffd the \ufffd build';
+
+const PIPELINE = `version: 1
+name: ci
+on:
+  pull_request: { types: [opened] }
+jobs:
+  greet:
+    uses: forge.comment
+    with: { body: "title: \${{ event.pr.title }}" }
+`;
+
+const clock = new FakeClock(Date.now());
+const github = new FakeGitHub();
+const gitlab = new FakeGitLab();
+const app = useServer({
+  clock,
+  fakes: [github, gitlab],
+  settings: () => {
+    github.addToken('gh-token');
+    gitlab.addToken('gl-token');
+    return {
+      forges: {
+        githubApiUrl: github.url,
+        githubToken: 'gh-token',
+        gitlabUrl: gitlab.url,
+        gitlabToken: 'gl-token',
+      },
+      concurrency: 2,
+    };
+  },
+  webhooks: { githubSecret: SECRET, gitlabToken: TOKEN },
+});
+
+async function runTitle(runId: string): Promise<string> {
+  const run = (await app.server.inject({ url: `/api/v1/runs/${runId}` })).json<{
+    event: { pr: { title: string } };
+  }>();
+  return run.event.pr.title;
+}
+
+describe('a title holding a NUL and half an emoji', () => {
+  it('on GitHub: stored with U+FFFD, and the pipeline runs with it', async () => {
+    const head = randomSha();
+    const repo = 'Codertocat/Hello-World';
+    github.setFile(repo, head, 'pipeline.yaml', PIPELINE);
+    const payload = githubExample('pull_request', 'opened');
+    const pr = payload.pull_request as Record<string, unknown>;
+    github.addPullRequest(repo, { number: pr.number as number, headSha: head, headRef: 'fix' });
+    (pr.head as Record<string, unknown>).sha = head;
+    pr.title = TITLE;
+    pr.author_association = 'OWNER';
+    const body = JSON.stringify(payload);
+    const answer = await app.post(
+      '/webhooks/github',
+      body,
+      githubHeaders('pull_request', body, SECRET, 'quirk-gh'),
+    );
+    expect(answer).toMatchObject({ status: 202, body: { outcome: 'planning', substituted: 2 } });
+    const delivery = await app.planned('github:quirk-gh');
+    expect(delivery.outcome).toBe('started');
+    const runId = delivery.run_ids[0]!;
+    expect(await app.runtime.waitForRun(runId, 15_000)).toBe('succeeded');
+    expect(await runTitle(runId)).toBe(STORED);
+    expect(github.comments(repo, pr.number as number).map((c) => c.body)).toContain(
+      `title: ${STORED}`,
+    );
+  });
+
+  it('on GitLab: stored with U+FFFD, and the pipeline runs with it', async () => {
+    const payload = gitlabFixture('merge_request');
+    const project = payload.project as { path_with_namespace: string; id: number };
+    const attributes = payload.object_attributes as Record<string, unknown> & {
+      iid: number;
+      author_id: number;
+      source_branch: string;
+      last_commit: { id: string };
+    };
+    const head = randomSha();
+    attributes.last_commit.id = head;
+    attributes.title = TITLE;
+    gitlab.addProject(project.path_with_namespace, { id: project.id });
+    gitlab.setFile(project.path_with_namespace, head, 'pipeline.yaml', PIPELINE);
+    gitlab.addMergeRequest(project.path_with_namespace, {
+      iid: attributes.iid,
+      sha: head,
+      sourceBranch: attributes.source_branch,
+    });
+    gitlab.addMember(project.path_with_namespace, attributes.author_id, 30);
+    const body = JSON.stringify(payload);
+    const answer = await app.post(
+      '/webhooks/gitlab',
+      body,
+      gitlabHeaders(payload, TOKEN, 'quirk-gl'),
+    );
+    expect(answer).toMatchObject({ status: 202, body: { substituted: 2 } });
+    const delivery = await app.planned('gitlab:quirk-gl');
+    expect(delivery.outcome).toBe('started');
+    const runId = delivery.run_ids[0]!;
+    expect(await app.runtime.waitForRun(runId, 15_000)).toBe('succeeded');
+    expect(await runTitle(runId)).toBe(STORED);
+    expect(gitlab.notes(project.path_with_namespace, attributes.iid).map((n) => n.body)).toContain(
+      `title: ${STORED}`,
+    );
+  });
+});
