@@ -111,7 +111,7 @@ export async function finishReport(
   worker: string,
   report: ClaimedReport,
   error: ErrorInfo | null,
-): Promise<void> {
+): Promise<'posted' | 'retry' | 'given-up'> {
   const now = engine.clock.now();
   const failures = report.failures + 1;
   const retry =
@@ -129,6 +129,7 @@ export async function finishReport(
     }
     await dropHeadStatus(q, report.taskId, worker, now);
   });
+  return error === null ? 'posted' : retry !== null ? 'retry' : 'given-up';
 }
 
 /**
