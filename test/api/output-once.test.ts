@@ -3,11 +3,13 @@
  * output and again in its NodeCompleted event, and answered as 105 MB). Here a handler returns
  * 1 MiB of random text: it must sit in exactly one row of the database, cost about 1 MiB there,
  * and still come back whole through the run detail, the history page and `needs.<job>.output`,
- * both in the transaction that completes it and in a later one. Both backends.
+ * both in the transaction that completes it and in a later one. An error is kept on its attempt,
+ * its node and in history: a huge one is cut to a bound instead. Both backends.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Handler } from '../../src/handlers/types.js';
+import { HandlerError, type Handler } from '../../src/handlers/types.js';
+import { MAX_ERROR_DETAILS_BYTES, MAX_ERROR_MESSAGE } from '../../src/runtime/error-bounds.js';
 import { Blocker, PollCounter, testHandlers } from '../support/runtime.js';
 import { useApi } from './support.js';
 
@@ -28,7 +30,23 @@ const big: Handler<{ bytes: number }> = {
         .slice(0, input.bytes),
     }),
 };
-const handlers = testHandlers(new Blocker(), new PollCounter()).set('test.big', big);
+const bigFailure: Handler<{ bytes: number }> = {
+  spec: {
+    name: 'test.bigfail',
+    description: 'Fails with a message and details of `bytes` characters each (tests only).',
+    input: { type: 'object', properties: { bytes: { type: 'number' } }, required: ['bytes'] },
+  },
+  run: (input) =>
+    Promise.reject(
+      new HandlerError('Huge', 'm'.repeat(input.bytes), {
+        nonRetryable: true,
+        details: { body: 'd'.repeat(input.bytes) },
+      }),
+    ),
+};
+const handlers = testHandlers(new Blocker(), new PollCounter())
+  .set('test.big', big)
+  .set('test.bigfail', bigFailure);
 const api = useApi({ handlers });
 
 // `same` decides in big's own transaction; `later` once `gate`'s retry, a later transaction,
@@ -114,5 +132,26 @@ describe('a large output', () => {
     const bytes = tables.reduce((sum, t) => sum + t.bytes, 0);
     expect(bytes, JSON.stringify(tables)).toBeGreaterThan(MiB);
     expect(bytes, JSON.stringify(tables)).toBeLessThan(MiB + 64 * 1024);
+  });
+
+  it('is cut to its bounds when it is an error, in every copy', async () => {
+    const started = await api.post('/api/v1/runs', {
+      pipeline: `version: 1\nname: huge\non: [manual]\njobs:\n  boom:\n    uses: test.bigfail\n    with: { bytes: ${MiB} }\n`,
+      repo: 'octo/app',
+    });
+    expect(started.statusCode, started.body).toBe(201);
+    const runId = started.json<{ run_id: string }>().run_id;
+    expect(await api.runtime.waitForRun(runId, 30_000)).toBe('failed');
+    const node = (await api.runtime.getRun(runId))!.nodes[0]!;
+    expect(node.error?.message.length).toBeLessThan(MAX_ERROR_MESSAGE + 100);
+    expect(node.error?.message).toMatch(/^m+… \(\d+ more characters cut\)/);
+    expect(node.error?.details).toMatchObject({
+      truncated: expect.stringContaining(`more than the ${MAX_ERROR_DETAILS_BYTES}`) as unknown,
+    });
+    const attempt = node.attempts[0]?.error;
+    expect(attempt).toMatchObject({ type: 'Huge', details: node.error?.details });
+    expect(attempt?.message.length).toBeLessThan(MAX_ERROR_MESSAGE + 100);
+    const bytes = (await stored(runId, 'mmmm')).reduce((sum, t) => sum + t.bytes, 0);
+    expect(bytes).toBeLessThan(4 * (MAX_ERROR_MESSAGE + MAX_ERROR_DETAILS_BYTES));
   });
 });
