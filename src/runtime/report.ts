@@ -42,7 +42,7 @@ export interface ClaimedReport {
 }
 
 /** Posts of one status are given up after this many failures (the next state still goes). */
-const MAXIMUM_TRIES = 8;
+export const MAXIMUM_TRIES = 8;
 const REPORT_RETRY = {
   maximum_attempts: MAXIMUM_TRIES,
   initial_interval_ms: 2_000,
