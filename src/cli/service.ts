@@ -29,6 +29,7 @@ import { HandlerError } from '../handlers/types.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { Runtime } from '../runtime/runtime.js';
 import type { Worker } from '../runtime/worker.js';
+import { watchPlanRuns } from '../webhooks/plan-end.js';
 import { planHandler } from '../webhooks/plan-handler.js';
 import { UsageError } from './io.js';
 import type { ServiceSettings } from './settings.js';
@@ -122,6 +123,8 @@ export function assembleService(
     clock: deps.clock,
     packitReleases: settings.packitReleases ?? null,
   });
+  // A plan run that ends without deciding (a poison pill, a cancel) ends its delivery too.
+  watchPlanRuns(runtime, { publicUrl: settings.publicUrl });
   const handlers = handlerRegistry([...base.values(), plan]);
   const worker = runtime.createWorker({
     handlers,

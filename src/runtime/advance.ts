@@ -10,8 +10,9 @@ import { EvaluationError, evaluateCondition } from '../expressions/evaluate.js';
 import type { ErrorInfo } from '../handlers/types.js';
 import { endRun } from './end-run.js';
 import { dependentsOf, nodeDef, sortByGraph } from './graph-index.js';
-import { buildContext, statusFunctions, type NeededNode } from './node-context.js';
+import { buildContext, statusFunctions } from './node-context.js';
 import { failNode } from './node-end.js';
+import { loadNeeded } from './node-outputs.js';
 import { scheduleNode } from './schedule.js';
 import { record, type TxScope } from './scope.js';
 import { setNodeStatus } from './store.js';
@@ -86,7 +87,7 @@ async function decideNode(
 ): Promise<'scheduled' | 'skipped' | 'failed' | 'finished'> {
   const { q, run, now } = scope;
   const node = nodeDef(run, nodeId);
-  const needed = await loadNeeded(q, run.id, node.needs);
+  const needed = await loadNeeded(scope, node.needs);
   try {
     const context = buildContext(run, node, needed, scope.settings);
     if (!evaluateCondition(node.if, context, statusFunctions(needed, run.stopping !== null))) {
@@ -112,19 +113,6 @@ async function decideNode(
     await failNode(scope, nodeId, info);
     return 'failed';
   }
-}
-
-export async function loadNeeded(
-  q: Queryable,
-  runId: string,
-  needs: readonly string[],
-): Promise<NeededNode[]> {
-  if (needs.length === 0) return [];
-  const { rows } = await q.query<NeededNode>(
-    'SELECT node_id, status, output FROM forgeflow.nodes WHERE run_id = $1 AND node_id = ANY($2::text[])',
-    [runId, needs],
-  );
-  return needs.flatMap((id) => rows.filter((r) => r.node_id === id));
 }
 
 /**

@@ -8,7 +8,8 @@ import { formatDuration } from '../compiler/duration.js';
 import type { ErrorInfo } from '../handlers/types.js';
 import { afterNodesFinished } from './advance.js';
 import { cancelNode, completeNode, failNode } from './node-end.js';
-import { decideRetry } from './retry.js';
+import { poisonError } from './lost-workers.js';
+import { decideRetry, type RetryDecision } from './retry.js';
 import { insertAttemptTask } from './schedule.js';
 import { record, type TxScope } from './scope.js';
 import { Json, setAttemptStatus, setNodeStatus } from './store.js';
@@ -52,7 +53,9 @@ export async function attemptSucceeded(
  * An attempt that did not succeed. `started` is false for an attempt that timed out in the
  * queue (it has no attempt row). A shutdown interruption ('canceled') does not count against
  * maximum_attempts and is retried at once. Nothing is retried in a run being stopped: an
- * attempt aborted by the stop ends its node canceled.
+ * attempt aborted by the stop ends its node canceled. `workerLost`: its worker died running it
+ * (the sweeper found its lease run out); enough of those in a row fail the node whatever its
+ * retry policy (lost-workers.ts), and any other end resets the count.
  */
 export async function attemptEndedBadly(
   scope: TxScope,
@@ -62,6 +65,7 @@ export async function attemptEndedBadly(
   error: ErrorInfo,
   started: boolean,
   random: () => number,
+  workerLost = false,
 ): Promise<void> {
   const { q, run, now } = scope;
   const at = new Date(now);
@@ -77,14 +81,19 @@ export async function attemptEndedBadly(
     return;
   }
   const counted = outcome !== 'canceled';
-  const { rows } = await q.query<{ failures: number; deadline_at: Date | null }>(
-    'UPDATE forgeflow.nodes SET failures = failures + $3 WHERE run_id = $1 AND node_id = $2 RETURNING failures, deadline_at',
-    [run.id, node.id, counted ? 1 : 0],
+  const { rows } = await q.query<{ failures: number; lost: number; deadline_at: Date | null }>(
+    `UPDATE forgeflow.nodes SET failures = failures + $3,
+       lost_attempts = CASE WHEN $4::boolean THEN lost_attempts + 1 ELSE 0 END
+     WHERE run_id = $1 AND node_id = $2 RETURNING failures, lost_attempts AS lost, deadline_at`,
+    [run.id, node.id, counted ? 1 : 0, workerLost],
   );
-  const { failures, deadline_at: deadline } = rows[0]!;
-  const decision = counted
-    ? decideRetry(node.retry, error, failures, now, deadline?.getTime() ?? null, random)
-    : ({ retry: true, delayMs: 0 } as const);
+  const { failures, lost, deadline_at: deadline } = rows[0]!;
+  const poison = workerLost ? poisonError(lost, scope.settings.maxLostAttempts) : undefined;
+  const decision: RetryDecision = poison
+    ? { retry: false, reason: poison.message }
+    : counted
+      ? decideRetry(node.retry, error, failures, now, deadline?.getTime() ?? null, random)
+      : { retry: true, delayMs: 0 };
   const retriable = node.action.kind === 'activity' || node.action.kind === 'poll';
   if (retriable && decision.retry) {
     const next = attempt + 1;
@@ -96,7 +105,14 @@ export async function attemptEndedBadly(
         type: 'NodeRetryScheduled',
         node: node.id,
         attempt,
-        data: { outcome, error, next_attempt: next, due_at: new Date(due).toISOString(), counted },
+        data: {
+          outcome,
+          error,
+          next_attempt: next,
+          due_at: new Date(due).toISOString(),
+          counted,
+          ...(workerLost ? { lost_attempts: lost } : {}),
+        },
       },
     ]);
     scope.after.emit({
@@ -109,9 +125,16 @@ export async function attemptEndedBadly(
     });
     return;
   }
-  const final: ErrorInfo = decision.retry
-    ? error
-    : { ...error, message: `${error.message} (not retried: ${decision.reason})` };
-  await failNode(scope, node.id, final, { attempt, timedOut: outcome === 'timed_out' });
+  const final: ErrorInfo =
+    poison ??
+    (decision.retry
+      ? error
+      : { ...error, message: `${error.message} (not retried: ${decision.reason})` });
+  // A poison pill fails (its workers died); it did not run out of time.
+  await failNode(scope, node.id, final, {
+    attempt,
+    timedOut: outcome === 'timed_out' && poison === undefined,
+    attemptTimedOut: outcome === 'timed_out',
+  });
   await afterNodesFinished(scope, [node.id]);
 }

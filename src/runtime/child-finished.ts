@@ -7,6 +7,7 @@ import type { GraphNode } from '../compiler/graph.js';
 import type { ErrorInfo } from '../handlers/types.js';
 import { afterNodesFinished } from './advance.js';
 import { completeNode, failNode } from './node-end.js';
+import { nodeOutputSql } from './node-outputs.js';
 import { POLL_NODE } from './poll-start.js';
 import { record, type TxScope } from './scope.js';
 import type { RunStatus } from './states.js';
@@ -38,7 +39,7 @@ async function childFinished(scope: TxScope, node: GraphNode, childId: string): 
   const { q, run } = scope;
   const { rows } = await q.query<ChildState & { node_status: string; node_attempt: number }>(
     `SELECT c.status, c.parent_run_id, c.parent_node_id, c.parent_attempt, c.error,
-            cn.output, cn.error AS node_error, pn.status AS node_status, pn.attempt AS node_attempt
+            ${nodeOutputSql('cn')} AS output, cn.error AS node_error, pn.status AS node_status, pn.attempt AS node_attempt
      FROM forgeflow.runs c
      LEFT JOIN forgeflow.nodes cn ON cn.run_id = c.id AND cn.node_id = $4
      JOIN forgeflow.nodes pn ON pn.run_id = $2 AND pn.node_id = $3

@@ -12,7 +12,13 @@ import { attemptEndedBadly, timeoutError } from './attempt-outcome.js';
 import { publish, type Engine } from './engine.js';
 import { findNode } from './graph-index.js';
 import { applyInternalTask } from './internal-tasks.js';
-import { reportNode, type ClaimedReport, type ReportItem } from './report.js';
+import {
+  dropHeadStatus,
+  reportNode,
+  triedOut,
+  type ClaimedReport,
+  type ReportItem,
+} from './report.js';
 import { lockRuns } from './run-lock.js';
 import { activeChildren, queueRunTask } from './run-tasks.js';
 import { closeScope, notifyIfNeeded, openScope, record, type TxScope } from './scope.js';
@@ -77,6 +83,8 @@ export async function claim(engine: Engine, worker: string, limit: number): Prom
       engine,
       q,
       tasks.filter((t) => t.kind === 'report'),
+      worker,
+      now,
     );
     const work = tasks.filter((t) => t.kind !== 'dequeue' && t.kind !== 'report');
     const slotted = tasks.filter((t) => t.kind === 'attempt' || t.kind === 'report').length;
@@ -149,6 +157,8 @@ async function claimedReports(
   engine: Engine,
   q: Queryable,
   tasks: readonly TaskRow[],
+  worker: string,
+  now: number,
 ): Promise<ClaimedReport[]> {
   if (tasks.length === 0) return [];
   const specs = await engine.cache.specs(
@@ -163,12 +173,16 @@ async function claimedReports(
   const claimed: ClaimedReport[] = [];
   for (const task of tasks) {
     const run = specs.get(task.run_id);
-    const context = rows.find(
-      (r) => r.run_id === task.run_id && r.node_id === task.node_id,
-    )?.report;
     const item = (task.payload as ReportItem[] | null)?.[0];
+    const context =
+      item?.context ??
+      rows.find((r) => r.run_id === task.run_id && r.node_id === task.node_id)?.report;
     if (!run || !context || !item) {
       await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]); // nothing to post
+      continue;
+    }
+    if (triedOut(task.attempt)) {
+      await dropHeadStatus(q, task.id, worker, now); // its posts kept killing their worker
       continue;
     }
     claimed.push({

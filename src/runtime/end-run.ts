@@ -1,10 +1,12 @@
 /**
  * A run reaching its end. Besides its own row and history, two things outside it may have to
  * know, and each learns through a task (never by this transaction locking another run): the
- * parent of a child run, and the next run queued in its concurrency group.
+ * parent of a child run, and the next run queued in its concurrency group. An edge that asked
+ * (run-end-hooks.ts) is told in this transaction.
  */
 import type { ErrorInfo } from '../handlers/types.js';
 import { RUN_END_EVENT, type EndStatus, type HistoryEvent } from './history.js';
+import { runEndHook } from './run-end-hooks.js';
 import { queueRunTask } from './run-tasks.js';
 import { record, type TxScope } from './scope.js';
 import { Json, setRunStatus } from './store.js';
@@ -26,6 +28,7 @@ export async function endRun(
   const type = RUN_END_EVENT[status];
   const recorded = status === 'timed_out' ? { ...data, error } : data;
   record(scope, [{ type, data: recorded } as HistoryEvent]);
+  await runEndHook(scope, status, error);
   // Timers, deadlines and retries of a finished run have nothing left to do.
   await q.query(
     `DELETE FROM forgeflow.tasks WHERE id IN (

@@ -1,8 +1,12 @@
-/** What the runtime's transactions share: the database, the clock, settings and the run cache. */
+/**
+ * What the runtime's transactions share: the database, the clock, settings, the run cache and
+ * the edges' run-end hooks.
+ */
 import type { Db, Queryable } from '../db/db.js';
 import type { Clock } from './clock.js';
 import type { RuntimeEvents } from './events.js';
 import type { RunCache } from './run-cache.js';
+import type { RunEndHooks } from './run-end-hooks.js';
 import { lockRun } from './run-lock.js';
 import { closeScope, notifyIfNeeded, openScope, type TxScope } from './scope.js';
 import { AfterCommit, type RuntimeSettings } from './types.js';
@@ -15,6 +19,8 @@ export interface Engine {
   events: RuntimeEvents;
   /** Jitter source; tests pass a fixed one. */
   random: () => number;
+  /** What the edges asked to be told, in its transaction, when a run of a pipeline ends. */
+  runEndHooks: RunEndHooks;
 }
 
 /** Publishes what a committed transaction decided: its runtime events. */

@@ -55,6 +55,14 @@ export type RuntimeEvent =
   | { type: 'timer:started'; runId: string; nodeId: string; fireAt: number }
   | { type: 'timer:fired'; runId: string; nodeId: string }
   | { type: 'completion:fenced'; runId: string; nodeId: string; attempt: number; worker: string }
+  /** A status post recorded: posted, to be tried again (`retry`), or given up. */
+  | {
+      type: 'status:finished';
+      runId: string;
+      nodeId: string;
+      state: string;
+      outcome: 'posted' | 'retry' | 'given-up';
+    }
   | { type: 'worker:idle'; worker: string };
 
 export type RuntimeEventType = RuntimeEvent['type'];

@@ -55,7 +55,13 @@ export type HistoryEvent =
       data: { child_run_id: string; status: RunStatus; runs: number };
     }
   | { type: 'RunContinuedAsNew'; data: { next_run_id: string; polls: number } }
-  | { type: 'NodeFailed'; node: string; attempt?: number; data: { error: ErrorInfo } }
+  | {
+      type: 'NodeFailed';
+      node: string;
+      attempt?: number;
+      /** attempt_outcome: how the attempt ended when it did not fail itself (lost-workers.ts). */
+      data: { error: ErrorInfo; attempt_outcome?: 'timed_out' };
+    }
   | { type: 'NodeTimedOut'; node: string; attempt?: number; data: { error: ErrorInfo } }
   | {
       type: 'NodeRetryScheduled';
@@ -67,6 +73,8 @@ export type HistoryEvent =
         next_attempt: number;
         due_at: string;
         counted: boolean;
+        /** Set when its worker died running it: how many attempts in a row were lost so. */
+        lost_attempts?: number;
       };
     }
   | { type: 'NodeSkipped'; node: string; data: { reason: string } }
@@ -96,9 +104,24 @@ export const RUN_END_EVENT: Record<EndStatus, HistoryType> = {
   continued: 'RunContinuedAsNew',
 };
 
+/** The events that hold a node's output: the node row points at the latest of them. */
+export const OUTPUT_EVENTS: readonly HistoryType[] = ['NodeCompleted', 'NodePolled'];
+
+const APPEND = `WITH r AS (
+       UPDATE forgeflow.runs SET history_length = history_length + $2 WHERE id = $1
+       RETURNING history_length - $2 AS start),
+     written AS (
+       INSERT INTO forgeflow.history (run_id, seq, type, node_id, attempt, at, data)
+       SELECT $1, r.start + e.ord, e.type, e.node, e.attempt, $3, e.data
+       FROM r, ROWS FROM (jsonb_to_recordset($4::jsonb) AS (type text, node text, attempt int, data jsonb))
+         WITH ORDINALITY AS e(type, node, attempt, data, ord)
+       RETURNING seq, type, node_id)`;
+
 /**
  * Appends events to a run's history in one statement: the run row's counter gives the
- * sequence numbers (the caller holds the run's lock, so they are gap-free and ordered).
+ * sequence numbers (the caller holds the run's lock, so they are gap-free and ordered). An
+ * event that holds a node's output (OUTPUT_EVENTS) becomes, in the same statement, where the
+ * node row finds it: the output is stored once, in history.
  */
 export async function appendHistory(
   q: Queryable,
@@ -113,16 +136,18 @@ export async function appendHistory(
     attempt: 'attempt' in e ? (e.attempt ?? null) : null,
     data: e.data,
   }));
+  const outputs = events.some((e) => OUTPUT_EVENTS.includes(e.type));
   const { rows: written } = await q.query<{ seq: number }>(
-    `WITH r AS (
-       UPDATE forgeflow.runs SET history_length = history_length + $2 WHERE id = $1
-       RETURNING history_length - $2 AS start)
-     INSERT INTO forgeflow.history (run_id, seq, type, node_id, attempt, at, data)
-     SELECT $1, r.start + e.ord, e.type, e.node, e.attempt, $3, e.data
-     FROM r, ROWS FROM (jsonb_to_recordset($4::jsonb) AS (type text, node text, attempt int, data jsonb))
-       WITH ORDINALITY AS e(type, node, attempt, data, ord)
-     RETURNING seq`,
-    [runId, events.length, at, JSON.stringify(rows)],
+    outputs
+      ? `${APPEND},
+         pointed AS (
+           UPDATE forgeflow.nodes n SET output_seq = w.seq
+           FROM (SELECT node_id, max(seq) AS seq FROM written
+                 WHERE type = ANY($5::text[]) GROUP BY node_id) w
+           WHERE n.run_id = $1 AND n.node_id = w.node_id)
+         SELECT seq FROM written`
+      : `${APPEND} SELECT seq FROM written`,
+    [runId, events.length, at, JSON.stringify(rows), ...(outputs ? [OUTPUT_EVENTS] : [])],
   );
   if (written.length !== events.length) throw new Error(`appendHistory: no run ${runId}`);
   return Math.max(...written.map((r) => r.seq));

@@ -1,6 +1,7 @@
 /**
  * A node reaching a final state: the guarded status change, its history event and its runtime
  * event, together. Callers then call afterNodesFinished (advance.ts) with every node they ended.
+ * A completed node's output is stored once, in its NodeCompleted event (history.ts).
  */
 import type { ErrorInfo } from '../handlers/types.js';
 import { reportNode } from './report.js';
@@ -14,11 +15,13 @@ export async function completeNode(
   how: { attempt?: number; signal?: string } = {},
 ): Promise<void> {
   const { q, run, now } = scope;
+  // The output itself goes into NodeCompleted only; the node row will point at that event.
   await setNodeStatus(q, run.id, nodeId, 'succeeded', {
-    output: new Json(output),
     error: new Json(null),
+    lost_attempts: 0,
     finished_at: new Date(now),
   });
+  scope.outputs.set(nodeId, output);
   record(scope, [
     {
       type: 'NodeCompleted',
@@ -40,7 +43,7 @@ export async function failNode(
   scope: TxScope,
   nodeId: string,
   error: ErrorInfo,
-  how: { attempt?: number; timedOut?: boolean } = {},
+  how: { attempt?: number; timedOut?: boolean; attemptTimedOut?: boolean } = {},
 ): Promise<void> {
   const { q, run, now } = scope;
   const timedOut = how.timedOut ?? false;
@@ -48,13 +51,17 @@ export async function failNode(
     error: new Json(error),
     finished_at: new Date(now),
   });
+  const attempt = how.attempt !== undefined ? { attempt: how.attempt } : {};
   record(scope, [
-    {
-      type: timedOut ? 'NodeTimedOut' : 'NodeFailed',
-      node: nodeId,
-      ...(how.attempt !== undefined ? { attempt: how.attempt } : {}),
-      data: { error },
-    },
+    timedOut
+      ? { type: 'NodeTimedOut', node: nodeId, ...attempt, data: { error } }
+      : {
+          type: 'NodeFailed',
+          node: nodeId,
+          ...attempt,
+          // Failed by an attempt that timed out: its worker died once too often (lost-workers.ts).
+          data: { error, ...(how.attemptTimedOut ? { attempt_outcome: 'timed_out' } : {}) },
+        },
   ]);
   scope.after.emit({
     type: 'node:failed',

@@ -11,7 +11,7 @@ import { completeNode, failNode } from './node-end.js';
 import { startChild, withHash } from './poll-start.js';
 import { insertAttemptTask, pollDelay } from './schedule.js';
 import { record, type TxScope } from './scope.js';
-import { Json, setAttemptStatus, setNodeStatus } from './store.js';
+import { setAttemptStatus, setNodeStatus } from './store.js';
 
 export async function pollReturned(
   scope: TxScope,
@@ -56,11 +56,13 @@ export async function pollReturned(
   }
   const next = attempt + 1;
   const due = now + pollDelay(action, polls);
+  // The output is held by NodePolled, which the node row then points at (history.ts).
   await setNodeStatus(q, run.id, node.id, 'scheduled', {
     attempt: next,
     failures: 0,
-    output: new Json(output),
+    lost_attempts: 0,
   });
+  scope.outputs.set(node.id, output);
   await insertAttemptTask(scope, node, next, due, null);
   record(scope, [
     {

@@ -7,10 +7,11 @@
 import { createHash } from 'node:crypto';
 import { GRAPH_FORMAT, type Graph, type GraphNode, type PollAction } from '../compiler/graph.js';
 import { EvaluationError, evaluateValue } from '../expressions/evaluate.js';
-import { afterNodesFinished, loadNeeded } from './advance.js';
+import { afterNodesFinished } from './advance.js';
 import { beginRun, createRun } from './create-run.js';
 import { buildContext } from './node-context.js';
 import { cancelNode, completeNode, failNode } from './node-end.js';
+import { loadNeeded } from './node-outputs.js';
 import { closeScope, record, type TxScope } from './scope.js';
 import { takeBufferedSignal } from './signals.js';
 import { storable } from './storable.js';
@@ -48,7 +49,7 @@ export async function startPolling(
     await afterNodesFinished(scope, [node.id]);
     return;
   }
-  const context = buildContext(run, node, await loadNeeded(q, run.id, node.needs), scope.settings);
+  const context = buildContext(run, node, await loadNeeded(scope, node.needs), scope.settings);
   let input: unknown;
   try {
     const evaluated = storable(evaluateValue(poll.input, { ...context, output }));

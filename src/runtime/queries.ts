@@ -1,6 +1,7 @@
 /** Reading runs: one run with its nodes and attempts, a page of runs, a page of history. */
 import type { Queryable } from '../db/db.js';
 import type { ErrorInfo } from '../handlers/types.js';
+import { nodeOutputSql } from './node-outputs.js';
 import type { AttemptStatus, NodeStatus, RunStatus } from './states.js';
 
 export interface RunRow {
@@ -77,9 +78,9 @@ export async function nodesOf(
 ): Promise<(NodeRow & { report: string | null })[]> {
   const [nodes, attempts] = await Promise.all([
     q.query<Omit<NodeRow, 'attempts'> & { report: string | null }>(
-      `SELECT node_id, status, attempt, failures, input, output, error, heartbeat_details, scheduled_at,
-              started_at, finished_at, report
-       FROM forgeflow.nodes WHERE run_id = $1`,
+      `SELECT n.node_id, n.status, n.attempt, n.failures, n.input, ${nodeOutputSql('n')} AS output,
+              n.error, n.heartbeat_details, n.scheduled_at, n.started_at, n.finished_at, n.report
+       FROM forgeflow.nodes n WHERE n.run_id = $1`,
       [runId],
     ),
     q.query<AttemptRow & { node_id: string }>(

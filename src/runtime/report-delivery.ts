@@ -59,7 +59,14 @@ export async function deliverReport(
   // Recording the outcome retries a failing database; the lease's sweep is the last resort.
   for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
     try {
-      await finishReport(deps.engine, deps.worker, report, error);
+      const outcome = await finishReport(deps.engine, deps.worker, report, error);
+      deps.engine.events.emit({
+        type: 'status:finished',
+        runId: report.run.id,
+        nodeId: report.nodeId,
+        state: report.item.state,
+        outcome,
+      });
       return;
     } catch (failure) {
       deps.logger.warn({ err: failure, worker: deps.worker }, 'could not record a status post');

@@ -6,6 +6,7 @@
  * failed post is retried with backoff (a rate limit's Retry-After honoured); the run does not
  * wait for its statuses.
  */
+import type { Queryable } from '../db/db.js';
 import type { ErrorInfo } from '../handlers/types.js';
 import type { Engine } from './engine.js';
 import { findNode } from './graph-index.js';
@@ -20,7 +21,14 @@ export type ReportState = 'pending' | 'running' | 'success' | 'failure' | 'error
 export interface ReportItem {
   state: ReportState;
   description: string;
+  /** A status of the run rather than of a reported node (run-end-hooks.ts): its own context. */
+  context?: string;
+  /** Where the status links to, when not the run's page. */
+  target_url?: string;
 }
+
+/** The node id of a run's own statuses (no node row, so its context travels in each item). */
+export const RUN_STATUS_NODE = '';
 
 export interface ClaimedReport {
   taskId: number;
@@ -34,7 +42,7 @@ export interface ClaimedReport {
 }
 
 /** Posts of one status are given up after this many failures (the next state still goes). */
-const MAXIMUM_TRIES = 8;
+export const MAXIMUM_TRIES = 8;
 const REPORT_RETRY = {
   maximum_attempts: MAXIMUM_TRIES,
   initial_interval_ms: 2_000,
@@ -69,13 +77,27 @@ export async function reportNode(
   scope.after.notifyTasks = true;
 }
 
+/** Queues a status of the run itself (not of a node), with its own context. */
+export async function queueStatus(
+  scope: TxScope,
+  item: ReportItem & { context: string },
+): Promise<void> {
+  await scope.q.query(
+    `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at, payload)
+     VALUES ($1, $2, 'report', 0, $3, $3, $4::jsonb)
+     ON CONFLICT (run_id, node_id, kind) DO UPDATE SET payload = forgeflow.tasks.payload || EXCLUDED.payload`,
+    [scope.run.id, RUN_STATUS_NODE, new Date(scope.now), JSON.stringify([item])],
+  );
+  scope.after.notifyTasks = true;
+}
+
 /** The handler's input for one status. */
 export function statusInput(report: ClaimedReport, publicUrl: string) {
   return {
     context: report.context,
     state: report.item.state,
     description: report.item.description,
-    target_url: `${publicUrl.replace(/\/$/, '')}/runs/${report.run.id}`,
+    target_url: report.item.target_url ?? `${publicUrl.replace(/\/$/, '')}/runs/${report.run.id}`,
   };
 }
 
@@ -89,7 +111,7 @@ export async function finishReport(
   worker: string,
   report: ClaimedReport,
   error: ErrorInfo | null,
-): Promise<void> {
+): Promise<'posted' | 'retry' | 'given-up'> {
   const now = engine.clock.now();
   const failures = report.failures + 1;
   const retry =
@@ -105,16 +127,37 @@ export async function finishReport(
       );
       return;
     }
-    const { rows } = await q.query<{ left: number }>(
-      `UPDATE forgeflow.tasks SET payload = payload - 0, attempt = 0, due_at = $3, lease_owner = NULL,
-         lease_expires_at = NULL, expires_at = NULL
-       WHERE id = $1 AND lease_owner = $2 RETURNING jsonb_array_length(payload) AS left`,
-      [report.taskId, worker, new Date(now)],
-    );
-    if (rows[0]?.left === 0)
-      await q.query('DELETE FROM forgeflow.tasks WHERE id = $1 AND lease_owner IS NULL', [
-        report.taskId,
-      ]);
-    else if (rows.length > 0) await q.query(`SELECT pg_notify('forgeflow_tasks', '')`);
+    await dropHeadStatus(q, report.taskId, worker, now);
   });
+  return error === null ? 'posted' : retry !== null ? 'retry' : 'given-up';
+}
+
+/**
+ * Takes the head status off a report task this worker holds (posted, or given up) and frees
+ * the task for the next one, or deletes it when none is left.
+ */
+export async function dropHeadStatus(
+  q: Queryable,
+  taskId: number,
+  worker: string,
+  now: number,
+): Promise<void> {
+  const { rows } = await q.query<{ left: number }>(
+    `UPDATE forgeflow.tasks SET payload = payload - 0, attempt = 0, due_at = $3, lease_owner = NULL,
+       lease_expires_at = NULL, expires_at = NULL
+     WHERE id = $1 AND lease_owner = $2 RETURNING jsonb_array_length(payload) AS left`,
+    [taskId, worker, new Date(now)],
+  );
+  if (rows[0]?.left === 0)
+    await q.query('DELETE FROM forgeflow.tasks WHERE id = $1 AND lease_owner IS NULL', [taskId]);
+  else if (rows.length > 0) await q.query(`SELECT pg_notify('forgeflow_tasks', '')`);
+}
+
+/**
+ * Whether a status has been tried too often to try again. A try whose worker died (the
+ * sweeper released its lease) counts as a failed one, so a status whose post kills the worker
+ * is given up like one the forge keeps refusing.
+ */
+export function triedOut(tries: number): boolean {
+  return tries >= MAXIMUM_TRIES;
 }

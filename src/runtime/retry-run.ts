@@ -66,7 +66,7 @@ export async function retryRun(scope: TxScope): Promise<RetryResult> {
   }));
   const { rowCount } = await q.query(
     `UPDATE forgeflow.nodes n SET status = 'pending', waiting_on = r.waiting_on, failures = 0,
-       input = NULL, output = NULL, error = NULL, heartbeat_details = NULL,
+       lost_attempts = 0, input = NULL, output_seq = NULL, error = NULL, heartbeat_details = NULL,
        scheduled_at = NULL, started_at = NULL, finished_at = NULL, deadline_at = NULL
      FROM jsonb_to_recordset($2::jsonb) AS r(id text, waiting_on int)
      WHERE n.run_id = $1 AND n.node_id = r.id AND n.status = ANY($3::text[])`,

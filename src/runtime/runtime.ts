@@ -13,6 +13,7 @@ import { RuntimeEvents } from './events.js';
 import { getRun, latestRunOf, listRuns, runHistory } from './queries.js';
 import { retryRun, type RetryResult } from './retry-run.js';
 import { RunCache } from './run-cache.js';
+import { RunEndHooks, type RunEndHook } from './run-end-hooks.js';
 import { deliverSignal, type SignalResult } from './signals.js';
 import { startRun, type StartedRun, type StartRunInput } from './start-run.js';
 import { TERMINAL_RUN_STATES, type RunStatus, type StopStatus } from './states.js';
@@ -49,7 +50,16 @@ export class Runtime {
       cache: new RunCache(),
       events: this.events,
       random: options.random ?? Math.random,
+      runEndHooks: new RunEndHooks(),
     };
+  }
+
+  /**
+   * Runs `hook` in the transaction that ends each top-level run of `pipeline` (run-end-hooks.ts);
+   * one hook per pipeline. Returns a function that removes it.
+   */
+  onRunEnd(pipeline: string, hook: RunEndHook): () => void {
+    return this.engine.runEndHooks.set(pipeline, hook);
   }
 
   get db(): Db {

@@ -87,7 +87,7 @@ async function scheduleAttempt(
   const from = sourcesOf(NODE_TRANSITIONS, 'scheduled');
   const { rows } = await q.query<{ attempt: number }>(
     `UPDATE forgeflow.nodes SET status = 'scheduled', attempt = attempt + 1, failures = 0,
-       input = $3::jsonb, scheduled_at = $4, deadline_at = $5
+       lost_attempts = 0, input = $3::jsonb, scheduled_at = $4, deadline_at = $5
      WHERE run_id = $1 AND node_id = $2 AND status = ANY($6::text[]) RETURNING attempt`,
     [run.id, node.id, JSON.stringify(input ?? null), new Date(now), deadline, from],
   );

@@ -19,6 +19,12 @@ export interface TxScope {
   after: AfterCommit;
   /** History of this transaction, written once by closeScope. */
   history: HistoryEvent[];
+  /**
+   * Outputs of nodes completed (or polled) in this transaction. Their home is the history event
+   * that records them, written only when the scope closes: until then a node deciding on them
+   * in this same transaction reads them here (loadNeeded).
+   */
+  outputs: Map<string, unknown>;
 }
 
 export function openScope(
@@ -28,7 +34,16 @@ export function openScope(
   run: RunInfo,
   after: AfterCommit,
 ): TxScope {
-  return { q, now, run, engine, settings: engine.settings, after, history: [] };
+  return {
+    q,
+    now,
+    run,
+    engine,
+    settings: engine.settings,
+    after,
+    history: [],
+    outputs: new Map(),
+  };
 }
 
 export function record(scope: TxScope, events: readonly HistoryEvent[]): void {
@@ -39,6 +54,7 @@ export function record(scope: TxScope, events: readonly HistoryEvent[]): void {
 export async function closeScope(scope: TxScope): Promise<void> {
   const at = new Date(scope.now);
   const length = await appendHistory(scope.q, scope.run.id, at, scope.history.splice(0));
+  scope.outputs.clear(); // written: the node rows point at them now
   const cap = scope.settings.maxHistoryEvents;
   if (length === undefined || length <= cap || !ACTIVE_RUN_STATES.includes(scope.run.status))
     return;

@@ -4,6 +4,7 @@
  * run again; instead it becomes a non-retryable failure that says why.
  */
 import type { ErrorInfo } from '../handlers/types.js';
+import { boundedError } from './error-bounds.js';
 
 export type Storable = { ok: true; value: unknown } | { ok: false; reason: string };
 
@@ -20,16 +21,16 @@ export function storable(value: unknown): Storable {
   return { ok: true, value };
 }
 
-/** An error is always recorded: what cannot be stored is replaced, never rejected. */
+/** An error is always recorded: what cannot be stored is replaced, and a huge one cut. */
 export function storableError(error: ErrorInfo): ErrorInfo {
   const clean = (text: string) => text.replace(/\u0000/g, '\uFFFD');
   const details = error.details === undefined ? undefined : storable(error.details);
-  return {
+  return boundedError({
     ...error,
     type: clean(error.type),
     message: clean(error.message),
     ...(details === undefined
       ? {}
       : { details: details.ok ? details.value : `(not storable: ${details.reason})` }),
-  };
+  });
 }

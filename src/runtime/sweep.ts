@@ -1,7 +1,7 @@
 /**
  * The sweeper: tasks past one of their deadlines (a lease nobody extended, start-to-close,
  * heartbeat, schedule-to-start, schedule-to-close) become timed-out attempts, retried by the
- * node's policy. One indexed range scan on `expires_at` finds them all, so an idle system with
+ * node's policy; one whose lease ran out also counts as lost to a dead worker (lost-workers.ts). One indexed range scan on `expires_at` finds them all, so an idle system with
  * many pending timers costs one cheap query per interval.
  */
 import { attemptEndedBadly, timeoutError, type TimeoutKind } from './attempt-outcome.js';
@@ -26,9 +26,11 @@ interface Overdue {
 /** Times out what is overdue; returns how many tasks it handled. */
 export async function sweep(engine: Engine, limit = 100): Promise<number> {
   const now = engine.clock.now();
-  // A dequeue or a status post whose worker died before finishing it: free it for another.
+  // A dequeue or a status post whose worker died before finishing it: free it for another. A
+  // status post counts it as a failed try (report.ts), so one that kills every worker ends.
   const released = await engine.db.query(
-    `UPDATE forgeflow.tasks SET lease_owner = NULL, lease_expires_at = NULL, expires_at = NULL
+    `UPDATE forgeflow.tasks SET lease_owner = NULL, lease_expires_at = NULL, expires_at = NULL,
+       attempt = CASE WHEN kind = 'report' THEN attempt + 1 ELSE attempt END
      WHERE expires_at <= $1 AND kind IN ('dequeue', 'report')`,
     [new Date(now)],
   );
@@ -68,6 +70,10 @@ export async function sweep(engine: Engine, limit = 100): Promise<number> {
       const started = current.lease_owner !== null;
       // An attempt its run's stop was aborting, whose worker went away before it reported.
       const canceled = current.canceled && scope.run.stopping !== null;
+      // Its worker stopped extending the lease: it died (or hangs) running this attempt. A
+      // live worker ends an attempt past its own deadlines itself, and keeps its lease.
+      const workerLost =
+        started && current.lease_expires_at !== null && current.lease_expires_at.getTime() <= now;
       await attemptEndedBadly(
         scope,
         node,
@@ -76,6 +82,7 @@ export async function sweep(engine: Engine, limit = 100): Promise<number> {
         timeoutError(kind, node),
         started,
         engine.random,
+        workerLost,
       );
       return true;
     });

@@ -2,6 +2,7 @@
 import type { Graph } from '../compiler/graph.js';
 import type { Event } from '../events/event.js';
 import type { RuntimeEvent } from './events.js';
+import { DEFAULT_MAX_LOST_ATTEMPTS } from './lost-workers.js';
 import type { RunStatus, StopStatus } from './states.js';
 
 export interface RuntimeSettings {
@@ -21,6 +22,11 @@ export interface RuntimeSettings {
    * return before the worker records the attempt without it and frees the slot.
    */
   abortGraceMs: number;
+  /**
+   * Consecutive attempts of one node whose worker died running them (its lease ran out) after
+   * which the node fails with WorkerCrashed, whatever its retry policy (lost-workers.ts).
+   */
+  maxLostAttempts: number;
 }
 
 export const DEFAULT_SETTINGS: RuntimeSettings = {
@@ -29,6 +35,7 @@ export const DEFAULT_SETTINGS: RuntimeSettings = {
   maxHistoryEvents: 50_000,
   pollsPerRun: 100,
   abortGraceMs: 10_000,
+  maxLostAttempts: DEFAULT_MAX_LOST_ATTEMPTS,
 };
 
 export interface ParentLink {

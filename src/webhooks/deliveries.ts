@@ -1,7 +1,8 @@
 /**
  * The record of webhook deliveries: one row per delivery id, written when it is accepted and
- * completed when its plan run decides what it starts. A delivery id the table already holds
- * is a redelivery (GitHub keeps X-GitHub-Delivery across redeliveries).
+ * completed when its plan run decides what it starts, or ended with its plan run when that run
+ * ends without deciding (failed, timed out, canceled: plan-end.ts). A delivery id the table
+ * already holds is a redelivery (GitHub keeps X-GitHub-Delivery across redeliveries).
  */
 import type { Queryable } from '../db/db.js';
 import type { Event, Forge } from '../events/event.js';
@@ -15,7 +16,10 @@ export type DeliveryOutcome =
   | 'invalid_config'
   | 'untrusted'
   | 'command'
-  | 'failed';
+  /** Its plan run failed or timed out before deciding (plan-end.ts). */
+  | 'failed'
+  /** Its plan run was canceled before deciding. */
+  | 'canceled';
 
 export interface Delivery {
   id: string;
@@ -112,6 +116,26 @@ export async function completeDelivery(
       base.planRunId ?? null,
     ],
   );
+}
+
+/**
+ * The plan run ended without deciding: the delivery says how, in the run's own transaction.
+ * A delivery the plan already decided keeps its outcome (the runs it started did start); one
+ * an earlier end of this plan run marked (before a retry of the run) gets the new end.
+ * Returns the ids it changed.
+ */
+export async function endDelivery(
+  q: Queryable,
+  planRunId: string,
+  end: { outcome: 'failed' | 'canceled'; reason: string },
+  now: Date,
+): Promise<string[]> {
+  const { rows } = await q.query<{ id: string }>(
+    `UPDATE forgeflow.deliveries SET outcome = $2, reason = $3, updated_at = $4
+     WHERE plan_run_id = $1 AND outcome IN ('planning', 'failed', 'canceled') RETURNING id`,
+    [planRunId, end.outcome, end.reason, now],
+  );
+  return rows.map((r) => r.id);
 }
 
 export async function getDelivery(q: Queryable, id: string): Promise<Delivery | undefined> {

@@ -9,6 +9,7 @@ import { PACKIT_PIPELINE, type PreviousNode } from '../compiler/index.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import { eventSha } from '../forges/repo-ref.js';
+import { nodeOutputSql } from '../runtime/node-outputs.js';
 
 export async function previousPackitNodes(
   db: Queryable,
@@ -23,7 +24,8 @@ export async function previousPackitNodes(
     input: unknown;
     output: unknown;
   }>(
-    `SELECT n.node_id, n.report, n.status, n.input, n.output FROM forgeflow.nodes n
+    `SELECT n.node_id, n.report, n.status, n.input, ${nodeOutputSql('n')} AS output
+     FROM forgeflow.nodes n
      WHERE n.run_id = (SELECT id FROM forgeflow.runs
                        WHERE repo = $1 AND pr = $2 AND pipeline = $3 AND sha = $4
                          AND parent_run_id IS NULL

@@ -78,18 +78,39 @@ describe('reported nodes', () => {
       new HandlerError('RateLimited', 'slow down', { retryAfterMs: 60_000 }),
       new HandlerError('ForgeUnavailable', '502 Bad Gateway'),
     );
-    const runId = await t.startRun(`  limited:
+    // Each post's outcome is recorded after it returns: wait for that, not for the post alone.
+    // Kept from before the run exists: its first post may be recorded before startRun returns.
+    const finished: { runId: string; what: string }[] = [];
+    let runId = '';
+    const off = t.runtime.events.on('status:finished', (e) =>
+      finished.push({ runId: e.runId, what: `${e.state}:${e.outcome}` }),
+    );
+    const mine = () => finished.filter((f) => f.runId === runId).map((f) => f.what);
+    const tries = async (count: number) => {
+      while (mine().length < count)
+        await t.runtime.events.next('status:finished', (e) => e.runId === runId);
+      return mine();
+    };
+    runId = await t.startRun(`  limited:
     uses: test.script
     report: limited
 `);
     expect(await t.runtime.waitForRun(runId, 15_000)).toBe('succeeded');
-    await t.runtime.events.next('worker:idle');
+    expect(await tries(1)).toEqual(['pending:retry']);
     expect(posted.filter((p) => p.context === 'limited')).toEqual([]);
     clock.advance(59_999); // not before Retry-After
     expect(posted.filter((p) => p.context === 'limited')).toEqual([]);
     clock.advance(1); // the 502: backed off a few seconds
-    await t.runtime.events.next('worker:idle');
+    expect(await tries(2)).toEqual(['pending:retry', 'pending:retry']);
     clock.advance(10_000);
+    expect(await tries(5)).toEqual([
+      'pending:retry',
+      'pending:retry',
+      'pending:posted',
+      'running:posted',
+      'success:posted',
+    ]);
+    off();
     expect(await statuses('limited', 3)).toEqual(['pending', 'running', 'success']);
     const { rows } = await t.db.query(
       `SELECT * FROM forgeflow.tasks WHERE run_id = $1 AND kind = 'report'`,

@@ -73,7 +73,7 @@ export async function foldHistory(runtime: Runtime, runId: string): Promise<Fold
         break;
       case 'NodeFailed':
         node(id).status = 'failed';
-        endAttempt(id, e.attempt, 'failed');
+        endAttempt(id, e.attempt, (data.attempt_outcome as string | undefined) ?? 'failed');
         break;
       case 'NodeTimedOut':
         node(id).status = 'timed_out';

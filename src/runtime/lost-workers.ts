@@ -1,0 +1,23 @@
+/**
+ * Poison pills: a task whose worker dies every time it runs it (killed for memory, a crash of
+ * the process, a loop that blocks it until it is killed). The sweeper sees each such attempt
+ * as a lease that ran out; counted alone, it would be retried by the node's policy, forever
+ * with `maximum_attempts: 0`, taking down each new worker in turn. So the runtime counts a
+ * node's consecutive attempts lost that way (nodes.lost_attempts, reset by any attempt a worker
+ * reports itself) and fails the node at a limit that no retry policy can raise.
+ */
+import type { ErrorInfo } from '../handlers/types.js';
+
+/** How many attempts in a row a node may lose to a dead worker before it fails. */
+export const DEFAULT_MAX_LOST_ATTEMPTS = 3;
+
+/** The node's final error once `lost` consecutive attempts reached `limit`, else undefined. */
+export function poisonError(lost: number, limit: number): ErrorInfo | undefined {
+  if (lost < limit) return undefined;
+  return {
+    type: 'WorkerCrashed',
+    message: `the worker died ${lost} times in a row while running it (each time its lease ran out: the process was killed, ran out of memory, crashed or hung); it is not tried again`,
+    non_retryable: true,
+    details: { kind: 'lease', lost_attempts: lost, limit },
+  };
+}
