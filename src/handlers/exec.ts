@@ -7,15 +7,18 @@
  */
 import { constants } from 'node:os';
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 
-import { ENV_NAME_PATTERN } from '../compiler/schema/common.js';
+import { execSpec } from './catalog.js';
 import {
-  DEFAULT_MAX_OUTPUT_BYTES,
-  execSpec,
-  MAX_OUTPUT_BYTES,
-  MIN_OUTPUT_BYTES,
-} from './catalog.js';
+  badCwd,
+  checkAllowed,
+  checkEnabled,
+  checkEnvNames,
+  fatal,
+  outputCap,
+  SHELL,
+  workingDirectory,
+} from './exec-checks.js';
 import { superviseProcess, type ProcessLaunch, type ProcessResult } from './exec-process.js';
 import {
   folderOwner,
@@ -25,7 +28,6 @@ import {
   type SandboxIdentity,
 } from './sandbox/launch.js';
 import { buildSandboxRoot } from './sandbox/root-tree.js';
-import { RESERVED_ENV_PREFIX } from './sandbox/scripts.js';
 import {
   defaultSandboxSettings,
   SANDBOX_HOME,
@@ -56,12 +58,8 @@ export interface ExecOutput {
 
 export const DEFAULT_KILL_GRACE_MS = 2_000;
 export const DEFAULT_HEARTBEAT_EVERY_MS = 10_000;
-const SHELL = '/bin/sh';
 /** Worker variables a child inherits; everything else must come from the input's `env`. */
 const INHERITED_ENV = ['PATH', 'HOME', 'LANG'] as const;
-/** Variables that would change which code runs, so an allow-list forbids setting them. */
-const PROGRAM_CHANGING_ENV = /^(PATH|LD_[A-Z_]+|DYLD_[A-Z_]+)$/;
-const ENV_NAME = new RegExp(ENV_NAME_PATTERN);
 
 export interface ExecHandlerOptions {
   /** Between SIGTERM and SIGKILL to the process group. */
@@ -222,22 +220,6 @@ function signalName(number: number): NodeJS.Signals | undefined {
   return names.find(([, value]) => value === number)?.[0];
 }
 
-/**
- * The working directory, inside the attempt's own: a relative `cwd` is taken from it, and
- * neither `..` nor an absolute path may leave it.
- */
-function workingDirectory(base: string, cwd: string | undefined): string {
-  const target = path.resolve(base, cwd ?? '.');
-  const relative = path.relative(base, target);
-  if (relative === '..' || relative.startsWith('../') || path.isAbsolute(relative)) {
-    throw fatal(
-      'ExecBadCwd',
-      `working directory ${cwd ?? ''} is outside the attempt's own (${base}): give a folder inside it`,
-    );
-  }
-  return target;
-}
-
 /** The worker's few harmless variables and the input's; in the sandbox, HOME is its own. */
 function childEnv(extra: Record<string, string>, sandboxed: boolean): Record<string, string> {
   const inherited = INHERITED_ENV.flatMap((name) => {
@@ -249,83 +231,6 @@ function childEnv(extra: Record<string, string>, sandboxed: boolean): Record<str
     ...(sandboxed ? { HOME: SANDBOX_HOME } : {}),
     ...extra,
   };
-}
-
-function outputCap(value: unknown): number {
-  if (value === undefined) return DEFAULT_MAX_OUTPUT_BYTES;
-  if (
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value < MIN_OUTPUT_BYTES ||
-    value > MAX_OUTPUT_BYTES
-  ) {
-    throw fatal(
-      'ExecBadInput',
-      `max_output_bytes must be a whole number from ${MIN_OUTPUT_BYTES} to ${MAX_OUTPUT_BYTES}, not ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
-}
-
-function checkEnvNames(env: Record<string, string>): void {
-  for (const name of Object.keys(env)) {
-    if (!ENV_NAME.test(name)) {
-      throw fatal(
-        'ExecBadInput',
-        `env name "${name}" may use only letters, digits and "_", and must not start with a digit`,
-      );
-    }
-    if (name.startsWith(RESERVED_ENV_PREFIX)) {
-      throw fatal(
-        'ExecBadInput',
-        `env names starting with ${RESERVED_ENV_PREFIX} are forgeflow's own`,
-      );
-    }
-  }
-}
-
-function checkEnabled(allow: readonly string[] | null): readonly string[] {
-  if (allow === null) {
-    throw fatal(
-      'ExecDisabled',
-      'exec is disabled on this server; the operator enables it with FORGEFLOW_EXEC_ALLOW=… (comma-separated program names or absolute paths)',
-    );
-  }
-  return allow;
-}
-
-function checkAllowed(
-  program: string,
-  cwd: string,
-  input: ExecInput,
-  allow: readonly string[],
-): void {
-  if (allow.includes('*')) return;
-  const bare = !program.includes('/');
-  const resolved = path.resolve(cwd, program);
-  const listed =
-    input.shell !== undefined
-      ? allow.some((entry) => entry === 'sh' || entry === SHELL)
-      : allow.some((entry) =>
-          path.isAbsolute(entry)
-            ? !bare && path.resolve(entry) === resolved
-            : bare && entry === program,
-        );
-  if (!listed) {
-    const what = input.shell !== undefined ? 'a shell script (/bin/sh)' : `"${program}"`;
-    const add = input.shell !== undefined ? 'sh or /bin/sh' : bare ? program : resolved;
-    throw fatal(
-      'ExecNotAllowed',
-      `exec may not run ${what} on this server: the operator allows ${allow.length === 0 ? 'nothing' : allow.join(', ')}; add ${add} to FORGEFLOW_EXEC_ALLOW to allow it`,
-    );
-  }
-  const changing = Object.keys(input.env ?? {}).filter((name) => PROGRAM_CHANGING_ENV.test(name));
-  if (changing.length > 0) {
-    throw fatal(
-      'ExecNotAllowed',
-      `exec may not set ${changing.join(', ')} while FORGEFLOW_EXEC_ALLOW restricts programs: it would change which program runs`,
-    );
-  }
 }
 
 function spawnError(program: string, error: NodeJS.ErrnoException): HandlerError {
@@ -341,18 +246,9 @@ function notFound(program: string, cause?: unknown): HandlerError {
   return fatal('ExecNotFound', `program not found: ${program} (or its interpreter)`, cause);
 }
 
-function badCwd(cwd: string): HandlerError {
-  return fatal('ExecBadCwd', `working directory ${cwd} does not exist or is not a directory`);
-}
-
 /** The sandbox could not be set up: a machine problem, which a later attempt may not have. */
 function sandboxFailed(detail: string): HandlerError {
   return new HandlerError('ExecSandboxFailed', `exec's sandbox could not be set up: ${detail}`);
-}
-
-/** An error a retry cannot fix. */
-function fatal(type: string, message: string, cause?: unknown): HandlerError {
-  return new HandlerError(type, message, { nonRetryable: true, cause });
 }
 
 function aborted(signal: AbortSignal): HandlerError {
