@@ -9,6 +9,7 @@ import path from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { mountFlagsIn } from '../../src/handlers/sandbox/mount-flags.js';
 import { probeSandbox, sandboxUnavailable } from '../../src/handlers/sandbox/probe.js';
 import {
   DEFAULT_HIDDEN,
@@ -67,6 +68,30 @@ describe('sandbox settings', () => {
     expect(problem({ FORGEFLOW_EXEC_WORKSPACES: '/srv/ff/work' }, undefined, ['/srv/ff'])).toBe(
       'FORGEFLOW_EXEC_WORKSPACES (/srv/ff/work) must not be inside /srv/ff',
     );
+  });
+});
+
+describe('host mount flags a read-only bind keeps', () => {
+  const mountinfo = [
+    '22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw',
+    '30 22 0:40 / /tmp rw,nosuid,nodev,noexec,relatime shared:2 - tmpfs tmpfs rw',
+    '31 30 0:41 / /tmp/exec\\040ok rw,nosuid shared:3 - tmpfs tmpfs rw',
+    '32 22 0:42 / /srv rw,noatime - xfs /dev/vdb rw',
+    '33 22 0:43 / /srv rw,nodev,nosuid - tmpfs over rw',
+  ].join('\n');
+  const flagsOf = mountFlagsIn(mountinfo);
+
+  it('takes the flags of the deepest (and, stacked, the latest) mount holding a path', () => {
+    expect(flagsOf('/usr/bin')).toEqual(['relatime']);
+    expect(flagsOf('/tmp/forgeflow-workspaces-0/attempt-x')).toEqual([
+      'nosuid',
+      'nodev',
+      'noexec',
+      'relatime',
+    ]);
+    expect(flagsOf('/tmp/exec ok/tools')).toEqual(['nosuid']);
+    expect(flagsOf('/tmp/exec')).toEqual(['nosuid', 'nodev', 'noexec', 'relatime']);
+    expect(flagsOf('/srv/data')).toEqual(['nodev', 'nosuid']);
   });
 });
 

@@ -9,6 +9,7 @@
 import { access, lstat, mkdir, readlink, realpath, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
+import { mountFlagsReader } from './mount-flags.js';
 import type { AttemptDir } from './workspace.js';
 import {
   SANDBOX_HOME,
@@ -48,9 +49,13 @@ export async function buildSandboxRoot(
   const mount = (source: string, inside: string, type: string, options: string) =>
     entries.push([source, at(inside), type, options]);
   const binds: Bind[] = [];
+  const hostFlags = await mountFlagsReader();
+  /** A read-only bind: the host mount's flags kept, and never set-uid files or devices. */
+  const readOnly = (host: string, bind = 'bind') =>
+    [...new Set([bind, 'ro', 'nosuid', 'nodev', ...hostFlags(host)])].join(',');
 
   await mkdir(root, { mode: 0o755 });
-  mount(root, '/', 'none', 'bind,ro');
+  mount(root, '/', 'none', readOnly(root));
   for (const name of SYSTEM_FOLDERS) {
     const host = `/${name}`;
     const stat = await lstat(host).catch(() => undefined);
@@ -58,7 +63,7 @@ export async function buildSandboxRoot(
       await symlink(await readlink(host), at(host)); // merged /usr: /bin -> usr/bin
     } else if (stat?.isDirectory()) {
       await mkdir(at(host));
-      mount(host, host, 'none', 'rbind,ro,nosuid,nodev');
+      mount(host, host, 'none', readOnly(host, 'rbind'));
       binds.push({ host, inside: host });
     }
   }
@@ -68,21 +73,21 @@ export async function buildSandboxRoot(
     if (own !== undefined)
       throw new Error(`${folder} would hide or be hidden by the sandbox's ${own}`);
     await mkdir(at(host), { recursive: true });
-    mount(host, host, 'none', 'rbind,ro,nosuid,nodev');
+    mount(host, host, 'none', readOnly(host, 'rbind'));
     binds.push({ host, inside: host });
   }
 
   await mkdir(at('/proc'));
   mount('proc', '/proc', 'proc', 'nosuid,nodev,noexec');
-  mount(at('/proc/sys'), '/proc/sys', 'none', 'bind,ro');
+  mount(at('/proc/sys'), '/proc/sys', 'none', 'bind,ro,nosuid,nodev,noexec');
   if (await exists('/proc/sysrq-trigger'))
-    mount('/dev/null', '/proc/sysrq-trigger', 'none', 'bind,ro');
+    mount('/dev/null', '/proc/sysrq-trigger', 'none', readOnly('/dev/null'));
 
   await mkdir(at('/dev/shm'), { recursive: true });
   for (const node of DEV_NODES) {
     if (!(await exists(`/dev/${node}`))) continue;
     await writeFile(at(`/dev/${node}`), '');
-    mount(`/dev/${node}`, `/dev/${node}`, 'none', 'bind,nosuid');
+    mount(`/dev/${node}`, `/dev/${node}`, 'none', 'bind');
   }
   for (const [name, target] of Object.entries(DEV_LINKS)) await symlink(target, at(`/dev/${name}`));
   mount('tmpfs', '/dev/shm', 'tmpfs', 'nosuid,nodev,noexec,mode=1777,size=64m');
@@ -93,7 +98,9 @@ export async function buildSandboxRoot(
     [attempt.home, SANDBOX_HOME],
   ] as const) {
     await mkdir(at(inside), { recursive: true });
-    mount(host, inside, 'none', 'bind,nosuid,nodev');
+    // A plain bind keeps the host mount's flags; no_new_privs and no CAP_MKNOD make set-uid
+    // files and device nodes of the step's own harmless.
+    mount(host, inside, 'none', 'bind');
   }
   binds.push({ host: attempt.work, inside: SANDBOX_WORKSPACE });
   if (settings.sharedTmp !== undefined) binds.push({ host: attempt.tmp, inside: '/tmp' });
@@ -105,7 +112,7 @@ export async function buildSandboxRoot(
     const isDirectory = (await lstat(host)).isDirectory();
     for (const inside of placesInside(host, binds)) {
       if (isDirectory) mount('tmpfs', inside, 'tmpfs', 'ro,nosuid,nodev,noexec,size=4k,mode=000');
-      else mount('/dev/null', inside, 'none', 'bind,ro');
+      else mount('/dev/null', inside, 'none', readOnly('/dev/null'));
     }
   }
 
