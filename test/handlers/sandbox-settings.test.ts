@@ -3,7 +3,7 @@
  * that the probe really sets a sandbox up, and that `serve` and `worker` with exec enabled refuse
  * to start, in one sentence, where it cannot be set up.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { mountFlagsIn } from '../../src/handlers/sandbox/mount-flags.js';
 import { probeSandbox, sandboxUnavailable } from '../../src/handlers/sandbox/probe.js';
+import { linkTargetsOutside } from '../../src/handlers/sandbox/root-tree.js';
 import {
   DEFAULT_HIDDEN,
   defaultSandboxSettings,
@@ -92,6 +93,33 @@ describe('host mount flags a read-only bind keeps', () => {
     expect(flagsOf('/tmp/exec ok/tools')).toEqual(['nosuid']);
     expect(flagsOf('/tmp/exec')).toEqual(['nosuid', 'nodev', 'noexec', 'relatime']);
     expect(flagsOf('/srv/data')).toEqual(['nodev', 'nosuid']);
+  });
+});
+
+describe('configuration that links out of /etc', () => {
+  it('has its target given to steps when no bind shows it, and nothing else', async () => {
+    // Not under /tmp: the sandbox has its own, so nothing there could be given.
+    const base = mkdtempSync(path.join('/var/tmp', 'forgeflow-links-'));
+    try {
+      const etc = path.join(base, 'etc');
+      const run = path.join(base, 'run', 'resolve');
+      mkdirSync(etc);
+      mkdirSync(run, { recursive: true });
+      writeFileSync(path.join(run, 'stub-resolv.conf'), 'nameserver 127.0.0.53\n');
+      symlinkSync('../run/resolve/stub-resolv.conf', path.join(etc, 'resolv.conf'));
+      symlinkSync('hosts.real', path.join(etc, 'hosts'));
+      writeFileSync(path.join(etc, 'hosts.real'), '');
+      symlinkSync('../run/missing', path.join(etc, 'dangling'));
+      writeFileSync(path.join(etc, 'plain'), '');
+      const links = ['resolv.conf', 'hosts', 'dangling', 'plain', 'absent'].map((name) =>
+        path.join(etc, name),
+      );
+      const binds = [{ host: etc, inside: '/etc' }];
+      expect(await linkTargetsOutside(links, binds)).toEqual([path.join(run, 'stub-resolv.conf')]);
+      expect(await linkTargetsOutside(links, [...binds, { host: base, inside: base }])).toEqual([]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });
 

@@ -20,6 +20,12 @@ import {
 } from './settings.js';
 
 const DEV_NODES = ['null', 'zero', 'full', 'random', 'urandom'] as const;
+/**
+ * Configuration in /etc that is often a link out of it (systemd-resolved's resolv.conf points
+ * into /run): its target is given too, read-only, or steps could not resolve host names. Only
+ * these: following any link would hand steps whatever an /etc link points at.
+ */
+export const LINKED_CONFIG = ['/etc/resolv.conf'] as const;
 const DEV_LINKS = {
   fd: '/proc/self/fd',
   stdin: '/proc/self/fd/0',
@@ -34,7 +40,7 @@ export interface SandboxRoot {
 }
 
 /** A host folder and where it shows inside the sandbox. */
-interface Bind {
+export interface Bind {
   host: string;
   inside: string;
 }
@@ -75,6 +81,12 @@ export async function buildSandboxRoot(
     await mkdir(at(host), { recursive: true });
     mount(host, host, 'none', readOnly(host, 'rbind'));
     binds.push({ host, inside: host });
+  }
+
+  for (const target of await linkTargetsOutside(LINKED_CONFIG, binds)) {
+    await mkdir(at(path.dirname(target)), { recursive: true });
+    await writeFile(at(target), '');
+    mount(target, target, 'none', readOnly(target));
   }
 
   await mkdir(at('/proc'));
@@ -120,6 +132,22 @@ export async function buildSandboxRoot(
   const text = entries.map((fields) => [...fields, '0', '0'].map(fstabField).join(' ')).join('\n');
   await writeFile(fstab, `${text}\n`, { mode: 0o600 });
   return { root, fstab };
+}
+
+/** The files these links lead to where no bind already shows them (and that are files). */
+export async function linkTargetsOutside(
+  links: readonly string[],
+  binds: readonly Bind[],
+): Promise<string[]> {
+  const targets: string[] = [];
+  for (const link of links) {
+    if (!(await lstat(link).catch(() => undefined))?.isSymbolicLink()) continue;
+    const target = await realpath(link).catch(() => undefined);
+    if (target === undefined || placesInside(target, binds).length > 0) continue;
+    if ((await lstat(target)).isFile() && sandboxOwnPath(target) === undefined)
+      targets.push(target);
+  }
+  return targets;
 }
 
 /** Where a host path shows inside the sandbox: under each bind that holds it. */
