@@ -111,18 +111,12 @@ async function runExec(
   const cap = outputCap(input.max_output_bytes);
   checkEnvNames(input.env ?? {});
   const sandbox = context.settings.execSandbox ?? defaultSandboxSettings();
-  const identity = sandbox.mode === 'namespaces' ? sandboxIdentity(sandbox) : undefined;
+  const identity = sandbox.mode === 'namespaces' ? stepIdentity(sandbox) : undefined;
   if (context.signal.aborted) throw aborted(context.signal);
 
   const attempt = await createAttemptDir(sandbox, identity && folderOwner(identity)).catch(
     (error: Error) => {
-      throw new HandlerError(
-        'ExecWorkspaceFailed',
-        `could not make a working directory: ${error.message}`,
-        {
-          cause: error,
-        },
-      );
+      throw new HandlerError('ExecWorkspaceFailed', `no working directory: ${error.message}`);
     },
   );
   try {
@@ -158,6 +152,14 @@ async function runExec(
         'exec: could not remove a working directory',
       ),
     );
+  }
+}
+
+function stepIdentity(sandbox: SandboxSettings): SandboxIdentity {
+  try {
+    return sandboxIdentity(sandbox);
+  } catch (error) {
+    throw sandboxFailed((error as Error).message);
   }
 }
 

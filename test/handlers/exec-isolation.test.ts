@@ -347,6 +347,8 @@ describe.each(IDENTITIES)('exec isolation: a server as $name', (identity) => {
         'for f in src/*.txt; do (tr a-z A-Z < "$f" > "out/$(basename "$f" .txt).up") & done; wait',
         'cat out/a.up out/b.up',
         'echo "$GREETING" > "$HOME/.cache"; cat "$HOME/.cache"; mktemp >/dev/null && echo tmp ok',
+        // Left for the cleanup to remove: folders even their owner may not write.
+        'mkdir -p out/locked/inner && touch out/locked/inner/f && chmod 500 out/locked/inner out/locked',
       ].join('\n'),
       { GREETING: 'hello from env' },
     );
