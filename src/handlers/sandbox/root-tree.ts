@@ -20,18 +20,18 @@ import {
 } from './settings.js';
 
 const DEV_NODES = ['null', 'zero', 'full', 'random', 'urandom'] as const;
-/**
- * Configuration in /etc that is often a link out of it (systemd-resolved's resolv.conf points
- * into /run): its target is given too, read-only, or steps could not resolve host names. Only
- * these: following any link would hand steps whatever an /etc link points at.
- */
-export const LINKED_CONFIG = ['/etc/resolv.conf'] as const;
 const DEV_LINKS = {
   fd: '/proc/self/fd',
   stdin: '/proc/self/fd/0',
   stdout: '/proc/self/fd/1',
   stderr: '/proc/self/fd/2',
 } as const;
+/**
+ * Configuration in /etc that is often a link out of it (systemd-resolved's resolv.conf points
+ * into /run): its target is given too, read-only, or steps could not resolve host names. Only
+ * these: following any link would hand steps whatever an /etc link points at.
+ */
+export const LINKED_CONFIG = ['/etc/resolv.conf'] as const;
 
 export interface SandboxRoot {
   /** The folder that becomes `/`. */
