@@ -2,7 +2,7 @@
  * `forgeflow run`: a pipeline run here to the end on an embedded database in a temporary
  * directory, with plain progress lines (not a terminal) and the run's result as exit code.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,7 @@ jobs:
 
   it('shows a poll in its child run, and gives --signal to the wait that needs it', async () => {
     const file = join(dir, 'poll.yaml');
+    // The counter lives in the steps' working directory (--workdir), which they share.
     const counter = join(dir, 'polls');
     writeFileSync(
       file,
@@ -73,7 +74,7 @@ jobs:
     with: { command: [echo, submitted] }
     poll:
       uses: exec
-      with: { command: [sh, -c, 'n=$(( $(cat "$0" 2>/dev/null || echo 0) + 1 )); echo $n > "$0"; echo $n', "${counter}"] }
+      with: { command: [sh, -c, 'n=$(( $(cat "$0" 2>/dev/null || echo 0) + 1 )); echo $n > "$0"; echo $n', polls] }
       every: 100ms
       until: \${{ fromJSON(output.stdout) >= 2 }}
   gate:
@@ -92,6 +93,8 @@ jobs:
       PUSH,
       '--data-dir',
       join(dir, 'db'),
+      '--workdir',
+      dir,
       '--signal',
       'approve={"by":"octocat"}',
     );
@@ -131,6 +134,123 @@ jobs:
 
   it('exits 2 without --event', async () => {
     expect((await run('run', 'examples/local.yaml')).code).toBe(2);
+  });
+});
+
+describe('forgeflow run: where steps run', () => {
+  /** Runs with FORGEFLOW_EXEC_WORKSPACES set to a folder of this test's own. */
+  async function runIn(workspaces: string, ...argv: string[]) {
+    const saved = process.env.FORGEFLOW_EXEC_WORKSPACES;
+    process.env.FORGEFLOW_EXEC_WORKSPACES = workspaces;
+    try {
+      return await run(...argv);
+    } finally {
+      if (saved === undefined) delete process.env.FORGEFLOW_EXEC_WORKSPACES;
+      else process.env.FORGEFLOW_EXEC_WORKSPACES = saved;
+    }
+  }
+
+  it('runs steps in the sandbox, in --workdir, with one /tmp for the run and the data directory hidden', async () => {
+    const work = mkdtempSync(join(dir, 'work-'));
+    const workspaces = join(dir, 'workspaces-sandbox');
+    const file = join(work, 'where.yaml');
+    writeFileSync(
+      file,
+      `version: 1
+on: push
+jobs:
+  first:
+    uses: exec
+    with: { shell: 'echo from-first > /tmp/shared; echo made > made.txt' }
+  second:
+    needs: first
+    uses: exec
+    with:
+      shell: '{ cat /tmp/shared made.txt; pwd; id -u; ls -A db 2>/dev/null | wc -l; ls -d /proc/[0-9]* | wc -l; } > result.txt'
+`,
+    );
+    const { code, out } = await runIn(
+      workspaces,
+      'run',
+      file,
+      '--event',
+      PUSH,
+      '--data-dir',
+      join(work, 'db'),
+      '--workdir',
+      work,
+    );
+    expect(out).toMatch(/run [0-9a-f-]{36} succeeded\n$/);
+    expect(code).toBe(0);
+    const [shared, made, where, uid, dbEntries, processes] = readFileSync(
+      join(work, 'result.txt'),
+      'utf8',
+    )
+      .trim()
+      .split('\n')
+      .map((line) => line.trim());
+    expect([shared, made, where, uid, dbEntries]).toEqual([
+      'from-first',
+      'made',
+      '/workspace',
+      String(process.getuid!()),
+      '0',
+    ]);
+    expect(Number(processes)).toBeLessThanOrEqual(6);
+    expect(readdirSync(workspaces)).toEqual([]); // the run's /tmp went with it
+  }, 60_000);
+
+  it('runs steps directly in --workdir with --exec-sandbox none', async () => {
+    const work = mkdtempSync(join(dir, 'work-'));
+    const file = join(work, 'direct.yaml');
+    writeFileSync(
+      file,
+      `version: 1
+on: push
+jobs:
+  here:
+    uses: exec
+    with: { shell: 'pwd > where.txt' }
+`,
+    );
+    const { code } = await runIn(
+      join(dir, 'workspaces-none'),
+      'run',
+      file,
+      '--event',
+      PUSH,
+      '--data-dir',
+      join(dir, 'db-none'),
+      '--workdir',
+      work,
+      '--exec-sandbox',
+      'none',
+    );
+    expect(code).toBe(0);
+    expect(readFileSync(join(work, 'where.txt'), 'utf8')).toBe(`${work}\n`);
+  }, 60_000);
+
+  it('exits 2 for an unknown --exec-sandbox or a --workdir that is not a folder', async () => {
+    const bad = await run(
+      'run',
+      'examples/local.yaml',
+      '--event',
+      PUSH,
+      '--exec-sandbox',
+      'chroot',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('must be namespaces or none, not "chroot"');
+    const missing = await run(
+      'run',
+      'examples/local.yaml',
+      '--event',
+      PUSH,
+      '--workdir',
+      join(dir, 'nope'),
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('is not a directory');
   });
 });
 

@@ -24,6 +24,8 @@ import {
   type PackitSettings,
 } from '../handlers/packit.js';
 import { builtInHandlers, handlerRegistry, specsOf } from '../handlers/registry.js';
+import { probeSandbox, sandboxUnavailable } from '../handlers/sandbox/probe.js';
+import type { SandboxSettings } from '../handlers/sandbox/settings.js';
 import type { Handler } from '../handlers/types.js';
 import { HandlerError } from '../handlers/types.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
@@ -82,7 +84,11 @@ export function assembleService(
   settings: Pick<
     ServiceSettings,
     'publicUrl' | 'forges' | 'configFiles' | 'trustedUsers' | 'execAllow' | 'concurrency'
-  > & { packit?: PackitSettings; packitReleases?: ReleasesTable | null },
+  > & {
+    packit?: PackitSettings;
+    packitReleases?: ReleasesTable | null;
+    execSandbox?: SandboxSettings;
+  },
   deps: {
     clock: Clock;
     logger: Logger;
@@ -128,11 +134,22 @@ export function assembleService(
   const handlers = handlerRegistry([...base.values(), plan]);
   const worker = runtime.createWorker({
     handlers,
-    handlerSettings: { execAllow: settings.execAllow, secrets: {} },
+    handlerSettings: {
+      execAllow: settings.execAllow,
+      ...(settings.execSandbox ? { execSandbox: settings.execSandbox } : {}),
+      secrets: {},
+    },
     logger: log,
     concurrency: settings.concurrency,
   });
   return { runtime, worker, handlers, forges };
+}
+
+/** A server that runs exec steps refuses to start when it cannot sandbox them (unless told not to). */
+export async function checkExecSandbox(settings: ServiceSettings): Promise<void> {
+  if (settings.execAllow === null) return;
+  const problem = await probeSandbox(settings.execSandbox);
+  if (problem !== undefined) throw new UsageError(sandboxUnavailable(problem));
 }
 
 /**

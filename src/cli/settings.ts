@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { ForgeSettings } from '../forges/clients.js';
 import { DEFAULT_PACKIT_SETTINGS, type PackitSettings } from '../handlers/packit.js';
+import { readSandboxSettings, type SandboxSettings } from '../handlers/sandbox/settings.js';
 import type { ReleasesTable } from '../compiler/index.js';
 import { CONFIG_FILES } from '../webhooks/plan-handler.js';
 import { DEFAULT_BODY_LIMIT } from '../webhooks/routes.js';
@@ -21,6 +22,8 @@ export interface ServiceSettings {
   logLevel: string;
   concurrency: number;
   execAllow: string[] | null;
+  /** Where exec steps run: `--exec-sandbox`, FORGEFLOW_EXEC_SANDBOX and friends. */
+  execSandbox: SandboxSettings;
   forges: ForgeSettings;
   githubWebhookSecret: string | null;
   apiToken: string | null;
@@ -87,19 +90,26 @@ export function readSettings(
     'data-dir'?: string;
     'database-url'?: string;
     concurrency?: string;
+    'exec-sandbox'?: string;
   },
 ): ServiceSettings {
   const port = integer('--port / PORT', flags.port ?? env.PORT, DEFAULT_PORT, 0);
   const keyFile = text(env.GITHUB_APP_PRIVATE_KEY_FILE);
+  const dataDir = text(flags['data-dir']) ?? text(env.FORGEFLOW_DATA_DIR) ?? DEFAULT_DATA_DIR;
+  // Steps never see the data directory or the App's key, wherever they are.
+  const secretPaths = keyFile ? [dataDir, keyFile] : [dataDir];
+  const execSandbox = readSandboxSettings(env, flags['exec-sandbox'], secretPaths);
+  if (typeof execSandbox === 'string') throw new UsageError(execSandbox);
   return {
     databaseUrl: text(flags['database-url']) ?? text(env.DATABASE_URL) ?? undefined,
-    dataDir: text(flags['data-dir']) ?? text(env.FORGEFLOW_DATA_DIR) ?? DEFAULT_DATA_DIR,
+    dataDir,
     port,
     host: text(flags.host) ?? text(env.HOST) ?? '127.0.0.1',
     publicUrl: (text(env.FORGEFLOW_PUBLIC_URL) ?? `http://localhost:${port}`).replace(/\/$/, ''),
     logLevel: text(env.LOG_LEVEL) ?? 'info',
     concurrency: integer('--concurrency', flags.concurrency, 10, 1),
     execAllow: listFromEnv(env.FORGEFLOW_EXEC_ALLOW),
+    execSandbox,
     forges: {
       githubApiUrl: text(env.GITHUB_API_URL) ?? undefined,
       githubToken: text(env.GITHUB_TOKEN) ?? undefined,

@@ -1,6 +1,7 @@
 /**
  * Secrets a server makes for itself on first start (a webhook secret, an API token): kept in
- * its data directory (mode 0600) and printed once, so a first `npm start` works at once.
+ * its data directory (made mode 0700, the files 0600) and printed once, so a first `npm start`
+ * works at once.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,14 @@ import { join } from 'node:path';
 export const SECRET_FILE = 'webhook-secret';
 export const API_TOKEN_FILE = 'api-token';
 
+/**
+ * The data directory, made readable by this user only if it is missing: it holds the secrets and
+ * the embedded database (the exec sandbox hides it from steps as well).
+ */
+export function makeDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+}
+
 /** The stored secret, made now if there is none; `created` says whether to print it. */
 export function storedSecret(
   dataDir: string,
@@ -16,7 +25,7 @@ export function storedSecret(
 ): { secret: string; created: boolean; path: string } {
   const path = join(dataDir, file);
   if (existsSync(path)) return { secret: readFileSync(path, 'utf8').trim(), created: false, path };
-  mkdirSync(dataDir, { recursive: true });
+  makeDataDir(dataDir);
   const secret = randomBytes(32).toString('hex');
   // `wx`: two servers starting at once cannot both write one; the loser reads the winner's.
   try {

@@ -5,8 +5,14 @@
  */
 import type { HandlerSpec } from '../compiler/handler-spec.js';
 import { registryOf } from '../compiler/handler-spec.js';
+import { ENV_NAME_PATTERN } from '../compiler/schema/common.js';
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
+
+/** exec's output cap per stream: its default, and the most a pipeline may ask for. */
+export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
+export const MIN_OUTPUT_BYTES = 1024;
+export const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 
 export const execSpec: HandlerSpec = {
   name: 'exec',
@@ -29,12 +35,21 @@ export const execSpec: HandlerSpec = {
         description:
           'A script for /bin/sh; it may read values only from env ("$NAME"), never from ${{ }}.',
       },
-      cwd: { type: 'string', description: 'Working directory.' },
-      env: { ...stringMap, description: 'Extra environment variables.' },
+      cwd: {
+        type: 'string',
+        description: "Working directory, inside the attempt's own (a fresh one per attempt).",
+      },
+      env: {
+        type: 'object',
+        patternProperties: { [ENV_NAME_PATTERN]: { type: 'string' } },
+        additionalProperties: false,
+        description: 'Extra environment variables.',
+      },
       max_output_bytes: {
         type: 'integer',
-        minimum: 1024,
-        description: 'Cap on captured stdout and stderr each.',
+        minimum: MIN_OUTPUT_BYTES,
+        maximum: MAX_OUTPUT_BYTES,
+        description: `Cap on captured stdout and stderr each (default ${DEFAULT_MAX_OUTPUT_BYTES}).`,
       },
     },
     oneOf: [{ required: ['command'] }, { required: ['shell'] }],

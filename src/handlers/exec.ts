@@ -1,16 +1,44 @@
 /**
- * The `exec` handler: runs a program on the worker's host, so it owns exec's trust boundary
- * (DESIGN.md §4a): the operator's allow-list, argv without a shell, a minimal environment (the
- * worker's own holds secrets), bounded output capture, and killing the child's whole process
- * group on abort or exit so nothing it started outlives the attempt.
+ * The `exec` handler: runs a program for a step, so it owns exec's trust boundary (DESIGN.md
+ * §4a): the operator's allow-list, argv without a shell, a minimal environment (the worker's own
+ * holds secrets), a fresh working directory per attempt, bounded output capture, and, by
+ * default, a sandbox of its own (src/handlers/sandbox) in which nothing of the server — its
+ * environment, its memory, its data directory, other attempts — can be reached.
  */
-import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 
 import { execSpec } from './catalog.js';
+import {
+  badCwd,
+  checkAllowed,
+  checkEnabled,
+  checkEnvNames,
+  fatal,
+  outputCap,
+  SHELL,
+  workingDirectory,
+} from './exec-checks.js';
+import { superviseProcess, type ProcessLaunch, type ProcessResult } from './exec-process.js';
+import {
+  folderOwner,
+  sandboxIdentity,
+  sandboxLaunch,
+  setupOutcome,
+  type SandboxIdentity,
+} from './sandbox/launch.js';
+import { buildSandboxRoot } from './sandbox/root-tree.js';
+import {
+  defaultSandboxSettings,
+  SANDBOX_HOME,
+  SANDBOX_WORKSPACE,
+  type SandboxSettings,
+} from './sandbox/settings.js';
+import { createAttemptDir, removeTree, type AttemptDir } from './sandbox/workspace.js';
 import type { Handler, HandlerContext } from './types.js';
 import { HandlerError } from './types.js';
+
+export { DEFAULT_MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES } from './catalog.js';
 
 export interface ExecInput {
   command?: string[];
@@ -28,17 +56,10 @@ export interface ExecOutput {
   stderr_truncated: boolean;
 }
 
-type Exit = { code: number | null; signal: NodeJS.Signals | null };
-
 export const DEFAULT_KILL_GRACE_MS = 2_000;
-export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 export const DEFAULT_HEARTBEAT_EVERY_MS = 10_000;
-const TAIL_BYTES = 4096;
-const SHELL = '/bin/sh';
 /** Worker variables a child inherits; everything else must come from the input's `env`. */
 const INHERITED_ENV = ['PATH', 'HOME', 'LANG'] as const;
-/** Variables that would change which code runs, so an allow-list forbids setting them. */
-const PROGRAM_CHANGING_ENV = /^(PATH|LD_[A-Z_]+|DYLD_[A-Z_]+)$/;
 
 export interface ExecHandlerOptions {
   /** Between SIGTERM and SIGKILL to the process group. */
@@ -77,6 +98,7 @@ async function runExec(
   context: HandlerContext,
   killGraceMs: number,
 ): Promise<ExecOutput> {
+  const allow = checkEnabled(context.settings.execAllow);
   const argv = input.shell !== undefined ? [SHELL, '-c', input.shell] : input.command;
   const program = argv?.[0];
   if (
@@ -86,85 +108,107 @@ async function runExec(
   ) {
     throw fatal('ExecBadInput', 'exec needs exactly one of `command` (non-empty) or `shell`');
   }
-  const cwd = path.resolve(input.cwd ?? '.');
-  checkAllowed(program, cwd, input, context.settings.execAllow);
-  if ((await stat(cwd).catch(() => undefined))?.isDirectory() !== true) {
-    throw fatal('ExecBadCwd', `working directory ${cwd} does not exist or is not a directory`);
-  }
+  const cap = outputCap(input.max_output_bytes);
+  checkEnvNames(input.env ?? {});
+  const sandbox = context.settings.execSandbox ?? defaultSandboxSettings();
+  const identity = sandbox.mode === 'namespaces' ? stepIdentity(sandbox) : undefined;
   if (context.signal.aborted) throw aborted(context.signal);
 
-  const inherited = INHERITED_ENV.flatMap((name) => {
-    const value = process.env[name];
-    return value === undefined ? [] : [[name, value] as const];
-  });
-  const env = { ...Object.fromEntries(inherited), ...input.env };
-  context.logger.info(
-    { program, cwd, env: Object.keys(input.env ?? {}) },
-    input.shell !== undefined ? 'exec: running a shell script' : 'exec: running a program',
+  const attempt = await createAttemptDir(sandbox, identity && folderOwner(identity)).catch(
+    (error: Error) => {
+      throw new HandlerError('ExecWorkspaceFailed', `no working directory: ${error.message}`);
+    },
   );
+  try {
+    const cwd = workingDirectory(identity ? SANDBOX_WORKSPACE : attempt.work, input.cwd);
+    checkAllowed(program, cwd, input, allow);
+    if (!identity && (await stat(cwd).catch(() => undefined))?.isDirectory() !== true) {
+      throw badCwd(input.cwd ?? cwd);
+    }
+    const env = childEnv(input.env ?? {}, identity !== undefined);
+    context.logger.info(
+      { program, cwd, env: Object.keys(input.env ?? {}), sandbox: sandbox.mode },
+      input.shell !== undefined ? 'exec: running a shell script' : 'exec: running a program',
+    );
+    const launch = identity
+      ? await sandboxedLaunch(sandbox, attempt, identity, cwd, argv, env)
+      : { command: program, args: argv.slice(1), env, cwd };
+    if (context.signal.aborted) throw aborted(context.signal);
+    const result = await superviseProcess(launch, {
+      cap,
+      signal: context.signal,
+      killGraceMs,
+    }).catch((error: NodeJS.ErrnoException) => {
+      throw identity
+        ? sandboxFailed(`could not start unshare: ${error.message}`)
+        : spawnError(program, error);
+    });
+    if (context.signal.aborted) throw aborted(context.signal);
+    return outcome(program, input, result, identity !== undefined);
+  } finally {
+    await removeTree(attempt.dir).catch((error: Error) =>
+      context.logger.warn(
+        { dir: attempt.dir, error: error.message },
+        'exec: could not remove a working directory',
+      ),
+    );
+  }
+}
 
-  const cap = input.max_output_bytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  const stdout = new Capture(cap);
-  const stderr = new Capture(cap);
-  const result = await new Promise<Exit>((resolve, reject) => {
-    const child = spawn(program, argv.slice(1), {
-      cwd,
-      env,
-      shell: false,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let exit: Exit | undefined;
-    let killTimer: NodeJS.Timeout | undefined;
-    let drainTimer: NodeJS.Timeout | undefined;
-    const killGroup = (): void => {
-      if (killTimer !== undefined || child.pid === undefined) return;
-      const pgid = child.pid;
-      if (signalGroup(pgid, 'SIGTERM')) {
-        killTimer = setTimeout(() => signalGroup(pgid, 'SIGKILL'), killGraceMs);
-      }
-    };
-    const onAbort = (): void => killGroup();
-    context.signal.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      context.signal.removeEventListener('abort', onAbort);
-      reject(spawnError(program, error));
-    });
-    child.once('exit', (code, signal) => {
-      exit = { code, signal };
-      // Whatever the program left running in its group goes too, and a descendant that left
-      // the group while holding our pipes may delay their end only up to the SIGKILL.
-      killGroup();
-      drainTimer = setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-      }, killGraceMs + 500);
-    });
-    child.once('close', () => {
-      context.signal.removeEventListener('abort', onAbort);
-      clearTimeout(drainTimer);
-      // Keep the SIGKILL pending only while something of the group is still alive.
-      if (child.pid !== undefined && !signalGroup(child.pid, 0)) clearTimeout(killTimer);
-      if (exit !== undefined) resolve(exit);
-    });
+function stepIdentity(sandbox: SandboxSettings): SandboxIdentity {
+  try {
+    return sandboxIdentity(sandbox);
+  } catch (error) {
+    throw sandboxFailed((error as Error).message);
+  }
+}
+
+async function sandboxedLaunch(
+  sandbox: SandboxSettings,
+  attempt: AttemptDir,
+  identity: SandboxIdentity,
+  cwd: string,
+  argv: readonly string[],
+  env: Record<string, string>,
+): Promise<ProcessLaunch> {
+  const tree = await buildSandboxRoot(sandbox, attempt).catch((error: Error) => {
+    throw sandboxFailed(error.message);
   });
+  return sandboxLaunch(tree, identity, cwd, argv, env, attempt.dir);
+}
 
-  if (context.signal.aborted) throw aborted(context.signal);
+/** The output, or the error that says how the program (or its sandbox) ended. */
+function outcome(
+  program: string,
+  input: ExecInput,
+  { exit, stdout, stderr, setup }: ProcessResult,
+  sandboxed: boolean,
+): ExecOutput {
+  const tails = { stdout_tail: stdout.tailText(), stderr_tail: stderr.tailText() };
+  let { code, signal } = exit;
+  if (sandboxed) {
+    const setupEnd = setupOutcome(setup);
+    if (setupEnd.kind === 'no-cwd') throw badCwd(input.cwd ?? '.');
+    if (setupEnd.kind === 'not-found') throw notFound(program);
+    if (setupEnd.kind === 'not-executable')
+      throw fatal('ExecSpawnFailed', `could not start ${program}: it is not an executable file`);
+    if (setupEnd.kind === 'failed' && code !== null) throw sandboxFailed(setupEnd.detail);
+    // The sandbox's init reports a program killed by signal n as 128+n, as shells do.
+    const killedBy = code !== null && code > 128 ? signalName(code - 128) : undefined;
+    if (killedBy !== undefined) [code, signal] = [null, killedBy];
+  }
+  if (signal !== null) {
+    throw new HandlerError('Signal', `${program} was killed by signal ${signal}`, {
+      details: { signal, ...tails },
+    });
+  }
   const output: ExecOutput = {
-    exit_code: result.code ?? -1,
+    exit_code: code ?? -1,
     stdout: stdout.text(),
     stderr: stderr.text(),
     stdout_truncated: stdout.truncated,
     stderr_truncated: stderr.truncated,
   };
-  const tails = { stdout_tail: stdout.tailText(), stderr_tail: stderr.tailText() };
-  if (result.signal !== null) {
-    throw new HandlerError('Signal', `${program} was killed by signal ${result.signal}`, {
-      details: { signal: result.signal, ...tails },
-    });
-  }
   if (output.exit_code !== 0) {
     throw new HandlerError('ExitCode', `exited with code ${output.exit_code}`, {
       details: { exit_code: output.exit_code, ...tails },
@@ -173,50 +217,26 @@ async function runExec(
   return output;
 }
 
-function checkAllowed(
-  program: string,
-  cwd: string,
-  input: ExecInput,
-  allow: readonly string[] | null,
-): void {
-  if (allow === null) {
-    throw fatal(
-      'ExecDisabled',
-      'exec is disabled on this server; the operator enables it with FORGEFLOW_EXEC_ALLOW=… (comma-separated program names or absolute paths)',
-    );
-  }
-  if (allow.includes('*')) return;
-  const bare = !program.includes('/');
-  const resolved = path.resolve(cwd, program);
-  const listed =
-    input.shell !== undefined
-      ? allow.some((entry) => entry === 'sh' || entry === SHELL)
-      : allow.some((entry) =>
-          path.isAbsolute(entry)
-            ? !bare && path.resolve(entry) === resolved
-            : bare && entry === program,
-        );
-  if (!listed) {
-    const what = input.shell !== undefined ? 'a shell script (/bin/sh)' : `"${program}"`;
-    const add = input.shell !== undefined ? 'sh or /bin/sh' : bare ? program : resolved;
-    throw fatal(
-      'ExecNotAllowed',
-      `exec may not run ${what} on this server: the operator allows ${allow.length === 0 ? 'nothing' : allow.join(', ')}; add ${add} to FORGEFLOW_EXEC_ALLOW to allow it`,
-    );
-  }
-  const changing = Object.keys(input.env ?? {}).filter((name) => PROGRAM_CHANGING_ENV.test(name));
-  if (changing.length > 0) {
-    throw fatal(
-      'ExecNotAllowed',
-      `exec may not set ${changing.join(', ')} while FORGEFLOW_EXEC_ALLOW restricts programs: it would change which program runs`,
-    );
-  }
+function signalName(number: number): NodeJS.Signals | undefined {
+  const names = Object.entries(constants.signals) as [NodeJS.Signals, number][];
+  return names.find(([, value]) => value === number)?.[0];
+}
+
+/** The worker's few harmless variables and the input's; in the sandbox, HOME is its own. */
+function childEnv(extra: Record<string, string>, sandboxed: boolean): Record<string, string> {
+  const inherited = INHERITED_ENV.flatMap((name) => {
+    const value = process.env[name];
+    return value === undefined ? [] : [[name, value] as const];
+  });
+  return {
+    ...Object.fromEntries(inherited),
+    ...(sandboxed ? { HOME: SANDBOX_HOME } : {}),
+    ...extra,
+  };
 }
 
 function spawnError(program: string, error: NodeJS.ErrnoException): HandlerError {
-  if (error.code === 'ENOENT') {
-    return fatal('ExecNotFound', `program not found: ${program} (or its interpreter)`, error);
-  }
+  if (error.code === 'ENOENT') return notFound(program, error);
   const permanent = error.code === 'EACCES' || error.code === 'ENOEXEC' || error.code === 'ENOTDIR';
   return new HandlerError('ExecSpawnFailed', `could not start ${program}: ${error.message}`, {
     nonRetryable: permanent,
@@ -224,19 +244,13 @@ function spawnError(program: string, error: NodeJS.ErrnoException): HandlerError
   });
 }
 
-/** An error a retry cannot fix. */
-function fatal(type: string, message: string, cause?: unknown): HandlerError {
-  return new HandlerError(type, message, { nonRetryable: true, cause });
+function notFound(program: string, cause?: unknown): HandlerError {
+  return fatal('ExecNotFound', `program not found: ${program} (or its interpreter)`, cause);
 }
 
-/** False when no process of the group is left (ESRCH). */
-function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch {
-    return false;
-  }
+/** The sandbox could not be set up: a machine problem, which a later attempt may not have. */
+function sandboxFailed(detail: string): HandlerError {
+  return new HandlerError('ExecSandboxFailed', `exec's sandbox could not be set up: ${detail}`);
 }
 
 function aborted(signal: AbortSignal): HandlerError {
@@ -246,47 +260,4 @@ function aborted(signal: AbortSignal): HandlerError {
   return new HandlerError('Aborted', why === undefined ? 'exec aborted' : `exec aborted: ${why}`, {
     cause: reason,
   });
-}
-
-/** Keeps the first `cap` bytes of a stream and its last TAIL_BYTES, never more. */
-class Capture {
-  private readonly head: Buffer[] = [];
-  private size = 0;
-  private tail = Buffer.alloc(0);
-  truncated = false;
-
-  constructor(private readonly cap: number) {}
-
-  push(chunk: Buffer): void {
-    const room = this.cap - this.size;
-    if (chunk.length > room) this.truncated = true;
-    if (room > 0) {
-      const kept = chunk.subarray(0, room);
-      this.head.push(kept);
-      this.size += kept.length;
-    }
-    this.tail =
-      chunk.length >= TAIL_BYTES
-        ? Buffer.from(chunk.subarray(chunk.length - TAIL_BYTES))
-        : Buffer.concat([this.tail, chunk]).subarray(-TAIL_BYTES);
-  }
-
-  text(): string {
-    const bytes = Buffer.concat(this.head);
-    return (this.truncated ? bytes.subarray(0, completeUtf8Length(bytes)) : bytes).toString('utf8');
-  }
-
-  tailText(): string {
-    return this.tail.toString('utf8');
-  }
-}
-
-/** The length of `bytes` without a multi-byte character cut off at its end. */
-function completeUtf8Length(bytes: Buffer): number {
-  let start = bytes.length - 1;
-  while (start >= 0 && bytes.length - start < 4 && ((bytes[start] ?? 0) & 0xc0) === 0x80) start--;
-  const lead = bytes[start];
-  if (lead === undefined || lead < 0xc0) return bytes.length;
-  const width = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
-  return start + width > bytes.length ? start : bytes.length;
 }

@@ -5,6 +5,7 @@
  */
 import type { HandlerSpec } from '../compiler/handler-spec.js';
 import type { Event } from '../events/event.js';
+import type { SandboxSettings } from './sandbox/settings.js';
 
 export interface HandlerLogger {
   debug(obj: object, msg?: string): void;
@@ -20,6 +21,8 @@ export interface HandlerSettings {
    * disabled; `['*']` allows anything (what `forgeflow run` on one's own machine uses).
    */
   execAllow: readonly string[] | null;
+  /** Where `exec` steps run (src/handlers/sandbox); unset: the namespace sandbox's defaults. */
+  execSandbox?: SandboxSettings;
   /** Secrets from the server's environment (forge tokens, …), by name. */
   secrets: Readonly<Record<string, string>>;
 }

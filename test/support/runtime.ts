@@ -8,6 +8,7 @@ import type { Db } from '../../src/db/db.js';
 import type { Event } from '../../src/events/event.js';
 import { manualEvent } from '../../src/forges/normalize.js';
 import { execHandler } from '../../src/handlers/exec.js';
+import { defaultSandboxSettings } from '../../src/handlers/sandbox/settings.js';
 import { specsOf } from '../../src/handlers/registry.js';
 import { HandlerError, type Handler, type HandlerContext } from '../../src/handlers/types.js';
 import type { Clock } from '../../src/runtime/clock.js';
@@ -178,7 +179,13 @@ export function workerOptions(
 ): WorkerOptions {
   return {
     handlers,
-    handlerSettings: { execAllow: ['*'], secrets: {} },
+    // Runtime tests watch exec's process group from the host (cancel.test.ts): no sandbox here;
+    // test/handlers has the sandbox's own tests.
+    handlerSettings: {
+      execAllow: ['*'],
+      execSandbox: defaultSandboxSettings({ mode: 'none' }),
+      secrets: {},
+    },
     logger: silentLogger,
     pollMs: 200,
     ...extra,

@@ -1,8 +1,13 @@
 /**
  * `forgeflow run FILE --event PAYLOAD.json`: compiles the pipeline for the event and runs it to
  * the end on the embedded database, here, with live progress. `exec` is enabled for this run
- * (it is the user's own machine). Exit code: 0 when the run succeeded, 1 otherwise, 2 usage.
+ * (it is the user's own machine), in the sandbox a server uses, with the current directory (or
+ * --workdir) as every step's working directory, one /tmp for the whole run, and steps running as
+ * you. Exit code: 0 when the run succeeded, 1 otherwise, 2 usage.
  */
+import { statSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { formatDiagnostics } from '../../compiler/index.js';
@@ -10,6 +15,9 @@ import { registryOf } from '../../compiler/handler-spec.js';
 import { migrate } from '../../db/migrate.js';
 import { openPglite } from '../../db/pglite.js';
 import { specsOf } from '../../handlers/registry.js';
+import { probeSandbox, sandboxUnavailable } from '../../handlers/sandbox/probe.js';
+import { readSandboxSettings, type SandboxSettings } from '../../handlers/sandbox/settings.js';
+import { removeTree, workspaceRoot } from '../../handlers/sandbox/workspace.js';
 import { Runtime } from '../../runtime/runtime.js';
 import { SIGNAL_PATTERN } from '../../compiler/schema/common.js';
 import type { RuntimeEvent } from '../../runtime/events.js';
@@ -19,10 +27,10 @@ import { EVENT_OPTIONS, readPipelineAndEvent } from '../read-event.js';
 import { formatNotTriggered } from '../format-graph.js';
 import { compileConfig, isPackitConfig, PACKIT_OPTION } from '../config-file.js';
 import { loadOperatorHandlers, workerHandlers } from '../service.js';
-import { readPackitSettings } from '../settings.js';
+import { DEFAULT_DATA_DIR, readPackitSettings } from '../settings.js';
 
 export const runUsage =
-  'forgeflow run FILE --event PAYLOAD.json [--event-type NAME] [--forge github|gitlab] [--data-dir DIR] [--signal NAME[=JSON]]… [--handlers FILE] [--packit]';
+  'forgeflow run FILE --event PAYLOAD.json [--event-type NAME] [--forge github|gitlab] [--data-dir DIR] [--signal NAME[=JSON]]… [--handlers FILE] [--packit] [--workdir DIR] [--exec-sandbox namespaces|none]';
 
 const DEFAULT_RUN_DIR = './.forgeflow/local';
 
@@ -50,6 +58,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       'data-dir': { type: 'string', default: DEFAULT_RUN_DIR },
       signal: { type: 'string', multiple: true, default: [] },
       handlers: { type: 'string' },
+      workdir: { type: 'string' },
+      'exec-sandbox': { type: 'string' },
       ...PACKIT_OPTION,
     },
   });
@@ -73,14 +83,18 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     return EXIT.failed;
   }
 
-  const db = await openPglite({ dataDir: values['data-dir'] });
+  const sandbox = await localSandbox(values, io);
+  const db = await openPglite({ dataDir: values['data-dir'] }).catch(async (error: unknown) => {
+    await sandbox.done();
+    throw error;
+  });
   try {
     await migrate(db);
     const runtime = new Runtime({ db });
     const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
     const worker = runtime.createWorker({
       handlers,
-      handlerSettings: { execAllow: ['*'], secrets: {} },
+      handlerSettings: { execAllow: ['*'], execSandbox: sandbox.settings, secrets: {} },
       logger,
       pollMs: 200,
     });
@@ -119,5 +133,38 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     return status === 'succeeded' ? EXIT.ok : EXIT.failed;
   } finally {
     await db.close();
+    await sandbox.done();
   }
+}
+
+/**
+ * Where this run's steps run. Without --exec-sandbox (or FORGEFLOW_EXEC_SANDBOX), a machine that
+ * cannot sandbox them (macOS, a container without the rights) runs them directly and says so;
+ * asking for `namespaces` there is an error, as on a server.
+ */
+async function localSandbox(
+  values: { 'data-dir': string; workdir?: string; 'exec-sandbox'?: string },
+  io: Io,
+): Promise<{ settings: SandboxSettings; done: () => Promise<void> }> {
+  const workingDirectory = resolve(values.workdir ?? '.');
+  if (statSync(workingDirectory, { throwIfNoEntry: false })?.isDirectory() !== true)
+    throw new UsageError(`--workdir ${workingDirectory} is not a directory`);
+  const secretPaths = [values['data-dir'], DEFAULT_DATA_DIR];
+  const read = readSandboxSettings(process.env, values['exec-sandbox'], secretPaths);
+  if (typeof read === 'string') throw new UsageError(read);
+  const settings: SandboxSettings = { ...read, user: 'caller', workingDirectory };
+  const done = () => Promise.resolve();
+  if (settings.mode === 'none') return { settings, done };
+  const problem = await probeSandbox(settings);
+  if (problem !== undefined) {
+    if ((values['exec-sandbox'] ?? process.env.FORGEFLOW_EXEC_SANDBOX)?.trim())
+      throw new UsageError(sandboxUnavailable(problem));
+    io.err(
+      `exec steps run without a sandbox here (${problem}); --exec-sandbox none says you mean it\n`,
+    );
+    return { settings: { ...settings, mode: 'none' }, done };
+  }
+  // One /tmp for all the run's steps, as on one machine; gone with the run.
+  const sharedTmp = await mkdtemp(join(await workspaceRoot(settings.workspaceRoot), 'run-'));
+  return { settings: { ...settings, sharedTmp }, done: () => removeTree(sharedTmp) };
 }

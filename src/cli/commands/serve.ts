@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { describeDatabase } from '../../db/open.js';
 import { EXIT, type Io } from '../io.js';
 import {
+  checkExecSandbox,
   databaseOptions,
   httpServer,
   loadOperatorHandlers,
@@ -15,10 +16,10 @@ import {
   type Secrets,
 } from '../service.js';
 import { readSettings, type ServiceSettings } from '../settings.js';
-import { API_TOKEN_FILE, storedSecret, webhookSecret } from '../webhook-secret.js';
+import { API_TOKEN_FILE, makeDataDir, storedSecret, webhookSecret } from '../webhook-secret.js';
 
 export const serveUsage =
-  'forgeflow serve [--port N] [--host ADDR] [--data-dir DIR] [--database-url URL] [--concurrency N] [--grace SECONDS] [--handlers FILE]';
+  'forgeflow serve [--port N] [--host ADDR] [--data-dir DIR] [--database-url URL] [--concurrency N] [--grace SECONDS] [--handlers FILE] [--exec-sandbox namespaces|none]';
 
 export async function serveCommand(
   args: string[],
@@ -35,9 +36,12 @@ export async function serveCommand(
       concurrency: { type: 'string' },
       grace: { type: 'string', default: '30' },
       handlers: { type: 'string' },
+      'exec-sandbox': { type: 'string' },
     },
   });
   const settings = readSettings(process.env, values);
+  await checkExecSandbox(settings);
+  makeDataDir(settings.dataDir);
   const handlers = values.handlers === undefined ? [] : await loadOperatorHandlers(values.handlers);
   const graceMs = Math.max(0, Number(values.grace) || 0) * 1000;
   const secrets = secretsOf(settings, io);

@@ -6,11 +6,17 @@
 import { parseArgs } from 'node:util';
 import { describeDatabase } from '../../db/open.js';
 import { EXIT, UsageError, type Io } from '../io.js';
-import { databaseOptions, loadOperatorHandlers, openService } from '../service.js';
+import {
+  checkExecSandbox,
+  databaseOptions,
+  loadOperatorHandlers,
+  openService,
+} from '../service.js';
 import { readSettings } from '../settings.js';
+import { makeDataDir } from '../webhook-secret.js';
 
 export const workerUsage =
-  'forgeflow worker [--database-url URL] [--data-dir DIR] [--concurrency N] [--grace SECONDS] [--handlers FILE]';
+  'forgeflow worker [--database-url URL] [--data-dir DIR] [--concurrency N] [--grace SECONDS] [--handlers FILE] [--exec-sandbox namespaces|none]';
 
 export async function workerCommand(
   args: string[],
@@ -25,6 +31,7 @@ export async function workerCommand(
       concurrency: { type: 'string', default: '10' },
       grace: { type: 'string', default: '30' },
       handlers: { type: 'string' },
+      'exec-sandbox': { type: 'string' },
     },
   });
   const concurrency = Number(values.concurrency);
@@ -34,6 +41,8 @@ export async function workerCommand(
   if (!Number.isFinite(graceSeconds) || graceSeconds < 0)
     throw new UsageError('--grace must be a number of seconds ≥ 0');
   const settings = readSettings(process.env, { ...values, concurrency: String(concurrency) });
+  await checkExecSandbox(settings);
+  if (settings.databaseUrl === undefined) makeDataDir(settings.dataDir);
   const handlers = values.handlers === undefined ? [] : await loadOperatorHandlers(values.handlers);
   const service = await openService(settings, undefined, { handlers });
   try {
