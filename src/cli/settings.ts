@@ -3,6 +3,7 @@
  * in the handlers' context: never in history, outputs, logs or API responses.
  */
 import { readFileSync } from 'node:fs';
+import type { SecretStore } from '../common/secrets.js';
 import type { ForgeSettings } from '../forges/clients.js';
 import { DEFAULT_PACKIT_SETTINGS, type PackitSettings } from '../handlers/packit.js';
 import type { ReleasesTable } from '../compiler/index.js';
@@ -10,6 +11,7 @@ import { CONFIG_FILES } from '../webhooks/plan-handler.js';
 import { DEFAULT_BODY_LIMIT } from '../webhooks/routes.js';
 import { UsageError } from './io.js';
 import { readPackitReleases } from './packit-releases.js';
+import { readSecretStore } from './secret-store.js';
 
 export interface ServiceSettings {
   databaseUrl: string | undefined;
@@ -35,6 +37,8 @@ export interface ServiceSettings {
   packit: PackitSettings;
   /** FORGEFLOW_PACKIT_RELEASES: the releases Packit's target aliases expand to (null: built-in). */
   packitReleases: ReleasesTable | null;
+  /** Pipeline secrets: FORGEFLOW_SECRET_<NAME> and FORGEFLOW_SECRETS_FILE (secret-store.ts). */
+  secrets: SecretStore;
 }
 
 export const DEFAULT_DATA_DIR = './.forgeflow';
@@ -125,5 +129,6 @@ export function readSettings(
     ),
     packit: readPackitSettings(env),
     packitReleases: readPackitReleases(env),
+    secrets: readSecretStore(env),
   };
 }

@@ -20,6 +20,7 @@ import { formatNotTriggered } from '../format-graph.js';
 import { compileConfig, isPackitConfig, PACKIT_OPTION } from '../config-file.js';
 import { loadOperatorHandlers, workerHandlers } from '../service.js';
 import { readPackitSettings } from '../settings.js';
+import { readSecretStore } from '../secret-store.js';
 
 export const runUsage =
   'forgeflow run FILE --event PAYLOAD.json [--event-type NAME] [--forge github|gitlab] [--data-dir DIR] [--signal NAME[=JSON]]… [--handlers FILE] [--packit]';
@@ -73,10 +74,11 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     return EXIT.failed;
   }
 
+  const secrets = readSecretStore(process.env);
   const db = await openPglite({ dataDir: values['data-dir'] });
   try {
     await migrate(db);
-    const runtime = new Runtime({ db });
+    const runtime = new Runtime({ db, settings: { secrets } });
     const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
     const worker = runtime.createWorker({
       handlers,
