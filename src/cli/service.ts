@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildServer } from '../api/server.js';
 import { registryOf } from '../compiler/handler-spec.js';
+import type { SecretStore } from '../common/secrets.js';
 import type { ReleasesTable } from '../compiler/index.js';
 import type { Db } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
@@ -88,6 +89,7 @@ export function assembleService(
     packit?: PackitSettings;
     packitReleases?: ReleasesTable | null;
     execSandbox?: SandboxSettings;
+    secrets?: SecretStore;
   },
   deps: {
     clock: Clock;
@@ -100,7 +102,10 @@ export function assembleService(
   const runtime = new Runtime({
     db,
     clock: deps.clock,
-    settings: { publicUrl: settings.publicUrl },
+    settings: {
+      publicUrl: settings.publicUrl,
+      ...(settings.secrets ? { secrets: settings.secrets } : {}),
+    },
     ...(deps.random ? { random: deps.random } : {}),
   });
   const log = deps.logger;

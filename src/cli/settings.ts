@@ -3,6 +3,7 @@
  * in the handlers' context: never in history, outputs, logs or API responses.
  */
 import { readFileSync } from 'node:fs';
+import type { SecretStore } from '../common/secrets.js';
 import type { ForgeSettings } from '../forges/clients.js';
 import { DEFAULT_PACKIT_SETTINGS, type PackitSettings } from '../handlers/packit.js';
 import { readSandboxSettings, type SandboxSettings } from '../handlers/sandbox/settings.js';
@@ -11,6 +12,7 @@ import { CONFIG_FILES } from '../webhooks/plan-handler.js';
 import { DEFAULT_BODY_LIMIT } from '../webhooks/routes.js';
 import { UsageError } from './io.js';
 import { readPackitReleases } from './packit-releases.js';
+import { readSecretStore } from './secret-store.js';
 
 export interface ServiceSettings {
   databaseUrl: string | undefined;
@@ -38,6 +40,8 @@ export interface ServiceSettings {
   packit: PackitSettings;
   /** FORGEFLOW_PACKIT_RELEASES: the releases Packit's target aliases expand to (null: built-in). */
   packitReleases: ReleasesTable | null;
+  /** Pipeline secrets: FORGEFLOW_SECRET_<NAME> and FORGEFLOW_SECRETS_FILE (secret-store.ts). */
+  secrets: SecretStore;
 }
 
 export const DEFAULT_DATA_DIR = './.forgeflow';
@@ -96,8 +100,13 @@ export function readSettings(
   const port = integer('--port / PORT', flags.port ?? env.PORT, DEFAULT_PORT, 0);
   const keyFile = text(env.GITHUB_APP_PRIVATE_KEY_FILE);
   const dataDir = text(flags['data-dir']) ?? text(env.FORGEFLOW_DATA_DIR) ?? DEFAULT_DATA_DIR;
-  // Steps never see the data directory or the App's key, wherever they are.
-  const secretPaths = keyFile ? [dataDir, keyFile] : [dataDir];
+  // Steps never see the data directory, the App's key or the pipeline secrets' file.
+  const secretsFile = text(env.FORGEFLOW_SECRETS_FILE);
+  const secretPaths = [
+    dataDir,
+    ...(keyFile ? [keyFile] : []),
+    ...(secretsFile ? [secretsFile] : []),
+  ];
   const execSandbox = readSandboxSettings(env, flags['exec-sandbox'], secretPaths);
   if (typeof execSandbox === 'string') throw new UsageError(execSandbox);
   return {
@@ -135,5 +144,6 @@ export function readSettings(
     ),
     packit: readPackitSettings(env),
     packitReleases: readPackitReleases(env),
+    secrets: readSecretStore(env),
   };
 }

@@ -6,6 +6,8 @@
 import type { Event } from '../events/event.js';
 import { buildGraph, type ExcludedJob } from './build-graph.js';
 import { checkDurations } from './checks/durations.js';
+import { checkExecInjection } from './checks/exec-injection.js';
+import { checkSecretUse } from './checks/secrets.js';
 import { CheckContext } from './checks/context.js';
 import { checkExpressions, checkNulCharacters } from './checks/expressions.js';
 import { checkHandlers } from './checks/handlers.js';
@@ -108,6 +110,8 @@ function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): 
   checkDurations(ctx, value);
   checkHandlers(ctx, value);
   checkExpressions(ctx, value);
+  checkExecInjection(ctx, value);
+  checkSecretUse(ctx, value);
   checkNulCharacters(ctx, value);
   diagnostics.push(...ctx.diagnostics);
 

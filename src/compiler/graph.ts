@@ -4,6 +4,7 @@
  * same config and event always give the same bytes and the same hash.
  */
 import type { Forge, EventKind } from '../events/event.js';
+import type { DeferredSecrets } from '../expressions/secrets.js';
 import type { Combination } from './matrix.js';
 import type { TriggerName } from './schema/triggers.js';
 
@@ -64,6 +65,8 @@ export interface PollAction {
   polls_before: number;
   /** After this many polls the child continues as a new run. */
   polls_per_run: number;
+  /** Where the input's templates that read secrets are (kept as written; see expressions/secrets.ts). */
+  secrets?: DeferredSecrets;
 }
 
 export type NodeAction =

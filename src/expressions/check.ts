@@ -56,8 +56,6 @@ export function checkExpression(source: string, scope: ExpressionScope): Express
 const FOREIGN_CONTEXTS: Record<string, string> = {
   github:
     'there is no "github" context; forgeflow\'s is "event" (event.sha, event.pr.number, event.repo.full_name)',
-  secrets:
-    'there is no "secrets" context: secrets stay in the server\'s environment and reach handlers directly, never through expressions',
   inputs:
     'there is no "inputs" context; read the event as "event" and job results as "needs.<job>.output"',
   steps: 'there is no "steps" context; a job\'s result is "needs.<job>.output"',
@@ -72,6 +70,9 @@ function explain(error: unknown, fullSource: string, scope: ExpressionScope): st
     const name = (context[1] ?? '').toLowerCase();
     const foreign = FOREIGN_CONTEXTS[name];
     if (foreign) return `${foreign} ("${source}")`;
+    if (name === 'secrets') {
+      return `secrets may be read only where a value goes to a handler when an attempt starts ("with:", "poll.with:", "env:"), never where a value is evaluated and kept outside an attempt, as here ("${source}")`;
+    }
     if (name === 'output') {
       return `"output" exists only in poll.with and poll.until, where it is the latest call's output; another job's output is needs.<job>.output ("${source}")`;
     }

@@ -29,6 +29,13 @@ export interface ExpressionContext {
   run?: Record<string, unknown>;
   /** The latest call's output, inside `poll.with` and `poll.until`. */
   output?: unknown;
+  /** Given only when an attempt starts, to the templates that read them (secrets.ts). */
+  secrets?: Readonly<Record<string, string>>;
+}
+
+export interface EvaluateOptions {
+  /** Strings to leave as written (the templates that read secrets, until an attempt starts). */
+  keep?: (template: string) => boolean;
 }
 
 export interface StatusFunctions {
@@ -70,9 +77,16 @@ export function evaluateTemplate(template: string, context: ExpressionContext): 
 }
 
 /** A deep copy of `value` with every string evaluated as a template; keys are left alone. */
-export function evaluateValue(value: unknown, context: ExpressionContext): unknown {
+export function evaluateValue(
+  value: unknown,
+  context: ExpressionContext,
+  options: EvaluateOptions = {},
+): unknown {
   const scope = new Scope(context);
-  return guarded('', () => mapStrings(value, (text) => scope.template(text)));
+  const { keep } = options;
+  return guarded('', () =>
+    mapStrings(value, (text) => (keep?.(text) ? text : scope.template(text))),
+  );
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 
+import { refusedEnv } from '../common/exec-rules.js';
 import { ENV_NAME_PATTERN } from '../compiler/schema/common.js';
 import { DEFAULT_MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES, MIN_OUTPUT_BYTES } from './catalog.js';
 import { RESERVED_ENV_PREFIX } from './sandbox/scripts.js';
@@ -53,6 +54,11 @@ export function outputCap(value: unknown): number {
 }
 
 export function checkEnvNames(env: Record<string, string>): void {
+  // The compiler refuses these already; a graph stored before that rule, or a handler input
+  // built some other way, must not get past the handler either.
+  const refused = refusedEnv(Object.keys(env));
+  if (refused !== undefined)
+    throw fatal('ExecNotAllowed', `exec may not set ${refused.name}: ${refused.why}`);
   for (const name of Object.keys(env)) {
     if (!ENV_NAME.test(name)) {
       throw fatal(

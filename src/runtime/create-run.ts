@@ -13,7 +13,7 @@ import type { Engine } from './engine.js';
 import { insertTimerTask } from './schedule.js';
 import { openScope, record, type TxScope } from './scope.js';
 import { setRunStatus } from './store.js';
-import type { AfterCommit, ParentLink, RunInfo } from './types.js';
+import type { AfterCommit, ConfigSource, ParentLink, RunInfo } from './types.js';
 
 export interface NewRun {
   graph: Graph;
@@ -24,6 +24,8 @@ export interface NewRun {
   continuedFrom?: string;
   /** An absolute deadline (a poll's timeout, kept across its chain); else graph.timeout_ms from the start. */
   deadlineAt?: number | null;
+  /** Where the config came from (the plan step's word); a child run has its parent's. */
+  configSource?: ConfigSource;
 }
 
 /** Returns the new run's scope (open: the caller closes it), or the existing run's id for a repeated idempotency key. */
@@ -67,8 +69,13 @@ export async function createRun(
     return { existing: rows[0]!.id };
   }
   await q.query(
-    'INSERT INTO forgeflow.run_specs (run_id, graph, event) VALUES ($1, $2::jsonb, $3::jsonb)',
-    [id, JSON.stringify(graph), JSON.stringify(event)],
+    'INSERT INTO forgeflow.run_specs (run_id, graph, event, config_source) VALUES ($1, $2::jsonb, $3::jsonb, $4::jsonb)',
+    [
+      id,
+      JSON.stringify(graph),
+      JSON.stringify(event),
+      input.configSource ? JSON.stringify(input.configSource) : null,
+    ],
   );
   await q.query(
     `INSERT INTO forgeflow.nodes (run_id, node_id, status, waiting_on)
@@ -86,6 +93,7 @@ export async function createRun(
     attempt: 1,
     stopping: null,
     group: null,
+    ...(input.configSource ? { configSource: input.configSource } : {}),
   };
   // A worker in this process will need the graph next: it is already here.
   engine.cache.put(run);

@@ -6,6 +6,7 @@
 import type { GraphNode } from '../compiler/graph.js';
 import type { ExpressionContext, StatusFunctions } from '../expressions/evaluate.js';
 import { evaluateValue } from '../expressions/evaluate.js';
+import { keepSecretTemplates } from '../expressions/secrets.js';
 import type { NodeStatus } from './states.js';
 import type { RunInfo, RuntimeSettings } from './types.js';
 
@@ -50,7 +51,11 @@ export function buildContext(
     needs,
     run: runContext(run, settings),
   };
-  const env = evaluateValue(node.env, base) as Record<string, string>;
+  // Variables set from secrets keep their template: the value exists only inside an attempt.
+  const env = evaluateValue(node.env, base, { keep: keepSecretTemplates(node.env) }) as Record<
+    string,
+    string
+  >;
   return {
     ...base,
     env: Object.fromEntries(

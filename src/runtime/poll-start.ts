@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { GRAPH_FORMAT, type Graph, type GraphNode, type PollAction } from '../compiler/graph.js';
 import { EvaluationError, evaluateValue } from '../expressions/evaluate.js';
+import { deferredSecrets, keepSecretTemplates } from '../expressions/secrets.js';
 import { afterNodesFinished } from './advance.js';
 import { beginRun, createRun } from './create-run.js';
 import { buildContext } from './node-context.js';
@@ -52,7 +53,8 @@ export async function startPolling(
   const context = buildContext(run, node, await loadNeeded(scope, node.needs), scope.settings);
   let input: unknown;
   try {
-    const evaluated = storable(evaluateValue(poll.input, { ...context, output }));
+    const keep = keepSecretTemplates(node.env);
+    const evaluated = storable(evaluateValue(poll.input, { ...context, output }, { keep }));
     if (!evaluated.ok)
       throw new EvaluationError(
         `the evaluated poll input cannot be stored: ${evaluated.reason}`,
@@ -82,6 +84,9 @@ export async function startPolling(
     polls_before: 0,
     polls_per_run: scope.settings.pollsPerRun,
   };
+  // The child has the evaluated input only: where its secret templates are goes with it.
+  const secrets = deferredSecrets(poll.input, node.env);
+  if (secrets.paths.length > 0) action.secrets = secrets;
   const childId = await startChild(
     scope,
     { runId: run.id, nodeId: node.id, attempt },
@@ -117,6 +122,7 @@ export async function startChild(
       parent,
       deadlineAt,
       ...(continuedFrom ? { continuedFrom } : {}),
+      ...(scope.run.configSource ? { configSource: scope.run.configSource } : {}),
     },
     scope.now,
   );

@@ -7,7 +7,7 @@ import type { Graph } from '../compiler/graph.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import type { LockedRun } from './run-lock.js';
-import type { RunInfo, RunSpec } from './types.js';
+import type { ConfigSource, RunInfo, RunSpec } from './types.js';
 
 interface SpecRow {
   id: string;
@@ -17,6 +17,7 @@ interface SpecRow {
   parent_run_id: string | null;
   parent_node_id: string | null;
   parent_attempt: number | null;
+  config_source: ConfigSource | null;
 }
 
 export class RunCache {
@@ -61,7 +62,8 @@ export class RunCache {
     }
     if (missing.length > 0) {
       const { rows } = await q.query<SpecRow>(
-        `SELECT r.id, r.pipeline, s.graph, s.event, r.parent_run_id, r.parent_node_id, r.parent_attempt
+        `SELECT r.id, r.pipeline, s.graph, s.event, r.parent_run_id, r.parent_node_id, r.parent_attempt,
+           s.config_source
          FROM forgeflow.runs r JOIN forgeflow.run_specs s ON s.run_id = r.id WHERE r.id = ANY($1::uuid[])`,
         [missing],
       );
@@ -79,6 +81,7 @@ export class RunCache {
                   nodeId: row.parent_node_id ?? '',
                   attempt: row.parent_attempt ?? 0,
                 },
+          ...(row.config_source ? { configSource: row.config_source } : {}),
         };
         this.put(spec);
         found.set(row.id, spec);
@@ -94,7 +97,14 @@ export class RunCache {
 
   put(spec: RunSpec): void {
     if (this.runs.size >= this.limit) this.runs.delete(this.runs.keys().next().value!);
-    const { id, pipeline, graph, event, parent } = spec;
-    this.runs.set(id, { id, pipeline, graph, event, parent });
+    const { id, pipeline, graph, event, parent, configSource } = spec;
+    this.runs.set(id, {
+      id,
+      pipeline,
+      graph,
+      event,
+      parent,
+      ...(configSource ? { configSource } : {}),
+    });
   }
 }

@@ -69,7 +69,7 @@ export class Runtime {
   async start(
     graph: Graph,
     event: Event,
-    options: Pick<StartRunInput, 'idempotencyKey' | 'alongside'> = {},
+    options: Pick<StartRunInput, 'idempotencyKey' | 'alongside' | 'configSource'> = {},
   ): Promise<StartedRun> {
     const { started, after } = await startRun(this.engine, { graph, event, ...options });
     publish(this.engine, after);

@@ -11,6 +11,7 @@ import {
   evaluateValue,
   type ExpressionContext,
 } from '../expressions/evaluate.js';
+import { keepSecretTemplates } from '../expressions/secrets.js';
 import { completeNode } from './node-end.js';
 import { reportNode } from './report.js';
 import { queueRunTask } from './run-tasks.js';
@@ -31,7 +32,9 @@ export async function scheduleNode(
   if (node.report !== null) await startReporting(scope, node, context);
   switch (action.kind) {
     case 'activity': {
-      const evaluated = storable(evaluateValue(action.input, context));
+      // What reads a secret is kept as written, and evaluated only when an attempt starts.
+      const keep = keepSecretTemplates(node.env);
+      const evaluated = storable(evaluateValue(action.input, context, { keep }));
       if (!evaluated.ok)
         throw new EvaluationError(`the evaluated input cannot be stored: ${evaluated.reason}`, '');
       await scheduleAttempt(scope, node, evaluated.value, now);

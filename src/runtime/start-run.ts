@@ -12,12 +12,14 @@ import type { Engine } from './engine.js';
 import { runContext } from './node-context.js';
 import { closeScope, notifyIfNeeded } from './scope.js';
 import { terminateRun } from './stop.js';
-import { AfterCommit } from './types.js';
+import { AfterCommit, type ConfigSource } from './types.js';
 
 export interface StartRunInput {
   graph: Graph;
   event: Event;
   idempotencyKey?: string;
+  /** Where the config came from; absent for a run an operator starts. */
+  configSource?: ConfigSource;
   /** Writes of the caller's that commit with the run, or not at all (a delivery's record). */
   alongside?: (q: Queryable, runId: string) => Promise<void>;
 }

@@ -1,4 +1,5 @@
 /** Shapes shared inside the runtime: rows as the runtime reads them, settings, post-commit notes. */
+import { NO_SECRETS, type SecretStore } from '../common/secrets.js';
 import type { Graph } from '../compiler/graph.js';
 import type { Event } from '../events/event.js';
 import type { RuntimeEvent } from './events.js';
@@ -27,6 +28,8 @@ export interface RuntimeSettings {
    * which the node fails with WorkerCrashed, whatever its retry policy (lost-workers.ts).
    */
   maxLostAttempts: number;
+  /** Where `${{ secrets.NAME }}` values come from, asked when an attempt starts. */
+  secrets: SecretStore;
 }
 
 export const DEFAULT_SETTINGS: RuntimeSettings = {
@@ -36,6 +39,7 @@ export const DEFAULT_SETTINGS: RuntimeSettings = {
   pollsPerRun: 100,
   abortGraceMs: 10_000,
   maxLostAttempts: DEFAULT_MAX_LOST_ATTEMPTS,
+  secrets: NO_SECRETS,
 };
 
 export interface ParentLink {
@@ -45,6 +49,19 @@ export interface ParentLink {
   attempt: number;
 }
 
+/**
+ * Where a run's config came from, as the plan step recorded it. A run without one was started
+ * by an operator (the API, the CLI). Secrets are not given to a run whose config is untrusted.
+ */
+export interface ConfigSource {
+  trusted: boolean;
+  /** The commit (or ref) the config was read at. */
+  ref: string | null;
+  path: string | null;
+  /** Why it is trusted or not, in words. */
+  why: string;
+}
+
 /** What never changes about a run: loaded once per process and cached. */
 export interface RunSpec {
   id: string;
@@ -52,6 +69,8 @@ export interface RunSpec {
   graph: Graph;
   event: Event;
   parent: ParentLink | null;
+  /** Absent for a run an operator started. */
+  configSource?: ConfigSource;
 }
 
 /** A run as a transaction holding its lock sees it: the spec and the run row's current state. */

@@ -15,6 +15,7 @@ import {
   type HandlerSettings,
 } from '../handlers/types.js';
 import { timeoutError, type TimeoutKind } from './attempt-outcome.js';
+import { openAttemptSecrets } from './attempt-secrets.js';
 import { claim, type ClaimedAttempt } from './claim.js';
 import { dequeue } from './concurrency.js';
 import { deliverReport, type ReportDeps } from './report-delivery.js';
@@ -366,8 +367,10 @@ export class Worker {
         `no handler "${name}" is registered on worker ${this.id}`,
         { nonRetryable: true },
       );
+    // Secrets are resolved here and masked in all the call gives back (attempt-secrets.ts).
+    const secrets = await openAttemptSecrets(claimed, this.engine.settings.secrets);
     const validate = handlerRuntimeValidator(handler.spec.input);
-    if (!validate(claimed.input)) {
+    if (!validate(secrets.input)) {
       const problems = (validate.errors ?? [])
         .map((e) => `${e.instancePath || 'input'} ${e.message ?? ''}`)
         .join('; ');
@@ -377,17 +380,19 @@ export class Worker {
         { nonRetryable: true },
       );
     }
-    return handler.run(claimed.input, {
-      runId: claimed.run.id,
-      nodeId: claimed.node.id,
-      attempt: claimed.attempt,
-      signal,
-      logger: this.options.logger,
-      heartbeat: beat,
-      lastHeartbeatDetails: claimed.lastHeartbeatDetails,
-      event: claimed.run.event,
-      settings: this.options.handlerSettings,
-    });
+    return secrets.guard(() =>
+      handler.run(secrets.input, {
+        runId: claimed.run.id,
+        nodeId: claimed.node.id,
+        attempt: claimed.attempt,
+        signal,
+        logger: secrets.logger(this.options.logger),
+        heartbeat: (details) => beat(secrets.mask(details)),
+        lastHeartbeatDetails: claimed.lastHeartbeatDetails,
+        event: claimed.run.event,
+        settings: this.options.handlerSettings,
+      }),
+    );
   }
 
   private abortedResult(claimed: ClaimedAttempt, reason: unknown): AttemptResult {

@@ -1,7 +1,7 @@
 /**
  * `forgeflow.plan`, the one activity of a delivery's plan run: decide who is asking (trust),
- * fetch the repository's config at the event's commit (or at the base branch's head for an
- * untrusted author's pull request), compile it (a pipeline.yaml, or a .packit.yaml with its
+ * fetch the repository's config at the event's commit (or at the base branch's head when the
+ * pull request's author is untrusted, whoever wrote the comment that asked), compile it (a pipeline.yaml, or a .packit.yaml with its
  * `/packit` commands, which may need the latest run of the pull request), start the run, and
  * record the delivery's outcome. A broken config is answered with a failed `forgeflow/config` status.
  * Forge failures throw retryable errors: the plan attempt is retried like any other. Runs are
@@ -30,7 +30,14 @@ import { parseCommand } from './chatops.js';
 import { completeDelivery, type DeliveryResult, type NewDelivery } from './deliveries.js';
 import { previousPackitNodes } from './packit-previous.js';
 import { PLAN_HANDLER } from './plan-graph.js';
-import { actorOf, forgeTrusts, type TrustVerdict } from './trust.js';
+import type { ConfigSource } from '../runtime/types.js';
+import {
+  actorOf,
+  forgeTrusts,
+  pullRequestAuthorOf,
+  type Actor,
+  type TrustVerdict,
+} from './trust.js';
 
 /** Where a repository's config may be, in order: the first one found is used (Packit's order). */
 export const CONFIG_FILES = [
@@ -99,13 +106,14 @@ async function plan(
   const forge = deps.forges[context.event.forge];
   const repo = repoRef(context.event);
   const event = await withCommit(context.event, forge, repo, options);
+  const trust = async (who: Actor): Promise<TrustVerdict> => {
+    const verdict = await forgeTrusts(who, forge, repo, deps.trustedUsers);
+    return verdict.trusted
+      ? verdict
+      : trustedByPipeline(deps, forge, repo, event, who.login, verdict);
+  };
   const actor = actorOf(event);
-  let verdict: TrustVerdict | null = null;
-  if (actor) {
-    verdict = await forgeTrusts(actor, forge, repo, deps.trustedUsers);
-    if (!verdict.trusted)
-      verdict = await trustedByPipeline(deps, forge, repo, event, actor.login, verdict);
-  }
+  const verdict = actor ? await trust(actor) : null;
 
   if (event.kind === 'comment' && event.comment) {
     const command = parseCommand(event.comment.body);
@@ -119,8 +127,12 @@ async function plan(
   }
 
   const sha = eventSha(event);
-  // An untrusted author's pull request does not decide what runs: the base branch's config does.
-  const untrustedPr = event.kind === 'pull_request' && verdict !== null && !verdict.trusted;
+  // An untrusted author's pull request does not decide what runs: the base branch's config
+  // does, for the pull request's own events and for comments on it, whoever wrote them.
+  const author = pullRequestAuthorOf(event);
+  const sameAsActor = author?.login === actor?.login && author?.id === actor?.id;
+  const authorVerdict = author === null ? null : sameAsActor ? verdict : await trust(author);
+  const untrustedPr = authorVerdict !== null && !authorVerdict.trusted;
   // A GitHub release names its tag, not its commit: the tag is read instead.
   const ownRef = sha ?? event.ref ?? (event.release ? `refs/tags/${event.release.tag}` : null);
   const configRef = untrustedPr ? await baseHead(forge, repo, event, options) : ownRef;
@@ -134,6 +146,16 @@ async function plan(
       configSha: configRef,
     };
   const where = { configPath: found.path, configSha: configRef };
+  // The base branch's (the repository's own) or a trusted author's: under DESIGN.md §4a no run
+  // reads an untrusted author's config. The runtime checks this before it gives out secrets.
+  const configSource: ConfigSource = {
+    trusted: true,
+    ref: configRef,
+    path: found.path,
+    why: untrustedPr
+      ? `${authorVerdict.why}: the config of ${event.pr?.base_ref ?? 'the base branch'} was read`
+      : (authorVerdict?.why ?? `${event.kind} of ${event.repo.full_name}`),
+  };
   const compiled = await compileConfig(deps, found, event);
   if (compiled.status === 'invalid') {
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
@@ -167,11 +189,14 @@ async function plan(
     };
   const started = await deps.runtime.start(compiled.graph, event, {
     idempotencyKey: `${delivery}:${compiled.graph.pipeline}`,
+    configSource,
   });
   return {
     ...where,
     outcome: 'started',
-    reason: untrustedPr ? `${verdict?.why}: the config of ${event.pr?.base_ref} was used` : null,
+    reason: untrustedPr
+      ? `${authorVerdict.why}: the config of ${event.pr?.base_ref} was used`
+      : null,
     runIds: [started.runId],
   };
 }

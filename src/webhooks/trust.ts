@@ -3,6 +3,8 @@
  * payload carries (OWNER, MEMBER, COLLABORATOR), on GitLab an access level of developer or
  * above (asked of the forge), or a name on an allow-list: the operator's, or the one in the
  * pipeline of the repository's default branch (`trust.users`: never the pull request's own).
+ * Two people are asked about: who acts (a pull request's author, a comment's), and whose
+ * config a pull request's run would read (its author's, whoever wrote the comment).
  */
 import type { Event } from '../events/event.js';
 import type { ForgeClient, RepoRef } from '../forges/client.js';
@@ -43,6 +45,31 @@ export function actorOf(event: Event): Actor | null {
     };
   }
   return null;
+}
+
+/**
+ * The author of the pull request an event is about: a pull request's own, or, for a comment on
+ * one, the pull request's (GitHub sends the issue with its author and association; GitLab the
+ * merge request with its author's id). Null when the event is about no pull request.
+ */
+export function pullRequestAuthorOf(event: Event): Actor | null {
+  if (!event.pr) return null;
+  if (event.kind === 'pull_request') return actorOf(event);
+  if (event.kind !== 'comment') return null;
+  const payload = event.payload as Record<string, Record<string, unknown> | undefined> | null;
+  const issue = payload?.issue ?? payload?.pull_request;
+  const user = issue?.user as Record<string, unknown> | undefined;
+  const mergeRequest = payload?.merge_request;
+  const id = typeof user?.id === 'number' ? user.id : mergeRequest?.author_id;
+  const login =
+    (typeof user?.login === 'string' ? user.login : null) ??
+    event.pr.author ??
+    (typeof id === 'number' ? `user #${id}` : "the pull request's author");
+  return {
+    login,
+    id: typeof id === 'number' ? id : null,
+    association: typeof issue?.author_association === 'string' ? issue.author_association : null,
+  };
 }
 
 export type TrustVerdict = { trusted: true; why: string } | { trusted: false; why: string };

@@ -312,9 +312,17 @@ describe('exec: the allow-list', () => {
     const error = await rejection(run({ command: ['echo'], env: { PATH: dir } }, ['echo']));
     expect(error.type).toBe('ExecNotAllowed');
     expect(error.message).toContain('PATH');
-    expect((await run({ command: ['echo', 'ok'], env: { LD_PRELOAD: '' } }, ['*'])).stdout).toBe(
-      'ok\n',
-    );
+    expect(
+      (await run({ command: ['echo', 'ok'], env: { PATH: '/usr/bin:/bin' } }, ['*'])).stdout,
+    ).toBe('ok\n');
+  });
+
+  it('refuses env names that make a program run code, whatever the allow-list', async () => {
+    for (const name of ['LD_PRELOAD', 'BASH_ENV', 'NODE_OPTIONS', 'PYTHONSTARTUP']) {
+      const error = await rejection(run({ command: ['echo', 'ok'], env: { [name]: 'x' } }, ['*']));
+      expect(error.type).toBe('ExecNotAllowed');
+      expect(error.message).toContain(name);
+    }
   });
 });
 

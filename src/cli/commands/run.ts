@@ -28,6 +28,7 @@ import { formatNotTriggered } from '../format-graph.js';
 import { compileConfig, isPackitConfig, PACKIT_OPTION } from '../config-file.js';
 import { loadOperatorHandlers, workerHandlers } from '../service.js';
 import { DEFAULT_DATA_DIR, readPackitSettings } from '../settings.js';
+import { readSecretStore } from '../secret-store.js';
 
 export const runUsage =
   'forgeflow run FILE --event PAYLOAD.json [--event-type NAME] [--forge github|gitlab] [--data-dir DIR] [--signal NAME[=JSON]]… [--handlers FILE] [--packit] [--workdir DIR] [--exec-sandbox namespaces|none]';
@@ -83,6 +84,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     return EXIT.failed;
   }
 
+  const secrets = readSecretStore(process.env);
   const sandbox = await localSandbox(values, io);
   const db = await openPglite({ dataDir: values['data-dir'] }).catch(async (error: unknown) => {
     await sandbox.done();
@@ -90,7 +92,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   });
   try {
     await migrate(db);
-    const runtime = new Runtime({ db });
+    const runtime = new Runtime({ db, settings: { secrets } });
     const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
     const worker = runtime.createWorker({
       handlers,

@@ -2,6 +2,7 @@
  * Every `${{ }}` in the file: parsed with GitHub's parser, allowed only where it is evaluated,
  * and checked against what exists there (contexts, `needs` targets, matrix keys, event fields).
  */
+import { SECRET_NAME } from '../../common/secrets.js';
 import { checkExpression, type ExpressionScope, type Reference } from '../../expressions/check.js';
 import {
   EVENT_FIELDS,
@@ -23,7 +24,7 @@ import {
   stringList,
 } from './context.js';
 
-interface Site {
+export interface Site {
   scope: ExpressionScope;
   /** `if:` and `poll.until` may be written bare, without `${{ }}`, as in GitHub Actions. */
   bare: boolean;
@@ -32,7 +33,12 @@ interface Site {
 
 const JOB_CONTEXTS: ContextName[] = ['event', 'env', 'matrix', 'needs', 'run'];
 
-/** Which contexts an expression at this path may use; undefined where expressions are not evaluated. */
+/**
+ * Which contexts an expression at this path may use; undefined where expressions are not
+ * evaluated. `secrets` only where a value goes to a handler when an attempt starts (an input,
+ * an env variable): never in what is evaluated and kept outside one (names, statuses, `if:`,
+ * concurrency groups, `until`).
+ */
 export function siteOf(path: Path): Site | undefined {
   const [top, job, field, sub] = path;
   const plain = (contexts: ContextName[], statusFunctions = false): ExpressionScope => ({
@@ -41,21 +47,19 @@ export function siteOf(path: Path): Site | undefined {
   });
   if (top === 'concurrency' && (path.length === 1 || job === 'group'))
     return { scope: plain(['event', 'env', 'run']), bare: false };
-  if (top === 'env' && path.length === 2) return { scope: plain(['event', 'run']), bare: false };
+  if (top === 'env' && path.length === 2)
+    return { scope: plain(['event', 'run', 'secrets']), bare: false };
   if (top !== 'jobs' || typeof job !== 'string') return undefined;
   if (field === 'if' && path.length === 3)
     return { scope: plain(JOB_CONTEXTS, true), bare: true, job };
-  if (
-    field === 'with' ||
-    (field === 'env' && path.length === 4) ||
-    (field === 'report' && path.length === 3) ||
-    (field === 'name' && path.length === 3)
-  ) {
+  if (field === 'with' || (field === 'env' && path.length === 4))
+    return { scope: plain([...JOB_CONTEXTS, 'secrets']), bare: false, job };
+  if ((field === 'report' || field === 'name') && path.length === 3)
     return { scope: plain(JOB_CONTEXTS), bare: false, job };
-  }
-  if (field === 'poll' && (sub === 'with' || (sub === 'until' && path.length === 4))) {
-    return { scope: plain([...JOB_CONTEXTS, 'output']), bare: sub === 'until', job };
-  }
+  if (field === 'poll' && sub === 'with')
+    return { scope: plain([...JOB_CONTEXTS, 'output', 'secrets']), bare: false, job };
+  if (field === 'poll' && sub === 'until' && path.length === 4)
+    return { scope: plain([...JOB_CONTEXTS, 'output']), bare: true, job };
   return undefined;
 }
 
@@ -152,6 +156,7 @@ function referenceProblem(
 ): string | undefined {
   const [context, first, second] = ref;
   const shown = ref.join('.');
+  if (context === 'secrets') return secretProblem(ref);
   if (first === undefined) return undefined;
   switch (context) {
     case 'needs': {
@@ -195,6 +200,16 @@ function referenceProblem(
     default:
       return undefined;
   }
+}
+
+/** `secrets.NAME`, read by a literal name, is a string: nothing else of the context is read. */
+function secretProblem([, name, more]: Reference): string | undefined {
+  if (name === undefined)
+    return 'read each secret by its name, as secrets.NAME: the whole "secrets" context, or a name computed from data, could hand out any secret';
+  if (!SECRET_NAME.test(name))
+    return `"${name}" is not a secret's name: letters, digits and "_", not starting with a digit`;
+  if (more !== undefined) return `"secrets.${name}" is a string; it has no "${more}"`;
+  return undefined;
 }
 
 function occurrenceAt(value: string, offset: number): number {

@@ -1,0 +1,584 @@
+/**
+ * Where in an argv a value computed at run time would become code: read against the program
+ * tables of exec-rules.ts. The caller describes each argument by its literal beginning and
+ * whether a value is spliced into it (the compiler knows which arguments hold `${{ }}`); the
+ * answer lists the arguments that must not hold one, and why. Bounded: every step moves along
+ * the argv, and nesting (a wrapper running a wrapper) stops at MAX_NESTING.
+ */
+import {
+  codeEnvReason,
+  commandEnvReason,
+  programName,
+  programRule,
+  type InterpreterRule,
+  type OptionCommandRule,
+  type OptionSyntax,
+  type SubcommandRule,
+  type WrapperRule,
+} from './exec-rules.js';
+
+/** One argument: its text up to the first spliced value (all of it when there is none). */
+export interface ArgShape {
+  prefix: string;
+  /** Whether a value computed at run time is part of it. */
+  dynamic: boolean;
+}
+
+export type FindingKind =
+  /** The program itself would be chosen by the value. */
+  | 'program'
+  /** The value would be code the program runs. */
+  | 'code'
+  /** The value would choose a script, module or library the program runs. */
+  | 'script'
+  /** The value stands where the program still reads options, which can run code. */
+  | 'option'
+  /** A NAME=VALUE operand (env, sudo) that sets a variable making programs run code. */
+  | 'assignment'
+  /** The program reads every argument as code of its own. */
+  | 'everything';
+
+export interface Finding {
+  /** Index in the argv given. */
+  index: number;
+  kind: FindingKind;
+  /** The program as the diagnostic names it: `sh -c`, `python3 -c`, `node`, `make`. */
+  program: string;
+  /** What makes it dangerous, in words: the reason of an `everything` program or a variable. */
+  why: string;
+  /** How code of that program reads an environment variable NAME: the safe pattern. */
+  readEnv: string;
+}
+
+const MAX_NESTING = 32;
+const SH_ENV = '"$NAME"';
+
+/** An argument with its index in the caller's argv (split words of `env -S` share one). */
+interface Arg extends ArgShape {
+  index: number;
+}
+
+export function analyzeArgv(argv: readonly ArgShape[]): Finding[] {
+  const findings: Finding[] = [];
+  analyze(
+    argv.map((arg, index) => ({ ...arg, index })),
+    findings,
+    0,
+  );
+  return findings;
+}
+
+function analyze(argv: readonly Arg[], findings: Finding[], nesting: number): void {
+  const [program, ...rest] = argv;
+  if (!program) return;
+  if (program.dynamic) {
+    findings.push({ index: program.index, kind: 'program', program: '', why: '', readEnv: SH_ENV });
+    return;
+  }
+  const rule = programRule(program.prefix);
+  const name = programName(program.prefix);
+  if (!rule) return;
+  if (nesting >= MAX_NESTING) {
+    everything(rest, findings, name, 'it is nested too deeply to follow', SH_ENV);
+    return;
+  }
+  switch (rule.kind) {
+    case 'interpreter':
+      return interpreter(rule, name, rest, findings);
+    case 'wrapper':
+      return wrapper(rule, name, rest, findings, nesting);
+    case 'everything':
+      return everything(rest, findings, name, rule.why, rule.readEnv);
+    case 'option-command':
+      return optionCommand(rule, name, rest, findings);
+    case 'multi-call':
+      return analyze(rest, findings, nesting + 1);
+    case 'find':
+      return find(name, rest, findings, nesting);
+    case 'subcommands':
+      return subcommands(rule, name, rest, findings);
+  }
+}
+
+function everything(
+  args: readonly Arg[],
+  findings: Finding[],
+  program: string,
+  why: string,
+  readEnv: string,
+): void {
+  for (const arg of args)
+    if (arg.dynamic) findings.push({ index: arg.index, kind: 'everything', program, why, readEnv });
+}
+
+// ---- reading options ------------------------------------------------------------------------
+
+type Role = 'code' | 'script' | 'data' | 'value' | 'split' | 'shell-code';
+
+/** What one option argument says. */
+interface OptionRead {
+  /** The option (and its spelling) whose value follows or is attached. */
+  role?: Role;
+  shown?: string;
+  /** The value is in this argument (attached), not in the next one. */
+  attached?: boolean;
+  /** Where the value starts in the argument, when attached. */
+  valueAt?: number;
+  /** A shell's -c: the first operand is the code. */
+  operandCode?: string;
+  /** sudo -s: the rest of the argv is a shell command line. */
+  shell?: string;
+  /** The argument ended inside the option letters or name (a spliced value would extend them). */
+  open?: boolean;
+}
+
+function isOption(text: string, syntax: OptionSyntax): boolean {
+  if (text.length < 2) return false;
+  return text.startsWith('-') || (syntax.plus === true && text.startsWith('+'));
+}
+
+/** Reads `text` (a literal argument, or the literal beginning of one) as an option. */
+function readOption(text: string, syntax: OptionSyntax): OptionRead {
+  // A listed word is read as one option (java's -jar, node's -pe, which is -p and -e).
+  if (text.startsWith('--') || syntax.singleDashWords === true || isListed(text, syntax))
+    return readLong(text, syntax);
+  const read: OptionRead = {};
+  const letters = text.slice(1);
+  for (let i = 0; i < letters.length; i++) {
+    const letter = letters[i]!;
+    const shown = `${text[0]}${letter}`;
+    const role = letterRole(letter, syntax);
+    if (role === 'operand-code') {
+      read.operandCode = shown;
+      continue;
+    }
+    if (role === 'shell') {
+      read.shell = shown;
+      continue;
+    }
+    if (role === 'flag') continue;
+    if (role === 'glued') return read; // the rest of the cluster is its value
+    if (role === 'digits') {
+      while (i + 1 < letters.length && /[0-9a-fA-Fx]/.test(letters[i + 1]!)) i++;
+      continue;
+    }
+    const attached = i + 1 < letters.length;
+    return { ...read, role, shown, attached, valueAt: i + 2 };
+  }
+  return { ...read, open: true };
+}
+
+function isListed(text: string, syntax: OptionSyntax): boolean {
+  const name = text.replace(/[=:].*$/s, '');
+  return [
+    syntax.longCode,
+    syntax.longScript,
+    syntax.longData,
+    syntax.longValue,
+    syntax.longFlags,
+    syntax.longShell,
+  ].some((list) => list?.includes(name) === true);
+}
+
+function letterRole(
+  letter: string,
+  syntax: OptionSyntax,
+): Role | 'flag' | 'glued' | 'digits' | 'operand-code' | 'shell' {
+  if ((syntax.operandCode ?? '').includes(letter)) return 'operand-code';
+  if ((syntax.shell ?? '').includes(letter)) return 'shell';
+  if ((syntax.code ?? '').includes(letter)) return 'code';
+  if ((syntax.script ?? '').includes(letter)) return 'script';
+  if ((syntax.data ?? '').includes(letter)) return 'data';
+  if ((syntax.value ?? '').includes(letter)) return 'value';
+  if (((syntax as WrapperRule).split ?? '').includes(letter)) return 'split';
+  if ((syntax.glued ?? '').includes(letter)) return 'glued';
+  if ((syntax.digits ?? '').includes(letter)) return 'digits';
+  if ((syntax.flags ?? '').includes(letter) || syntax.unknownLettersAreFlags) return 'flag';
+  return 'value'; // unknown: taken to have a value, which refuses more, never less
+}
+
+function readLong(text: string, syntax: OptionSyntax): OptionRead {
+  const equals = text.search(/[=:]/);
+  const name = equals === -1 ? text : text.slice(0, equals);
+  const attached = equals !== -1;
+  const valueAt = equals + 1;
+  const has = (list: readonly string[] | undefined) => list?.includes(name) === true;
+  const role: Role | undefined = has(syntax.longCode)
+    ? 'code'
+    : has(syntax.longScript)
+      ? 'script'
+      : has(syntax.longData)
+        ? 'data'
+        : has(syntax.longValue)
+          ? 'value'
+          : has((syntax as WrapperRule).longSplit)
+            ? 'split'
+            : undefined;
+  if (has(syntax.longShell)) return { shell: name };
+  if (role) return { role, shown: name, attached, valueAt };
+  if (attached) return { role: 'value', shown: name, attached, valueAt };
+  if (has(syntax.longFlags) || syntax.unknownLongsAreFlags) return {};
+  return { role: 'value', shown: name, attached: false };
+}
+
+/** What a spliced value glued to the end of this option argument would be. */
+function dynamicOption(arg: Arg, syntax: OptionSyntax): { role: Role | 'option'; shown?: string } {
+  const long = arg.prefix.startsWith('--') || syntax.singleDashWords === true;
+  // `--ev${{ x }}`: the value would finish the option's name.
+  if (long && !/[=:]/.test(arg.prefix)) return { role: 'option' };
+  const read = readOption(arg.prefix, syntax);
+  if (read.open || read.role === undefined) return { role: 'option' };
+  return { role: read.role, shown: read.shown ?? '' };
+}
+
+/** A spliced value that begins an argument, or follows a dash, could be any option. */
+function couldBeOption(arg: ArgShape, syntax: OptionSyntax = {}): boolean {
+  return arg.dynamic && (arg.prefix === '' || isOption(arg.prefix + 'x', syntax));
+}
+
+// ---- shells and interpreters ----------------------------------------------------------------
+
+function interpreter(
+  rule: InterpreterRule,
+  name: string,
+  args: readonly Arg[],
+  findings: Finding[],
+): void {
+  const report = (arg: Arg, kind: FindingKind, shown = '') =>
+    findings.push({
+      index: arg.index,
+      kind,
+      program: shown === '' ? name : `${name} ${shown}`,
+      why: '',
+      readEnv: rule.readEnv,
+    });
+  let codeGiven = false;
+  let operandCode: string | undefined;
+  let operandSeen = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const optionsOpen = !operandSeen || rule.permutes === true;
+    if (optionsOpen && !arg.dynamic && arg.prefix === '--') {
+      const next = args[i + 1];
+      if (!operandSeen && next) expectOperand(next);
+      return;
+    }
+    if (optionsOpen && arg.dynamic && couldBeOption(arg, rule)) {
+      if (arg.prefix === '' && !operandSeen) {
+        // Either an option or the operand the program reads next: the code or the script.
+        report(
+          arg,
+          operandCode ? 'code' : codeGiven ? 'option' : firstOperandKind(rule),
+          operandCode,
+        );
+        if (!codeGiven) return;
+        continue;
+      }
+      if (arg.prefix === '') {
+        report(arg, 'option');
+        continue;
+      }
+      const { role, shown } = dynamicOption(arg, rule);
+      if (role !== 'data') report(arg, roleKind(role), shown);
+      continue;
+    }
+    if (optionsOpen && !arg.dynamic && isOption(arg.prefix, rule)) {
+      const read = readOption(arg.prefix, rule);
+      if (read.operandCode) operandCode = read.operandCode;
+      if (read.role === undefined) continue;
+      const ends = read.role === 'code' || read.role === 'script';
+      if (!read.attached) {
+        const value = args[++i];
+        if (value?.dynamic && read.role !== 'data') report(value, roleKind(read.role), read.shown);
+      }
+      if (ends) {
+        codeGiven = true;
+        if (rule.codeEndsOptions) return;
+      }
+      continue;
+    }
+    if (!operandSeen) {
+      operandSeen = true;
+      if (arg.dynamic)
+        report(
+          arg,
+          operandCode ? 'code' : codeGiven ? 'option' : firstOperandKind(rule),
+          operandCode,
+        );
+      if (!rule.permutes) return; // the rest are the script's (or $0, $1, …): data
+    }
+  }
+
+  function expectOperand(next: Arg): void {
+    if (!next.dynamic || codeGiven) return;
+    report(next, operandCode ? 'code' : firstOperandKind(rule), operandCode);
+  }
+}
+
+function firstOperandKind(rule: InterpreterRule): FindingKind {
+  return rule.firstOperand === 'code' ? 'code' : 'script';
+}
+
+function roleKind(role: Role | 'option'): FindingKind {
+  if (role === 'code' || role === 'split' || role === 'shell-code') return 'code';
+  if (role === 'script') return 'script';
+  return 'option';
+}
+
+// ---- wrappers ---------------------------------------------------------------------------------
+
+function wrapper(
+  rule: WrapperRule,
+  name: string,
+  args: readonly Arg[],
+  findings: Finding[],
+  nesting: number,
+): void {
+  const report = (arg: Arg, kind: FindingKind, shown = '', why = '') =>
+    findings.push({
+      index: arg.index,
+      kind,
+      program: shown === '' ? name : `${name} ${shown}`,
+      why,
+      readEnv: SH_ENV,
+    });
+  let leading = rule.leading ?? 0;
+  let optionsOpen = true;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (optionsOpen && !arg.dynamic && arg.prefix === '--') {
+      optionsOpen = false;
+      continue;
+    }
+    if (optionsOpen && arg.dynamic && couldBeOption(arg, rule)) {
+      // An option or the program: either way the value would decide what runs.
+      report(arg, leading === 0 && arg.prefix === '' ? 'program' : 'option');
+      return;
+    }
+    if (optionsOpen && !arg.dynamic && isOption(arg.prefix, rule)) {
+      const read = readOption(arg.prefix, rule);
+      if (read.shell) {
+        // sudo -s: whatever follows becomes one shell command line.
+        for (const rest of args.slice(i + 1)) if (rest.dynamic) report(rest, 'code', read.shell);
+        return;
+      }
+      if (read.role === undefined) continue;
+      const valueIndex = read.attached ? i : i + 1;
+      const value = args[valueIndex];
+      if (!read.attached) i++;
+      if (read.role === 'split' && value) {
+        if (value.dynamic) {
+          report(value, 'code', read.shown);
+          return;
+        }
+        // env -S 'sh -c': its words come before the rest of the argv.
+        const words = splitWords(value.prefix.slice(read.attached ? (read.valueAt ?? 0) : 0));
+        const nested = [
+          ...words.map((word) => ({ prefix: word, dynamic: false, index: value.index })),
+          ...args.slice(i + 1),
+        ];
+        return analyze(nested, findings, nesting + 1);
+      }
+      if (value?.dynamic && read.role !== 'data') report(value, roleKind(read.role), read.shown);
+      continue;
+    }
+    if (leading > 0) {
+      leading--;
+      if (arg.dynamic && couldBeOption(arg)) report(arg, 'option');
+      continue;
+    }
+    if (rule.assignments === true && isAssignment(arg)) {
+      assignment(arg, name, findings);
+      continue;
+    }
+    if (rule.assignments === true && arg.dynamic && !arg.prefix.includes('/')) {
+      // `env "${{ x }}" …`: a variable (BASH_ENV=…) or the program; either way not checkable.
+      report(arg, 'assignment');
+      return;
+    }
+    return analyze(args.slice(i), findings, nesting + 1);
+  }
+}
+
+function isAssignment(arg: ArgShape): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*(%%)?=/.test(arg.prefix);
+}
+
+function assignment(arg: Arg, program: string, findings: Finding[]): void {
+  const name = arg.prefix.slice(0, arg.prefix.indexOf('='));
+  const code = codeEnvReason(name);
+  const command = arg.dynamic ? commandEnvReason(name) : undefined;
+  const why =
+    code !== undefined
+      ? `"${name}" ${code}; ${program} may not set it, whatever its value`
+      : command !== undefined
+        ? `"${name}" ${command}, so its value may not come from an expression`
+        : undefined;
+  if (why !== undefined)
+    findings.push({ index: arg.index, kind: 'assignment', program, why, readEnv: SH_ENV });
+}
+
+/** `env -S` words: split on blanks, with single and double quotes and backslash escapes. */
+function splitWords(text: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < text.length) word += text[++i]!;
+      else word += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      word ??= '';
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (c === '\\' && i + 1 < text.length) {
+      word = (word ?? '') + text[++i]!;
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+// ---- git, tar, rsync: options that run commands ------------------------------------------------
+
+function optionCommand(
+  rule: OptionCommandRule,
+  name: string,
+  args: readonly Arg[],
+  findings: Finding[],
+): void {
+  const report = (arg: Arg, kind: FindingKind) =>
+    findings.push({ index: arg.index, kind, program: name, why: rule.example, readEnv: SH_ENV });
+  const codeLong = (text: string) => rule.longCode.includes(text.replace(/=.*$/s, ''));
+  const dataLong = (text: string) => rule.longData?.includes(text) === true;
+  const letters = (text: string) => (/^-[^-]/.test(text) ? text.slice(1) : '');
+  const dataLetter = (text: string) => text.length === 1 && (rule.data ?? '').includes(text);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.dynamic) {
+      if (arg.prefix === '--' || arg.prefix === '--end-of-options') return;
+      const takesNext = /^--[^=]+$/.test(arg.prefix) || /^-[^-]$/.test(arg.prefix);
+      const next = args[i + 1];
+      if (!takesNext || !next?.dynamic) continue;
+      if (codeLong(arg.prefix) || [...letters(arg.prefix)].some((l) => rule.code.includes(l))) {
+        report(next, 'code');
+        i++;
+      } else if (dataLong(arg.prefix) || dataLetter(letters(arg.prefix))) {
+        i++; // `git commit -m "${{ … }}"`: the option takes it as its value, whatever it is
+      }
+      continue;
+    }
+    if (arg.prefix === '') {
+      report(arg, 'option');
+    } else if (arg.prefix.startsWith('--')) {
+      if (!arg.prefix.includes('=')) report(arg, 'option');
+      else if (codeLong(arg.prefix)) report(arg, 'code');
+    } else if (arg.prefix.startsWith('-')) {
+      if ([...letters(arg.prefix)].some((l) => rule.code.includes(l))) report(arg, 'code');
+    }
+  }
+}
+
+// ---- docker run, kubectl exec ----------------------------------------------------------------
+
+function subcommands(
+  rule: SubcommandRule,
+  name: string,
+  args: readonly Arg[],
+  findings: Finding[],
+): void {
+  let choices = rule.running;
+  let shown = name;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.dynamic) {
+      // A global option or the subcommand: either could make what follows a command.
+      findings.push({ index: arg.index, kind: 'option', program: shown, why: '', readEnv: SH_ENV });
+      return;
+    }
+    if (isOption(arg.prefix, rule)) {
+      const read = readOption(arg.prefix, rule);
+      if (read.role !== undefined && !read.attached) {
+        const value = args[++i];
+        if (value?.dynamic)
+          findings.push({
+            index: value.index,
+            kind: 'option',
+            program: shown,
+            why: '',
+            readEnv: SH_ENV,
+          });
+      }
+      continue;
+    }
+    const step = choices.get(arg.prefix);
+    if (step === undefined) return; // a subcommand that runs nothing: its arguments are data
+    shown = `${shown} ${arg.prefix}`;
+    if (step === true) return everything(args.slice(i + 1), findings, shown, rule.why, SH_ENV);
+    choices = new Map(step.map((word) => [word, true] as const));
+  }
+}
+
+// ---- find ----------------------------------------------------------------------------------------
+
+const FIND_EXEC = new Set(['-exec', '-execdir', '-ok', '-okdir']);
+/** Predicates whose one value is a pattern, a number or a name: data. */
+const FIND_DATA = new Set(
+  (
+    '-name -iname -path -ipath -wholename -iwholename -regex -iregex -lname -ilname -newer ' +
+    '-anewer -cnewer -user -group -type -xtype -size -mtime -mmin -atime -amin -ctime -cmin ' +
+    '-perm -maxdepth -mindepth -samefile -inum -links -uid -gid -fstype -used -printf ' +
+    '-regextype -context'
+  ).split(' '),
+);
+/** Predicates with values that are not data (files written or read). */
+const FIND_VALUES = new Map([
+  ['-fprint', 1],
+  ['-fprint0', 1],
+  ['-fls', 1],
+  ['-fprintf', 2],
+  ['-files0-from', 1],
+  ['-D', 1],
+]);
+
+function find(name: string, args: readonly Arg[], findings: Finding[], nesting: number): void {
+  const report = (arg: Arg) =>
+    findings.push({
+      index: arg.index,
+      kind: 'option',
+      program: name,
+      why: '-exec COMMAND or -delete',
+      readEnv: SH_ENV,
+    });
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.dynamic) {
+      if (arg.prefix === '' || /^[-(!]/.test(arg.prefix)) report(arg);
+      continue;
+    }
+    if (FIND_EXEC.has(arg.prefix)) {
+      let end = i + 1;
+      while (end < args.length && !(args[end]!.prefix === ';' || args[end]!.prefix === '+')) end++;
+      analyze(args.slice(i + 1, end), findings, nesting + 1);
+      i = end;
+      continue;
+    }
+    if (FIND_DATA.has(arg.prefix) || /^-newer[a-zA-Z]{2}$/.test(arg.prefix)) {
+      i++; // its value may be anything: find takes it as the pattern
+      continue;
+    }
+    const values = FIND_VALUES.get(arg.prefix);
+    if (values !== undefined) {
+      for (let k = 1; k <= values && i + 1 < args.length; k++) {
+        const value = args[++i]!;
+        if (value.dynamic) report(value);
+      }
+    }
+  }
+}
