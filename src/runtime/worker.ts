@@ -369,6 +369,9 @@ export class Worker {
       );
     // Secrets are resolved here and masked in all the call gives back (attempt-secrets.ts).
     const secrets = await openAttemptSecrets(claimed, this.engine.settings.secrets);
+    // Aborted while the secrets were looked up: the handler is never started, since one that
+    // only listens for the abort event would not hear it and block the slot.
+    if (signal.aborted) throw new HandlerError('Aborted', 'aborted before the handler started');
     const validate = handlerRuntimeValidator(handler.spec.input);
     if (!validate(secrets.input)) {
       const problems = (validate.errors ?? [])
