@@ -11,8 +11,9 @@ import { checkExpressions, checkNulCharacters } from './checks/expressions.js';
 import { checkHandlers } from './checks/handlers.js';
 import { checkJobs } from './checks/jobs.js';
 import { checkMatrices } from './checks/matrix.js';
+import { refuseOversized } from './checks/sizes.js';
 import { checkTriggers } from './checks/triggers.js';
-import { type Diagnostic, finalizeDiagnostics, hasErrors } from './diagnostics.js';
+import { capDiagnostics, type Diagnostic, finalizeDiagnostics, hasErrors } from './diagnostics.js';
 import type { Graph } from './graph.js';
 import type { HandlerRegistry } from './handler-spec.js';
 import { checkVersion, describeLocation } from './locations.js';
@@ -53,7 +54,8 @@ export type CompileResult =
 export function validatePipeline(text: string, options: CompileOptions): ValidationResult {
   const file = options.file ?? 'pipeline.yaml';
   try {
-    return validateUnsafe(text, file, options.handlers);
+    const result = validateUnsafe(text, file, options.handlers);
+    return { ...result, diagnostics: capDiagnostics(result.diagnostics) };
   } catch (error) {
     // A compiler bug must still come out as a diagnostic, never as a crash of the caller.
     const message = `internal compiler error: ${error instanceof Error ? error.message : String(error)}`;
@@ -70,7 +72,8 @@ function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): 
   const { source } = loaded;
   const value = source.value;
   const locator = new Locator(source);
-  const diagnostics = [...loaded.diagnostics];
+  // Concatenated, never pushed as spread arguments: a list of 100,000 overflows the stack.
+  let diagnostics = loaded.diagnostics;
   if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
     const what =
       value === null || value === undefined
@@ -87,11 +90,14 @@ function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): 
     return { ok: false, diagnostics: finalizeDiagnostics(diagnostics) };
   }
 
+  const ctx = new CheckContext(file, locator, handlers);
+  if (refuseOversized(ctx, value))
+    return { ok: false, diagnostics: finalizeDiagnostics(diagnostics.concat(ctx.diagnostics)) };
   const validate = validatePipelineShape();
   if (!validate(value)) {
     const errors = (validate.errors ?? []).filter((e) => e.instancePath !== '/version');
-    diagnostics.push(
-      ...schemaDiagnostics(errors, value, {
+    diagnostics = diagnostics.concat(
+      schemaDiagnostics(errors, value, {
         file,
         locator,
         base: [],
@@ -100,7 +106,6 @@ function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): 
       }),
     );
   }
-  const ctx = new CheckContext(file, locator, handlers);
   checkVersion(ctx, value as Record<string, unknown>);
   checkJobs(ctx, value);
   checkMatrices(ctx, value);
@@ -109,9 +114,7 @@ function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): 
   checkHandlers(ctx, value);
   checkExpressions(ctx, value);
   checkNulCharacters(ctx, value);
-  diagnostics.push(...ctx.diagnostics);
-
-  const final = finalizeDiagnostics(diagnostics);
+  const final = finalizeDiagnostics(diagnostics.concat(ctx.diagnostics));
   if (hasErrors(final)) return { ok: false, diagnostics: final };
   const pipeline = value as PipelineConfig;
   return { ok: true, pipeline, name: pipeline.name ?? defaultName(file), diagnostics: final };

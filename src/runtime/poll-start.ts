@@ -9,6 +9,7 @@ import { GRAPH_FORMAT, type Graph, type GraphNode, type PollAction } from '../co
 import { EvaluationError, evaluateValue } from '../expressions/evaluate.js';
 import { afterNodesFinished, loadNeeded } from './advance.js';
 import { beginRun, createRun } from './create-run.js';
+import { neededNodesOf } from './graph-index.js';
 import { buildContext } from './node-context.js';
 import { cancelNode, completeNode, failNode } from './node-end.js';
 import { closeScope, record, type TxScope } from './scope.js';
@@ -48,7 +49,8 @@ export async function startPolling(
     await afterNodesFinished(scope, [node.id]);
     return;
   }
-  const context = buildContext(run, node, await loadNeeded(q, run.id, node.needs), scope.settings);
+  const needed = await loadNeeded(q, run.id, neededNodesOf(run, node));
+  const context = buildContext(run, node, needed, scope.settings);
   let input: unknown;
   try {
     const evaluated = storable(evaluateValue(poll.input, { ...context, output }));
@@ -158,7 +160,6 @@ function pollGraph(scope: TxScope, node: GraphNode, action: PollAction): Graph {
         report: null,
       },
     ],
-    edges: [],
   });
 }
 

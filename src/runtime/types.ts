@@ -1,5 +1,5 @@
 /** Shapes shared inside the runtime: rows as the runtime reads them, settings, post-commit notes. */
-import type { Graph } from '../compiler/graph.js';
+import type { StoredGraph } from '../compiler/graph.js';
 import type { Event } from '../events/event.js';
 import type { RuntimeEvent } from './events.js';
 import type { RunStatus, StopStatus } from './states.js';
@@ -42,7 +42,7 @@ export interface ParentLink {
 export interface RunSpec {
   id: string;
   pipeline: string;
-  graph: Graph;
+  graph: StoredGraph;
   event: Event;
   parent: ParentLink | null;
 }

@@ -8,7 +8,7 @@
 import type { Event } from '../../events/event.js';
 import type { ExcludedJob } from '../build-graph.js';
 import type { CompileResult } from '../compile.js';
-import { finalizeDiagnostics, hasErrors, type Diagnostic } from '../diagnostics.js';
+import { capDiagnostics, finalizeDiagnostics, hasErrors, type Diagnostic } from '../diagnostics.js';
 import type { HandlerRegistry } from '../handler-spec.js';
 import { TRIGGER_OF_KIND } from '../trigger-match.js';
 import { makeDiagnostic } from '../yaml-source.js';
@@ -50,7 +50,8 @@ export type PackitValidation =
 
 export function validatePackit(text: string, options: PackitOptions): PackitValidation {
   try {
-    return validateUnsafe(text, options);
+    const result = validateUnsafe(text, options);
+    return { ...result, diagnostics: capDiagnostics(result.diagnostics) };
   } catch (error) {
     // A compiler bug must still come out as a diagnostic, never as a crash of the caller.
     const message = `internal compiler error: ${error instanceof Error ? error.message : String(error)}`;

@@ -41,15 +41,15 @@ function loadUnsafe(text: string, { file, repoName }: LoadPackitOptions): LoadRe
   const read = readPackitYaml(text, file);
   if (!read.ok) return { ok: false, diagnostics: finalizeDiagnostics(read.diagnostics) };
   const { value: data, locator } = read;
-  const diagnostics: Diagnostic[] = [...read.diagnostics];
+  // Concatenated, never pushed as spread arguments: a list of 100,000 overflows the stack.
+  let diagnostics: Diagnostic[] = read.diagnostics;
   const validate = packitShapeValidator();
   if (!validate(data))
-    diagnostics.push(...shapeDiagnostics(validate.errors ?? [], data, file, locator));
+    diagnostics = diagnostics.concat(shapeDiagnostics(validate.errors ?? [], data, file, locator));
   const report = new Report(file, locator);
   checkJobs(report, data, definedPackages(data, repoName));
   checkKeys(report, data);
-  diagnostics.push(...report.diagnostics);
-  const final = finalizeDiagnostics(diagnostics);
+  const final = finalizeDiagnostics(diagnostics.concat(report.diagnostics));
   if (hasErrors(final)) return { ok: false, diagnostics: final };
   return { ok: true, config: buildViews(data, repoName), diagnostics: final };
 }
