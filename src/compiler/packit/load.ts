@@ -13,6 +13,7 @@ import { checkJobs } from './checks/jobs.js';
 import { checkKeys } from './checks/keys.js';
 import { isDict, type Dict } from '../checks/context.js';
 import { Report } from './report.js';
+import { refuseTooManyTargets, refuseTooManyViews } from './sizes.js';
 import { packitShapeValidator } from './shape.js';
 import { shapeDiagnostics } from './shape-errors.js';
 import type { LoadResult } from './types.js';
@@ -51,7 +52,15 @@ function loadUnsafe(text: string, { file, repoName }: LoadPackitOptions): LoadRe
   checkKeys(report, data);
   const final = finalizeDiagnostics(diagnostics.concat(report.diagnostics));
   if (hasErrors(final)) return { ok: false, diagnostics: final };
-  return { ok: true, config: buildViews(data, repoName), diagnostics: final };
+  // Views copy their inherited settings, nodes copy their view's: counted before either is made.
+  const sizes = new Report(file, locator);
+  const packages = definedPackages(data, repoName) ?? [];
+  if (refuseTooManyViews(sizes, data, packages))
+    return { ok: false, diagnostics: finalizeDiagnostics(final.concat(sizes.diagnostics)) };
+  const config = buildViews(data, repoName);
+  if (refuseTooManyTargets(sizes, config.jobs))
+    return { ok: false, diagnostics: finalizeDiagnostics(final.concat(sizes.diagnostics)) };
+  return { ok: true, config, diagnostics: final };
 }
 
 /** The names a job's `packages` may use, or null when `packages` itself is malformed. */
