@@ -124,11 +124,20 @@ describe('alias limits', () => {
     );
   });
 
-  it('refuses a file of more than 100,000 plain values (it once overflowed the stack)', () => {
+  it('refuses a file of more than 100,000 plain values before parsing it (it once overflowed the stack)', () => {
+    // The 100,001st comma: 7 lines (6 newlines) and 99,995 commas into the list.
     const list = Array.from({ length: 200_000 }, () => 'x').join(',');
     const text = `version: 1\non: push\njobs:\n  a:\n    uses: exec\n    with:\n      command: [${list}]\n`;
+    expect(only(text)).toBe(
+      `7:${16 + 2 * 99_995} [limits] the file has more than 100,000 lines and commas, so more values than a config may hold (at most 100,000)`,
+    );
+  });
+
+  it('refuses more than 100,000 values once aliases are expanded, lines and commas fewer', () => {
+    const list = Array.from({ length: 60_000 }, () => 'x').join(',');
+    const text = `${withTop(`x-a: &a [${list}]`)}x-b: [*a]\n`;
     expect(only(text)).toMatch(
-      /^7:\d+ \[limits\] the file holds more than 100,000 values; a config may hold at most 100,000$/,
+      /^8:7 \[limits\] the file holds more than 100,000 values once this alias is expanded; a config may hold at most 100,000 \(is this a YAML alias bomb\?\)$/,
     );
   });
 
