@@ -1,7 +1,9 @@
 /**
- * The compiler's two entry points. `validatePipeline` gives every diagnostic at once;
- * `compilePipeline` then matches the event against the triggers and builds the graph.
- * Pure: text and event in, data out; no I/O, no clock.
+ * The compiler's two entry points. `validatePipeline` gives every diagnostic at once (up to
+ * limits.ts's maxDiagnostics); `compilePipeline` then matches the event against the triggers
+ * and builds the graph. Pure: text and event in, data out; no I/O, no clock. Bounded: the text,
+ * then the expanded document, then the graph's size (checks/sizes.ts) are measured before the
+ * schema and the checks walk them.
  */
 import type { Event } from '../events/event.js';
 import { buildGraph, type ExcludedJob } from './build-graph.js';

@@ -4,9 +4,13 @@
  *
  * Hostile input is stopped before it reaches the parser: the `yaml` library recurses per nesting
  * level (10,000 nested brackets exhaust the stack, more exhaust memory), checks duplicate keys in
- * quadratic time, and would expand an alias bomb. So: a size cap, a nesting pre-scan, linear
- * duplicate-key detection of our own, and an alias-expansion cap. The library also looks each
- * alias up by walking the whole document; yaml-anchors.ts and yaml-value.ts do that in one walk.
+ * quadratic time, and would expand an alias bomb or an alias inside its own anchor (`x: &x [*x]`,
+ * a circular value every later walk follows forever). So: a size and nesting pre-scan of the
+ * text (hostile-text.ts), linear duplicate-key detection of our own, and a measure of the
+ * document once expanded, before expanding it (yaml-anchors.ts: circular aliases, aliases,
+ * values, text and depth, limits.ts). The library also looks each alias up by walking the whole
+ * document; yaml-anchors.ts and yaml-value.ts do that in one walk. Locator lookups are indexed
+ * per mapping, so thousands of diagnostics in one mapping stay linear.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
