@@ -17,13 +17,16 @@ export const COMPILE_LIMITS = {
   maxIndent: 256,
   /** Aliases (`*name`) in one file. */
   maxAliases: 1_000,
-  /** Values (mappings, lists, scalars, keys) once every alias is expanded. */
+  /**
+   * Values (mappings, lists, scalars, keys) once every alias is expanded; lines plus commas of
+   * the text are held to it too, before parsing (the parser spends ~1.5 kB on each value).
+   */
   maxExpandedValues: 100_000,
   /** Characters of scalars (keys included) once every alias is expanded. */
   maxExpandedChars: 4 * 1024 * 1024,
   /** Nesting of the data once every alias is expanded; what walks it recursively stays bounded. */
   maxDepth: 64,
-  /** Jobs of a pipeline.yaml; job entries of a .packit.yaml (each `jobs:` item per package). */
+  /** Jobs of a pipeline.yaml; job views of a .packit.yaml (a `jobs:` item per package, trigger). */
   maxJobs: 1_000,
   /** Combinations of one job's matrix (GitHub Actions' limit). */
   maxCombinations: 256,
