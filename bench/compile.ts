@@ -5,7 +5,9 @@
  * test/fixtures/packit/valid. All are planned against the example pull-request event (a Packit
  * config whose pull-request jobs all need a label or a comment plans nothing: that is still a
  * whole compile). For each: the first (cold) compile, then, after a warm-up, N timed compiles
- * with N chosen so the case takes at most about 3 s (1 s for each Packit file).
+ * with N chosen so the case takes at most about 3 s (1 s for each Packit file). Then the
+ * hostile configs of issue 12, each in a process of its own (compile-hostile.ts): time to
+ * refuse or compile, and peak memory.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import type { Event } from '../src/events/event.js';
 import { normalizeEvent } from '../src/forges/normalize.js';
 import { builtInRegistry } from '../src/handlers/catalog.js';
 import type { Bench } from './bench.js';
+import { runHostile, type HostileResult } from './compile-hostile.js';
 import { formatMs, summarize, table, type Summary } from './stats.js';
 
 const BUDGET_MS = 2500;
@@ -198,13 +201,14 @@ function measure(c: Case, event: Event): CaseResult {
   };
 }
 
-export const compileBench: Bench<CaseResult[]> = {
+export const compileBench: Bench<{ valid: CaseResult[]; hostile: HostileResult[] }> = {
   name: 'compile',
   description:
-    'compilePipeline / compilePackit wall time against the example pull_request event (first = cold compile; the first row of each front-end also pays its JIT warm-up)',
+    'compilePipeline / compilePackit wall time against the example pull_request event (first = cold compile; the first row of each front-end also pays its JIT warm-up); then hostile configs, each in a fresh process with a 512 MiB heap',
   run() {
     const event = pullRequestEvent();
     const results = cases().map((c) => measure(c, event));
+    const hostile = runHostile();
     const rows = results.map((r) => [
       r.name,
       String(r.nodes),
@@ -215,11 +219,11 @@ export const compileBench: Bench<CaseResult[]> = {
       formatMs(r.p95_ms),
     ]);
     return {
-      results,
-      table: table(
-        ['pipeline', 'nodes', 'runs', 'first ms', 'min ms', 'median ms', 'p95 ms'],
-        rows,
-      ),
+      results: { valid: results, hostile: hostile.results },
+      table:
+        table(['pipeline', 'nodes', 'runs', 'first ms', 'min ms', 'median ms', 'p95 ms'], rows) +
+        '\n\n' +
+        hostile.table,
     };
   },
 };

@@ -2,6 +2,13 @@
  * Where each node of a run's graph goes: dagre lays the compiled graph out left to right, the
  * nodes of one matrix job inside a cluster. Computed once per graph: states change while a run
  * goes on, positions do not, so the drawing never jumps.
+ *
+ * The edges come from each node's `needs`, whose entries are node ids or, for a matrix job
+ * needed as a whole, the job's id (the compiled graph stores it so). A whole job needed is drawn
+ * as one edge out of its cluster, and into the needing job's cluster when all of that job's
+ * nodes need it: two matrices of 256 give one edge, not 65,536. For the layout such an edge
+ * passes through an invisible junction after the needed cluster (every node of it → junction →
+ * each needing node), so the work stays linear in the nodes and needs.
  */
 import { graphlib, layout } from '@dagrejs/dagre';
 import { matrixLabel } from './format.js';
@@ -14,6 +21,8 @@ const PADDING = 42; // the state stripe and dot on the left, a margin on the rig
 const LABEL_FONT = '600 13px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif';
 /** A group id no node id can be (node ids are job names, or job[values]). */
 const GROUP = (/** @type {string} */ job) => `\u0000${job}`;
+/** The junction after a cluster that its whole-job edges leave from (another id no node has). */
+const JUNCTION = (/** @type {string} */ job) => `\u0001${job}`;
 
 /** @type {CanvasRenderingContext2D | null | undefined} */
 let measurer;
@@ -37,6 +46,7 @@ function textWidth(text) {
  * @property {string} job
  * @property {string} name
  * @property {Record<string, unknown> | null} matrix
+ * @property {string[]} needs node ids, or job ids standing for every node of the job
  *
  * @typedef {object} Point
  * @property {number} x
@@ -50,7 +60,13 @@ function textWidth(text) {
  *
  * @typedef {Box & { id: string, label: string, group: string | null }} LaidNode
  * @typedef {Box & { job: string, size: number }} LaidGroup
- * @typedef {{ from: string, to: string, points: Point[] }} LaidEdge
+ * @typedef {object} LaidEdge `to` needs `from`, each a node id or, where `fromGroup` or
+ *   `toGroup` names a matrix job, that job's cluster
+ * @property {string} from
+ * @property {string} to
+ * @property {string | null} fromGroup
+ * @property {string | null} toGroup
+ * @property {Point[]} points
  *
  * @typedef {object} Layout
  * @property {LaidNode[]} nodes
@@ -74,11 +90,56 @@ export function nodeLabel(node) {
 }
 
 /**
+ * What to draw for the nodes' needs: edges between nodes, and whole-job edges from a cluster to
+ * a node or to a whole cluster.
+ * @param {GraphInput[]} nodes
+ * @returns {{ nodeEdges: [string, string][], jobEdges: { job: string, to: string, toGroup: boolean }[] }}
+ */
+export function dependencies(nodes) {
+  const ids = new Set(nodes.map((n) => n.id));
+  /** @type {Map<string, GraphInput[]>} */
+  const byJob = new Map();
+  for (const node of nodes) {
+    const list = byJob.get(node.job);
+    if (list) list.push(node);
+    else byJob.set(node.job, [node]);
+  }
+  /** @param {string} entry */
+  const isJob = (entry) => !ids.has(entry) && byJob.has(entry);
+
+  /** @type {[string, string][]} */
+  const nodeEdges = [];
+  /** @type {{ job: string, to: string, toGroup: boolean }[]} */
+  const jobEdges = [];
+  /** @type {Set<string>} `${job}\0${entry}`: drawn once into the job's cluster */
+  const intoCluster = new Set();
+  for (const [job, members] of byJob) {
+    if (!members.some((n) => n.matrix)) continue;
+    /** @type {Map<string, number>} */
+    const counts = new Map();
+    for (const node of members)
+      for (const entry of new Set(node.needs))
+        if (isJob(entry)) counts.set(entry, (counts.get(entry) ?? 0) + 1);
+    for (const [entry, count] of counts)
+      if (count === members.length) {
+        intoCluster.add(`${job}\0${entry}`);
+        jobEdges.push({ job: entry, to: job, toGroup: true });
+      }
+  }
+  for (const node of nodes)
+    for (const entry of node.needs) {
+      if (ids.has(entry)) nodeEdges.push([entry, node.id]);
+      else if (isJob(entry) && !intoCluster.has(`${node.job}\0${entry}`))
+        jobEdges.push({ job: entry, to: node.id, toGroup: false });
+    }
+  return { nodeEdges, jobEdges };
+}
+
+/**
  * @param {GraphInput[]} nodes in graph order
- * @param {[string, string][]} edges `[from, to]`: `to` needs `from`
  * @returns {Layout}
  */
-export function layoutGraph(nodes, edges) {
+export function layoutGraph(nodes) {
   const g = new graphlib.Graph({ compound: true, multigraph: false });
   // dagre doubles the ranks of a compound graph: a ranksep of 26 leaves about 78px between nodes.
   g.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: 26, edgesep: 12, marginx: 20, marginy: 26 });
@@ -86,8 +147,14 @@ export function layoutGraph(nodes, edges) {
 
   /** @type {Map<string, number>} */
   const groupSizes = new Map();
-  for (const node of nodes)
+  /** @type {Map<string, string[]>} */
+  const members = new Map();
+  for (const node of nodes) {
+    const list = members.get(node.job);
+    if (list) list.push(node.id);
+    else members.set(node.job, [node.id]);
     if (node.matrix) groupSizes.set(node.job, (groupSizes.get(node.job) ?? 0) + 1);
+  }
   for (const job of groupSizes.keys()) g.setNode(GROUP(job), {});
 
   /** @type {Map<string, string>} */
@@ -99,8 +166,17 @@ export function layoutGraph(nodes, edges) {
     g.setNode(node.id, { width, height: NODE_HEIGHT });
     if (node.matrix) g.setParent(node.id, GROUP(node.job));
   }
-  const known = new Set(nodes.map((n) => n.id));
-  for (const [from, to] of edges) if (known.has(from) && known.has(to)) g.setEdge(from, to);
+  const { nodeEdges, jobEdges } = dependencies(nodes);
+  for (const [from, to] of nodeEdges) g.setEdge(from, to);
+  // dagre cannot route an edge to a cluster: a junction stands for the needed cluster's end.
+  for (const { job, to, toGroup } of jobEdges) {
+    const junction = JUNCTION(job);
+    if (!g.hasNode(junction)) {
+      g.setNode(junction, { width: 1, height: 1 });
+      for (const id of members.get(job) ?? []) g.setEdge(id, junction);
+    }
+    for (const id of toGroup ? (members.get(to) ?? []) : [to]) g.setEdge(junction, id);
+  }
 
   layout(g);
 
@@ -111,6 +187,37 @@ export function layoutGraph(nodes, edges) {
     width: n.width,
     height: n.height,
   });
+  const known = new Set(nodes.map((n) => n.id));
+  /** @type {LaidEdge[]} */
+  const edges = g
+    .edges()
+    .filter((e) => known.has(e.v) && known.has(e.w))
+    .map((e) => ({
+      from: e.v,
+      to: e.w,
+      fromGroup: null,
+      toGroup: null,
+      points: g.edge(e).points ?? [],
+    }));
+  for (const { job, to, toGroup } of jobEdges) {
+    const from = box(g.node(GROUP(job)));
+    const junction = g.node(JUNCTION(job));
+    const target = box(g.node(toGroup ? GROUP(to) : to));
+    const clamp = (/** @type {number} */ y, /** @type {Box} */ b) =>
+      Math.min(b.y + b.height - 8, Math.max(b.y + 8, y));
+    const endY = clamp(junction.y, target);
+    edges.push({
+      from: job,
+      to,
+      fromGroup: job,
+      toGroup: toGroup ? to : null,
+      points: [
+        { x: from.x + from.width, y: clamp(junction.y, from) },
+        { x: junction.x, y: junction.y },
+        { x: target.x, y: endY },
+      ],
+    });
+  }
   const graph = g.graph();
   return {
     nodes: nodes.map((node) => ({
@@ -120,7 +227,7 @@ export function layoutGraph(nodes, edges) {
       group: node.matrix ? node.job : null,
     })),
     groups: [...groupSizes].map(([job, size]) => ({ ...box(g.node(GROUP(job))), job, size })),
-    edges: g.edges().map((e) => ({ from: e.v, to: e.w, points: g.edge(e).points ?? [] })),
+    edges,
     width: graph.width ?? 0,
     height: graph.height ?? 0,
   };

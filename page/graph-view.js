@@ -1,13 +1,14 @@
 /**
  * A run's graph as SVG: the laid-out nodes coloured by their state now (`data-state`, the same
- * `s-…` classes as the status chips), matrix jobs as labelled clusters, and the edges, those of
- * the selected node drawn stronger. A click or Enter on a node selects it.
+ * `s-…` classes as the status chips), matrix jobs as labelled clusters, and the edges (a whole
+ * matrix job needed: one edge from its cluster), those of the selected node drawn stronger. A
+ * click or Enter on a node selects it.
  */
 import { formatDuration, nodeDuration, statusLabel } from './format.js';
 import { edgePath, NODE_HEIGHT } from './graph-layout.js';
 import { html } from './html.js';
 
-/** @import { Layout, LaidNode } from './graph-layout.js' */
+/** @import { Layout, LaidEdge, LaidNode } from './graph-layout.js' */
 /** @import { RunNode } from './types.js' */
 
 /** What the second line of a node says after its state. */
@@ -65,6 +66,7 @@ function GraphNode({ node, state, selected, now, onSelect }) {
  *   onSelect: (id: string) => void }} props
  */
 export function GraphView({ layout, nodes, selected, now, onSelect }) {
+  const selectedGroup = layout.nodes.find((n) => n.id === selected)?.group ?? null;
   return html`<svg
     class="graph"
     width=${layout.width}
@@ -99,8 +101,10 @@ export function GraphView({ layout, nodes, selected, now, onSelect }) {
     ${layout.edges.map(
       (edge) =>
         html`<path
-          key=${`${edge.from}->${edge.to}`}
-          class=${`edge${selected === edge.from || selected === edge.to ? ' edge-hot' : ''}`}
+          key=${`${edge.fromGroup ? 'job:' : ''}${edge.from}->${edge.toGroup ? 'job:' : ''}${edge.to}`}
+          class=${`edge${edge.fromGroup ? ' edge-job' : ''}${touches(edge, selected, selectedGroup) ? ' edge-hot' : ''}`}
+          data-from=${edge.from}
+          data-to=${edge.to}
           d=${edgePath(edge.points)}
           marker-end="url(#arrow)"
         />`,
@@ -117,6 +121,20 @@ export function GraphView({ layout, nodes, selected, now, onSelect }) {
         />`,
     )}
   </svg>`;
+}
+
+/**
+ * Whether an edge starts or ends at the selected node, or at its matrix job's cluster (an edge
+ * that needs or is needed by the whole job).
+ * @param {LaidEdge} edge
+ * @param {string | null} selected
+ * @param {string | null} selectedGroup
+ */
+function touches(edge, selected, selectedGroup) {
+  if (selected === null) return false;
+  if (edge.fromGroup === null ? edge.from === selected : edge.fromGroup === selectedGroup)
+    return true;
+  return edge.toGroup === null ? edge.to === selected : edge.toGroup === selectedGroup;
 }
 
 /** The colours of the graph, explained. */

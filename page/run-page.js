@@ -20,19 +20,13 @@ import { Crumbs, Problem, StatusChip, TimeAgo } from './ui.js';
 /** @import { GraphSpec, RunDetail } from './types.js' */
 
 /**
- * The graph to draw: the compiled one, or (when the API could not give it) the run's nodes and
- * their `needs`.
+ * The nodes to draw, each with its `needs`: the compiled graph's, or (when the API could not
+ * give it) the run's nodes.
  * @param {GraphSpec | null} graph
  * @param {RunDetail} run
  */
 function drawable(graph, run) {
-  if (graph) return { nodes: graph.nodes, edges: graph.edges };
-  const nodes = run.node_list;
-  /** @type {[string, string][]} */
-  const edges = nodes.flatMap((n) =>
-    n.needs.map((from) => /** @type {[string, string]} */ ([from, n.id])),
-  );
-  return { nodes, edges };
+  return graph ? graph.nodes : run.node_list;
 }
 
 /** @param {{ id: string, query: URLSearchParams }} props */
@@ -45,8 +39,8 @@ export function RunPage({ id, query }) {
 
   // Laid out again only when the set of nodes changes, never for a change of state.
   const shape = run ? drawable(graph, run) : null;
-  const shapeKey = shape ? `${shape.nodes.map((n) => n.id).join('\n')}|${shape.edges.length}` : '';
-  const layout = useMemo(() => (shape ? layoutGraph(shape.nodes, shape.edges) : null), [shapeKey]);
+  const shapeKey = shape ? shape.map((n) => `${n.id}<${n.needs.join(',')}`).join('\n') : '';
+  const layout = useMemo(() => (shape ? layoutGraph(shape) : null), [shapeKey]);
   const byId = useMemo(() => new Map((run?.node_list ?? []).map((n) => [n.id, n])), [run]);
 
   if (!run)

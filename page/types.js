@@ -135,8 +135,8 @@
  * @property {string} pipeline
  * @property {{ kind: string, file: string, sha256: string }} source
  * @property {{ name: string, forge: string, kind: string, action: string | null }} trigger
+ * @property {1 | 2} format 2: a needs entry may name a whole matrix job; 1 also had `edges`
  * @property {GraphNodeSpec[]} nodes
- * @property {[string, string][]} edges
  * @property {number | null} timeout_ms
  * @property {string} hash
  *

@@ -1,9 +1,15 @@
-/** A graph as a person reads it in a terminal: one line per node, then what was left out. */
+/**
+ * A graph as a person reads it in a terminal: one line per node, then what was left out. A
+ * whole job needed (a matrix not aligned with the node's) reads as one entry, `build (all 256)`,
+ * and counts as one edge, as the graph stores it.
+ */
 import {
   formatDuration,
+  needsIndex,
   type ExcludedJob,
   type Graph,
   type GraphNode,
+  type NeedsIndex,
   type TriggerMiss,
 } from '../compiler/index.js';
 import type { Event } from '../events/event.js';
@@ -14,9 +20,12 @@ export function formatGraph(
   excluded: readonly ExcludedJob[],
   note?: string,
 ): string {
+  const index = needsIndex(graph.nodes);
+  let edges = 0;
+  for (const node of graph.nodes) edges += node.needs.length;
   const lines = [
     `pipeline ${graph.pipeline} (${graph.source.file}) starts on ${describeEvent(event)}`,
-    `${graph.nodes.length} node${graph.nodes.length === 1 ? '' : 's'}, ${graph.edges.length} edge${graph.edges.length === 1 ? '' : 's'}, graph ${graph.hash.slice(0, 12)}`,
+    `${graph.nodes.length} node${graph.nodes.length === 1 ? '' : 's'}, ${edges} edge${edges === 1 ? '' : 's'}, graph ${graph.hash.slice(0, 12)}`,
   ];
   if (note) lines.push(`note: ${note}`);
   if (graph.concurrency)
@@ -24,10 +33,11 @@ export function formatGraph(
       `concurrency: ${graph.concurrency.group}${graph.concurrency.cancel_in_progress ? ' (cancels older runs)' : ' (queued)'}`,
     );
   lines.push('');
-  const width = Math.min(48, Math.max(...graph.nodes.map((n) => n.id.length)));
+  let width = 0;
+  for (const node of graph.nodes) width = Math.min(48, Math.max(width, node.id.length));
   for (const node of graph.nodes) {
     lines.push(`  ${node.id.padEnd(width)}  ${what(node)}`);
-    for (const detail of details(node)) lines.push(`  ${' '.repeat(width)}    ${detail}`);
+    for (const detail of details(node, index)) lines.push(`  ${' '.repeat(width)}    ${detail}`);
   }
   if (excluded.length > 0) {
     lines.push('', 'not in this run:');
@@ -65,9 +75,12 @@ function what(node: GraphNode): string {
   }
 }
 
-function details(node: GraphNode): string[] {
+function details(node: GraphNode, index: NeedsIndex): string[] {
   const out: string[] = [];
-  if (node.needs.length > 0) out.push(`needs ${node.needs.join(', ')}`);
+  const needs = node.needs.map((entry) =>
+    index.isJob(entry) ? `${entry} (all ${index.nodesOf(entry).length})` : entry,
+  );
+  if (needs.length > 0) out.push(`needs ${needs.join(', ')}`);
   if (node.if !== 'success()') out.push(`if ${node.if}`);
   if (node.report) out.push(`reports ${node.report}`);
   return out;

@@ -1,6 +1,7 @@
 /**
  * From a valid pipeline and the trigger it matched to a Graph: jobs narrowed by their own `on:`,
- * matrices expanded, `needs` aligned instance by instance, defaults applied.
+ * matrices expanded, `needs` aligned instance by instance, defaults applied. Linear in the
+ * nodes and their needs, which checks/sizes.ts bounded before.
  */
 import { createHash } from 'node:crypto';
 import type { Event } from '../events/event.js';
@@ -71,9 +72,6 @@ export function buildGraph(input: BuildInput): { graph: Graph; excluded: Exclude
       });
     }
   }
-  const edges = nodes.flatMap((node) =>
-    node.needs.map((from): [string, string] => [from, node.id]),
-  );
   const concurrency = pipeline.concurrency;
   const body: Omit<Graph, 'hash'> = {
     format: GRAPH_FORMAT,
@@ -97,7 +95,6 @@ export function buildGraph(input: BuildInput): { graph: Graph; excluded: Exclude
             },
     timeout_ms: durationOrNull(pipeline.timeout),
     nodes,
-    edges,
   };
   return { graph: { ...body, hash: sha256(JSON.stringify(body)) }, excluded };
 }
@@ -129,7 +126,11 @@ function needsOf(job: JobConfig): string[] {
   return job.needs === undefined ? [] : typeof job.needs === 'string' ? [job.needs] : job.needs;
 }
 
-/** Same declared matrix keys: only the instance with equal values on them. Otherwise: every instance. */
+/**
+ * Same declared matrix keys: only the instance with equal values on them. Otherwise every
+ * instance, written once as the job's id (graph.ts): a matrix needing a matrix stores one entry
+ * per node, not one per pair of instances.
+ */
 function neededNodes(
   job: JobConfig,
   matrix: Combination | null,
@@ -137,13 +138,15 @@ function neededNodes(
   pipeline: PipelineConfig,
 ): string[] {
   const result: string[] = [];
-  for (const need of needsOf(job)) {
-    const targets = instances.get(need) ?? [];
-    const keys = declaredKeys(job);
+  const keys = declaredKeys(job);
+  for (const need of new Set(needsOf(job))) {
     const aligned = matrix !== null && sameKeys(declaredKeys(pipeline.jobs[need]), keys);
-    for (const target of targets) {
-      if (!aligned || keys.every((k) => target.matrix?.[k] === matrix[k])) result.push(target.id);
+    if (!aligned) {
+      result.push(need);
+      continue;
     }
+    for (const target of instances.get(need) ?? [])
+      if (keys.every((k) => target.matrix?.[k] === matrix[k])) result.push(target.id);
   }
   return result;
 }

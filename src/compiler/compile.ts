@@ -1,7 +1,9 @@
 /**
- * The compiler's two entry points. `validatePipeline` gives every diagnostic at once;
- * `compilePipeline` then matches the event against the triggers and builds the graph.
- * Pure: text and event in, data out; no I/O, no clock.
+ * The compiler's two entry points. `validatePipeline` gives every diagnostic at once (up to
+ * limits.ts's maxDiagnostics); `compilePipeline` then matches the event against the triggers
+ * and builds the graph. Pure: text and event in, data out; no I/O, no clock. Bounded: the text,
+ * then the expanded document, then the graph's size (checks/sizes.ts) are measured before the
+ * schema and the checks walk them.
  */
 import type { Event } from '../events/event.js';
 import { buildGraph, type ExcludedJob } from './build-graph.js';
@@ -13,8 +15,9 @@ import { checkExpressions, checkNulCharacters } from './checks/expressions.js';
 import { checkHandlers } from './checks/handlers.js';
 import { checkJobs } from './checks/jobs.js';
 import { checkMatrices } from './checks/matrix.js';
+import { refuseOversized } from './checks/sizes.js';
 import { checkTriggers } from './checks/triggers.js';
-import { type Diagnostic, finalizeDiagnostics, hasErrors } from './diagnostics.js';
+import { capDiagnostics, type Diagnostic, finalizeDiagnostics, hasErrors } from './diagnostics.js';
 import type { Graph } from './graph.js';
 import type { HandlerRegistry } from './handler-spec.js';
 import { checkVersion, describeLocation } from './locations.js';
@@ -55,7 +58,8 @@ export type CompileResult =
 export function validatePipeline(text: string, options: CompileOptions): ValidationResult {
   const file = options.file ?? 'pipeline.yaml';
   try {
-    return validateUnsafe(text, file, options.handlers);
+    const result = validateUnsafe(text, file, options.handlers);
+    return { ...result, diagnostics: capDiagnostics(result.diagnostics) };
   } catch (error) {
     // A compiler bug must still come out as a diagnostic, never as a crash of the caller.
     const message = `internal compiler error: ${error instanceof Error ? error.message : String(error)}`;
@@ -72,7 +76,8 @@ function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): 
   const { source } = loaded;
   const value = source.value;
   const locator = new Locator(source);
-  const diagnostics = [...loaded.diagnostics];
+  // Concatenated, never pushed as spread arguments: a list of 100,000 overflows the stack.
+  let diagnostics = loaded.diagnostics;
   if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
     const what =
       value === null || value === undefined
@@ -89,11 +94,14 @@ function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): 
     return { ok: false, diagnostics: finalizeDiagnostics(diagnostics) };
   }
 
+  const ctx = new CheckContext(file, locator, handlers);
+  if (refuseOversized(ctx, value))
+    return { ok: false, diagnostics: finalizeDiagnostics(diagnostics.concat(ctx.diagnostics)) };
   const validate = validatePipelineShape();
   if (!validate(value)) {
     const errors = (validate.errors ?? []).filter((e) => e.instancePath !== '/version');
-    diagnostics.push(
-      ...schemaDiagnostics(errors, value, {
+    diagnostics = diagnostics.concat(
+      schemaDiagnostics(errors, value, {
         file,
         locator,
         base: [],
@@ -102,7 +110,6 @@ function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): 
       }),
     );
   }
-  const ctx = new CheckContext(file, locator, handlers);
   checkVersion(ctx, value as Record<string, unknown>);
   checkJobs(ctx, value);
   checkMatrices(ctx, value);
@@ -113,9 +120,7 @@ function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): 
   checkExecInjection(ctx, value);
   checkSecretUse(ctx, value);
   checkNulCharacters(ctx, value);
-  diagnostics.push(...ctx.diagnostics);
-
-  const final = finalizeDiagnostics(diagnostics);
+  const final = finalizeDiagnostics(diagnostics.concat(ctx.diagnostics));
   if (hasErrors(final)) return { ok: false, diagnostics: final };
   const pipeline = value as PipelineConfig;
   return { ok: true, pipeline, name: pipeline.name ?? defaultName(file), diagnostics: final };

@@ -3,6 +3,7 @@
  * Every check reports into one list; the list is sorted so the output is stable whatever order
  * the checks ran in.
  */
+import { COMPILE_LIMITS, count } from './limits.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -61,6 +62,27 @@ export function finalizeDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
     }
   }
   return out;
+}
+
+/**
+ * The first maxDiagnostics of a finalized list, then one diagnostic (where the first left out
+ * was) that counts the rest: a file of 40,000 unknown keys gets an answer of bounded size.
+ * Called once, by the entry points, on the final list.
+ */
+export function capDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  const max = COMPILE_LIMITS.maxDiagnostics;
+  if (list.length <= max) return [...list];
+  const rest = list.slice(max);
+  const first = rest[0]!;
+  return [
+    ...list.slice(0, max),
+    {
+      ...first,
+      rule: 'limits',
+      severity: hasErrors(rest) ? 'error' : 'warning',
+      message: `${count(rest.length)} more problems from here on are not shown; a file is reported up to ${count(max)} at a time`,
+    },
+  ];
 }
 
 export function hasErrors(list: readonly Diagnostic[]): boolean {

@@ -8,7 +8,12 @@ import type { DeferredSecrets } from '../expressions/secrets.js';
 import type { Combination } from './matrix.js';
 import type { TriggerName } from './schema/triggers.js';
 
-export const GRAPH_FORMAT = 1;
+/**
+ * 2: a node's `needs` names a whole matrix job once instead of each of its instances, and the
+ * graph has no `edges` list (format 1's repeated the needs, one pair per instance: a matrix of
+ * 256 needing another made 65,536). Runs stored with format 1 still run: see StoredGraph.
+ */
+export const GRAPH_FORMAT = 2;
 
 export interface RetryPolicy {
   /** Attempts in all; 0 = unlimited (bounded by the deadline). */
@@ -82,7 +87,12 @@ export interface GraphNode {
   /** Display name (a template when the job's `name` holds `${{ }}`). */
   name: string;
   matrix: Combination | null;
-  /** Ids of the nodes this one waits for. */
+  /**
+   * What this node waits for, each entry either a node id or a job id standing for every node
+   * of that job (a matrix job needed by a node not aligned with it, DESIGN.md §2). The two
+   * never clash: a job without a matrix has one node, whose id is the job's, and a matrix job's
+   * nodes are `job[...]`, which no job id can be. needs.ts resolves the entries.
+   */
   needs: string[];
   /** Expression source deciding whether the node runs once its needs are done. */
   if: string;
@@ -107,8 +117,14 @@ export interface Graph {
   /** The whole run's deadline. */
   timeout_ms: number | null;
   nodes: GraphNode[];
-  /** `[from, to]`: `to` needs `from`. */
-  edges: [string, string][];
   /** sha256 of everything above. */
   hash: string;
 }
+
+/**
+ * A graph as stored with a run: this format, or format 1 for runs started before it, which a
+ * run still finishes on. Format 1's nodes list needed nodes only (never a job), which reads the
+ * same through needs.ts, and it carries `edges` (the same pairs), which nothing reads.
+ */
+export type StoredGraph =
+  Graph | (Omit<Graph, 'format'> & { format: 1; edges: [string, string][] });

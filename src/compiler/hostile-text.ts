@@ -3,7 +3,10 @@
  * library recurses once per nesting level: 1,000 nested brackets exhaust the stack and 10,000
  * exhaust memory (seen on Node 20), and compact block nesting (`- - - - x`) does the same.
  * The scan is deliberately rough: it counts every bracket, quoted or not, because telling
- * quotes apart is the parser's job, and the limits stay far above any real pipeline.
+ * quotes apart is the parser's job, and the limits stay far above any real pipeline. So it
+ * does for the values the parser would make (about 1.5 kB of memory each): a value takes a line
+ * or a comma (`[x,x,x]`), so more lines and commas than a config may hold values (yaml-anchors.ts
+ * counts them exactly, aliases expanded) is refused before the parser makes them.
  */
 import type { Span } from './yaml-source.js';
 
@@ -11,6 +14,7 @@ export interface TextLimits {
   maxBytes: number;
   maxFlowDepth: number;
   maxIndent: number;
+  maxExpandedValues: number;
 }
 
 export function refuseHostileText(
@@ -37,6 +41,7 @@ const deepIndents = new Map<number, RegExp>();
 /** Never false when firstRefusal would refuse: each test is a superset of one of its checks. */
 function mayBeHostile(text: string, limits: TextLimits): boolean {
   if (CONTROL.test(text)) return true;
+  if (count(text, ',') + count(text, '\n') > limits.maxExpandedValues) return true;
   // The indentation walk consumes only these characters, so a refused line starts with a run.
   let indent = deepIndents.get(limits.maxIndent);
   if (!indent) {
@@ -55,17 +60,33 @@ function mayBeHostile(text: string, limits: TextLimits): boolean {
   return false;
 }
 
+/** How many times `char` occurs (indexOf is native: a megabyte takes a millisecond). */
+function count(text: string, char: string): number {
+  let n = 0;
+  for (let at = text.indexOf(char); at !== -1; at = text.indexOf(char, at + 1)) n++;
+  return n;
+}
+
 function firstRefusal(
   text: string,
   limits: TextLimits,
 ): { span: Span; message: string } | undefined {
   let depth = 0;
+  let separators = 0;
   let line = 1;
   let lineStart = 0;
   let atLineStart = true;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     const span = (length: number) => ({ line, column: i - lineStart + 1, length });
+    if (code === 10 || code === 44) {
+      if (++separators > limits.maxExpandedValues) {
+        return {
+          span: span(1),
+          message: `the file has more than ${limits.maxExpandedValues.toLocaleString('en-US')} lines and commas, so more values than a config may hold (at most ${limits.maxExpandedValues.toLocaleString('en-US')})`,
+        };
+      }
+    }
     if (code === 10) {
       line++;
       lineStart = i + 1;

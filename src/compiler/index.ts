@@ -12,7 +12,18 @@ export type { ExcludedJob } from './build-graph.js';
 export { diagnosticsToJson, formatDiagnostic, formatDiagnostics } from './diagnostics.js';
 export type { Diagnostic, Rule, Severity } from './diagnostics.js';
 export { formatDuration, parseDuration } from './duration.js';
-export type { Graph, GraphNode, NodeAction, NodeTimeouts, PollSpec, RetryPolicy } from './graph.js';
+export { GRAPH_FORMAT } from './graph.js';
+export type {
+  Graph,
+  GraphNode,
+  NodeAction,
+  NodeTimeouts,
+  PollSpec,
+  RetryPolicy,
+  StoredGraph,
+} from './graph.js';
+export { COMPILE_LIMITS } from './limits.js';
+export { needsIndex, type NeedsIndex } from './needs.js';
 export { registryOf } from './handler-spec.js';
 export type { HandlerRegistry, HandlerSpec } from './handler-spec.js';
 export { toMermaid } from './mermaid.js';

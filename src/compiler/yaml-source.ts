@@ -4,23 +4,21 @@
  *
  * Hostile input is stopped before it reaches the parser: the `yaml` library recurses per nesting
  * level (10,000 nested brackets exhaust the stack, more exhaust memory), checks duplicate keys in
- * quadratic time, and would expand an alias bomb. So: a size cap, a nesting pre-scan, linear
- * duplicate-key detection of our own, and an alias-expansion cap. The library also looks each
- * alias up by walking the whole document; yaml-anchors.ts and yaml-value.ts do that in one walk.
+ * quadratic time, and would expand an alias bomb or an alias inside its own anchor (`x: &x [*x]`,
+ * a circular value every later walk follows forever). So: a size and nesting pre-scan of the
+ * text (hostile-text.ts), linear duplicate-key detection of our own, and a measure of the
+ * document once expanded, before expanding it (yaml-anchors.ts: circular aliases, aliases,
+ * values, text and depth, limits.ts). The library also looks each alias up by walking the whole
+ * document; yaml-anchors.ts and yaml-value.ts do that in one walk. Locator lookups are indexed
+ * per mapping, so thousands of diagnostics in one mapping stay linear.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Diagnostic, Rule, Severity } from './diagnostics.js';
 import { refuseHostileText } from './hostile-text.js';
+import { COMPILE_LIMITS } from './limits.js';
 import { indexAnchors, type AnchorIndex } from './yaml-anchors.js';
 import { toPlain } from './yaml-value.js';
-
-export const LIMITS = {
-  maxBytes: 1024 * 1024,
-  maxFlowDepth: 64,
-  maxIndent: 256,
-  maxAliasCount: 100,
-};
 
 export type Path = readonly (string | number)[];
 
@@ -92,7 +90,7 @@ export function parseYaml(original: string, file: string, options: LoadOptions =
     /\r(?!\n)/g,
     '\n',
   );
-  const refusal = refuseHostileText(text, LIMITS);
+  const refusal = refuseHostileText(text, COMPILE_LIMITS);
   if (refusal)
     return {
       ok: false,
@@ -170,17 +168,30 @@ export function parseYaml(original: string, file: string, options: LoadOptions =
   return { ok: true, parsed: { file, text, doc, lineCounter }, diagnostics };
 }
 
-/** The checked document as plain data (aliases expanded, merge keys applied), or why not. */
+/**
+ * The checked document as plain data (aliases expanded, merge keys applied), or why not. A
+ * circular document, or one too large or deep once expanded, is refused before expanding it
+ * (yaml-anchors.ts), so the library's own estimate of alias expansions is not needed.
+ */
 export function readYamlValue(parsed: Parsed, diagnostics: Diagnostic[]): LoadResult {
   const anchors = indexAnchors(parsed.doc.contents);
+  const refused = anchors.refusal;
+  if (refused) {
+    const [start, end] = refused.range ?? [0, 1];
+    const span = spanOf(parsed.text, parsed.lineCounter, start, end);
+    return {
+      ok: false,
+      diagnostics: [
+        ...diagnostics,
+        makeDiagnostic(parsed.file, span, refused.rule, refused.message),
+      ],
+    };
+  }
   let value: unknown;
   try {
-    value = toPlain(parsed.doc, anchors, LIMITS.maxAliasCount);
+    value = toPlain(parsed.doc, anchors, UNCOUNTED);
   } catch (error) {
-    const message =
-      error instanceof ReferenceError && /excessive alias/i.test(error.message)
-        ? `too many alias expansions (more than ${LIMITS.maxAliasCount}); is this a YAML alias bomb?`
-        : `could not read YAML: ${error instanceof Error ? error.message : String(error)}`;
+    const message = `could not read YAML: ${error instanceof Error ? error.message : String(error)}`;
     return {
       ok: false,
       diagnostics: [...diagnostics, makeDiagnostic(parsed.file, START, 'limits', message)],
@@ -188,6 +199,9 @@ export function readYamlValue(parsed: Parsed, diagnostics: Diagnostic[]): LoadRe
   }
   return { ok: true, source: { ...parsed, anchors, value }, diagnostics };
 }
+
+/** The library's `maxAliasCount` meaning "do not count": indexAnchors measured the expansion. */
+export const UNCOUNTED = -1;
 
 const YAML_HINTS: Record<string, string> = {
   TAB_AS_INDENT: 'tabs are not allowed as indentation in YAML; indent with spaces',
@@ -221,7 +235,8 @@ function findBadKeys(
         stack.push(pair.value);
       }
     } else if (isSeq(current)) {
-      stack.push(...current.items);
+      // One at a time: spreading 200,000 items as arguments overflows the stack.
+      for (const item of current.items) stack.push(item);
     }
   }
 }
@@ -236,6 +251,10 @@ export function spanOf(text: string, lineCounter: LineCounter, start: number, en
 /** Finds the YAML node at a data path; `key` points at the mapping key rather than its value. */
 export class Locator {
   private read: YamlSource | (() => YamlSource);
+  /** Each mapping's keys, indexed when first searched: thousands of diagnostics in one mapping stay linear. */
+  private readonly keys: KeyIndex = new WeakMap();
+  /** Where each `${{` of a scalar starts, found when first asked. */
+  private readonly openings = new WeakMap<Node, number[]>();
 
   /** A source, or how to get it: parsed only when something needs pointing at. */
   constructor(source: YamlSource | (() => YamlSource)) {
@@ -255,7 +274,7 @@ export class Locator {
       if (isAlias(node)) node = targets.get(node);
       let next: unknown;
       if (isMap(node)) {
-        const pair = findPair(targets, node, segment);
+        const pair = findPair(targets, this.keys, node, segment);
         if (!pair) return { node: node, key, found: false };
         key = isScalar(pair.key) ? pair.key : key;
         next = pair.value;
@@ -286,12 +305,16 @@ export class Locator {
     const { node } = this.node(path);
     const range = node?.range;
     if (!isScalar(node) || !range) return this.span(path);
-    const raw = this.source.text.slice(range[0], range[1]);
-    let index = -1;
-    for (let i = 0; i <= occurrence; i++) {
-      index = raw.indexOf('${{', index + 1);
-      if (index === -1) return this.span(path);
+    let openings = this.openings.get(node);
+    if (!openings) {
+      const raw = this.source.text.slice(range[0], range[1]);
+      openings = [];
+      for (let at = raw.indexOf('${{'); at !== -1; at = raw.indexOf('${{', at + 1))
+        openings.push(at);
+      this.openings.set(node, openings);
     }
+    const index = openings[occurrence];
+    if (index === undefined) return this.span(path);
     return spanOf(
       this.source.text,
       this.source.lineCounter,
@@ -316,15 +339,26 @@ export function isMergeKey(key: unknown): boolean {
  */
 function findPair(
   targets: AnchorIndex['targets'],
+  keys: KeyIndex,
   map: YAMLMap,
   segment: string | number,
   depth = 0,
+  // A mapping merged in twice (`<<: [*a, *a]`, or along two chains) was searched the first time.
+  seen = new Set<YAMLMap>(),
 ): Pair | undefined {
-  for (let i = map.items.length - 1; i >= 0; i--) {
-    const pair = map.items[i];
-    if (isPair(pair) && isScalar(pair.key) && !isMergeKey(pair.key))
-      if (String(pair.key.value) === String(segment)) return pair;
+  if (seen.has(map)) return undefined;
+  seen.add(map);
+  let own = keys.get(map);
+  if (!own) {
+    own = new Map();
+    // In order, so that the last of repeated keys wins.
+    for (const pair of map.items)
+      if (isPair(pair) && isScalar(pair.key) && !isMergeKey(pair.key))
+        own.set(String(pair.key.value), pair);
+    keys.set(map, own);
   }
+  const found = own.get(String(segment));
+  if (found) return found;
   if (depth >= MAX_MERGE_DEPTH) return undefined;
   for (const pair of map.items) {
     if (!isMergeKey(pair.key)) continue;
@@ -332,9 +366,13 @@ function findPair(
     const sources = isSeq(source) ? source.items : [source];
     for (const item of sources) {
       const merged = isAlias(item) ? targets.get(item) : item;
-      const found = isMap(merged) ? findPair(targets, merged, segment, depth + 1) : undefined;
-      if (found) return found;
+      const inMerged = isMap(merged)
+        ? findPair(targets, keys, merged, segment, depth + 1, seen)
+        : undefined;
+      if (inMerged) return inMerged;
     }
   }
   return undefined;
 }
+
+type KeyIndex = WeakMap<YAMLMap, Map<string, Pair>>;

@@ -9,25 +9,51 @@ import type { Queryable } from '../db/db.js';
 import { EvaluationError, evaluateCondition } from '../expressions/evaluate.js';
 import type { ErrorInfo } from '../handlers/types.js';
 import { endRun } from './end-run.js';
-import { dependentsOf, nodeDef, sortByGraph } from './graph-index.js';
+import {
+  jobDependentsOf,
+  neededNodesOf,
+  nodeDef,
+  nodeDependentsOf,
+  nodesOfJob,
+  sortByGraph,
+} from './graph-index.js';
 import { buildContext, statusFunctions } from './node-context.js';
 import { failNode } from './node-end.js';
 import { loadNeeded } from './node-outputs.js';
 import { scheduleNode } from './schedule.js';
 import { record, type TxScope } from './scope.js';
+import { FINAL_NODE_STATES } from './states.js';
 import { setNodeStatus } from './store.js';
 
-/** Nodes just finished (any final state): count down their dependents, decide the ready ones, end the run if all done. */
+/**
+ * Nodes just finished (any final state): count down their dependents, decide the ready ones,
+ * end the run if all done. A node's `waiting_on` counts its needs entries; an entry naming a
+ * whole job (graph.ts) is done when the job's last node is: counted down once, by that node.
+ */
 export async function afterNodesFinished(
   scope: TxScope,
   finished: readonly string[],
 ): Promise<void> {
-  const queue = [...finished];
+  const queue: string[] = [];
+  // Nodes of each job in the queue, not handled yet: final already, but not counted down.
+  const queued = new Map<string, number>();
+  const enqueue = (id: string) => {
+    queue.push(id);
+    const job = nodeDef(scope.run, id).job;
+    queued.set(job, (queued.get(job) ?? 0) + 1);
+  };
+  for (const id of finished) enqueue(id);
   let count = 0;
-  while (queue.length > 0) {
-    const nodeId = queue.shift()!;
+  for (let head = 0; head < queue.length; head++) {
+    const nodeId = queue[head]!;
     count++;
-    const dependents = dependentsOf(scope.run, nodeId);
+    const job = nodeDef(scope.run, nodeId).job;
+    const left = queued.get(job)! - 1;
+    queued.set(job, left);
+    const dependents = [...nodeDependentsOf(scope.run, nodeId)];
+    const wholeJob = jobDependentsOf(scope.run, job);
+    if (wholeJob.length > 0 && left === 0 && (await jobEnded(scope, job)))
+      for (const id of wholeJob) dependents.push(id);
     if (dependents.length === 0) continue;
     const { rows } = await scope.q.query<{ node_id: string; waiting_on: number }>(
       `UPDATE forgeflow.nodes SET waiting_on = waiting_on - 1
@@ -37,10 +63,20 @@ export async function afterNodesFinished(
     );
     const ready = rows.filter((r) => r.waiting_on === 0).map((r) => r.node_id);
     for (const id of sortByGraph(scope.run, ready)) {
-      if ((await decideNode(scope, id)) !== 'scheduled') queue.push(id);
+      if ((await decideNode(scope, id)) !== 'scheduled') enqueue(id);
     }
   }
   await countFinished(scope, count);
+}
+
+/** Whether every node of a job is in a final state (the run is locked: no one else moves them). */
+async function jobEnded(scope: TxScope, job: string): Promise<boolean> {
+  const { rows } = await scope.q.query(
+    `SELECT 1 FROM forgeflow.nodes
+     WHERE run_id = $1 AND node_id = ANY($2::text[]) AND status <> ALL($3::text[]) LIMIT 1`,
+    [scope.run.id, nodesOfJob(scope.run, job), FINAL_NODE_STATES],
+  );
+  return rows.length === 0;
 }
 
 /** Decides the given nodes, whose needs are all done (a run's roots, or what a retry resets). */
@@ -87,7 +123,7 @@ async function decideNode(
 ): Promise<'scheduled' | 'skipped' | 'failed' | 'finished'> {
   const { q, run, now } = scope;
   const node = nodeDef(run, nodeId);
-  const needed = await loadNeeded(scope, node.needs);
+  const needed = await loadNeeded(scope, neededNodesOf(run, node));
   try {
     const context = buildContext(run, node, needed, scope.settings);
     if (!evaluateCondition(node.if, context, statusFunctions(needed, run.stopping !== null))) {

@@ -5,7 +5,7 @@
  * polling child runs, which their parent creates in its own transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Graph } from '../compiler/graph.js';
+import type { Graph, StoredGraph } from '../compiler/graph.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import { startRoots } from './advance.js';
@@ -137,6 +137,6 @@ export async function beginRun(
   await decide(scope);
 }
 
-export function deadlineFrom(graph: Graph, now: number): number | null {
+export function deadlineFrom(graph: Pick<StoredGraph, 'timeout_ms'>, now: number): number | null {
   return graph.timeout_ms === null ? null : now + graph.timeout_ms;
 }

@@ -7,6 +7,7 @@ import type { GraphNode } from '../compiler/graph.js';
 import type { ExpressionContext, StatusFunctions } from '../expressions/evaluate.js';
 import { evaluateValue } from '../expressions/evaluate.js';
 import { keepSecretTemplates } from '../expressions/secrets.js';
+import { findNode } from './graph-index.js';
 import type { NodeStatus } from './states.js';
 import type { RunInfo, RuntimeSettings } from './types.js';
 
@@ -31,10 +32,11 @@ export function buildContext(
   settings: RuntimeSettings,
 ): ExpressionContext {
   const byJob = new Map<string, NeededNode[]>();
-  const jobOf = new Map(run.graph.nodes.map((n) => [n.id, n.job]));
   for (const need of needed) {
-    const job = jobOf.get(need.node_id) ?? need.node_id;
-    byJob.set(job, [...(byJob.get(job) ?? []), need]);
+    const job = findNode(run, need.node_id)?.job ?? need.node_id;
+    let nodes = byJob.get(job);
+    if (!nodes) byJob.set(job, (nodes = []));
+    nodes.push(need);
   }
   const needs: Record<string, { output: unknown; result: string }> = {};
   for (const [job, nodes] of byJob) {

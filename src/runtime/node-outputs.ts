@@ -22,9 +22,11 @@ export async function loadNeeded(scope: TxScope, needs: readonly string[]): Prom
     [scope.run.id, needs],
   );
   const fresh = scope.outputs;
-  return needs.flatMap((id) =>
-    rows
-      .filter((r) => r.node_id === id)
-      .map((r) => (fresh.has(id) ? { ...r, output: fresh.get(id) } : r)),
-  );
+  // A whole matrix job can be needed: one pass over the rows, not one per needed node.
+  const byId = new Map(rows.map((r) => [r.node_id, r]));
+  return needs.flatMap((id) => {
+    const row = byId.get(id);
+    if (row === undefined) return [];
+    return [fresh.has(id) ? { ...row, output: fresh.get(id) } : row];
+  });
 }

@@ -3,7 +3,7 @@
  * next call is due one interval later (grown by the coefficient, capped); after
  * `polls_per_run` polls the child continues as a new run, so no history grows without bound.
  */
-import type { GraphNode, PollAction } from '../compiler/graph.js';
+import { GRAPH_FORMAT, type Graph, type GraphNode, type PollAction } from '../compiler/graph.js';
 import { EvaluationError, evaluateExpression } from '../expressions/evaluate.js';
 import { afterNodesFinished } from './advance.js';
 import { endRun } from './end-run.js';
@@ -90,7 +90,18 @@ async function continueAsNew(
     [run.id],
   );
   const deadline = rows[0]?.deadline_at?.getTime() ?? null;
-  const graph = { ...run.graph, nodes: [{ ...node, action: { ...action, polls_before: polls } }] };
+  // A new run: a graph of this format, even when the chain began with a format-1 one.
+  const { pipeline, source, trigger, env, concurrency, timeout_ms } = run.graph;
+  const graph: Omit<Graph, 'hash'> = {
+    format: GRAPH_FORMAT,
+    pipeline,
+    source,
+    trigger,
+    env,
+    concurrency,
+    timeout_ms,
+    nodes: [{ ...node, action: { ...action, polls_before: polls } }],
+  };
   const nextId = await startChild(scope, run.parent!, withHash(graph), deadline, run.id);
   await completeNode(scope, node.id, output, { attempt });
   await q.query('UPDATE forgeflow.runs SET unfinished_nodes = 0 WHERE id = $1', [run.id]);

@@ -10,6 +10,7 @@ import { EvaluationError, evaluateValue } from '../expressions/evaluate.js';
 import { deferredSecrets, keepSecretTemplates } from '../expressions/secrets.js';
 import { afterNodesFinished } from './advance.js';
 import { beginRun, createRun } from './create-run.js';
+import { neededNodesOf } from './graph-index.js';
 import { buildContext } from './node-context.js';
 import { cancelNode, completeNode, failNode } from './node-end.js';
 import { loadNeeded } from './node-outputs.js';
@@ -50,7 +51,8 @@ export async function startPolling(
     await afterNodesFinished(scope, [node.id]);
     return;
   }
-  const context = buildContext(run, node, await loadNeeded(scope, node.needs), scope.settings);
+  const needed = await loadNeeded(scope, neededNodesOf(run, node));
+  const context = buildContext(run, node, needed, scope.settings);
   let input: unknown;
   try {
     const keep = keepSecretTemplates(node.env);
@@ -165,7 +167,6 @@ function pollGraph(scope: TxScope, node: GraphNode, action: PollAction): Graph {
         report: null,
       },
     ],
-    edges: [],
   });
 }
 

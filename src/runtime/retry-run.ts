@@ -8,7 +8,7 @@
 import { decideReady } from './advance.js';
 import { arrive } from './concurrency.js';
 import { beginRun, deadlineFrom } from './create-run.js';
-import { downstreamOf, nodeDef, sortByGraph } from './graph-index.js';
+import { downstreamOf, entriesWaitingOn, nodeDef, sortByGraph } from './graph-index.js';
 import { record, type TxScope } from './scope.js';
 import {
   ACTIVE_RUN_STATES,
@@ -62,7 +62,7 @@ export async function retryRun(scope: TxScope): Promise<RetryResult> {
   const nodes = sortByGraph(run, reset);
   const waiting = nodes.map((id) => ({
     id,
-    waiting_on: nodeDef(run, id).needs.filter((need) => reset.has(need)).length,
+    waiting_on: entriesWaitingOn(run, nodeDef(run, id), reset),
   }));
   const { rowCount } = await q.query(
     `UPDATE forgeflow.nodes n SET status = 'pending', waiting_on = r.waiting_on, failures = 0,

@@ -3,7 +3,7 @@
  * to cache: a run never changes its graph or event. The cache is bounded; evicted runs are
  * re-read.
  */
-import type { Graph } from '../compiler/graph.js';
+import type { StoredGraph } from '../compiler/graph.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import type { LockedRun } from './run-lock.js';
@@ -12,7 +12,7 @@ import type { ConfigSource, RunInfo, RunSpec } from './types.js';
 interface SpecRow {
   id: string;
   pipeline: string;
-  graph: Graph;
+  graph: StoredGraph;
   event: Event;
   parent_run_id: string | null;
   parent_node_id: string | null;

@@ -54,7 +54,6 @@ export function planGraph(event: Event, deliveryId: string, eventName: string): 
         report: null,
       },
     ],
-    edges: [],
   };
   return { ...body, hash: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
 }

@@ -1,5 +1,5 @@
 import type { Event, PullRequest } from '../../src/events/event.js';
-import { compilePipeline, type CompileResult } from '../../src/compiler/index.js';
+import { compilePipeline, type CompileResult, type Graph } from '../../src/compiler/index.js';
 import { builtInRegistry } from '../../src/handlers/catalog.js';
 import { manualEvent } from '../../src/forges/normalize.js';
 
@@ -80,4 +80,9 @@ export const manual = (): Event => base;
 /** A pipeline around the given `on:` block and one trivial job. */
 export function withTriggers(on: string): string {
   return `version: 1\non:\n${on}\njobs:\n  a:\n    uses: exec\n    with: { command: ["true"] }\n`;
+}
+
+/** `[from, to]` for each needs entry, in node order (what format 1 stored as `edges`). */
+export function needPairs(graph: Pick<Graph, 'nodes'>): [string, string][] {
+  return graph.nodes.flatMap((node) => node.needs.map((from): [string, string] => [from, node.id]));
 }

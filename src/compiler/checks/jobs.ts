@@ -1,28 +1,23 @@
 /** Job-level rules: one kind per job, `needs` that exist, no cycles, triggers the pipeline has. */
+import { COMPILE_LIMITS } from '../limits.js';
 import { didYouMean } from '../suggest.js';
 import { TRIGGER_NAMES } from '../schema/triggers.js';
 import { type CheckContext, type Dict, dict, jobsOf, stringList } from './context.js';
 
-export const LIMITS = { maxJobs: 1000 };
-
 const KINDS = ['uses', 'sleep', 'wait_for'] as const;
 
+/** How many "not a job" diagnostics get a "did you mean" (each compares with every job id). */
+const SUGGESTED_NEEDS = COMPILE_LIMITS.maxDiagnostics;
+
+/** Runs once sizes.ts has bounded the jobs. */
 export function checkJobs(ctx: CheckContext, pipeline: unknown): void {
   const jobs = jobsOf(pipeline);
-  if (jobs.length > LIMITS.maxJobs) {
-    ctx.report(
-      ['jobs'],
-      'limits',
-      `${jobs.length} jobs; a pipeline may have at most ${LIMITS.maxJobs}`,
-      'key',
-    );
-    return;
-  }
-  const ids = jobs.map(([id]) => id);
+  const ids = new Set(jobs.map(([id]) => id));
+  const suggestions = { left: SUGGESTED_NEEDS };
   const triggers = declaredTriggers(dict(pipeline).on);
   for (const [id, job] of jobs) {
     checkKind(ctx, id, job);
-    checkNeeds(ctx, id, job, ids);
+    checkNeeds(ctx, id, job, ids, suggestions);
     for (const [i, trigger] of stringList(job.on).entries()) {
       if (
         triggers &&
@@ -79,7 +74,13 @@ function checkKind(ctx: CheckContext, id: string, job: Dict): void {
   }
 }
 
-function checkNeeds(ctx: CheckContext, id: string, job: Dict, ids: readonly string[]): void {
+function checkNeeds(
+  ctx: CheckContext,
+  id: string,
+  job: Dict,
+  ids: ReadonlySet<string>,
+  suggestions: { left: number },
+): void {
   const needs = job.needs;
   const list = stringList(needs);
   const seen = new Set<string>();
@@ -89,26 +90,25 @@ function checkNeeds(ctx: CheckContext, id: string, job: Dict, ids: readonly stri
       ctx.report(path, 'needs', `"${need}" is listed twice in the needs of job "${id}"`);
     seen.add(need);
     if (need === id) ctx.report(path, 'cycle', `job "${id}" needs itself`);
-    else if (!ids.includes(need)) {
-      ctx.report(
-        path,
-        'needs',
-        `job "${id}" needs "${need}", which is not a job${didYouMean(
-          need,
-          ids.filter((x) => x !== id),
-        )}`,
-      );
+    else if (!ids.has(need)) {
+      // Past the diagnostics a file shows, a suggestion (a comparison with every id) is waste.
+      const hint =
+        suggestions.left-- > 0
+          ? didYouMean(
+              need,
+              [...ids].filter((x) => x !== id),
+            )
+          : '';
+      ctx.report(path, 'needs', `job "${id}" needs "${need}", which is not a job${hint}`);
     }
   });
 }
 
 /** Finds each cycle once (Tarjan's strongly connected components, iteratively: 500-job cycles are fine). */
 function checkCycles(ctx: CheckContext, jobs: readonly [string, Dict][]): void {
+  const ids = new Set(jobs.map(([id]) => id));
   const edges = new Map(
-    jobs.map(([id, job]) => [
-      id,
-      stringList(job.needs).filter((n) => n !== id && jobs.some(([j]) => j === n)),
-    ]),
+    jobs.map(([id, job]) => [id, stringList(job.needs).filter((n) => n !== id && ids.has(n))]),
   );
   for (const component of stronglyConnected([...edges.keys()], edges)) {
     if (component.length < 2) continue;

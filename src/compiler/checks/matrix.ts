@@ -1,5 +1,5 @@
 /** Matrix rules: no duplicate values, `exclude` names real keys, and a bounded number of nodes. */
-import { combinationLabel, expandMatrix, LIMITS } from '../matrix.js';
+import { combinationLabel, expandMatrix } from '../matrix.js';
 import { didYouMean } from '../suggest.js';
 import { type CheckContext, dict, isDict, jobsOf } from './context.js';
 
@@ -43,11 +43,11 @@ export function checkMatrices(ctx: CheckContext, pipeline: unknown): void {
       continue;
     }
     const expanded = expandMatrix(matrix);
-    if (expanded.tooMany) {
+    if (expanded.refused !== undefined) {
       ctx.report(
         ['jobs', id, 'matrix'],
         'limits',
-        `the matrix of job "${id}" makes more than ${LIMITS.maxCombinations} combinations`,
+        `the matrix of job "${id}" ${expanded.refused}`,
         'key',
       );
     } else if (expanded.combinations.length === 0) {
@@ -58,8 +58,12 @@ export function checkMatrices(ctx: CheckContext, pipeline: unknown): void {
         'key',
       );
     } else {
-      const labels = expanded.combinations.map(combinationLabel);
-      const repeated = labels.find((label, i) => labels.indexOf(label) !== i);
+      const labels = new Set<string>();
+      let repeated: string | undefined;
+      for (const label of expanded.combinations.map(combinationLabel)) {
+        if (labels.has(label)) repeated ??= label;
+        labels.add(label);
+      }
       // A repeated value already explains a repeated node.
       if (repeated !== undefined && !repeatedValue) {
         ctx.report(

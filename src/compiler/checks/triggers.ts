@@ -60,21 +60,39 @@ function checkReachable(ctx: CheckContext, pipeline: unknown, pipelineTriggers: 
   const jobs = new Map(jobsOf(pipeline));
   const memo = new Map<string, string[]>();
   const visiting = new Set<string>();
-  const triggersOf = (id: string): string[] => {
-    const known = memo.get(id);
-    if (known) return known;
-    if (visiting.has(id)) return pipelineTriggers; // a cycle: reported elsewhere
-    visiting.add(id);
+  const ownTriggers = (id: string): string[] => {
     const job = jobs.get(id) ?? {};
     let own = (job.on === undefined ? pipelineTriggers : stringList(job.on)).filter((t) =>
       pipelineTriggers.includes(t),
     );
     for (const need of stringList(job.needs)) {
-      if (jobs.has(need) && need !== id) own = own.filter((t) => triggersOf(need).includes(t));
+      if (!jobs.has(need) || need === id) continue;
+      // A job still being worked out needs this one: a cycle, reported elsewhere.
+      const theirs = memo.get(need) ?? pipelineTriggers;
+      own = own.filter((t) => theirs.includes(t));
     }
-    visiting.delete(id);
-    memo.set(id, own);
     return own;
+  };
+  // Depth first along needs with a stack of our own: a chain of 1,000 jobs is 1,000 deep.
+  const triggersOf = (start: string): string[] => {
+    const known = memo.get(start);
+    if (known) return known;
+    const stack = [{ id: start, needs: stringList(jobs.get(start)?.needs), next: 0 }];
+    visiting.add(start);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      if (frame.next < frame.needs.length) {
+        const need = frame.needs[frame.next++]!;
+        if (!jobs.has(need) || memo.has(need) || visiting.has(need)) continue;
+        visiting.add(need);
+        stack.push({ id: need, needs: stringList(jobs.get(need)?.needs), next: 0 });
+        continue;
+      }
+      stack.pop();
+      memo.set(frame.id, ownTriggers(frame.id));
+      visiting.delete(frame.id);
+    }
+    return memo.get(start)!;
   };
   for (const [id, job] of jobs) {
     if (triggersOf(id).length > 0 || (job.on === undefined && stringList(job.needs).length === 0))

@@ -8,9 +8,10 @@
 import type { Event } from '../../events/event.js';
 import type { ExcludedJob } from '../build-graph.js';
 import type { CompileResult } from '../compile.js';
-import { finalizeDiagnostics, hasErrors, type Diagnostic } from '../diagnostics.js';
+import { capDiagnostics, finalizeDiagnostics, hasErrors, type Diagnostic } from '../diagnostics.js';
 import type { HandlerRegistry } from '../handler-spec.js';
 import { TRIGGER_OF_KIND } from '../trigger-match.js';
+import { COMPILE_LIMITS, count } from '../limits.js';
 import { makeDiagnostic } from '../yaml-source.js';
 import { eventTrigger } from './event-trigger.js';
 import { packitGraph, PACKIT_PIPELINE } from './graph.js';
@@ -20,6 +21,7 @@ import { planNodes } from './plan.js';
 import { PreviousRun, type PreviousNode } from './previous.js';
 import { DEFAULT_RELEASES } from './releases.js';
 import { expandAllTargets, targetDiagnostics } from './target-diagnostics.js';
+import { readPackitYaml } from './yaml.js';
 import type { LoadedPackit, ReleasesTable } from './types.js';
 import type { ViewTargets } from './view-targets.js';
 
@@ -50,7 +52,8 @@ export type PackitValidation =
 
 export function validatePackit(text: string, options: PackitOptions): PackitValidation {
   try {
-    return validateUnsafe(text, options);
+    const result = validateUnsafe(text, options);
+    return { ...result, diagnostics: capDiagnostics(result.diagnostics) };
   } catch (error) {
     // A compiler bug must still come out as a diagnostic, never as a crash of the caller.
     const message = `internal compiler error: ${error instanceof Error ? error.message : String(error)}`;
@@ -109,6 +112,12 @@ export function compilePackit(text: string, event: Event, options: PackitOptions
     targets,
     previous,
   });
+  // sizes.ts counted targets as written; aliases (fedora-all) expand each to a few releases.
+  if (plan.nodes.length > COMPILE_LIMITS.maxNodes)
+    return {
+      status: 'invalid',
+      diagnostics: [tooManyNodes(text, options.file, plan.nodes.length)],
+    };
   const excluded = [...match.misses, ...plan.misses];
   if (plan.nodes.length === 0) {
     const why =
@@ -131,6 +140,18 @@ export function compilePackit(text: string, event: Event, options: PackitOptions
     excluded,
     diagnostics: [...diagnostics, ...missingHandlers(graph.nodes, options)],
   };
+}
+
+/** At the `jobs` key (or the top of the file when Packit's default jobs apply). */
+function tooManyNodes(text: string, file: string, nodes: number): Diagnostic {
+  const read = readPackitYaml(text, file);
+  const span = read.ok ? read.locator.span(['jobs'], 'key') : { line: 1, column: 1, length: 1 };
+  return makeDiagnostic(
+    file,
+    span,
+    'limits',
+    `the jobs make ${count(nodes)} nodes for this event once their targets are expanded; a graph may have at most ${count(COMPILE_LIMITS.maxNodes)}`,
+  );
 }
 
 /** A warning per handler the server does not have (once per handler). */

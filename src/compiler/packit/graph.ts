@@ -1,6 +1,6 @@
 /**
  * The planned nodes of a .packit.yaml as a Graph (source kind `packit`): job ids assigned,
- * nodes and edges in file order, hashed like a pipeline's graph, so the same text and event
+ * nodes (each needing at most the build of its target) in file order, hashed like a pipeline's graph, so the same text and event
  * always give the same bytes.
  */
 import type { Event } from '../../events/event.js';
@@ -35,9 +35,6 @@ export function packitGraph(input: PackitGraphInput): Graph {
 
   const commandEnv = input.commandEnv ?? {};
   const nodes = planned.map((p) => graphNode(p, { event, ref: input.ref, ids, commandEnv }));
-  const edges = nodes.flatMap((node) =>
-    node.needs.map((from): [string, string] => [from, node.id]),
-  );
   const body: Omit<Graph, 'hash'> = {
     format: GRAPH_FORMAT,
     pipeline: PACKIT_PIPELINE,
@@ -47,7 +44,6 @@ export function packitGraph(input: PackitGraphInput): Graph {
     concurrency: null,
     timeout_ms: null,
     nodes,
-    edges,
   };
   return { ...body, hash: sha256(JSON.stringify(body)) };
 }

@@ -13,6 +13,7 @@ import { checkJobs } from './checks/jobs.js';
 import { checkKeys } from './checks/keys.js';
 import { isDict, type Dict } from '../checks/context.js';
 import { Report } from './report.js';
+import { refuseTooManyTargets, refuseTooManyViews } from './sizes.js';
 import { packitShapeValidator } from './shape.js';
 import { shapeDiagnostics } from './shape-errors.js';
 import type { LoadResult } from './types.js';
@@ -41,17 +42,25 @@ function loadUnsafe(text: string, { file, repoName }: LoadPackitOptions): LoadRe
   const read = readPackitYaml(text, file);
   if (!read.ok) return { ok: false, diagnostics: finalizeDiagnostics(read.diagnostics) };
   const { value: data, locator } = read;
-  const diagnostics: Diagnostic[] = [...read.diagnostics];
+  // Concatenated, never pushed as spread arguments: a list of 100,000 overflows the stack.
+  let diagnostics: Diagnostic[] = read.diagnostics;
   const validate = packitShapeValidator();
   if (!validate(data))
-    diagnostics.push(...shapeDiagnostics(validate.errors ?? [], data, file, locator));
+    diagnostics = diagnostics.concat(shapeDiagnostics(validate.errors ?? [], data, file, locator));
   const report = new Report(file, locator);
   checkJobs(report, data, definedPackages(data, repoName));
   checkKeys(report, data);
-  diagnostics.push(...report.diagnostics);
-  const final = finalizeDiagnostics(diagnostics);
+  const final = finalizeDiagnostics(diagnostics.concat(report.diagnostics));
   if (hasErrors(final)) return { ok: false, diagnostics: final };
-  return { ok: true, config: buildViews(data, repoName), diagnostics: final };
+  // Views copy their inherited settings, nodes copy their view's: counted before either is made.
+  const sizes = new Report(file, locator);
+  const packages = definedPackages(data, repoName) ?? [];
+  if (refuseTooManyViews(sizes, data, packages))
+    return { ok: false, diagnostics: finalizeDiagnostics(final.concat(sizes.diagnostics)) };
+  const config = buildViews(data, repoName);
+  if (refuseTooManyTargets(sizes, config.jobs))
+    return { ok: false, diagnostics: finalizeDiagnostics(final.concat(sizes.diagnostics)) };
+  return { ok: true, config, diagnostics: final };
 }
 
 /** The names a job's `packages` may use, or null when `packages` itself is malformed. */

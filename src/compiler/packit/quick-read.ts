@@ -12,7 +12,8 @@
 import { Alias, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { refuseHostileText } from '../hostile-text.js';
 import { indexAnchors } from '../yaml-anchors.js';
-import { isMergeKey, LIMITS } from '../yaml-source.js';
+import { COMPILE_LIMITS } from '../limits.js';
+import { isMergeKey, UNCOUNTED } from '../yaml-source.js';
 import { nodesToPlain } from '../yaml-value.js';
 import { laterMergesFirst } from './merge-order.js';
 import {
@@ -32,20 +33,22 @@ const MAX_LENGTH = 256 * 1024;
 
 export function quickRead(original: string): Record<string, unknown> | undefined {
   const text = original.startsWith('\uFEFF') ? original.slice(1) : original;
-  if (text.length > MAX_LENGTH || /[\t\r]/.test(text) || refuseHostileText(text, LIMITS))
+  if (text.length > MAX_LENGTH || /[\t\r]/.test(text) || refuseHostileText(text, COMPILE_LIMITS))
     return undefined;
   try {
     const reader = new QuickReader(text);
     const root = reader.document();
     let index = indexAnchors(root);
+    // Circular, too large once expanded, an alias to nothing: the library's path says why.
+    if (index.refusal) return undefined;
     if (reader.merging.length > 0) {
       // As yaml.ts does: read as written (for its errors), then with PyYAML's precedence.
-      nodesToPlain(root, index, LIMITS.maxAliasCount, true);
+      nodesToPlain(root, index, UNCOUNTED, true);
       for (const map of reader.merging) laterMergesFirst(map);
       index = indexAnchors(root);
+      if (index.refusal) return undefined;
     }
-    if (index.cycle) return undefined;
-    return nodesToPlain(root, index, LIMITS.maxAliasCount, true) as Record<string, unknown>;
+    return nodesToPlain(root, index, UNCOUNTED, true) as Record<string, unknown>;
   } catch {
     // Given up, or an alias the library would refuse: the library says why.
     return undefined;

@@ -2,8 +2,8 @@
  * Reads a `.packit.yaml` the way Packit's PyYAML `safe_load` does: YAML 1.1 (yes/no/on/off
  * are booleans, but y/n and "." stay strings), a repeated key is a warning (the last one
  * wins), an empty file is `{}`, and with several `<<` merge keys in one mapping the later one
- * wins. Hostile input (size, depth, alias bombs) is refused by parseYaml; a self-referencing
- * alias is refused here. Most files are read by quick-read.ts, which vouches only for files
+ * wins. Hostile input (size, depth, alias bombs, a self-referencing alias) is refused by
+ * parseYaml and readYamlValue, as for a pipeline.yaml. Most files are read by quick-read.ts, which vouches only for files
  * that read without a diagnostic; the library then parses them only if a later check needs to
  * point at a place in the file.
  */
@@ -16,7 +16,6 @@ import {
   makeDiagnostic,
   parseYaml,
   readYamlValue,
-  spanOf,
   type LoadResult,
   type Parsed,
 } from '../yaml-source.js';
@@ -57,19 +56,6 @@ export function readPackitYaml(text: string, file: string): PackitYaml {
   const { source } = loaded;
   const diagnostics = [...loaded.diagnostics];
   const locator = new Locator(source);
-  const cycle = source.anchors.cycle;
-  if (cycle) {
-    const [start, end] = cycle.range ?? [0, 1];
-    diagnostics.push(
-      makeDiagnostic(
-        file,
-        spanOf(source.text, source.lineCounter, start, end),
-        'limits',
-        'this alias refers to a mapping or list that contains it; a Packit config cannot be circular',
-      ),
-    );
-    return { ok: false, diagnostics };
-  }
   const value = source.value ?? {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     const what = Array.isArray(value) ? 'a list' : `a ${typeof value}`;

@@ -40,7 +40,7 @@ describe('hostile input', () => {
   });
 
   it('an alias to an anchor that does not exist', () => {
-    fails('_: *undefined\n', /Unresolved alias/);
+    fails('_: *undefined\n', /unresolved alias \*undefined: no anchor &undefined comes before it/);
   });
 
   it('binary junk and stray control characters', () => {

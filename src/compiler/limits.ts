@@ -1,0 +1,51 @@
+/**
+ * Every limit the compiler holds hostile input to, in one place (docs/security.md lists them).
+ * Each is counted before the work it bounds is done and refused with a diagnostic at the place
+ * that crosses it, so compiling any text takes bounded time and memory: the text is measured
+ * before it is parsed, the parsed document before it is turned into data (aliases expanded),
+ * and the jobs, nodes and dependencies before a check or the graph builder walks them.
+ *
+ * The values are far above real configs: the largest real .packit.yaml files are 7 kB with 35
+ * aliases; GitHub Actions caps a matrix at 256 jobs.
+ */
+export const COMPILE_LIMITS = {
+  /** Bytes of config text. */
+  maxBytes: 1024 * 1024,
+  /** Flow brackets (`[`, `{`) open at once in the text: the YAML parser recurses per level. */
+  maxFlowDepth: 64,
+  /** Columns of indentation (compact `- ` and `? ` included) at the start of a line. */
+  maxIndent: 256,
+  /** Aliases (`*name`) in one file. */
+  maxAliases: 1_000,
+  /**
+   * Values (mappings, lists, scalars, keys) once every alias is expanded; lines plus commas of
+   * the text are held to it too, before parsing (the parser spends ~1.5 kB on each value).
+   */
+  maxExpandedValues: 100_000,
+  /** Characters of scalars (keys included) once every alias is expanded. */
+  maxExpandedChars: 4 * 1024 * 1024,
+  /** Nesting of the data once every alias is expanded; what walks it recursively stays bounded. */
+  maxDepth: 64,
+  /** Jobs of a pipeline.yaml; job views of a .packit.yaml (a `jobs:` item per package, trigger). */
+  maxJobs: 1_000,
+  /** Combinations of one job's matrix (GitHub Actions' limit). */
+  maxCombinations: 256,
+  /** `include` or `exclude` entries of one job's matrix. */
+  maxMatrixEntries: 1_024,
+  /** Nodes of a graph: matrix combinations, Packit targets. */
+  maxNodes: 10_000,
+  /**
+   * Dependencies stored in a graph: one per entry of a node's `needs`, where a whole matrix job
+   * counts once (graph.ts), so a matrix needing a matrix costs its instances, not their product.
+   */
+  maxEdges: 100_000,
+  /** Characters of a graph's JSON, estimated from each job's size times its nodes. */
+  maxGraphChars: 16 * 1024 * 1024,
+  /** Diagnostics reported for one file; the rest are counted in a last one. */
+  maxDiagnostics: 1_000,
+} as const;
+
+/** `12,345`: limits and counts in messages. */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
