@@ -174,7 +174,7 @@ async function sandboxedLaunch(
   const tree = await buildSandboxRoot(sandbox, attempt).catch((error: Error) => {
     throw sandboxFailed(error.message);
   });
-  return sandboxLaunch(tree, identity, cwd, argv, env, attempt.dir);
+  return sandboxLaunch(tree, identity, cwd, argv, env, attempt.dir, sandbox);
 }
 
 /** The output, or the error that says how the program (or its sandbox) ended. */

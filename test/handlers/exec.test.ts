@@ -15,6 +15,7 @@ import {
   rmSync,
 } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -429,3 +430,27 @@ describe('exec (namespaces): abort and the sandbox', () => {
 function testContextIn(execSandbox: SandboxSettings) {
   return () => testContext({ execSandbox });
 }
+
+describe('exec (namespaces): the network', () => {
+  // A local service (here a TCP listener standing for a database that trusts local
+  // connections): reachable with the host's network, not with FORGEFLOW_EXEC_NETWORK=none.
+  const connect = {
+    command: ['bash', '-c', 'exec 3<>"/dev/tcp/127.0.0.1/$1" && echo connected', 'connect'],
+  };
+
+  it('shares the host network by default, and none keeps a step off it, loopback included', async () => {
+    const server = createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = String((server.address() as AddressInfo).port);
+    try {
+      const input = { command: [...connect.command, port] };
+      expect((await run(input)).stdout).toBe('connected\n');
+      const isolated = { ...MODES.namespaces, network: 'none' as const };
+      const error = await rejection(run(input, ['*'], isolated));
+      expect(error.type).toBe('ExitCode');
+      expect(JSON.stringify(error.details)).not.toContain('connected');
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -32,6 +32,7 @@ describe('sandbox settings', () => {
       user: NOBODY,
       readOnly: [],
       hidden: [...DEFAULT_HIDDEN, path.resolve('.forgeflow')],
+      network: 'host',
     });
   });
 
@@ -41,13 +42,18 @@ describe('sandbox settings', () => {
       FORGEFLOW_EXEC_WORKSPACES: '/srv/work',
       FORGEFLOW_EXEC_SANDBOX_USER: '2000:3000',
       FORGEFLOW_EXEC_SANDBOX_READONLY: '/opt/tools, /srv/ci',
+      FORGEFLOW_EXEC_NETWORK: 'none',
     };
-    expect(readSandboxSettings(env, 'none', [])).toMatchObject({
-      mode: 'none',
+    expect(readSandboxSettings(env, undefined, [])).toMatchObject({
+      mode: 'namespaces',
       workspaceRoot: '/srv/work',
       user: { uid: 2000, gid: 3000 },
       readOnly: ['/opt/tools', '/srv/ci'],
+      network: 'none',
     });
+    expect(
+      readSandboxSettings({ ...env, FORGEFLOW_EXEC_NETWORK: 'host' }, 'none', []),
+    ).toMatchObject({ mode: 'none', network: 'host' });
     expect(
       readSandboxSettings({ FORGEFLOW_EXEC_SANDBOX_USER: '4242' }, undefined, []),
     ).toMatchObject({ user: { uid: 4242, gid: 4242 } });
@@ -60,6 +66,10 @@ describe('sandbox settings', () => {
       '--exec-sandbox / FORGEFLOW_EXEC_SANDBOX must be namespaces or none, not "bubblewrap"',
     );
     expect(problem({ FORGEFLOW_EXEC_SANDBOX_USER: '0' })).toContain('uid or uid:gid (not 0)');
+    expect(problem({ FORGEFLOW_EXEC_NETWORK: 'bridge' })).toBe(
+      'FORGEFLOW_EXEC_NETWORK must be host or none, not "bridge"',
+    );
+    expect(problem({ FORGEFLOW_EXEC_NETWORK: 'none' }, 'none')).toContain('needs the sandbox');
     expect(problem({ FORGEFLOW_EXEC_SANDBOX_USER: 'nobody' })).toContain('not "nobody"');
     expect(problem({ FORGEFLOW_EXEC_SANDBOX_READONLY: 'tools' })).toContain('absolute folders');
     expect(problem({ FORGEFLOW_EXEC_SANDBOX_READONLY: '/tmp/tools' })).toBe(

@@ -45,13 +45,16 @@ export function sandboxLaunch(
   argv: readonly string[],
   env: Readonly<Record<string, string>>,
   hostCwd: string,
+  settings: Pick<SandboxSettings, 'network'>,
 ): ProcessLaunch {
   const user = identity.kind === 'userns' ? ['--user', '--map-root-user'] : [];
+  // A network namespace of its own has only a loopback device, down: no network at all.
+  const net = settings.network === 'none' ? ['--net'] : [];
   return {
     command: 'unshare',
     args: [
       ...user,
-      ...['--pid', '--fork', '--mount', '--ipc', '--uts', '--propagation', 'private'],
+      ...['--pid', '--fork', '--mount', '--ipc', '--uts', ...net, '--propagation', 'private'],
       ...['--', '/bin/sh', '-c', SETUP_SCRIPT, 'forgeflow-sandbox', tree.fstab, tree.root],
       ...[identity.kind, String(identity.uid), String(identity.gid), STEP_SCRIPT, cwd, ...argv],
     ],

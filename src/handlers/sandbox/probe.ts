@@ -22,7 +22,15 @@ export async function probeSandbox(settings: SandboxSettings): Promise<string | 
     const attempt = await createAttemptDir(settings, folderOwner(identity));
     dir = attempt.dir;
     const tree = await buildSandboxRoot(settings, attempt);
-    const launch = sandboxLaunch(tree, identity, SANDBOX_WORKSPACE, ['true'], {}, attempt.dir);
+    const launch = sandboxLaunch(
+      tree,
+      identity,
+      SANDBOX_WORKSPACE,
+      ['true'],
+      {},
+      attempt.dir,
+      settings,
+    );
     const result = await superviseProcess(launch, {
       cap: 4096,
       signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),

@@ -9,6 +9,9 @@ import path from 'node:path';
 
 export type SandboxMode = 'namespaces' | 'none';
 export const SANDBOX_MODES: readonly SandboxMode[] = ['namespaces', 'none'];
+/** `host`: the machine's network, as CI steps expect; `none`: a network namespace of its own, empty. */
+export type SandboxNetwork = 'host' | 'none';
+export const SANDBOX_NETWORKS: readonly SandboxNetwork[] = ['host', 'none'];
 
 export interface SandboxSettings {
   mode: SandboxMode;
@@ -35,6 +38,11 @@ export interface SandboxSettings {
   readOnly: readonly string[];
   /** Host paths masked wherever they would show inside the sandbox (the data directory, keys). */
   hidden: readonly string[];
+  /**
+   * `none` keeps steps off every network, the machine's loopback services included (a local
+   * database that trusts local connections, say); `host` (the default) shares the machine's.
+   */
+  network: SandboxNetwork;
 }
 
 export const NOBODY = { uid: 65534, gid: 65534 } as const;
@@ -103,6 +111,7 @@ export function defaultSandboxSettings(overrides: Partial<SandboxSettings> = {})
     user: NOBODY,
     readOnly: [],
     hidden: [...DEFAULT_HIDDEN],
+    network: 'host',
     ...overrides,
   };
 }
@@ -120,8 +129,8 @@ export function parseSandboxUser(text: string): { uid: number; gid: number } | u
 /**
  * The operator's settings, from the environment (and the `--exec-sandbox` flag): the mode
  * (FORGEFLOW_EXEC_SANDBOX), the workspace root (FORGEFLOW_EXEC_WORKSPACES), the identity when
- * root (FORGEFLOW_EXEC_SANDBOX_USER=uid[:gid]) and extra read-only folders
- * (FORGEFLOW_EXEC_SANDBOX_READONLY=/opt/tools,…). `secretPaths` (the data directory, key files)
+ * root (FORGEFLOW_EXEC_SANDBOX_USER=uid[:gid]), extra read-only folders
+ * (FORGEFLOW_EXEC_SANDBOX_READONLY=/opt/tools,…) and the network (FORGEFLOW_EXEC_NETWORK=host|none). `secretPaths` (the data directory, key files)
  * are hidden besides the defaults. A string is what is wrong with them.
  */
 export function readSandboxSettings(
@@ -133,6 +142,11 @@ export function readSandboxSettings(
   const mode = flag?.trim() || value('FORGEFLOW_EXEC_SANDBOX') || 'namespaces';
   if (!SANDBOX_MODES.includes(mode as SandboxMode))
     return `--exec-sandbox / FORGEFLOW_EXEC_SANDBOX must be namespaces or none, not "${mode}"`;
+  const network = value('FORGEFLOW_EXEC_NETWORK') ?? 'host';
+  if (!SANDBOX_NETWORKS.includes(network as SandboxNetwork))
+    return `FORGEFLOW_EXEC_NETWORK must be host or none, not "${network}"`;
+  if (network === 'none' && mode === 'none')
+    return 'FORGEFLOW_EXEC_NETWORK=none needs the sandbox (FORGEFLOW_EXEC_SANDBOX=namespaces)';
   const userText = value('FORGEFLOW_EXEC_SANDBOX_USER');
   const user = userText === undefined ? NOBODY : parseSandboxUser(userText);
   if (user === undefined)
@@ -158,5 +172,6 @@ export function readSandboxSettings(
     user,
     readOnly,
     hidden: [...DEFAULT_HIDDEN, ...hidden],
+    network: network as SandboxNetwork,
   });
 }
