@@ -17,6 +17,7 @@ export const USAGE = `npm run fuzz -- [options]
   --database-url URL  run the webhooks and api targets on this PostgreSQL database
                       (it gets written to); default: an in-memory PGlite
   --findings DIR      where inputs that found something are kept (default fuzz-findings)
+  --minimize FILE     shrink a kept finding (its .json) to a small input that fails the same way
   --verbose           a line per case: its number, outcome, time, peak RSS and origin
   --help`;
 
@@ -32,6 +33,7 @@ export interface FuzzArgs {
   findingsDir: string;
   help: boolean;
   verbose: boolean;
+  minimize: string | null;
 }
 
 function integer(name: string, value: string | undefined, fallback: number, min = 0): number {
@@ -60,6 +62,7 @@ export function parseFuzzArgs(argv: readonly string[]): FuzzArgs {
       findings: { type: 'string', default: 'fuzz-findings' },
       help: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      minimize: { type: 'string' },
     },
   });
   const target = values.target;
@@ -89,5 +92,6 @@ export function parseFuzzArgs(argv: readonly string[]): FuzzArgs {
     findingsDir: values.findings,
     help: values.help,
     verbose: values.verbose,
+    minimize: values.minimize ?? null,
   };
 }

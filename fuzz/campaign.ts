@@ -48,7 +48,7 @@ export interface CampaignOptions {
   onCase?: (index: number, verdict: Verdict, run: PooledRun, testCase: unknown) => void;
 }
 
-function verdictOf(target: Target, testCase: unknown, run: PooledRun): Verdict {
+export function verdictOf(target: Target, testCase: unknown, run: PooledRun): Verdict {
   switch (run.kind) {
     case 'result':
       return target.judge(testCase, run.result);

@@ -7,11 +7,13 @@
  *   npm run fuzz                                  # 2,000 cases per target, a new seed
  *   npm run fuzz -- --target configs --minutes 10 --seed 42
  *   npm run fuzz -- --target api --seed 42 --from 812 --iterations 1   # replay case 812
+ *   npm run fuzz -- --minimize fuzz-findings/api/5xx/42-812.json       # shrink a finding
  *
  * Inputs that found something are kept under fuzz-findings/ (git-ignored).
  */
 import { runCampaign } from './campaign.js';
 import { parseFuzzArgs, USAGE, type FuzzArgs } from './args.js';
+import { minimizeFinding } from './minimize/minimize.js';
 import { formatReport } from './report.js';
 import { targetsFor } from './targets.js';
 import type { Tally } from './tally.js';
@@ -72,7 +74,14 @@ if (args.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
 }
-main(args).then(
+const work =
+  args.minimize === null
+    ? main(args)
+    : minimizeFinding(args.minimize, args.limits, args.databaseUrl).then((summary) => {
+        process.stdout.write(`${summary}\n`);
+        return 0;
+      });
+work.then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(
