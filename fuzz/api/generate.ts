@@ -122,23 +122,18 @@ function body(
   random: Random,
   route: RouteSpec | null,
   steps: string[],
-): { bytes: Buffer; type: string | null; pipeline?: string } {
+): { bytes: Buffer; type: string | null } {
   if (random.chance(0.08)) {
     const raw = random.pick(RAW_BODIES);
     steps.push(`raw body ${JSON.stringify(raw.slice(0, 12))}`);
     return { bytes: Buffer.from(raw), type: random.pick([...CONTENT_TYPES, null]) };
   }
-  const valid = route?.body?.(random) ?? { value: random.chance(0.5) ? {} : { payload: 1 } };
-  const json = new JsonBody(valid.value);
+  const json = new JsonBody(route?.body?.(random) ?? (random.chance(0.5) ? {} : { payload: 1 }));
   if (random.chance(0.6)) for (let n = random.between(1, 3); n > 0; n--) json.mutate(random);
   steps.push(...json.steps);
   const type = random.chance(0.9) ? 'application/json' : random.pick([...CONTENT_TYPES, null]);
   if (type !== 'application/json') steps.push(`content-type ${type ?? 'missing'}`);
-  return {
-    bytes: json.bytes(random, 0.05),
-    type,
-    ...(valid.pipeline === undefined ? {} : { pipeline: valid.pipeline }),
-  };
+  return { bytes: json.bytes(random, 0.05), type };
 }
 
 /** The known routes, then those of the OpenAPI document the catalogue lacks. */
@@ -195,7 +190,6 @@ export function generateApiCase(random: Random, openApiRoutes: readonly string[]
     const sent = body(random, route, steps);
     http.body = sent.bytes;
     if (sent.type !== null) headers['content-type'] = sent.type;
-    if (sent.pipeline !== undefined) http.pipeline = sent.pipeline;
   }
   const onApi = template.startsWith('/api/v1/');
   return {

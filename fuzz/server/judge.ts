@@ -52,7 +52,9 @@ function escapes(request: string): boolean {
 const isProblem = (answer: HttpAnswer) => answer.contentType.startsWith('application/problem+json');
 
 function described(answer: HttpAnswer): string {
-  const head = `${answer.status}${answer.code ? ` ${answer.code}` : ''}: ${answer.detail}`;
+  const forge =
+    answer.forgeRequests.length > 0 ? ` (forge: ${answer.forgeRequests.join('; ')})` : '';
+  const head = `${answer.status}${answer.code ? ` ${answer.code}` : ''}: ${answer.detail}${forge}`;
   return answer.serverErrors.length > 0
     ? `${head}\n  server log: ${answer.serverErrors.join('\n  server log: ')}`
     : head;

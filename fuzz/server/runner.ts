@@ -227,9 +227,10 @@ export async function prepare(init: unknown): Promise<Runner> {
       const diagnostics = Array.isArray(answer?.diagnostics)
         ? (answer.diagnostics as object[])
         : null;
+      const sent = request.body === undefined ? null : parse(request.body.toString('utf8'));
       const badDiagnostic =
-        request.pipeline !== undefined && diagnostics
-          ? checkDiagnostics(request.pipeline, diagnostics)
+        typeof sent?.pipeline === 'string' && diagnostics
+          ? checkDiagnostics(sent.pipeline, diagnostics)
           : null;
       const ok = response.statusCode >= 200 && response.statusCode < 300;
       return {
@@ -242,8 +243,8 @@ export async function prepare(init: unknown): Promise<Runner> {
             : response.body.slice(0, 300),
         rowsChanged: Object.keys(after).filter((t) => after[t] !== before[t]),
         forgeRequests: [
-          ...github.requests.map((r) => `github ${r.method} ${r.path}`),
-          ...gitlab.requests.map((r) => `gitlab ${r.method} ${r.path}`),
+          ...github.requests.map((r) => `github ${r.method} ${r.path} -> ${r.status}`),
+          ...gitlab.requests.map((r) => `gitlab ${r.method} ${r.path} -> ${r.status}`),
         ],
         serverErrors: [...log.lines],
         badDiagnostic: badDiagnostic as HttpAnswer['badDiagnostic'],

@@ -38,8 +38,6 @@ export interface HttpCase {
   url: string;
   headers: Record<string, string | string[]>;
   body?: Buffer;
-  /** The pipeline text sent, so diagnostics in the answer can be checked against it. */
-  pipeline?: string;
   /** After a 2xx webhook: read the delivery and its plan run back through the API. */
   readBack?: boolean;
 }
@@ -52,7 +50,7 @@ export interface HttpAnswer {
   detail: string;
   /** Tables whose row counts the request changed. */
   rowsChanged: string[];
-  /** Paths the fake forges were asked for during the request. */
+  /** What the fake forges were asked during the request: `github GET /repos/… -> 404`. */
   forgeRequests: string[];
   /** What the server logged as an error during the request (the cause of a 500). */
   serverErrors: string[];
