@@ -4,7 +4,7 @@
  * is made from its own generator, so the same seed gives the same inputs in any order.
  */
 import { Findings } from './findings.js';
-import { isBad, type Verdict } from './outcomes.js';
+import { isBad, kindOf, type Verdict } from './outcomes.js';
 import { Random } from './random.js';
 import { Pool, type PooledRun } from './sandbox/pool.js';
 import type { LateDeath } from './sandbox/sandbox.js';
@@ -55,14 +55,19 @@ export function verdictOf(target: Target, testCase: unknown, run: PooledRun): Ve
     case 'thrown':
       return {
         outcome: 'crash',
+        kind: kindOf(run.error.split('\n')[0] ?? ''),
         detail: `an exception escaped: ${run.error.split('\n').slice(0, 6).join('\n')}`,
       };
     case 'hang':
-      return { outcome: 'hang', detail: `still running after ${Math.round(run.ms)} ms, twice` };
+      return {
+        outcome: 'hang',
+        detail: `still running after ${Math.round(run.ms)} ms, twice`,
+        kind: target.caseKind(testCase),
+      };
     case 'out-of-memory':
-      return { outcome: 'out-of-memory', detail: run.detail };
+      return { outcome: 'out-of-memory', detail: run.detail, kind: target.caseKind(testCase) };
     case 'crash':
-      return { outcome: 'crash', detail: run.detail };
+      return { outcome: 'crash', detail: run.detail, kind: target.caseKind(testCase) };
   }
 }
 

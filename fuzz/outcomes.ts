@@ -45,4 +45,19 @@ export interface Verdict {
   outcome: Outcome;
   /** Why, for the findings (a diagnostic, a status and code, a stack). */
   detail?: string;
+  /**
+   * The class of a finding within its outcome (a 5xx's database error, a diagnostic's
+   * message, the generator of a hanging config): examples and findings are kept per class.
+   */
+  kind?: string;
+}
+
+/** A class name from a message: quoted values and long numbers left out. */
+export function kindOf(message: string): string {
+  return message
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/\b\d{5,}\b/g, 'N')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 120);
 }

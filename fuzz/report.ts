@@ -36,12 +36,16 @@ export function formatReport(tallies: readonly Tally[], header: string): string 
     for (const note of t.notes) out.push(`  note: ${note}`);
   }
   for (const t of tallies)
-    for (const [outcome, examples] of t.examples) {
+    for (const [outcome, classes] of t.classes) {
       out.push('', `${t.target} / ${outcome} — ${BAD_OUTCOMES[outcome]}:`);
-      for (const e of examples)
-        out.push(
-          `  case ${e.index}${e.saved ? ` (${e.saved})` : ''}: ${e.detail.split('\n').join('\n    ')}`,
-        );
+      const sorted = [...classes].sort((a, b) => b[1].count - a[1].count);
+      for (const [kind, found] of sorted) {
+        out.push(`  ${found.count} × ${kind || '(one class)'}`);
+        for (const e of found.examples)
+          out.push(
+            `    case ${e.index}${e.saved ? ` (${e.saved})` : ''}: ${e.detail.split('\n').join('\n      ')}`,
+          );
+      }
     }
   return out.join('\n');
 }
@@ -56,8 +60,8 @@ function order(outcome: Outcome): number {
 /** One line per bad outcome a campaign found (its first examples), for a test's failure message. */
 export function findingLines(tally: Tally, replay: string): string[] {
   const lines: string[] = [];
-  for (const [outcome, examples] of tally.examples)
-    for (const e of examples)
+  for (const [outcome, classes] of tally.classes)
+    for (const e of [...classes.values()].flatMap((c) => c.examples))
       lines.push(
         `${tally.target} ${outcome} at case ${e.index} (${replay} --from ${e.index} --iterations 1): ${e.detail.slice(0, 500)}`,
       );

@@ -9,12 +9,19 @@ export interface Example {
   saved: string | null;
 }
 
-const EXAMPLES_KEPT = 5;
+/** One class of a bad outcome: how often, and its first cases. */
+export interface FindingClass {
+  count: number;
+  examples: Example[];
+}
+
+const EXAMPLES_KEPT = 3;
 
 export class Tally {
   cases = 0;
   readonly counts = new Map<Outcome, number>();
-  readonly examples = new Map<BadOutcome, Example[]>();
+  /** Bad outcome → class (Verdict.kind, '' for none) → count and first examples. */
+  readonly classes = new Map<BadOutcome, Map<string, FindingClass>>();
   peakRssKb = 0;
   peakRssCase: number | null = null;
   slowestMs = 0;
@@ -53,9 +60,13 @@ export class Tally {
   private count(index: number, verdict: Verdict, saved: string | null): void {
     this.counts.set(verdict.outcome, (this.counts.get(verdict.outcome) ?? 0) + 1);
     if (!isBad(verdict.outcome)) return;
-    const list = this.examples.get(verdict.outcome) ?? [];
-    if (list.length < EXAMPLES_KEPT) list.push({ index, detail: verdict.detail ?? '', saved });
-    this.examples.set(verdict.outcome, list);
+    const classes = this.classes.get(verdict.outcome) ?? new Map<string, FindingClass>();
+    this.classes.set(verdict.outcome, classes);
+    const found = classes.get(verdict.kind ?? '') ?? { count: 0, examples: [] };
+    classes.set(verdict.kind ?? '', found);
+    found.count++;
+    if (found.examples.length < EXAMPLES_KEPT)
+      found.examples.push({ index, detail: verdict.detail ?? '', saved });
   }
 
   get bad(): number {

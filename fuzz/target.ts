@@ -32,6 +32,8 @@ export interface Target<C = unknown> {
   finding(testCase: C): Finding;
   /** One line on where the case came from (`--verbose`). */
   describe(testCase: C): string;
+  /** The class of a hang, a crash or a heap explosion: what kind of input it was. */
+  caseKind(testCase: C): string;
   /** Said in the report, e.g. the routes no case reached. */
   notes?(info: unknown): string[];
 }

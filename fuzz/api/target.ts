@@ -16,6 +16,7 @@ export function apiTarget(init: ServerInit, _seed: number): Target<ApiCase> {
     generate: (random, _index, info) => generateApiCase(random, (info as ServerInfo).routes),
     input: (testCase) => testCase.http,
     judge: (testCase, answer) => judgeHttp(testCase.expect, answer as HttpAnswer),
+    caseKind: (testCase) => testCase.origin.split(', ')[0] ?? '',
     describe: (testCase) => `${testCase.http.body?.length ?? 0} B: ${testCase.origin}`,
     finding: (testCase) => ({
       input: { extension: 'body', data: testCase.http.body ?? '' },

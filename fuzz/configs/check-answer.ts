@@ -6,7 +6,7 @@
  * its own property tests check them.) Also used on the diagnostics the API answers with.
  */
 import type { CompileResult } from '../../src/compiler/index.js';
-import type { Verdict } from '../outcomes.js';
+import { kindOf, type Verdict } from '../outcomes.js';
 
 interface DiagnosticLike {
   line?: unknown;
@@ -53,7 +53,11 @@ export function checkDiagnostics(
   const lines = new Lines(text);
   for (const d of diagnostics)
     if (typeof d.message === 'string' && /internal compiler error/i.test(d.message))
-      return { outcome: 'internal-compiler-error', detail: short(d.message) };
+      return {
+        outcome: 'internal-compiler-error',
+        detail: short(d.message),
+        kind: kindOf(d.message.split('\n')[0] ?? ''),
+      };
   for (const d of diagnostics) {
     const { line, column } = d;
     const placed =
@@ -65,6 +69,7 @@ export function checkDiagnostics(
       return {
         outcome: 'diagnostic-without-line-col',
         detail: `${short(line)}:${short(column)} (${lines.maxLine - 1} lines): ${short(d.message)}`,
+        kind: kindOf(String(d.message)),
       };
   }
   return null;

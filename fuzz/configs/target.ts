@@ -15,6 +15,12 @@ export function configsTarget(options: { children?: number } = {}): Target<Confi
     generate: (random) => generateConfigCase(random),
     input: (testCase) => testCase,
     judge: (_testCase, answer): Verdict => (answer as ConfigAnswer).verdict,
+    caseKind: (testCase) => {
+      const [source = '', steps = ''] = testCase.origin.split(' + ');
+      if (source.startsWith('generated:')) return source;
+      const names = [...new Set(steps.split(', ').filter(Boolean))].sort();
+      return `mutated: ${names.join(', ')}`;
+    },
     describe: (testCase) =>
       `${testCase.kind} ${Buffer.byteLength(testCase.text)} B: ${testCase.origin}`,
     finding: (testCase) => ({

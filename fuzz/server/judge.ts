@@ -5,7 +5,7 @@
  * read answered before the token was asked for, a forge path outside the repository, an error
  * that is not a problem document, and diagnostics that break their contract.
  */
-import type { Verdict } from '../outcomes.js';
+import { kindOf, type Verdict } from '../outcomes.js';
 import type { HttpAnswer } from './setup.js';
 
 export interface Expectations {
@@ -60,18 +60,28 @@ function described(answer: HttpAnswer): string {
     : head;
 }
 
+/** A 5xx's class: the error the server logged (a database error code and message), or its code. */
+function serverErrorKind(answer: HttpAnswer): string {
+  const logged = answer.serverErrors[0]?.replace(/^request failed:\s*/, '');
+  return kindOf(logged || `${answer.status} ${answer.code ?? ''}`);
+}
+
 export function judgeHttp(expect: Expectations, answer: HttpAnswer): Verdict {
   const { status } = answer;
-  if (status >= 500) return { outcome: '5xx', detail: described(answer) };
+  const code = answer.code ?? String(status);
+  if (status >= 500)
+    return { outcome: '5xx', detail: described(answer), kind: serverErrorKind(answer) };
   if (answer.readBackFailure !== null)
     return {
       outcome: '5xx',
       detail: `accepted (${status}), then reading it back: ${answer.readBackFailure}`,
+      kind: `reading back: ${kindOf(answer.readBackFailure.replace(/^GET \S+: /, ''))}`,
     };
   if (status >= 400 && answer.rowsChanged.length > 0)
     return {
       outcome: '4xx-left-rows',
       detail: `${described(answer)}; rows in ${answer.rowsChanged.join(', ')}`,
+      kind: code,
     };
   if (expect.signed && status === 401)
     return { outcome: 'signed-but-401', detail: described(answer) };
@@ -84,13 +94,15 @@ export function judgeHttp(expect: Expectations, answer: HttpAnswer): Verdict {
     !(answer.code !== null && BEFORE_AUTH.has(answer.code)) &&
     answer.code?.startsWith('FST_') !== true
   )
-    return { outcome: 'read-without-token-not-401', detail: described(answer) };
+    return { outcome: 'read-without-token-not-401', detail: described(answer), kind: code };
   const escaped = answer.forgeRequests.find(escapes);
-  if (escaped) return { outcome: 'forge-path-escape', detail: escaped };
+  if (escaped)
+    return { outcome: 'forge-path-escape', detail: escaped, kind: escaped.split(' ')[0] ?? '' };
   if (status >= 400 && !isProblem(answer))
     return {
       outcome: 'not-problem-json',
       detail: `${status} as ${answer.contentType || 'no content type'}: ${answer.detail}`,
+      kind: `${status} ${kindOf(/"code":"([^"]+)"/.exec(answer.detail)?.[1] ?? '')}`,
     };
   if (answer.badDiagnostic) return answer.badDiagnostic;
   return { outcome: status >= 400 ? '4xx' : status >= 300 ? '3xx' : '2xx' };

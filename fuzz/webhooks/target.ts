@@ -15,6 +15,7 @@ export function webhooksTarget(init: ServerInit, seed: number): Target<WebhookCa
     generate: (random, index) => generateWebhookCase(random, index, seed),
     input: (testCase) => testCase.http,
     judge: (testCase, answer) => judgeHttp(testCase.expect, answer as HttpAnswer),
+    caseKind: (testCase) => testCase.origin.split(', ')[0] ?? '',
     describe: (testCase) => `${testCase.http.body?.length ?? 0} B: ${testCase.origin}`,
     finding: (testCase) => ({
       input: { extension: 'body', data: testCase.http.body ?? '' },
