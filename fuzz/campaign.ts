@@ -103,11 +103,14 @@ export async function runCampaign(target: Target, options: CampaignOptions): Pro
         (options.deadline === undefined || Date.now() < options.deadline)
       ) {
         const index = next++;
-        const testCase = target.generate(
-          Random.forCase(options.seed, target.name, index),
-          index,
-          info,
-        );
+        let testCase: unknown;
+        try {
+          testCase = target.generate(Random.forCase(options.seed, target.name, index), index, info);
+        } catch (error) {
+          throw new Error(`the fuzzer failed to make ${target.name} case ${index}`, {
+            cause: error,
+          });
+        }
         const run = await pool.run(target.input(testCase), index);
         for (const death of run.lateDeaths) lateCrash(death);
         const verdict = verdictOf(target, testCase, run);

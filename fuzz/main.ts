@@ -11,6 +11,7 @@
  *
  * Inputs that found something are kept under fuzz-findings/ (git-ignored).
  */
+import { inspect } from 'node:util';
 import { runCampaign } from './campaign.js';
 import { parseFuzzArgs, USAGE, type FuzzArgs } from './args.js';
 import { minimizeFinding } from './minimize/minimize.js';
@@ -84,9 +85,7 @@ const work =
 work.then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(
-      `fuzz: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    process.stderr.write(`fuzz: ${inspect(error)}\n`);
     process.exit(2);
   },
 );

@@ -8,7 +8,7 @@ import type { Random } from '../random.js';
 import { seedConfigs, type ConfigKind } from './corpus.js';
 import { EVENT_COUNT } from './events.js';
 import { PACKIT_GENERATORS, PIPELINE_GENERATORS } from './generators.js';
-import { TEXT_MUTATIONS } from './text-mutations.js';
+import { MAX_TEXT, TEXT_MUTATIONS } from './text-mutations.js';
 import { mutateStructure, STRUCTURE_MUTATIONS } from './yaml-mutations.js';
 
 export interface ConfigCase {
@@ -29,7 +29,7 @@ function textMutations(random: Random, text: string, names: string[]): string {
   for (let i = random.between(1, 4); i > 0; i--) {
     const mutation = random.pick(TEXT_MUTATIONS);
     names.push(mutation.name);
-    out = mutation.apply(random, out);
+    out = mutation.apply(random, out).slice(0, MAX_TEXT);
   }
   return out;
 }

@@ -49,6 +49,13 @@ const YAML_PUNCTUATION = [
 
 const at = (random: Random, length: number) => random.int(length + 1);
 
+/** Mutations that multiply text stop at this size (a few MB: over every input limit). */
+export const MAX_TEXT = 4_000_000;
+
+/** How many copies of `unit` characters fit in what is left of MAX_TEXT. */
+const copiesThatFit = (wanted: number, unit: number, text: number) =>
+  Math.max(0, Math.min(wanted, Math.floor((MAX_TEXT - text) / Math.max(1, unit))));
+
 function editLines(text: string, edit: (lines: string[]) => void): string {
   const lines = text.split('\n');
   edit(lines);
@@ -91,7 +98,9 @@ export const TEXT_MUTATIONS: readonly Mutation[] = [
     apply: (random, text) =>
       editLines(text, (lines) => {
         const k = random.int(lines.length);
-        lines.splice(k, 0, ...Array<string>(random.size(50)).fill(lines[k] ?? ''));
+        const line = lines[k] ?? '';
+        const copies = copiesThatFit(random.size(50), line.length + 1, text.length);
+        lines.splice(k, 0, ...Array<string>(copies).fill(line));
       }),
   },
   {
@@ -126,7 +135,8 @@ export const TEXT_MUTATIONS: readonly Mutation[] = [
       editLines(text, (lines) => {
         const start = random.int(lines.length);
         const block = lines.slice(start, start + random.between(2, 12));
-        const copies = random.size(3_000);
+        const size = block.reduce((sum, l) => sum + l.length + 1, 0);
+        const copies = copiesThatFit(random.size(3_000), size, text.length);
         const repeated: string[] = [];
         for (let i = 0; i < copies; i++) repeated.push(...block);
         lines.splice(start, 0, ...repeated);
