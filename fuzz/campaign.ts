@@ -36,6 +36,8 @@ export interface CampaignOptions {
   iterations: number;
   /** Stop starting cases after this time (Date.now() ms). */
   deadline?: number;
+  /** Asked before each case: true stops the campaign (Ctrl-C). */
+  interrupted?: () => boolean;
   limits: Limits;
   /** Where findings are kept; null: not kept. */
   findingsDir: string | null;
@@ -99,6 +101,7 @@ export async function runCampaign(target: Target, options: CampaignOptions): Pro
     const lane = async () => {
       while (
         !stopped &&
+        options.interrupted?.() !== true &&
         next < end &&
         (options.deadline === undefined || Date.now() < options.deadline)
       ) {

@@ -21,6 +21,12 @@ import type { Tally } from './tally.js';
 
 async function main(args: FuzzArgs): Promise<number> {
   const started = Date.now();
+  // Ctrl-C: the cases running finish, then the report of what ran is printed.
+  let interrupted = false;
+  process.once('SIGINT', () => {
+    interrupted = true;
+    process.stderr.write('fuzz: interrupted; finishing the cases running\n');
+  });
   const chosen = await targetsFor(args);
   const { targets } = chosen;
   const tallies: Tally[] = [];
@@ -39,6 +45,7 @@ async function main(args: FuzzArgs): Promise<number> {
           ...(share === null ? {} : { deadline: Date.now() + Math.max(0, share) }),
           limits: args.limits,
           findingsDir: args.findingsDir,
+          interrupted: () => interrupted,
           ...(args.verbose
             ? {
                 onCase: (index, verdict, run, testCase) =>

@@ -83,6 +83,9 @@ export class Sandbox {
       execArgv: ['--import', TSX, `--max-old-space-size=${options.heapMb}`],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      // Its own process group: Ctrl-C stops the fuzzer's loop, not the cases running (the
+      // child still exits with the fuzzer: it leaves when the IPC channel closes).
+      detached: true,
       env: { ...process.env, ...options.env },
     });
     child.stderr?.setEncoding('utf8');
