@@ -52,11 +52,12 @@ export interface Verdict {
   kind?: string;
 }
 
-/** A class name from a message: quoted values and long numbers left out. */
+/** A class name from a message: quoted values and numbers left out. */
 export function kindOf(message: string): string {
-  return message
+  // A leading SQLSTATE (22P02, 54000) names the class; other numbers are values.
+  const sqlState = /^[0-9A-Z]{5}\b/.exec(message)?.[0] ?? '';
+  return (sqlState + message.slice(sqlState.length).replace(/\d{3,}/g, 'N'))
     .replace(/"[^"]*"/g, '"…"')
-    .replace(/\b\d{5,}\b/g, 'N')
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, 120);
