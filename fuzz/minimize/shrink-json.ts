@@ -57,9 +57,16 @@ export async function shrinkJson(
   walk(root.value);
   for (const [node, key] of strings) {
     if (budget <= 0) break;
-    const full = node[key] as string;
+    // Halve it while it still fails (a length limit needs only its length), then cut chars.
+    let kept = node[key] as string;
+    while (kept.length > 40 && budget-- > 0) {
+      node[key] = kept.slice(0, Math.ceil(kept.length / 2));
+      if (!(await stillFails(text()))) break;
+      kept = node[key] as string;
+    }
+    node[key] = kept;
     node[key] = await shrinkText(
-      full,
+      kept,
       (candidate) => {
         node[key] = candidate;
         return stillFails(text());

@@ -6,6 +6,7 @@
  * a fresh child: nothing a case does can take the fuzzer down.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { rssOfKb } from './memory.js';
@@ -46,7 +47,13 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const SAMPLE_MS = 50;
 const STDERR_TAIL = 8 * 1024;
 
-export class Sandbox {
+/** A child gone: killed or dead during a case, or dead after answering (`late`). */
+export interface ChildGone {
+  pid: number | undefined;
+  late: boolean;
+}
+
+export class Sandbox extends EventEmitter<{ 'child-gone': [ChildGone] }> {
   private child: ChildProcess | null = null;
   private starting: Promise<ChildProcess> | null = null;
   private stderr = '';
@@ -57,12 +64,14 @@ export class Sandbox {
   lost = 0;
   /** Children that died between cases: the case before (its tag) left something behind. */
   private lateDeaths: LateDeath[] = [];
-  private busy = false;
   private stopping = false;
   private lastTag: number | null = null;
-  private accounted: ChildProcess | null = null;
+  /** Children whose death a case reported (the rest died after answering). */
+  private readonly accounted = new WeakSet<ChildProcess>();
 
-  constructor(private readonly options: SandboxOptions) {}
+  constructor(private readonly options: SandboxOptions) {
+    super();
+  }
 
   async start(): Promise<unknown> {
     await this.ensureStarted();
@@ -103,13 +112,19 @@ export class Sandbox {
           cleanup();
           this.info = message.info;
           this.child = child;
-          child.once('close', (code: number | null, signal: string | null) => {
+          child.once('exit', () => {
             if (this.child === child) this.child = null;
-            if (this.busy || this.stopping || this.accounted === child) return;
-            this.lost++;
-            this.lateDeaths.push({
-              tag: this.lastTag,
-              detail: `exited (${code ?? signal}) after answering: ${this.tail()}`,
+          });
+          child.once('close', (code: number | null, signal: string | null) => {
+            // After every other 'close' listener: a case running on it accounts for it.
+            queueMicrotask(() => {
+              if (this.stopping || this.accounted.has(child)) return;
+              this.lost++;
+              this.lateDeaths.push({
+                tag: this.lastTag,
+                detail: `exited (${code ?? signal}) after answering: ${this.tail()}`,
+              });
+              this.emit('child-gone', { pid: child.pid, late: true });
             });
           });
           resolve(child);
@@ -145,7 +160,6 @@ export class Sandbox {
   async run(input: unknown, tag: number | null = null): Promise<CaseRun> {
     const child = await this.ensureStarted();
     const id = ++this.nextId;
-    this.busy = true;
     this.lastTag = tag;
     const { timeoutMs, rssCapMb } = this.options;
     return new Promise<CaseRun>((resolve) => {
@@ -157,7 +171,6 @@ export class Sandbox {
       const finish = (run: CaseRun) => {
         if (done) return;
         done = true;
-        this.busy = false;
         clearTimeout(timer);
         clearInterval(sampler);
         child.off('message', onMessage);
@@ -174,7 +187,8 @@ export class Sandbox {
       const onExit = (code: number | null, signal: string | null) => {
         if (done) return;
         this.lost++;
-        this.accounted = child;
+        this.accounted.add(child);
+        queueMicrotask(() => this.emit('child-gone', { pid: child.pid, late: false }));
         const ms = elapsed();
         const peakRssKb = sampledKb;
         if (killedFor === 'hang') return finish({ kind: 'hang', ms, peakRssKb });

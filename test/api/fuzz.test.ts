@@ -15,7 +15,7 @@ import type { TestDb } from '../support/db.js';
 import { fuzzServerDatabase } from '../support/fuzz-server.js';
 
 const SEED = 12;
-const CASES = 150;
+const CASES = 300;
 
 let init: ServerInit;
 let db: TestDb | null = null;

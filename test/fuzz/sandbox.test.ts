@@ -3,10 +3,11 @@
  * heap, exit, throw, die after answering), the fuzzer gets one outcome for it and the next
  * case a working child.
  */
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Pool } from '../../fuzz/sandbox/pool.js';
-import { Sandbox, type CaseRun } from '../../fuzz/sandbox/sandbox.js';
+import { Sandbox, type CaseRun, type ChildGone } from '../../fuzz/sandbox/sandbox.js';
 
 const runner = fileURLToPath(new URL('./misbehaving-runner.ts', import.meta.url));
 const options = { runner, init: null, timeoutMs: 1_000, heapMb: 64, rssCapMb: 1_024 };
@@ -48,12 +49,15 @@ describe('Sandbox', () => {
     expect(await sandbox.run('then')).toMatchObject({ kind: 'result' });
   });
 
-  it('counts a child that dies after answering once: on the next case, or as a late death', async () => {
+  it('counts a child that dies after answering as a late death of that case', async () => {
+    const gone = once(sandbox, 'child-gone') as Promise<[ChildGone]>;
     expect(await sandbox.run('die-later', 7)).toMatchObject({ kind: 'result', result: 'answered' });
-    const next = await sandbox.run('next', 8);
-    const late = sandbox.drainLateDeaths();
-    expect(late.map((d) => d.tag)).toEqual(next.kind === 'crash' ? [] : [7]);
-    expect(await sandbox.run('then')).toMatchObject({ kind: 'result' });
+    expect((await gone)[0]).toMatchObject({ late: true });
+    expect(sandbox.drainLateDeaths()).toEqual([
+      { tag: 7, detail: expect.stringContaining('after answering') as unknown },
+    ]);
+    expect(await sandbox.run('next', 8)).toMatchObject({ kind: 'result' });
+    expect(sandbox.drainLateDeaths()).toEqual([]);
   });
 
   it('reports an exception that escaped the runner', async () => {

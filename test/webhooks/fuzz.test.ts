@@ -14,7 +14,7 @@ import type { TestDb } from '../support/db.js';
 import { fuzzServerDatabase } from '../support/fuzz-server.js';
 
 const SEED = 12;
-const CASES = 80;
+const CASES = 200;
 
 let init: ServerInit;
 let db: TestDb | null = null;
