@@ -63,7 +63,7 @@ function described(answer: HttpAnswer): string {
 /** A 5xx's class: the error the server logged (a database error code and message), or its code. */
 function serverErrorKind(answer: HttpAnswer): string {
   const logged = answer.serverErrors[0]?.replace(/^request failed:\s*/, '');
-  return kindOf(logged || `${answer.status} ${answer.code ?? ''}`);
+  return logged ? kindOf(logged) : (answer.code ?? String(answer.status));
 }
 
 export function judgeHttp(expect: Expectations, answer: HttpAnswer): Verdict {
