@@ -14,6 +14,7 @@ import { webhookRoutes, type WebhookSettings } from '../webhooks/routes.js';
 import { authFirst, requireToken, type AuthSettings, type Guard } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import { sendProblem } from './errors.js';
+import { frameworkErrors } from './framework-errors.js';
 import { finiteNumbers } from './finite-numbers.js';
 import { BodyTooDeep, readJsonBodies } from './json-body.js';
 import { redactingLogger } from './log-redaction.js';
@@ -48,7 +49,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 }
 
 export async function buildServerWithMetrics(options: ServerOptions): Promise<Server> {
+  const auth = options.auth ?? { token: null, readsNeedToken: false };
+  const writeGuard = requireToken(auth);
+  const readGuard = auth.readsNeedToken ? writeGuard : open;
   const app = Fastify({
+    frameworkErrors: frameworkErrors({ read: readGuard, write: writeGuard }),
     loggerInstance: redactingLogger(options.logger),
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
     // Query strings: `?children=true`, numbers as numbers (finite: finite-numbers.ts),
@@ -93,15 +98,13 @@ export async function buildServerWithMetrics(options: ServerOptions): Promise<Se
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  const auth = options.auth ?? { token: null, readsNeedToken: false };
-  const writeGuard = requireToken(auth);
   const deps: ApiDeps = {
     db: options.db,
     runtime: options.runtime,
     clock: options.clock,
     handlers: options.handlers ?? new Map(),
     forges: options.forges ?? null,
-    readGuard: auth.readsNeedToken ? writeGuard : open,
+    readGuard,
     writeGuard,
   };
   // Before any route is registered, so every one inherits it; unknown /api/ paths too.

@@ -83,6 +83,18 @@ const malformed: [string, Request, number][] = [
     { method: 'POST', url: '/api/v1/runs/urn:uuid:x/cancel', payload: '{}' },
     400,
   ],
+  // Refused by fastify's router before any route or hook: still a problem, after the token.
+  ['a path that is no UTF-8', { method: 'GET', url: '/api/v1/runs/%FF' }, 400],
+  [
+    'a signal name that is a lone surrogate',
+    { method: 'POST', url: `/api/v1/runs/${UUID}/signals/%ED%A0%80`, payload: '{}' },
+    400,
+  ],
+  [
+    'a run id over the router’s length',
+    { method: 'GET', url: `/api/v1/runs/${'x'.repeat(200)}` },
+    400,
+  ],
 ];
 
 function send(request: Request, headers: Record<string, string> = {}) {
