@@ -157,5 +157,6 @@ export function compilePipeline(
 /** `ci/pipeline.yaml` → `pipeline`. */
 function defaultName(file: string): string {
   const base = file.split(/[\\/]/).pop() ?? file;
-  return base.replace(/\.(ya?ml|json)$/i, '') || 'pipeline';
+  // Stored and indexed with every run: as long as a `name:` may be.
+  return base.replace(/\.(ya?ml|json)$/i, '').slice(0, 100) || 'pipeline';
 }

@@ -13,7 +13,7 @@ import type { Event, Forge, NormalizeResult } from '../events/event.js';
 import { storableJson } from '../events/storable-json.js';
 import { normalizeGitHub } from './github/normalize.js';
 import { normalizeGitLab } from './gitlab/normalize.js';
-import { baseEvent, splitFullName, splitRef } from './payload-readers.js';
+import { baseEvent, isFullSha, splitFullName, splitRef } from './payload-readers.js';
 
 /**
  * `eventName` is the `X-GitHub-Event` or `X-Gitlab-Event` header. GitHub names its event only
@@ -28,6 +28,14 @@ export function normalizeEvent(
   if (!storable.ok)
     return { ok: false, ignored: `the payload is ${storable.reason}`, impossible: true };
   const result = normalizeStorable(forge, eventName, storable.value);
+  // The commit is stored and indexed with the run: what no git object id can be is refused.
+  const sha: string | null = result.ok ? result.event.sha : null;
+  if (sha !== null && !isFullSha(sha))
+    return {
+      ok: false,
+      ignored: `impossible commit "${String(sha).slice(0, 80)}": a sha is 40 or 64 hex digits`,
+      impossible: true,
+    };
   return result.ok && storable.substituted > 0
     ? { ...result, substituted: storable.substituted }
     : result;

@@ -10,6 +10,7 @@
  * takes a group lock first and then the queued run it starts, and no transaction holding a
  * queued run's lock ever waits for its group.
  */
+import { createHash } from 'node:crypto';
 import type { Graph } from '../compiler/graph.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
@@ -23,7 +24,20 @@ import { closeScope, notifyIfNeeded, openScope, record, type TxScope } from './s
 import { setRunStatus } from './store.js';
 import { AfterCommit } from './types.js';
 
-const MAX_GROUP_LENGTH = 1_000;
+/**
+ * A group name is indexed with its run, and a btree row holds about 2.7 kB: a longer name (an
+ * event's title has any length, in 4-byte characters) keeps its start and a digest of the whole,
+ * so two different names never share a group.
+ */
+const MAX_GROUP_BYTES = 512;
+
+export function boundedGroup(group: string): string {
+  const bytes = Buffer.from(group, 'utf8');
+  if (bytes.length <= MAX_GROUP_BYTES) return group;
+  const digest = createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+  // A character cut in half decodes as U+FFFD: still one valid, bounded prefix.
+  return `${bytes.subarray(0, MAX_GROUP_BYTES - 64).toString('utf8')}…#${digest}`;
+}
 
 /** The run's group name, or an error message when the template cannot be evaluated. */
 export function evaluateGroup(
@@ -42,7 +56,7 @@ export function evaluateGroup(
       ),
     });
     const group = typeof text === 'string' ? text : JSON.stringify(text);
-    return { group: group.slice(0, MAX_GROUP_LENGTH) };
+    return { group: boundedGroup(group) };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }

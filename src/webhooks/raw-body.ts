@@ -8,17 +8,15 @@
 import type { FastifyInstance } from 'fastify';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../events/json-depth.js';
 
-export const JSON_TYPE = 'application/json';
 export const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 export function keepRawBodies(app: FastifyInstance, bodyLimit: number): void {
-  for (const type of [JSON_TYPE, FORM_TYPE]) {
-    // The API's own JSON parser is inherited from the server: this scope reads bytes instead.
-    if (app.hasContentTypeParser(type)) app.removeContentTypeParser(type);
-    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit }, (_req, body, done) =>
-      done(null, body),
-    );
-  }
+  // Every content type, not only JSON and forms: the signature is checked before the type is,
+  // and fastify's own text/plain parser would hand over decoded text, not the signed bytes.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) =>
+    done(null, body),
+  );
 }
 
 export type ParsedBody =

@@ -27,6 +27,11 @@ export interface WebhookSettings {
 
 export const DEFAULT_BODY_LIMIT = 25 * 1024 * 1024;
 
+/** The bytes as sent; a request without a body has none (and then no valid signature). */
+function rawBody(request: FastifyRequest): Buffer {
+  return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+}
+
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -42,7 +47,7 @@ export function webhookRoutes(
     keepRawBodies(app, settings.bodyLimit);
 
     app.post('/webhooks/github', async (request, reply) => {
-      const raw = request.body as Buffer;
+      const raw = rawBody(request);
       const signature = header(request, 'x-hub-signature-256');
       if (githubSecret === null)
         return sendProblem(
@@ -70,7 +75,7 @@ export function webhookRoutes(
     });
 
     app.post('/webhooks/gitlab', async (request, reply) => {
-      const raw = request.body as Buffer;
+      const raw = rawBody(request);
       if (settings.gitlabToken === null && settings.gitlabSigningToken === null)
         return sendProblem(
           reply,

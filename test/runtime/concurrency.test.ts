@@ -94,4 +94,29 @@ describe('concurrency groups', () => {
     expect(await t.runtime.waitForRun(one, 15_000)).toBe('succeeded');
     expect(await t.runtime.waitForRun(two, 15_000)).toBe('succeeded');
   });
+
+  it('stores a group name of any length bounded (it is indexed), keeping long names apart', async () => {
+    // 4,000 bytes of emoji before what tells the two apart: past what an index row holds.
+    const group = `${'\u{1F600}'.repeat(1_000)}\${{ event.repo.name }}`;
+    const one = await start(group, false, 'octo/long-one', 'd1');
+    const two = await start(group, false, 'octo/long-two', 'd2');
+    await blocker.arrived(`work[${'d1'.padEnd(40, '0')}]`);
+    await blocker.arrived(`work[${'d2'.padEnd(40, '0')}]`);
+    expect(await statuses([one, two])).toEqual(['running', 'running']);
+    const { rows } = await t.db.query<{ concurrency_group: string }>(
+      'SELECT concurrency_group FROM forgeflow.runs WHERE id = ANY($1::uuid[])',
+      [[one, two]],
+    );
+    for (const { concurrency_group: stored } of rows) {
+      expect(Buffer.byteLength(stored)).toBeLessThanOrEqual(512);
+      expect(stored.startsWith('\u{1F600}'.repeat(100))).toBe(true);
+    }
+    for (const [id, sha] of [
+      [one, 'd1'],
+      [two, 'd2'],
+    ] as const) {
+      blocker.release(`work[${sha.padEnd(40, '0')}]`);
+      expect(await t.runtime.waitForRun(id, 15_000)).toBe('succeeded');
+    }
+  });
 });

@@ -253,6 +253,37 @@ describe('GitHub signatures over raw bytes', () => {
     expect(response.json()).toMatchObject({ status: 401, code: 'WEBHOOK_SIGNATURE_INVALID' });
   });
 
+  it('verifies the bytes whatever the content type says: text/plain, none, or none at all', async () => {
+    const text = JSON.stringify(githubExample('push'));
+    const bytes = Buffer.concat([
+      Buffer.from(text.slice(0, 20)),
+      Buffer.from([0xf4, 0x90, 0x80, 0x80]),
+      Buffer.from(text.slice(20)),
+    ]);
+    for (const type of ['text/plain', 'application/octet-stream']) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/webhooks/github',
+        payload: bytes,
+        headers: {
+          ...githubHeaders('push', '', SECRET),
+          'x-hub-signature-256': githubSignatureOf(bytes),
+          'content-type': type,
+        },
+      });
+      expect(response.json(), type).toMatchObject({ status: 400, code: 'WEBHOOK_BODY_INVALID' });
+    }
+    const empty = await app.inject({
+      method: 'POST',
+      url: '/webhooks/github',
+      headers: {
+        ...githubHeaders('push', '', SECRET),
+        'x-hub-signature-256': githubSignatureOf(Buffer.alloc(0)),
+      },
+    });
+    expect(empty.json()).toMatchObject({ status: 400, code: 'WEBHOOK_BODY_INVALID' });
+  });
+
   it('refuses a signature of the wrong shape', async () => {
     const body = JSON.stringify(githubExample('pull_request', 'opened'));
     for (const signature of ['sha256=', 'sha1=abc', `sha256=${'0'.repeat(63)}`, 'sha256=zz'])

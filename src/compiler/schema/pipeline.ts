@@ -13,6 +13,7 @@ export const PipelineSchema = Type.Object(
     name: Type.Optional(
       Type.String({
         pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$',
+        maxLength: 100,
         description: 'The pipeline name. Default: the file name.',
       }),
     ),
