@@ -94,6 +94,23 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
     kind: 'pipeline',
     text: () => job.replace('"true"', `"${'${{ event.sha }}'.repeat(50_000)}"`),
   },
+  // Shapes the fuzzer found slow (npm run fuzz, seed 2028): each took 2–28 s before.
+  {
+    name: '20,000 unknown names in on: [ ]',
+    kind: 'pipeline',
+    text: () =>
+      `version: 1\non: [pull_request, ${list(20_000, (i) => `pull_request-${i}`)}]\njobs: {}\n`,
+  },
+  {
+    name: '500 KiB of "" after a key (an error per pair)',
+    kind: 'pipeline',
+    text: () => `${job}  b:\n    uses: ${'"'.repeat(500 * 1024)}\n`,
+  },
+  {
+    name: '49,000 repeats of one key',
+    kind: 'pipeline',
+    text: () => `${job}  j:\n${'    a: 1\n'.repeat(49_000)}`,
+  },
   {
     name: 'packit: 1,001 jobs',
     kind: 'packit',

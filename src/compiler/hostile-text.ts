@@ -8,6 +8,7 @@
  * or a comma (`[x,x,x]`), so more lines and commas than a config may hold values (yaml-anchors.ts
  * counts them exactly, aliases expanded) is refused before the parser makes them.
  */
+import { size } from './limits.js';
 import type { Span } from './yaml-source.js';
 
 export interface TextLimits {
@@ -25,7 +26,7 @@ export function refuseHostileText(
   if (bytes > limits.maxBytes) {
     return {
       span: { line: 1, column: 1, length: 1 },
-      message: `file is ${(bytes / 1024 / 1024).toFixed(1)} MiB; a pipeline may be at most ${limits.maxBytes / 1024 / 1024} MiB`,
+      message: `file is ${size(bytes)}; a pipeline may be at most ${size(limits.maxBytes)}`,
     };
   }
   // Real files pass three native scans (half the time of the walk below); only a file that may

@@ -9,8 +9,11 @@
  * aliases; GitHub Actions caps a matrix at 256 jobs.
  */
 export const COMPILE_LIMITS = {
-  /** Bytes of config text. */
-  maxBytes: 1024 * 1024,
+  /**
+   * Bytes of config text. The YAML parser takes about a second per MiB of malformed text on a
+   * busy two-core machine; half a MiB keeps any answer well under two seconds.
+   */
+  maxBytes: 512 * 1024,
   /** Flow brackets (`[`, `{`) open at once in the text: the YAML parser recurses per level. */
   maxFlowDepth: 64,
   /** Columns of indentation (compact `- ` and `? ` included) at the start of a line. */
@@ -21,7 +24,7 @@ export const COMPILE_LIMITS = {
    * Values (mappings, lists, scalars, keys) once every alias is expanded; lines plus commas of
    * the text are held to it too, before parsing (the parser spends ~1.5 kB on each value).
    */
-  maxExpandedValues: 100_000,
+  maxExpandedValues: 50_000,
   /** Characters of scalars (keys included) once every alias is expanded. */
   maxExpandedChars: 4 * 1024 * 1024,
   /** Nesting of the data once every alias is expanded; what walks it recursively stays bounded. */
@@ -44,6 +47,12 @@ export const COMPILE_LIMITS = {
   /** Diagnostics reported for one file; the rest are counted in a last one. */
   maxDiagnostics: 1_000,
 } as const;
+
+/** `1.3 MiB`, `512 KiB`: sizes in messages. */
+export function size(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${+(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return `${+(bytes / 1024).toFixed(1)} KiB`;
+}
 
 /** `12,345`: limits and counts in messages. */
 export function count(n: number): string {

@@ -12,10 +12,11 @@
  * document; yaml-anchors.ts and yaml-value.ts do that in one walk. Locator lookups are indexed
  * per mapping, so thousands of diagnostics in one mapping stay linear.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Diagnostic, Rule, Severity } from './diagnostics.js';
 import { refuseHostileText } from './hostile-text.js';
+import { LineIndex } from './line-index.js';
 import { COMPILE_LIMITS } from './limits.js';
 import { indexAnchors, type AnchorIndex } from './yaml-anchors.js';
 import { toPlain } from './yaml-value.js';
@@ -32,7 +33,7 @@ export interface YamlSource {
   file: string;
   text: string;
   doc: Document.Parsed;
-  lineCounter: LineCounter;
+  lines: LineIndex;
   /** The node each alias names (the library's own lookup walks the whole document). */
   anchors: AnchorIndex;
   /** The document as plain data (aliases expanded, merge keys applied). */
@@ -97,11 +98,13 @@ export function parseYaml(original: string, file: string, options: LoadOptions =
       diagnostics: [makeDiagnostic(file, refusal.span, 'limits', refusal.message)],
     };
 
-  const lineCounter = new LineCounter();
   let doc: Document.Parsed;
+  // The library makes an Error per syntax error, and a malformed 1 MiB scalar can hold half a
+  // million of them: their stack traces were most of the time spent. None is ever shown.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     doc = parseDocument(text, {
-      lineCounter,
       uniqueKeys: false,
       merge: true,
       prettyErrors: false,
@@ -114,10 +117,13 @@ export function parseYaml(original: string, file: string, options: LoadOptions =
         makeDiagnostic(file, START, 'syntax', `could not parse YAML: ${String(error)}`),
       ],
     };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 
   const diagnostics: Diagnostic[] = [];
-  const spanAt = (offset: number, end: number): Span => spanOf(text, lineCounter, offset, end);
+  const lines = new LineIndex(text);
+  const spanAt = (offset: number, end: number): Span => spanOf(lines, offset, end);
   // The parser often reports a cascade of errors from one mistake: keep the first per line.
   const linesWithErrors = new Set<number>();
   for (const error of doc.errors) {
@@ -165,7 +171,7 @@ export function parseYaml(original: string, file: string, options: LoadOptions =
     },
   );
   if (diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
-  return { ok: true, parsed: { file, text, doc, lineCounter }, diagnostics };
+  return { ok: true, parsed: { file, text, doc, lines }, diagnostics };
 }
 
 /**
@@ -178,7 +184,7 @@ export function readYamlValue(parsed: Parsed, diagnostics: Diagnostic[]): LoadRe
   const refused = anchors.refusal;
   if (refused) {
     const [start, end] = refused.range ?? [0, 1];
-    const span = spanOf(parsed.text, parsed.lineCounter, start, end);
+    const span = spanOf(parsed.lines, start, end);
     return {
       ok: false,
       diagnostics: [
@@ -241,11 +247,11 @@ function findBadKeys(
   }
 }
 
-export function spanOf(text: string, lineCounter: LineCounter, start: number, end: number): Span {
-  const { line, col } = lineCounter.linePos(start);
-  const lineEnd = text.indexOf('\n', start);
-  const stop = Math.min(end, lineEnd === -1 ? text.length : lineEnd);
-  return { line, column: col, length: Math.max(1, stop - start) };
+/** Where a range starts, and how much of it lies on that line. */
+export function spanOf(lines: LineIndex, start: number, end: number): Span {
+  const { line, column } = lines.position(start);
+  const stop = Math.min(end, lines.lineEnd(line));
+  return { line, column, length: Math.max(1, stop - start) };
 }
 
 /** Finds the YAML node at a data path; `key` points at the mapping key rather than its value. */
@@ -297,7 +303,7 @@ export class Locator {
     const target = at === 'key' && key ? key : (node ?? key);
     const range = target?.range;
     if (!range) return START;
-    return spanOf(this.source.text, this.source.lineCounter, range[0], range[1]);
+    return spanOf(this.source.lines, range[0], range[1]);
   }
 
   /** The span of the n-th `${{` inside a string value, for pointing at one expression. */
@@ -315,12 +321,7 @@ export class Locator {
     }
     const index = openings[occurrence];
     if (index === undefined) return this.span(path);
-    return spanOf(
-      this.source.text,
-      this.source.lineCounter,
-      range[0] + index,
-      range[0] + index + length,
-    );
+    return spanOf(this.source.lines, range[0] + index, range[0] + index + length);
   }
 }
 

@@ -120,24 +120,24 @@ describe('alias limits', () => {
     const uses = Array.from({ length: 99 }, () => '*a').join(',');
     const text = withTop(`x-a: &a [${list}]\nx-b: [${uses}]`);
     expect(only(text)).toMatch(
-      /^8:\d+ \[limits\] the file holds more than 100,000 values once this alias is expanded; a config may hold at most 100,000 \(is this a YAML alias bomb\?\)$/,
+      /^8:\d+ \[limits\] the file holds more than 50,000 values once this alias is expanded; a config may hold at most 50,000 \(is this a YAML alias bomb\?\)$/,
     );
   });
 
-  it('refuses a file of more than 100,000 plain values before parsing it (it once overflowed the stack)', () => {
-    // The 100,001st comma: 7 lines (6 newlines) and 99,995 commas into the list.
+  it('refuses a file of more than 50,000 plain values before parsing it (it once overflowed the stack)', () => {
+    // The 50,001st comma: 7 lines (6 newlines) and 49,995 commas into the list.
     const list = Array.from({ length: 200_000 }, () => 'x').join(',');
     const text = `version: 1\non: push\njobs:\n  a:\n    uses: exec\n    with:\n      command: [${list}]\n`;
     expect(only(text)).toBe(
-      `7:${16 + 2 * 99_995} [limits] the file has more than 100,000 lines and commas, so more values than a config may hold (at most 100,000)`,
+      `7:${16 + 2 * 49_995} [limits] the file has more than 50,000 lines and commas, so more values than a config may hold (at most 50,000)`,
     );
   });
 
-  it('refuses more than 100,000 values once aliases are expanded, lines and commas fewer', () => {
-    const list = Array.from({ length: 60_000 }, () => 'x').join(',');
+  it('refuses more than 50,000 values once aliases are expanded, lines and commas fewer', () => {
+    const list = Array.from({ length: 30_000 }, () => 'x').join(',');
     const text = `${withTop(`x-a: &a [${list}]`)}x-b: [*a]\n`;
     expect(only(text)).toMatch(
-      /^8:7 \[limits\] the file holds more than 100,000 values once this alias is expanded; a config may hold at most 100,000 \(is this a YAML alias bomb\?\)$/,
+      /^8:7 \[limits\] the file holds more than 50,000 values once this alias is expanded; a config may hold at most 50,000 \(is this a YAML alias bomb\?\)$/,
     );
   });
 
@@ -291,9 +291,10 @@ describe('a matrix needing a matrix (issue 12: "graph size")', () => {
     ]);
   });
 
-  it(`refuses 300 such jobs by the node limit (${COMPILE_LIMITS.maxNodes}), at the job that crosses it`, () => {
-    // 40 × 256 = 10,240: the matrix of m39 (line 3 + 4 × 39 + 1) crosses 10,000.
-    expect(only(matrices(300, 256))).toBe(
+  it(`refuses 45 such jobs by the node limit (${COMPILE_LIMITS.maxNodes}), at the job that crosses it`, () => {
+    // 40 × 256 = 10,240: the matrix of m39 (line 3 + 4 × 39 + 1) crosses 10,000. (300 such
+    // jobs, which once exhausted a 2 GB heap, are now refused earlier: 76,800 commas.)
+    expect(only(matrices(45, 256))).toBe(
       '160:5 [limits] with job "m39" the graph has 10,240 nodes once matrices are expanded; a graph may have at most 10,000',
     );
   });

@@ -207,9 +207,16 @@ function cyclePath(
 }
 
 /** The triggers the pipeline declares, or undefined when `on` is malformed (the schema reports it). */
+/**
+ * The known triggers the pipeline's `on:` names, each once (unknown names are the schema's to
+ * report). At most five, however long a hostile `on:` list is: callers search it per job.
+ */
 export function declaredTriggers(on: unknown): string[] | undefined {
-  if (typeof on === 'string') return [on];
-  if (Array.isArray(on)) return on.filter((t): t is string => typeof t === 'string');
-  if (on !== null && typeof on === 'object') return Object.keys(on);
-  return undefined;
+  let named: unknown[];
+  if (typeof on === 'string') named = [on];
+  else if (Array.isArray(on)) named = on;
+  else if (on !== null && typeof on === 'object') named = Object.keys(on);
+  else return undefined;
+  const known = new Set<unknown>(named);
+  return TRIGGER_NAMES.filter((name) => known.has(name));
 }

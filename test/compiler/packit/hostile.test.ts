@@ -15,8 +15,8 @@ describe('hostile input', () => {
     fails('42\n', /holds a number/);
   });
 
-  it('a file over 1 MiB', () => {
-    fails(`jobs: []\n# ${'x'.repeat(1024 * 1024)}\n`, /at most 1 MiB/);
+  it('a file over 512 KiB', () => {
+    fails(`jobs: []\n# ${'x'.repeat(512 * 1024)}\n`, /at most 512 KiB/);
   });
 
   it('deep nesting, in brackets and in blocks', () => {
