@@ -2,8 +2,8 @@
  * Webhook bodies are kept as raw bytes: signatures are computed over exactly what was sent,
  * and a payload parsed and serialized again would no longer match. Scoped to the webhook
  * routes; GitHub may send JSON or a form with a `payload` field. Once verified, a body is
- * read strictly: UTF-8 (forges send nothing else), nested at most MAX_JSON_DEPTH deep
- * (measured before parsing), then JSON.
+ * read strictly: one of those types (else 415), UTF-8 (forges send nothing else), nested at
+ * most MAX_JSON_DEPTH deep (measured before parsing), then JSON.
  */
 import type { FastifyInstance } from 'fastify';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../events/json-depth.js';
@@ -21,21 +21,37 @@ export function keepRawBodies(app: FastifyInstance, bodyLimit: number): void {
 
 export type ParsedBody =
   | { ok: true; payload: unknown }
-  | { ok: false; code: 'WEBHOOK_BODY_INVALID' | 'BODY_TOO_DEEP'; detail: string };
+  | {
+      ok: false;
+      code: 'WEBHOOK_BODY_INVALID' | 'BODY_TOO_DEEP' | 'UNSUPPORTED_MEDIA_TYPE';
+      detail: string;
+    };
+
+/** JSON (any `+json` type too), a form, or no type at all (read as JSON). */
+function readableType(contentType: string | undefined): 'json' | 'form' | undefined {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === '' || type === 'application/json' || type.endsWith('+json')) return 'json';
+  return type === FORM_TYPE ? 'form' : undefined;
+}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The payload of a raw body: JSON, or the `payload` field of a form. */
 export function parsePayload(raw: Buffer, contentType: string | undefined): ParsedBody {
+  const type = readableType(contentType);
+  if (!type)
+    return {
+      ok: false,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      detail: `a webhook body is JSON or a form with a "payload" field, not ${contentType}`,
+    };
   let text: string;
   try {
     text = utf8.decode(raw);
   } catch {
     return { ok: false, code: 'WEBHOOK_BODY_INVALID', detail: 'the body is not valid UTF-8' };
   }
-  const json = contentType?.toLowerCase().startsWith(FORM_TYPE)
-    ? new URLSearchParams(text).get('payload')
-    : text;
+  const json = type === 'form' ? new URLSearchParams(text).get('payload') : text;
   if (json === null)
     return { ok: false, code: 'WEBHOOK_BODY_INVALID', detail: 'the form has no "payload" field' };
   if (nestsDeeperThan(json, MAX_JSON_DEPTH))
