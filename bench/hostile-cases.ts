@@ -124,6 +124,12 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
       `specfile_path: app.spec\njobs:\n  - job: copr_build\n    trigger: pull_request\n    targets: [${list(6000, (i) => `fedora-45-arch${i}`)}]\n  - job: tests\n    trigger: pull_request\n`,
   },
   {
+    name: 'packit: 24,000 jobs that are numbers',
+    kind: 'packit',
+    text: () =>
+      `specfile_path: app.spec\njobs:\n${Array.from({ length: 24_000 }, (_, i) => `  - ${i}\n`).join('')}`,
+  },
+  {
     name: 'packit: circular alias',
     kind: 'packit',
     text: () => 'specfile_path: app.spec\njobs: &jobs\n  - *jobs\n',

@@ -203,11 +203,22 @@ describe('cancel', () => {
   });
 
   it('says so when the run is already being canceled', async () => {
-    const runId = await t.startRun('  held:\n    uses: test.wait\n');
-    await blocker.arrived('held');
+    // A handler that ignores the abort keeps the run canceling until the grace period ends
+    // (the injected clock's): with one that obeyed, a slow second cancel could find the run
+    // already finished (once seen under load).
+    let called!: (signal: AbortSignal) => void;
+    const call = new Promise<AbortSignal>((resolve) => (called = resolve));
+    onStubborn = called;
+    const runId = await t.startRun('  held:\n    uses: test.stubborn\n');
+    const signal = await call;
     const finished = t.runtime.events.next('run:finished', (e) => e.runId === runId);
     const [first, second] = await Promise.all([t.runtime.cancel(runId), t.runtime.cancel(runId)]);
     expect([first?.outcome, second?.outcome].sort()).toEqual(['already-canceling', 'canceling']);
+    expect((await t.runtime.cancel(runId))?.outcome).toBe('already-canceling');
+    await new Promise((resolve) =>
+      signal.aborted ? resolve(undefined) : signal.addEventListener('abort', resolve),
+    );
+    clock.advance(GRACE_MS);
     expect((await finished).status).toBe('canceled');
   });
 });

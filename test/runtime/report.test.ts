@@ -38,12 +38,16 @@ const status: Handler<Posted> = {
 const handlers = testHandlers(blocker, new PollCounter()).set('forge.status', status);
 const t = useRuntime({ clock, handlers });
 
-/** Waits until `count` statuses were posted for `context`; the clock moves only when told. */
+/**
+ * Waits until `count` statuses were posted for `context`; the clock moves only when told. Each
+ * post is pushed before its outcome is announced, so waiting for the next announcement cannot
+ * miss one (waiting for the worker to be idle could: it may never be, while a node is held).
+ */
 async function statuses(context: string, count: number): Promise<string[]> {
   for (;;) {
     const mine = posted.filter((p) => p.context === context);
     if (mine.length >= count) return mine.map((p) => p.state);
-    await t.runtime.events.next('worker:idle');
+    await t.runtime.events.next('status:finished');
   }
 }
 

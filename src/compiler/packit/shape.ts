@@ -1,5 +1,6 @@
 /** The ajv validator of Packit files, compiled once (compiling costs milliseconds, validating microseconds). */
 import { Ajv, type ValidateFunction } from 'ajv';
+import { inlineRefs } from '../inline-refs.js';
 import { PackitConfigSchema } from './schema.js';
 
 let validator: ValidateFunction | undefined;
@@ -10,6 +11,6 @@ export function packitShapeValidator(): ValidateFunction {
     verbose: true,
     strict: true,
     allowUnionTypes: true,
-  }).compile(JSON.parse(JSON.stringify(PackitConfigSchema)) as object);
+  }).compile(inlineRefs(JSON.parse(JSON.stringify(PackitConfigSchema)) as Record<string, unknown>));
   return validator;
 }
