@@ -232,12 +232,12 @@ describe('size and count limits', () => {
     expectDiagnostic(text, { rule: 'limits', message: /MiB/, line: 1 });
   });
 
-  it('refuses 10,000 jobs, pointing at "jobs"', () => {
-    const jobs = Array.from({ length: 10_000 }, (_, i) => `  j${i}:\n    sleep: 1s\n`).join('');
+  it('refuses 4,000 jobs, pointing at "jobs"', () => {
+    const jobs = Array.from({ length: 4_000 }, (_, i) => `  j${i}: { sleep: 1s }\n`).join('');
     const text = `version: 1\non: push\njobs:\n${jobs}`;
     expectDiagnostic(text, {
       rule: 'limits',
-      message: /^10,000 jobs; a pipeline may have at most 1,000$/,
+      message: /^4,000 jobs; a pipeline may have at most 1,000$/,
       line: 3,
       column: 1,
     });
@@ -299,13 +299,14 @@ describe('YAML alias bomb', () => {
       lines.push(`x${levels[i]}: &${levels[i]} [${Array(9).fill(prev).join(',')}]`);
     }
     lines.push('jobs:', '  a:', '    uses: exec', '    with:', '      command: *i', '');
-    // Expanded, x_e holds 27,064 values and x_f nine times that: with what is above it, its first *e crosses 50,000.
+    // Expanded, x_d holds about 3,000 values and x_e nine times that: with what is above it,
+    // the 8th *d of x_e (line 7, column 9 + 7 × 3) crosses 25,000.
     expectDiagnostic(lines.join('\n'), {
       rule: 'limits',
       message:
-        /^the file holds more than 50,000 values once this alias is expanded; a config may hold at most 50,000 \(is this a YAML alias bomb\?\)$/,
-      line: 8,
-      column: 9,
+        /^the file holds more than 25,000 values once this alias is expanded; a config may hold at most 25,000 \(is this a YAML alias bomb\?\)$/,
+      line: 7,
+      column: 30,
     });
   });
 });

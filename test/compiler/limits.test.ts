@@ -120,24 +120,24 @@ describe('alias limits', () => {
     const uses = Array.from({ length: 99 }, () => '*a').join(',');
     const text = withTop(`x-a: &a [${list}]\nx-b: [${uses}]`);
     expect(only(text)).toMatch(
-      /^8:\d+ \[limits\] the file holds more than 50,000 values once this alias is expanded; a config may hold at most 50,000 \(is this a YAML alias bomb\?\)$/,
+      /^8:\d+ \[limits\] the file holds more than 25,000 values once this alias is expanded; a config may hold at most 25,000 \(is this a YAML alias bomb\?\)$/,
     );
   });
 
-  it('refuses a file of more than 50,000 plain values before parsing it (it once overflowed the stack)', () => {
-    // The 50,001st comma: 7 lines (6 newlines) and 49,995 commas into the list.
+  it('refuses a file of more than 25,000 plain values before parsing it (it once overflowed the stack)', () => {
+    // The 25,001st comma: 7 lines (6 newlines) and 24,995 commas into the list.
     const list = Array.from({ length: 200_000 }, () => 'x').join(',');
     const text = `version: 1\non: push\njobs:\n  a:\n    uses: exec\n    with:\n      command: [${list}]\n`;
     expect(only(text)).toBe(
-      `7:${16 + 2 * 49_995} [limits] the file has more than 50,000 lines and commas, so more values than a config may hold (at most 50,000)`,
+      `7:${16 + 2 * 24_995} [limits] the file has more than 25,000 lines and commas, so more values than a config may hold (at most 25,000)`,
     );
   });
 
-  it('refuses more than 50,000 values once aliases are expanded, lines and commas fewer', () => {
-    const list = Array.from({ length: 30_000 }, () => 'x').join(',');
+  it('refuses more than 25,000 values once aliases are expanded, lines and commas fewer', () => {
+    const list = Array.from({ length: 15_000 }, () => 'x').join(',');
     const text = `${withTop(`x-a: &a [${list}]`)}x-b: [*a]\n`;
     expect(only(text)).toMatch(
-      /^8:7 \[limits\] the file holds more than 50,000 values once this alias is expanded; a config may hold at most 50,000 \(is this a YAML alias bomb\?\)$/,
+      /^8:7 \[limits\] the file holds more than 25,000 values once this alias is expanded; a config may hold at most 25,000 \(is this a YAML alias bomb\?\)$/,
     );
   });
 
@@ -178,23 +178,27 @@ describe('alias limits', () => {
 });
 
 /** `n` jobs `j0…`, job i needing job i-1 (`chain`) or i+1 (`reverse`), or nothing (`flat`). */
+/** `n` jobs, a line each (flow style keeps thousands under the limit of lines and commas). */
 function jobs(n: number, shape: 'flat' | 'chain' | 'reverse'): string {
   const lines = ['version: 1', 'on: push', 'jobs:'];
   for (let i = 0; i < n; i++) {
-    lines.push(`  j${i}:`);
-    if (shape === 'chain' && i > 0) lines.push(`    needs: [j${i - 1}]`);
-    if (shape === 'reverse' && i < n - 1) lines.push(`    needs: [j${i + 1}]`);
-    lines.push('    sleep: 1s');
+    const need =
+      shape === 'chain' && i > 0
+        ? `needs: j${i - 1}, `
+        : shape === 'reverse' && i < n - 1
+          ? `needs: j${i + 1}, `
+          : '';
+    lines.push(`  j${i}: { ${need}sleep: 1s }`);
   }
   return lines.join('\n') + '\n';
 }
 
 describe('jobs', () => {
   it.each(['flat', 'chain', 'reverse'] as const)(
-    'refuses 5,000 jobs (%s) with one diagnostic at "jobs", before any other check',
+    'refuses 3,000 jobs (%s) with one diagnostic at "jobs", before any other check',
     (shape) => {
-      expect(only(jobs(5000, shape))).toBe(
-        '3:1 [limits] 5,000 jobs; a pipeline may have at most 1,000',
+      expect(only(jobs(3000, shape))).toBe(
+        '3:1 [limits] 3,000 jobs; a pipeline may have at most 1,000',
       );
     },
   );
@@ -210,7 +214,7 @@ describe('jobs', () => {
   );
 
   it('finds a cycle of 1,000 jobs', () => {
-    const text = jobs(1000, 'chain').replace('  j0:\n', '  j0:\n    needs: [j999]\n');
+    const text = jobs(1000, 'chain').replace('  j0: { ', '  j0: { needs: j999, ');
     const cycles = refused(text).filter((d) => d.rule === 'cycle');
     expect(cycles).toHaveLength(1);
     expect(cycles[0]!.message).toMatch(/^jobs need each other in a cycle: j0 → j999 → j998 → /);

@@ -146,7 +146,7 @@ export const TriggerMapSchema = Type.Object(
 );
 
 // One `enum` rather than a union of five constants: ajv reports a wrong item once, not six
-// times, which matters when a hostile `on:` lists 50,000 of them. The `type` tells the union
+// times, which matters when a hostile `on:` lists 25,000 of them. The `type` tells the union
 // of `on:` that this branch is the string one (union-errors.ts picks branches by type).
 export const TriggerNameSchema = Type.Enum([...TRIGGER_NAMES], {
   type: 'string',
