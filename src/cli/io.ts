@@ -22,6 +22,9 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export class UsageError extends Error {}
 
+/** A failure the operator can act on, said in one line (exit 1): no stack trace. */
+export class CommandFailed extends Error {}
+
 /** What node:util's parseArgs throws for an unknown option or a missing value. */
 export function isParseArgsError(error: unknown): boolean {
   return (

@@ -10,7 +10,8 @@ import { runsCommand, runsUsage } from './commands/runs.js';
 import { serveCommand, serveUsage } from './commands/serve.js';
 import { workerCommand, workerUsage } from './commands/worker.js';
 import { validateCommand, validateUsage } from './commands/validate.js';
-import { EXIT, isParseArgsError, UsageError, type Io } from './io.js';
+import { DataDirInUse } from '../db/dir-lock.js';
+import { CommandFailed, EXIT, isParseArgsError, UsageError, type Io } from './io.js';
 
 const COMMANDS: Record<
   string,
@@ -92,6 +93,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     if (error instanceof UsageError || isParseArgsError(error)) {
       io.err(`forgeflow ${name}: ${(error as Error).message}\nusage: ${command.usage}\n`);
       return EXIT.usage;
+    }
+    if (error instanceof CommandFailed || error instanceof DataDirInUse) {
+      io.err(`forgeflow ${name}: ${error.message}\n`);
+      return EXIT.failed;
     }
     if (isFileError(error)) {
       io.err(

@@ -14,7 +14,7 @@ import type { SecretStore } from '../common/secrets.js';
 import type { ReleasesTable } from '../compiler/index.js';
 import type { Db } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
-import { openDatabase } from '../db/open.js';
+import { describeDatabase, openDatabase } from '../db/open.js';
 import { forgeClients, type ForgeClients } from '../forges/clients.js';
 import { forgeHandlers } from '../handlers/forge-handlers.js';
 import { isPlaceholder, withOperatorHandlers } from '../handlers/not-configured.js';
@@ -36,6 +36,7 @@ import { watchPlanRuns } from '../webhooks/plan-end.js';
 import { planHandler } from '../webhooks/plan-handler.js';
 import { UsageError } from './io.js';
 import type { ServiceSettings } from './settings.js';
+import { abortableSleep, openWhenReachable } from './wait-for-database.js';
 
 export interface Service {
   db: Db;
@@ -53,6 +54,11 @@ export function databaseOptions(settings: ServiceSettings) {
 export interface ServiceOptions {
   /** The operator's handlers (`--handlers FILE`). */
   handlers?: readonly Handler[];
+  /**
+   * Wait for a PostgreSQL that is down or restarting (a log line per try) until it answers or
+   * this aborts; without it, an unreachable database fails at once.
+   */
+  waitUntil?: AbortSignal;
 }
 
 export async function openService(
@@ -61,9 +67,26 @@ export async function openService(
   options: ServiceOptions = {},
 ): Promise<Service> {
   const log = logger ?? pino({ level: settings.logLevel });
-  const db = await openDatabase(databaseOptions(settings));
+  const open = async () => {
+    const db = await openDatabase(databaseOptions(settings));
+    try {
+      await migrate(db);
+      return db;
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+  };
+  const db =
+    options.waitUntil && settings.databaseUrl !== undefined
+      ? await openWhenReachable(open, {
+          where: describeDatabase(databaseOptions(settings)),
+          log: (line) => log.warn(line),
+          sleep: abortableSleep,
+          signal: options.waitUntil,
+        })
+      : await open();
   try {
-    await migrate(db);
     return {
       db,
       logger: log,

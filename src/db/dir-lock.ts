@@ -16,6 +16,9 @@ export const LOCK_FILE = 'forgeflow.lock';
 const held = new Set<string>();
 let exitHookInstalled = false;
 
+/** Another live process holds the directory: a sentence for the operator, not a crash. */
+export class DataDirInUse extends Error {}
+
 export interface DirLock {
   readonly path: string;
   release(): void;
@@ -38,14 +41,16 @@ export function lockDataDir(dir: string): DirLock {
     const pid = readPid(path);
     if (pid === 'vanished') continue;
     if (pid === process.pid && held.has(path))
-      throw new Error(`this process already has the embedded database at ${resolve(dir)} open`);
+      throw new DataDirInUse(
+        `this process already has the embedded database at ${resolve(dir)} open`,
+      );
     const live =
       pid === 'empty'
         ? justWritten(path) // another process is between creating the file and writing its pid
         : pid !== process.pid && isAlive(pid);
     if (live)
-      throw new Error(
-        `another forgeflow process (pid ${pid === 'empty' ? '?' : pid}) has the embedded database at ${resolve(dir)} open; stop it or set DATABASE_URL`,
+      throw new DataDirInUse(
+        `another forgeflow process (pid ${pid === 'empty' ? '?' : pid}) has the embedded database at ${resolve(dir)} open; stop it first, or give this command another --data-dir`,
       );
     if (readPid(path) === pid) removeQuietly(path); // stale: take it over
   }

@@ -58,7 +58,7 @@ function openInChild(dir: string, hold = false): Child {
 }
 
 function refusal(pid: number, dir: string): string {
-  return `another forgeflow process (pid ${pid}) has the embedded database at ${dir} open; stop it or set DATABASE_URL`;
+  return `another forgeflow process (pid ${pid}) has the embedded database at ${dir} open; stop it first, or give this command another --data-dir`;
 }
 
 const dirs: string[] = [];

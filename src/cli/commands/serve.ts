@@ -15,7 +15,10 @@ import {
   openService,
   type Secrets,
 } from '../service.js';
+import { ensurePortFree, portInUse } from '../port-check.js';
 import { readSettings, type ServiceSettings } from '../settings.js';
+import { stopSignals } from '../stop-signals.js';
+import { StoppedWaiting } from '../wait-for-database.js';
 import { API_TOKEN_FILE, makeDataDir, storedSecret, webhookSecret } from '../webhook-secret.js';
 
 export const serveUsage =
@@ -41,20 +44,30 @@ export async function serveCommand(
   });
   const settings = readSettings(process.env, values);
   await checkExecSandbox(settings);
+  // Before any secret is made and shown: a taken port is then one line, not a lost secret.
+  await ensurePortFree(settings.host, settings.port);
   makeDataDir(settings.dataDir);
   const handlers = values.handlers === undefined ? [] : await loadOperatorHandlers(values.handlers);
   const graceMs = Math.max(0, Number(values.grace) || 0) * 1000;
   const secrets = secretsOf(settings, io);
 
-  const service = await openService(settings, undefined, { handlers });
+  const { stop, stopping } = stopSignals(signals);
+  let service;
+  try {
+    service = await openService(settings, undefined, { handlers, waitUntil: stopping });
+  } catch (error) {
+    if (!(error instanceof StoppedWaiting)) throw error;
+    io.out(`${await stop}: ${error.message}\n`);
+    return EXIT.ok;
+  }
   const server = await httpServer(service, settings, secrets);
-  const stop = new Promise<string>((resolve) => {
-    signals.once('SIGTERM', () => resolve('SIGTERM'));
-    signals.once('SIGINT', () => resolve('SIGINT'));
-  });
   try {
     await service.worker.start();
-    const address = await server.listen({ port: settings.port, host: settings.host });
+    const address = await server
+      .listen({ port: settings.port, host: settings.host })
+      .catch((error: NodeJS.ErrnoException) => {
+        throw error.code === 'EADDRINUSE' ? portInUse(settings.host, settings.port) : error;
+      });
     const url = settings.publicUrl;
     io.out(
       [
@@ -73,6 +86,7 @@ export async function serveCommand(
     return EXIT.ok;
   } finally {
     await server.close();
+    await service.worker.stop(0);
     await service.db.close();
   }
 }

@@ -14,6 +14,8 @@ import {
 } from '../service.js';
 import { readSettings } from '../settings.js';
 import { makeDataDir } from '../webhook-secret.js';
+import { stopSignals } from '../stop-signals.js';
+import { StoppedWaiting } from '../wait-for-database.js';
 
 export const workerUsage =
   'forgeflow worker [--database-url URL] [--data-dir DIR] [--concurrency N] [--grace SECONDS] [--handlers FILE] [--exec-sandbox namespaces|none]';
@@ -44,13 +46,17 @@ export async function workerCommand(
   await checkExecSandbox(settings);
   if (settings.databaseUrl === undefined) makeDataDir(settings.dataDir);
   const handlers = values.handlers === undefined ? [] : await loadOperatorHandlers(values.handlers);
-  const service = await openService(settings, undefined, { handlers });
+  const { stop, stopping } = stopSignals(signals);
+  let service;
+  try {
+    service = await openService(settings, undefined, { handlers, waitUntil: stopping });
+  } catch (error) {
+    if (!(error instanceof StoppedWaiting)) throw error;
+    io.out(`${await stop}: ${error.message}\n`);
+    return EXIT.ok;
+  }
   try {
     const worker = service.worker;
-    const stop = new Promise<string>((resolve) => {
-      signals.once('SIGTERM', () => resolve('SIGTERM'));
-      signals.once('SIGINT', () => resolve('SIGINT'));
-    });
     await worker.start();
     io.out(
       `worker ${worker.id} running on ${describeDatabase(databaseOptions(settings))} (concurrency ${concurrency})\n`,
