@@ -6,16 +6,23 @@ import { readFileSync } from 'node:fs';
 import { migrateCommand, migrateUsage } from './commands/migrate.js';
 import { planCommand, planUsage } from './commands/plan.js';
 import { runCommand, runUsage } from './commands/run.js';
-import { runsCommand, runsUsage } from './commands/runs.js';
+import { runsCommand, runsHelp, runsUsage } from './commands/runs.js';
 import { serveCommand, serveUsage } from './commands/serve.js';
 import { workerCommand, workerUsage } from './commands/worker.js';
 import { validateCommand, validateUsage } from './commands/validate.js';
 import { DataDirInUse } from '../db/dir-lock.js';
+import { didYouMean, flagsIn, unknownOption } from './did-you-mean.js';
 import { CommandFailed, EXIT, isParseArgsError, UsageError, type Io } from './io.js';
 
 const COMMANDS: Record<
   string,
-  { run: (args: string[], io: Io) => number | Promise<number>; usage: string; summary: string }
+  {
+    run: (args: string[], io: Io) => number | Promise<number>;
+    usage: string;
+    summary: string;
+    /** The longer help, when the usage line does not name every option. */
+    help?: string;
+  }
 > = {
   validate: {
     run: validateCommand,
@@ -35,6 +42,7 @@ const COMMANDS: Record<
   runs: {
     run: runsCommand,
     usage: runsUsage,
+    help: runsHelp,
     summary: "list, show and steer a server's runs: list, show, history, cancel, retry, signal",
   },
   serve: {
@@ -84,12 +92,28 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.err(`forgeflow: unknown command "${name}"\n\n${usage()}`);
+    io.err(
+      `forgeflow: unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}\n\n${usage()}`,
+    );
     return EXIT.usage;
+  }
+  // `runs` has subcommands and a help of its own.
+  const options = args.slice(0, args.includes('--') ? args.indexOf('--') : undefined);
+  if (name !== 'runs' && (options.includes('--help') || options.includes('-h'))) {
+    io.out(`usage: ${command.usage}\n`);
+    return EXIT.ok;
   }
   try {
     return await command.run(args, io);
   } catch (error) {
+    const unknown = unknownOption(error);
+    if (unknown !== undefined) {
+      const flags = flagsIn(command.help ?? command.usage);
+      io.err(
+        `forgeflow ${name}: unknown option "${unknown}"${didYouMean(unknown, flags)}\nusage: ${command.usage}\n`,
+      );
+      return EXIT.usage;
+    }
     if (error instanceof UsageError || isParseArgsError(error)) {
       io.err(`forgeflow ${name}: ${(error as Error).message}\nusage: ${command.usage}\n`);
       return EXIT.usage;

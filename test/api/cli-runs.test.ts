@@ -1,5 +1,5 @@
 /**
- * `forgeflow runs …` in-process against a real server on a loopback port: tables and --json,
+ * `forgeflow runs …` in-process against a real server on a loopback port: tables and --format json,
  * filters and pages, a run's nodes and errors, its history, cancel, retry and signal; and what
  * goes wrong said clearly: no token (1), an unknown run (1, the server's code), a server that is
  * not there (1, where it looked), bad usage (2, before any request).
@@ -111,8 +111,8 @@ describe('forgeflow runs list', () => {
     expect(out).not.toContain('more:');
   });
 
-  it('prints the server answer with --json', async () => {
-    const { code, out } = await cli(['list', '--repo', repo, '--json']);
+  it('prints the server answer with --format json', async () => {
+    const { code, out } = await cli(['list', '--repo', repo, '--format', 'json']);
     expect(code).toBe(0);
     const page = JSON.parse(out) as { runs: { id: string; status: string }[]; next_cursor: null };
     expect(page.runs.map((r) => r.id)).toEqual([...ids].reverse());
@@ -120,7 +120,7 @@ describe('forgeflow runs list', () => {
   });
 
   it('filters by status and commit', async () => {
-    const failed = await cli(['list', '--repo', repo, '--status', 'failed', '--json']);
+    const failed = await cli(['list', '--repo', repo, '--status', 'failed', '--format', 'json']);
     expect((JSON.parse(failed.out) as { runs: { id: string }[] }).runs.map((r) => r.id)).toEqual([
       ids[4],
     ]);
@@ -144,14 +144,15 @@ describe('forgeflow runs list', () => {
       '2',
       '--cursor',
       cursor!,
-      '--json',
+      '--format',
+      'json',
     ]);
     expect((JSON.parse(second.out) as { runs: { id: string }[] }).runs.map((r) => r.id)).toEqual([
       ids[2],
       ids[1],
     ]);
 
-    const all = await cli(['list', '--repo', repo, '--limit', '2', '--all', '--json']);
+    const all = await cli(['list', '--repo', repo, '--limit', '2', '--all', '--format', 'json']);
     expect(JSON.parse(all.out)).toMatchObject({ next_cursor: null });
     expect((JSON.parse(all.out) as { runs: { id: string }[] }).runs.map((r) => r.id)).toEqual(
       [...ids].reverse(),
@@ -178,7 +179,7 @@ describe('forgeflow runs show and history', () => {
     expect(out).toMatch(/^build\s+test\.script\s+succeeded\s+1\s+\d+(ms|\.\ds|s)$/m);
     expect(out).not.toMatch(/^error/m);
 
-    const json = await cli(['show', id, '--json']);
+    const json = await cli(['show', id, '--format', 'json']);
     expect(JSON.parse(json.out)).toMatchObject({
       id,
       status: 'succeeded',
@@ -255,12 +256,12 @@ describe('forgeflow runs show and history', () => {
 
   it('prints the history in pages, or all of it with --all', async () => {
     const id = await finished(FAILS_ONCE, 'octo/cli-history');
-    const all = await cli(['history', id, '--all', '--json']);
+    const all = await cli(['history', id, '--all', '--format', 'json']);
     const events = (JSON.parse(all.out) as { events: { seq: number; type: string }[] }).events;
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events[0]?.type).toBe('RunStarted');
     expect(events.at(-1)?.type).toBe('RunFailed');
-    const detail = JSON.parse((await cli(['show', id, '--json'])).out) as {
+    const detail = JSON.parse((await cli(['show', id, '--format', 'json'])).out) as {
       history_length: number;
     };
     expect(events).toHaveLength(detail.history_length);
@@ -327,7 +328,7 @@ describe('forgeflow runs cancel, retry, signal', () => {
     expect(code).toBe(0);
     expect(out).toBe(`signal go delivered to node gate of run ${id}\n`);
     expect(await api.runtime.waitForRun(id, 15_000)).toBe('succeeded');
-    const run = JSON.parse((await cli(['show', id, '--json'])).out) as {
+    const run = JSON.parse((await cli(['show', id, '--format', 'json'])).out) as {
       node_list: { id: string; output: unknown }[];
     };
     expect(run.node_list.find((n) => n.id === 'after')?.output).toEqual({ ok: true });
@@ -397,7 +398,7 @@ describe('forgeflow runs: errors', () => {
     [['list', '--limit', 'ten'], '--limit must be a whole number from 1 to 200; got "ten"'],
     [['list', '--status', 'exploded'], '--status must be one of queued, running'],
     [['list', '--since', 'yesterday'], '--since must be an ISO time'],
-    [['list', '--colour', 'red'], "Unknown option '--colour'"],
+    [['list', '--colour', 'red'], 'unknown option "--colour"'],
     [['list', 'extra'], 'unexpected argument "extra": this command takes options only'],
     [['show'], 'forgeflow runs show: missing ID'],
     [['history', 'x', '--limit', '5000'], '--limit must be a whole number from 1 to 1000'],
@@ -501,7 +502,7 @@ describe('forgeflow runs start', () => {
     const id = /^run ([0-9a-f-]{36}) started: (\S+)$/.exec(out.trim());
     expect(id?.[2]).toBe(`${server}/runs/${id?.[1]}`);
     expect(await api.runtime.waitForRun(id![1]!, 15_000)).toBe('succeeded');
-    const shown = await cli(['show', id![1]!, '--json']);
+    const shown = await cli(['show', id![1]!, '--format', 'json']);
     expect(JSON.parse(shown.out)).toMatchObject({ repo: 'octo/cli-start', trigger: 'manual' });
   });
 
@@ -512,11 +513,12 @@ describe('forgeflow runs start', () => {
       'pr.json',
       '--event-type',
       'pull_request',
-      '--json',
+      '--format',
+      'json',
     ]);
     expect(code).toBe(0);
     const { run_id } = JSON.parse(out) as { run_id: string };
-    const shown = await cli(['show', run_id, '--json']);
+    const shown = await cli(['show', run_id, '--format', 'json']);
     expect(JSON.parse(shown.out)).toMatchObject({ trigger: 'pull_request', pr: 2 });
   });
 

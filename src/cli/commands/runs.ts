@@ -1,7 +1,7 @@
 /**
  * `forgeflow runs list|show|history|cancel|retry|signal`: the runs of a forgeflow server, read
  * and steered through its REST API (docs/api.md). Tables on a terminal (colour only on a TTY),
- * `--json` prints the server's answer for scripts. The server is `--server`, else
+ * `--format json` prints the server's answer for scripts. The server is `--server`, else
  * FORGEFLOW_SERVER, else http://localhost:8080; the token `--token`, else FORGEFLOW_API_TOKEN.
  * Exit codes: 0 on a 2xx answer, 1 on an error answer or an unreachable server, 2 usage.
  */
@@ -19,6 +19,7 @@ import { parseDuration } from '../../compiler/duration.js';
 import { SIGNAL_PATTERN } from '../../compiler/schema/common.js';
 import type { Event } from '../../events/event.js';
 import { ApiClient, ApiError, DEFAULT_SERVER, UnreachableError } from '../api-client.js';
+import { didYouMean, flagsIn, unknownOption } from '../did-you-mean.js';
 import { EXIT, isParseArgsError, paint, UsageError, type Io } from '../io.js';
 import {
   fields,
@@ -41,7 +42,7 @@ type HistoryEntry = History['events'][number];
 type ErrorInfo = Static<typeof ErrorInfoSchema>;
 type Outcome = { outcome: string } & Record<string, unknown>;
 
-const COMMON = '[--server URL] [--token T] [--json]';
+const COMMON = '[--server URL] [--token T] [--format text|json]';
 const USAGE = {
   list: `forgeflow runs list [--repo R] [--pipeline P] [--status S] [--trigger T] [--sha X] [--pr N] [--since TIME] [--children] [--limit N] [--cursor C | --all] ${COMMON}`,
   show: `forgeflow runs show ID ${COMMON}`,
@@ -55,7 +56,7 @@ type Sub = keyof typeof USAGE;
 
 export const runsUsage = `forgeflow runs ${Object.keys(USAGE).join('|')} … ${COMMON} (forgeflow runs --help)`;
 
-const HELP = `usage: forgeflow runs <command> [options]
+export const runsHelp = `usage: forgeflow runs <command> [options]
 
 Reads and steers the runs of a forgeflow server through its API.
 
@@ -66,7 +67,7 @@ ${Object.values(USAGE)
   --server URL   the server (default: FORGEFLOW_SERVER, else ${DEFAULT_SERVER})
   --token T      its API token (default: FORGEFLOW_API_TOKEN); cancel, retry and signal need
                  it, reads too when the server runs with FORGEFLOW_API_READ=token
-  --json         the server's JSON answer as it is (list --all: every page's runs in one list)
+  --format json  the server's JSON answer as it is (list --all: every page's runs in one list)
   ID             a run id, or the start of one (the 8 characters a list shows)
 
   list: newest first, 50 a page (--limit up to 200); --all follows every page. --since takes
@@ -80,7 +81,7 @@ ${Object.values(USAGE)
 const COMMON_OPTIONS = {
   server: { type: 'string' },
   token: { type: 'string' },
-  json: { type: 'boolean', default: false },
+  format: { type: 'string', default: 'text' },
 } as const;
 
 interface Common {
@@ -96,11 +97,13 @@ export async function runsCommand(
 ): Promise<number> {
   const [name, ...rest] = args;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    io.out(HELP);
+    io.out(runsHelp);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (!(name in USAGE)) {
-    io.err(`forgeflow runs: unknown command "${name}"\n\n${HELP}`);
+    io.err(
+      `forgeflow runs: unknown command "${name}"${didYouMean(name, Object.keys(USAGE))}\n\n${runsHelp}`,
+    );
     return EXIT.usage;
   }
   const sub = name as Sub;
@@ -111,6 +114,13 @@ export async function runsCommand(
   try {
     return await SUBCOMMANDS[sub](rest, io, env);
   } catch (error) {
+    const unknown = unknownOption(error);
+    if (unknown !== undefined) {
+      io.err(
+        `forgeflow runs ${sub}: unknown option "${unknown}"${didYouMean(unknown, flagsIn(USAGE[sub]))}\nusage: ${USAGE[sub]}\n`,
+      );
+      return EXIT.usage;
+    }
     if (error instanceof UsageError || isParseArgsError(error)) {
       io.err(`forgeflow runs ${sub}: ${(error as Error).message}\nusage: ${USAGE[sub]}\n`);
       return EXIT.usage;
@@ -591,7 +601,13 @@ function parse<
     allowPositionals: true,
     options: { ...COMMON_OPTIONS, ...options },
   });
-  return { values, positionals: expectPositionals(positionals, names) };
+  // One spelling for machine output, as validate and plan have: --format json.
+  const { format: asked } = values as { format?: string };
+  const format = oneOf('--format', asked, ['text', 'json'] as const);
+  return {
+    values: { ...values, json: format === 'json' },
+    positionals: expectPositionals(positionals, names),
+  };
 }
 
 /** The client for the server, and the full id of the run `idText` names. */
