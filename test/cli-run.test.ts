@@ -132,8 +132,12 @@ jobs:
     expect(code).toBe(1);
   });
 
-  it('exits 2 without --event', async () => {
-    expect((await run('run', 'examples/local.yaml')).code).toBe(2);
+  it('without --event, says a push-only pipeline starts nothing on a manual start', async () => {
+    const file = join(dir, 'push-only.yaml');
+    writeFileSync(file, 'version: 1\non: push\njobs:\n  a:\n    sleep: 1s\n');
+    const { code, out } = await run('run', file, '--data-dir', join(dir, 'push-only'));
+    expect(code).toBe(1);
+    expect(out).toMatch(/starts nothing on github manual/);
   });
 });
 

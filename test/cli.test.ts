@@ -258,10 +258,12 @@ describe('forgeflow plan', () => {
     expect(err).toContain(`cannot read ${missing}: no such file`);
   });
 
-  it('exits 2 without --event', async () => {
-    const { code, err } = await run('plan', EXAMPLE);
-    expect(code).toBe(2);
-    expect(err).toContain('--event');
+  it('plans a manual start without --event', async () => {
+    const { code, out } = await run('plan', EXAMPLE);
+    expect(code).toBe(0);
+    expect(out).toMatch(
+      /^pipeline ci \(.*\) starts on github manual local\/[^ ]+ main @ 00000000\n/,
+    );
   });
 
   it('exits 1 and prints diagnostics to stderr for a broken pipeline', async () => {

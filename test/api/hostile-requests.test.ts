@@ -96,6 +96,7 @@ describe('query and path parameters', () => {
     ['a NUL in pipeline', '/api/v1/runs?pipeline=%00'],
     ['a control character in repo', '/api/v1/runs?repo=%1b%5b2J'],
     ['a leap second in since', '/api/v1/runs?since=2026-12-31T23:59:60Z'],
+    ['the year 0000 in since (found by the fuzzer)', '/api/v1/runs?since=0000-01-01T00:00:00Z'],
     ['history after past int4', `/api/v1/runs/${UUID}/history?after=2147483648`],
     ['history after=Infinity', `/api/v1/runs/${UUID}/history?after=Infinity`],
     ['history limit=Infinity', `/api/v1/runs/${UUID}/history?limit=Infinity`],

@@ -42,8 +42,9 @@ export function runRoutes(deps: ApiDeps) {
         if (query.cursor !== undefined && (before === undefined || !UUID.test(before.id)))
           return sendProblem(reply, 'INVALID_CURSOR', 'cursor is not one this server gave out');
         const since = query.since === undefined ? undefined : new Date(query.since);
-        // ajv's date-time takes a leap second (…T23:59:60Z), which Date cannot hold.
-        if (since !== undefined && Number.isNaN(since.getTime()))
+        // ajv's date-time takes a leap second (…T23:59:60Z), which Date cannot hold, and the
+        // year 0000, which PostgreSQL does not have (found by the fuzzer).
+        if (since !== undefined && !(since.getUTCFullYear() >= 1))
           return sendProblem(
             reply,
             'INVALID_PARAMETER',

@@ -1,6 +1,6 @@
 /**
- * `forgeflow plan FILE --event PAYLOAD.json`: the graph this event would start, or why it
- * starts nothing. Exit 0 either way (both are answers); 1 for a broken config; 2 for usage.
+ * `forgeflow plan FILE [--event PAYLOAD.json]`: the graph this event (else a manual start)
+ * would start, or why it starts nothing. Exit 0 either way (both are answers); 1 for a broken config; 2 for usage.
  */
 import { parseArgs } from 'node:util';
 import { formatDiagnostics, toMermaid, type CompileResult } from '../../compiler/index.js';
@@ -13,7 +13,7 @@ import { formatOption } from './options.js';
 import { EVENT_OPTIONS, readPipelineAndEvent } from '../read-event.js';
 
 export const planUsage =
-  'forgeflow plan FILE --event PAYLOAD.json [--event-type NAME] [--forge github|gitlab] [--format text|json|mermaid] [--packit]';
+  'forgeflow plan FILE [--event PAYLOAD.json [--event-type NAME]] [--forge github|gitlab] [--format text|json|mermaid] [--packit]';
 
 export function planCommand(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({

@@ -1,9 +1,10 @@
 /**
- * `forgeflow run FILE --event PAYLOAD.json`: compiles the pipeline for the event and runs it to
- * the end on the embedded database, here, with live progress. `exec` is enabled for this run
- * (it is the user's own machine), in the sandbox a server uses, with the current directory (or
- * --workdir) as every step's working directory, one /tmp for the whole run, and steps running as
- * you. Exit code: 0 when the run succeeded, 1 otherwise, 2 usage.
+ * `forgeflow run FILE [--event PAYLOAD.json]`: compiles the pipeline for the event (else a
+ * manual start) and runs it to the end on the embedded database, here, with live progress.
+ * `exec` is enabled for this run (it is the user's own machine), in the sandbox a server uses,
+ * with the current directory (or --workdir) as every step's working directory, one /tmp for
+ * the whole run, and steps running as you. Exit code: 0 when the run succeeded, 1 otherwise,
+ * 2 usage.
  */
 import { statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -31,7 +32,7 @@ import { DEFAULT_DATA_DIR, readPackitSettings } from '../settings.js';
 import { readSecretStore } from '../secret-store.js';
 
 export const runUsage =
-  'forgeflow run FILE --event PAYLOAD.json [--event-type NAME] [--forge github|gitlab] [--data-dir DIR] [--signal NAME[=JSON]]… [--handlers FILE] [--packit] [--workdir DIR] [--exec-sandbox namespaces|none]';
+  'forgeflow run FILE [--event PAYLOAD.json [--event-type NAME]] [--forge github|gitlab] [--data-dir DIR] [--signal NAME[=JSON]]… [--handlers FILE] [--packit] [--workdir DIR] [--exec-sandbox namespaces|none]';
 
 const DEFAULT_RUN_DIR = './.forgeflow/local';
 
