@@ -84,9 +84,9 @@ describe('start-up failures an operator can act on', () => {
 
   it('a second process on an embedded data directory: one line and exit 1', async () => {
     const data = join(dir, 'locked');
-    mkdirSync(data, { recursive: true });
+    mkdirSync(join(data, 'db'), { recursive: true });
     // A live process other than this one holds the lock: the test runner that started us.
-    writeFileSync(join(data, 'forgeflow.lock'), `${process.ppid}\n`);
+    writeFileSync(join(data, 'db', 'forgeflow.lock'), `${process.ppid}\n`);
     const pipeline = join(dir, 'hello.yaml');
     writeFileSync(pipeline, 'version: 1\non: push\njobs:\n  hello:\n    sleep: 1s\n');
     const result = await runCli(
@@ -99,7 +99,7 @@ describe('start-up failures an operator can act on', () => {
     );
     expect(result.code).toBe(1);
     expect(result.err).toBe(
-      `forgeflow run: another forgeflow process (pid ${process.ppid}) has the embedded database at ${data} open; stop it first, or give this command another --data-dir\n`,
+      `forgeflow run: another forgeflow process (pid ${process.ppid}) has the embedded database at ${join(data, 'db')} open; stop it first, or give this command another --data-dir\n`,
     );
   });
 

@@ -37,7 +37,9 @@ jobs:
     const { code, out } = await run('run', file, '--event', PUSH, '--data-dir', join(dir, 'db'));
     expect(out).toContain('hello: running');
     expect(out).toContain('shout: succeeded');
-    expect(out).toMatch(/run [0-9a-f-]{36} succeeded\n$/);
+    expect(out).toMatch(
+      /run [0-9a-f-]{36} succeeded\nto look at it: forgeflow serve --data-dir \S+, then open http:\/\/localhost:8080\/runs\/[0-9a-f-]{36}\n$/,
+    );
     expect(code).toBe(0);
   }, 60_000);
 
@@ -56,7 +58,7 @@ jobs:
     );
     const { code, out } = await run('run', file, '--event', PUSH, '--data-dir', join(dir, 'db'));
     expect(out).toContain('broken: failed (ExitCode: exited with code 7');
-    expect(out).toMatch(/run [0-9a-f-]{36} failed\n$/);
+    expect(out).toMatch(/run [0-9a-f-]{36} failed\nto look at it: .*\n$/);
     expect(code).toBe(1);
   }, 60_000);
 
@@ -101,7 +103,9 @@ jobs:
     expect(out).toMatch(/submit: waiting \(polling in child run [0-9a-f-]{36}\)/);
     expect(out).toContain('submit: waiting (polled 1 time; next at');
     expect(out).toContain('gate: succeeded');
-    expect(out).toMatch(/run [0-9a-f-]{36} succeeded\n$/);
+    expect(out).toMatch(
+      /run [0-9a-f-]{36} succeeded\nto look at it: forgeflow serve --data-dir \S+, then open http:\/\/localhost:8080\/runs\/[0-9a-f-]{36}\n$/,
+    );
     expect(readFileSync(counter, 'utf8')).toBe('2\n');
     expect(code).toBe(0);
   }, 60_000);
@@ -184,7 +188,9 @@ jobs:
       '--workdir',
       work,
     );
-    expect(out).toMatch(/run [0-9a-f-]{36} succeeded\n$/);
+    expect(out).toMatch(
+      /run [0-9a-f-]{36} succeeded\nto look at it: forgeflow serve --data-dir \S+, then open http:\/\/localhost:8080\/runs\/[0-9a-f-]{36}\n$/,
+    );
     expect(code).toBe(0);
     const [shared, made, where, uid, dbEntries, processes] = readFileSync(
       join(work, 'result.txt'),

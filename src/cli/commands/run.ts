@@ -29,12 +29,11 @@ import { formatNotTriggered } from '../format-graph.js';
 import { compileConfig, isPackitConfig, PACKIT_OPTION } from '../config-file.js';
 import { loadOperatorHandlers, workerHandlers } from '../service.js';
 import { DEFAULT_DATA_DIR, readPackitSettings } from '../settings.js';
+import { makeDataDir } from '../webhook-secret.js';
 import { readSecretStore } from '../secret-store.js';
 
 export const runUsage =
   'forgeflow run FILE [--event PAYLOAD.json [--event-type NAME]] [--forge github|gitlab] [--data-dir DIR] [--signal NAME[=JSON]]… [--handlers FILE] [--packit] [--workdir DIR] [--exec-sandbox namespaces|none]';
-
-const DEFAULT_RUN_DIR = './.forgeflow/local';
 
 /** `approve` or `approve={"by":"me"}`: the payload is JSON when it parses, else the text. */
 function parseSignal(text: string): { name: string; payload: unknown } {
@@ -57,7 +56,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     allowPositionals: true,
     options: {
       ...EVENT_OPTIONS,
-      'data-dir': { type: 'string', default: DEFAULT_RUN_DIR },
+      'data-dir': { type: 'string' },
       signal: { type: 'string', multiple: true, default: [] },
       handlers: { type: 'string' },
       workdir: { type: 'string' },
@@ -87,7 +86,11 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
 
   const secrets = readSecretStore(process.env);
   const sandbox = await localSandbox(values, io);
-  const db = await openPglite({ dataDir: values['data-dir'] }).catch(async (error: unknown) => {
+  // The layout `serve` uses (the database in <data-dir>/db), so `serve` on the same folder
+  // shows the runs made here.
+  const dataDir = values['data-dir'] ?? process.env.FORGEFLOW_DATA_DIR ?? DEFAULT_DATA_DIR;
+  makeDataDir(dataDir);
+  const db = await openPglite({ dataDir: join(dataDir, 'db') }).catch(async (error: unknown) => {
     await sandbox.done();
     throw error;
   });
@@ -121,9 +124,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       else show(e);
     });
     await worker.start();
-    io.out(
-      `run of ${result.graph.pipeline} (${result.graph.nodes.length} nodes) on ${values['data-dir']}\n`,
-    );
+    io.out(`run of ${result.graph.pipeline} (${result.graph.nodes.length} nodes) in ${dataDir}\n`);
     const runId = (target.runId = (await runtime.start(result.graph, event)).runId);
     for (const e of buffered.splice(0)) show(e);
     // Kept by the run until a node waits for them (signals are buffered).
@@ -133,6 +134,9 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     await runtime.stopWorkers(5_000);
     const style = status === 'succeeded' ? 'green' : 'red';
     io.out(`run ${runId} ${paint(io, style, status)}\n`);
+    io.out(
+      `to look at it: forgeflow serve${dataDir === DEFAULT_DATA_DIR ? '' : ` --data-dir ${dataDir}`}, then open http://localhost:8080/runs/${runId}\n`,
+    );
     return status === 'succeeded' ? EXIT.ok : EXIT.failed;
   } finally {
     await db.close();
@@ -146,13 +150,13 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
  * asking for `namespaces` there is an error, as on a server.
  */
 async function localSandbox(
-  values: { 'data-dir': string; workdir?: string; 'exec-sandbox'?: string },
+  values: { 'data-dir'?: string | undefined; workdir?: string; 'exec-sandbox'?: string },
   io: Io,
 ): Promise<{ settings: SandboxSettings; done: () => Promise<void> }> {
   const workingDirectory = resolve(values.workdir ?? '.');
   if (statSync(workingDirectory, { throwIfNoEntry: false })?.isDirectory() !== true)
     throw new UsageError(`--workdir ${workingDirectory} is not a directory`);
-  const secretPaths = [values['data-dir'], DEFAULT_DATA_DIR];
+  const secretPaths = [values['data-dir'] ?? DEFAULT_DATA_DIR, DEFAULT_DATA_DIR];
   const read = readSandboxSettings(process.env, values['exec-sandbox'], secretPaths);
   if (typeof read === 'string') throw new UsageError(read);
   const settings: SandboxSettings = { ...read, user: 'caller', workingDirectory };
