@@ -17,6 +17,7 @@ const GLOB_FILTERS = [
 
 export function checkTriggers(ctx: CheckContext, pipeline: unknown): void {
   const on = dict(pipeline).on;
+  checkCommentByName(ctx, on);
   if (isDict(on)) {
     for (const [trigger, filter] of Object.entries(on)) {
       for (const key of GLOB_FILTERS) {
@@ -35,6 +36,20 @@ export function checkTriggers(ctx: CheckContext, pipeline: unknown): void {
     }
   }
   checkReachable(ctx, pipeline, declaredTriggers(on) ?? [...TRIGGER_NAMES]);
+}
+
+/**
+ * `on: comment` or `on: [comment]` names the trigger without the commands it waits for, which
+ * only the mapping form can give (found by the fuzzer: it reached the matcher without them).
+ */
+function checkCommentByName(ctx: CheckContext, on: unknown): void {
+  const message =
+    'the comment trigger needs the commands it answers: on: { comment: { commands: ["/ci"] } }';
+  if (on === 'comment') ctx.report(['on'], 'trigger', message);
+  else if (Array.isArray(on))
+    on.forEach((name, i) => {
+      if (name === 'comment') ctx.report(['on', i], 'trigger', message);
+    });
 }
 
 /** Unbalanced brackets or braces make picomatch treat a pattern as something nobody meant. */
