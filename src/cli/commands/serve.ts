@@ -12,13 +12,11 @@ import {
   databaseOptions,
   httpServer,
   loadOperatorHandlers,
-  openService,
   type Secrets,
 } from '../service.js';
 import { ensurePortFree, portInUse } from '../port-check.js';
 import { readSettings, type ServiceSettings } from '../settings.js';
-import { stopSignals } from '../stop-signals.js';
-import { StoppedWaiting } from '../wait-for-database.js';
+import { openServiceUntilStopped } from '../stop-signals.js';
 import { API_TOKEN_FILE, makeDataDir, storedSecret, webhookSecret } from '../webhook-secret.js';
 
 export const serveUsage =
@@ -51,15 +49,9 @@ export async function serveCommand(
   const graceMs = Math.max(0, Number(values.grace) || 0) * 1000;
   const secrets = secretsOf(settings, io);
 
-  const { stop, stopping } = stopSignals(signals);
-  let service;
-  try {
-    service = await openService(settings, undefined, { handlers, waitUntil: stopping });
-  } catch (error) {
-    if (!(error instanceof StoppedWaiting)) throw error;
-    io.out(`${await stop}: ${error.message}\n`);
-    return EXIT.ok;
-  }
+  const opened = await openServiceUntilStopped(settings, { handlers }, io, signals);
+  if (!opened) return EXIT.ok;
+  const { service, stop } = opened;
   const server = await httpServer(service, settings, secrets);
   try {
     await service.worker.start();

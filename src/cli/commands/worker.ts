@@ -6,16 +6,10 @@
 import { parseArgs } from 'node:util';
 import { describeDatabase } from '../../db/open.js';
 import { EXIT, UsageError, type Io } from '../io.js';
-import {
-  checkExecSandbox,
-  databaseOptions,
-  loadOperatorHandlers,
-  openService,
-} from '../service.js';
+import { checkExecSandbox, databaseOptions, loadOperatorHandlers } from '../service.js';
 import { readSettings } from '../settings.js';
 import { makeDataDir } from '../webhook-secret.js';
-import { stopSignals } from '../stop-signals.js';
-import { StoppedWaiting } from '../wait-for-database.js';
+import { openServiceUntilStopped } from '../stop-signals.js';
 
 export const workerUsage =
   'forgeflow worker [--database-url URL] [--data-dir DIR] [--concurrency N] [--grace SECONDS] [--handlers FILE] [--exec-sandbox namespaces|none]';
@@ -46,15 +40,9 @@ export async function workerCommand(
   await checkExecSandbox(settings);
   if (settings.databaseUrl === undefined) makeDataDir(settings.dataDir);
   const handlers = values.handlers === undefined ? [] : await loadOperatorHandlers(values.handlers);
-  const { stop, stopping } = stopSignals(signals);
-  let service;
-  try {
-    service = await openService(settings, undefined, { handlers, waitUntil: stopping });
-  } catch (error) {
-    if (!(error instanceof StoppedWaiting)) throw error;
-    io.out(`${await stop}: ${error.message}\n`);
-    return EXIT.ok;
-  }
+  const opened = await openServiceUntilStopped(settings, { handlers }, io, signals);
+  if (!opened) return EXIT.ok;
+  const { service, stop } = opened;
   try {
     const worker = service.worker;
     await worker.start();
