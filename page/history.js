@@ -60,7 +60,7 @@ function oneLine(value) {
  * @param {HistoryEvent} event
  * @returns {unknown}
  */
-function summary(event) {
+export function summary(event) {
   const d = /** @type {EventData} */ (event.data ?? {});
   switch (event.type) {
     case 'RunStarted':
@@ -100,12 +100,10 @@ function summary(event) {
       return d.reason ?? '';
     case 'ChildRunStarted':
     case 'ChildRunCompleted':
-      return html`child run
-        <${Link} href=${`/runs/${d.child_run_id}`} class="mono">${shortId(String(d.child_run_id))}</${Link}>
-        ${d.status ? ` ${d.status}` : ''}`;
+      // On one line: htm drops whitespace that holds a line break ("child run4fba3eec").
+      return html`child run <${Link} href=${`/runs/${d.child_run_id}`} class="mono">${shortId(String(d.child_run_id))}</${Link}>${d.status ? ` ${d.status}` : ''}`;
     case 'RunContinuedAsNew':
-      return html`continued as
-        <${Link} href=${`/runs/${d.next_run_id}`} class="mono">${shortId(String(d.next_run_id))}</${Link}>`;
+      return html`continued as <${Link} href=${`/runs/${d.next_run_id}`} class="mono">${shortId(String(d.next_run_id))}</${Link}>`;
     case 'RunQueued':
       return `behind ${(d.behind ?? []).length} run(s) of ${d.group ?? ''}`;
     default:
