@@ -297,6 +297,9 @@ describe('forgeflow runs cancel, retry, signal', () => {
     expect(again.out).toBe(`run ${id} had already finished (canceled): nothing to cancel\n`);
     const history = await cli(['history', id, '--all']);
     expect(history.out).toMatch(/\sCancelRequested\s+reason=not today status=canceled$/m);
+    // Ended: no "stopping: will end canceled" any more (issue 13 §6).
+    const shown = await cli(['show', id]);
+    expect(shown.out.split('\n')[0]).toBe(`run ${id}  canceled`);
   });
 
   it('retries a failed run, which then succeeds', async () => {

@@ -258,7 +258,10 @@ export function formatRun(io: Io, run: RunDetail, now = Date.now()): string {
   const head =
     `run ${run.id}  ${paintStatus(io, run.status)}` +
     (run.attempt > 1 ? ` (attempt ${run.attempt})` : '') +
-    (run.stopping ? paint(io, 'yellow', `  stopping: will end ${run.stopping}`) : '') +
+    // Only while it is stopping: an ended run keeps the mark, but its status says it all.
+    (run.stopping && run.finished_at === null
+      ? paint(io, 'yellow', `  stopping: will end ${run.stopping}`)
+      : '') +
     '\n';
   const when = (iso: string | null) => (iso === null ? '-' : timeAndAgo(iso, now));
   const entries: [string, string][] = [
