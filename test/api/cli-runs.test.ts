@@ -217,7 +217,7 @@ describe('forgeflow runs show and history', () => {
     const { code, out } = await cli(['show', id]);
     expect(code).toBe(0); // the command worked; the run failed
     expect(out).toMatch(new RegExp(`^run ${id}  failed\n`));
-    expect(out).toMatch(/^nodes +2: 1 failed, 1 other$/m);
+    expect(out).toMatch(/^nodes +2: 1 failed, 1 skipped$/m);
     expect(out).toMatch(/^build\s+test\.script\s+failed\s+1\s+\S+\s+Boom$/m);
     expect(out).toMatch(/^publish\s+test\.script\s+skipped$/m);
     // The whole message, however long: a table would cut it.

@@ -279,7 +279,7 @@ export function formatRun(io: Io, run: RunDetail, now = Date.now()): string {
   if (run.concurrency_group !== null) entries.push(['concurrency', run.concurrency_group]);
   if (run.parent !== null)
     entries.push(['parent', `${run.parent.run_id} (node ${run.parent.node_id})`]);
-  entries.push(['nodes', describeCounts(run.nodes)]);
+  entries.push(['nodes', describeStatuses(run.node_list)]);
   entries.push([
     'history',
     `${run.history_length} events (forgeflow runs history ${shortId(run.id)})`,
@@ -335,12 +335,30 @@ export function formatRun(io: Io, run: RunDetail, now = Date.now()): string {
   return text;
 }
 
-function describeCounts(counts: RunSummary['nodes']): string {
-  const parts = (['succeeded', 'running', 'waiting', 'failed', 'other'] as const)
-    .filter((key) => counts[key] > 0)
-    .map((key) => `${counts[key]} ${key}`);
-  return `${counts.total}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
+/** How many nodes are in each state, named (the list's summary lumps the rest as "other"). */
+function describeStatuses(nodes: readonly { status: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const node of nodes) counts.set(node.status, (counts.get(node.status) ?? 0) + 1);
+  const rank = (status: string) => {
+    const at = STATUS_ORDER.indexOf(status);
+    return at === -1 ? STATUS_ORDER.length : at;
+  };
+  const parts = [...counts]
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([status, count]) => `${count} ${status.replace('_', ' ')}`);
+  return `${nodes.length}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
 }
+
+const STATUS_ORDER = [
+  'succeeded',
+  'running',
+  'waiting',
+  'failed',
+  'timed_out',
+  'canceled',
+  'skipped',
+  'pending',
+];
 
 function describeEvent(event: Partial<Event> | null, trigger: string): string {
   if (event === null || typeof event !== 'object') return trigger;
