@@ -9,7 +9,7 @@
  * counts them exactly, aliases expanded) is refused before the parser makes them.
  */
 import { size } from './limits.js';
-import type { Span } from './yaml-source.js';
+import type { Span } from './line-index.js';
 
 export interface TextLimits {
   maxBytes: number;

@@ -5,6 +5,13 @@
  * span's end constant-time: searching forward for the next newline on each of half a million
  * errors in one long line was quadratic.
  */
+/** A place in a text: 1-based line and column, and how many characters from there. */
+export interface Span {
+  line: number;
+  column: number;
+  length: number;
+}
+
 export class LineIndex {
   /** The offset each line starts at; line 1 starts at 0. */
   private readonly starts: number[] = [0];

@@ -16,18 +16,15 @@ import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Diagnostic, Rule, Severity } from './diagnostics.js';
 import { refuseHostileText } from './hostile-text.js';
-import { LineIndex } from './line-index.js';
+import { LineIndex, type Span } from './line-index.js';
 import { COMPILE_LIMITS } from './limits.js';
 import { indexAnchors, type AnchorIndex } from './yaml-anchors.js';
 import { toPlain } from './yaml-value.js';
 
 export type Path = readonly (string | number)[];
 
-export interface Span {
-  line: number;
-  column: number;
-  length: number;
-}
+/** Where a diagnostic points; defined beside the line index (hostile-text.ts needs it too). */
+export type { Span } from './line-index.js';
 
 export interface YamlSource {
   file: string;
