@@ -1,7 +1,7 @@
-/** docs/errors.md lists every error code of src/api/errors.ts, with its status, and no other. */
+/** docs/errors.md lists every error code of src/contracts/problems.ts, with its status, and no other. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERRORS } from '../src/api/errors.js';
+import { ERRORS } from '../src/contracts/problems.js';
 
 const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');
 const rows = [...doc.matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m) => [

@@ -7,7 +7,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendProblem } from './errors.js';
+import { sendProblem } from '../contracts/problems.js';
 
 export interface AuthSettings {
   /** The API token; null: no token is configured and every guarded call is refused. */

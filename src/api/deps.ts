@@ -1,5 +1,5 @@
 /** What the API's routes are given: the database, the runtime and what they act through. */
-import type { HandlerRegistry } from '../compiler/handler-spec.js';
+import type { HandlerRegistry } from '../contracts/handler-spec.js';
 import type { Db } from '../db/db.js';
 import type { ForgeClients } from '../forges/clients.js';
 import type { Clock } from '../runtime/clock.js';

@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Access, Guard } from './auth.js';
-import { sendProblem } from './errors.js';
+import { sendProblem } from '../contracts/problems.js';
 
 const WHY: Record<string, string> = {
   FST_ERR_BAD_URL: 'the path is not valid percent-encoded UTF-8',

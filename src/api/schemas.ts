@@ -4,6 +4,8 @@
  * at /docs is made from them.
  */
 import Type from 'typebox';
+import { TRIGGER_NAMES } from '../contracts/triggers.js';
+import { RUN_STATUSES } from '../runtime/states.js';
 import { FINITE } from './finite-numbers.js';
 
 const Time = Type.String({ format: 'date-time' });
@@ -23,16 +25,9 @@ const Count = (options: { minimum: number; maximum: number; default?: number }) 
 const FilterText = (maxLength: number) =>
   Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
 
-export const RUN_STATUSES = [
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'canceled',
-  'timed_out',
-  'continued',
-] as const;
-export const TRIGGERS = ['pull_request', 'push', 'release', 'comment', 'manual'] as const;
+// The API's enums are the runtime's and the compiler's own lists, never copies of them.
+export { RUN_STATUSES };
+export const TRIGGERS = TRIGGER_NAMES;
 
 export const ErrorInfoSchema = Type.Object(
   {

@@ -7,13 +7,13 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import type { HandlerRegistry } from '../compiler/handler-spec.js';
+import type { HandlerRegistry } from '../contracts/handler-spec.js';
 import type { ForgeClients } from '../forges/clients.js';
 import type { IntakeDeps } from '../webhooks/intake.js';
 import { webhookRoutes, type WebhookSettings } from '../webhooks/routes.js';
 import { authFirst, requireToken, type AuthSettings, type Guard } from './auth.js';
 import type { ApiDeps } from './deps.js';
-import { sendProblem } from './errors.js';
+import { sendProblem } from '../contracts/problems.js';
 import { frameworkErrors } from './framework-errors.js';
 import { finiteNumbers } from './finite-numbers.js';
 import { BodyTooDeep, readJsonBodies } from './json-body.js';

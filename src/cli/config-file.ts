@@ -13,7 +13,7 @@ import {
   type CompileResult,
   type Diagnostic,
 } from '../compiler/index.js';
-import type { HandlerRegistry } from '../compiler/handler-spec.js';
+import type { HandlerRegistry } from '../contracts/handler-spec.js';
 import type { Event } from '../events/event.js';
 import { readPackitReleases } from './packit-releases.js';
 

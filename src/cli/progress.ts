@@ -2,7 +2,7 @@
  * Live progress of one run for `forgeflow run`: on a terminal, one line per node redrawn in
  * place; otherwise (CI logs, pipes) one plain line per change.
  */
-import type { Graph } from '../compiler/graph.js';
+import type { Graph } from '../contracts/graph.js';
 import type { RuntimeEvent } from '../runtime/events.js';
 import type { NodeStatus } from '../runtime/states.js';
 import { paint, type Io } from './io.js';

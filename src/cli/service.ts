@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildServer } from '../api/server.js';
-import { registryOf } from '../compiler/handler-spec.js';
+import { registryOf } from '../contracts/handler-spec.js';
 import type { SecretStore } from '../common/secrets.js';
 import type { ReleasesTable } from '../compiler/index.js';
 import type { Db } from '../db/db.js';
@@ -28,7 +28,7 @@ import { builtInHandlers, handlerRegistry, specsOf } from '../handlers/registry.
 import { probeSandbox, sandboxUnavailable } from '../handlers/sandbox/probe.js';
 import type { SandboxSettings } from '../handlers/sandbox/settings.js';
 import type { Handler } from '../handlers/types.js';
-import { HandlerError } from '../handlers/types.js';
+import { HandlerError } from '../contracts/errors.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { Runtime } from '../runtime/runtime.js';
 import type { Worker } from '../runtime/worker.js';

@@ -5,7 +5,7 @@
  * stop. Anything else (a wrong password, a missing database, a migration that fails) is not
  * waited out: it fails at once.
  */
-import { causeCode } from '../handlers/network-errors.js';
+import { causeCode } from '../contracts/cause-code.js';
 
 /** Errors that a database coming back will cure: no server yet, or one not taking connections. */
 const TRANSIENT = new Set([

@@ -3,24 +3,26 @@
  * matrices expanded, `needs` aligned instance by instance, defaults applied. Linear in the
  * nodes and their needs, which checks/sizes.ts bounded before.
  */
-import { createHash } from 'node:crypto';
 import type { Event } from '../events/event.js';
 import { singleExpression } from '../expressions/template.js';
 import { DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_IF, DEFAULT_RETRY } from './defaults.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../contracts/duration.js';
 import {
   GRAPH_FORMAT,
+  type Combination,
   type Graph,
   type GraphNode,
   type NodeAction,
   type NodeTimeouts,
   type RetryPolicy,
-} from './graph.js';
-import { combinationLabel, expandMatrix, type Combination } from './matrix.js';
+  sealGraph,
+  sha256Hex,
+} from '../contracts/graph.js';
+import { combinationLabel, expandMatrix } from './matrix.js';
 import type { JobConfig } from './schema/job.js';
 import type { PipelineConfig } from './schema/pipeline.js';
 import type { RetryPolicyConfig } from './schema/policy.js';
-import type { TriggerName } from './schema/triggers.js';
+import type { TriggerName } from '../contracts/triggers.js';
 
 export interface ExcludedJob {
   job: string;
@@ -76,7 +78,7 @@ export function buildGraph(input: BuildInput): { graph: Graph; excluded: Exclude
   const body: Omit<Graph, 'hash'> = {
     format: GRAPH_FORMAT,
     pipeline: input.name,
-    source: { kind: 'pipeline', file: input.file, sha256: sha256(input.text) },
+    source: { kind: 'pipeline', file: input.file, sha256: sha256Hex(input.text) },
     trigger: {
       name: trigger,
       forge: input.event.forge,
@@ -96,7 +98,7 @@ export function buildGraph(input: BuildInput): { graph: Graph; excluded: Exclude
     timeout_ms: durationOrNull(pipeline.timeout),
     nodes,
   };
-  return { graph: { ...body, hash: sha256(JSON.stringify(body)) }, excluded };
+  return { graph: sealGraph(body), excluded };
 }
 
 /** Jobs whose own `on:` leaves out this trigger, and (transitively) the jobs that need them. */
@@ -235,8 +237,4 @@ function stringMap(
   values: Record<string, string | number | boolean> | undefined,
 ): Record<string, string> {
   return Object.fromEntries(Object.entries(values ?? {}).map(([k, v]) => [k, String(v)]));
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

@@ -2,7 +2,7 @@
  * What a job gets when it says nothing. Bounded on purpose: Temporal retries forever by default,
  * which suits code but not a CI pipeline that calls a flaky build service.
  */
-import type { RetryPolicy } from './graph.js';
+import type { RetryPolicy } from '../contracts/graph.js';
 
 export const DEFAULT_RETRY: RetryPolicy = {
   maximum_attempts: 3,

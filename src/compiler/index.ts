@@ -11,8 +11,8 @@ export type { CompileOptions, CompileResult, ValidationResult } from './compile.
 export type { ExcludedJob } from './build-graph.js';
 export { diagnosticsToJson, formatDiagnostic, formatDiagnostics } from './diagnostics.js';
 export type { Diagnostic, Rule, Severity } from './diagnostics.js';
-export { formatDuration, parseDuration } from './duration.js';
-export { GRAPH_FORMAT } from './graph.js';
+export { formatDuration, parseDuration } from '../contracts/duration.js';
+export { GRAPH_FORMAT } from '../contracts/graph.js';
 export type {
   Graph,
   GraphNode,
@@ -21,11 +21,11 @@ export type {
   PollSpec,
   RetryPolicy,
   StoredGraph,
-} from './graph.js';
+} from '../contracts/graph.js';
 export { COMPILE_LIMITS } from './limits.js';
-export { needsIndex, type NeedsIndex } from './needs.js';
-export { registryOf } from './handler-spec.js';
-export type { HandlerRegistry, HandlerSpec } from './handler-spec.js';
+export { needsIndex, type NeedsIndex } from '../contracts/needs.js';
+export { registryOf } from '../contracts/handler-spec.js';
+export type { HandlerRegistry, HandlerSpec } from '../contracts/handler-spec.js';
 export { toMermaid } from './mermaid.js';
 export type { TriggerMiss } from './trigger-match.js';
 export { PipelineSchema } from './schema/pipeline.js';

@@ -3,10 +3,8 @@
  * combination an `exclude` entry matches, then each `include` entry either extends the
  * combinations it does not contradict or, when it extends none, is added as a new one.
  */
+import type { Combination, MatrixValue } from '../contracts/graph.js';
 import { COMPILE_LIMITS, count } from './limits.js';
-
-export type MatrixValue = string | number | boolean;
-export type Combination = Record<string, MatrixValue>;
 
 export interface Expansion {
   combinations: Combination[];

@@ -5,8 +5,8 @@
  * with the needs as stored, never with the product of two matrices. Reads stored graphs of
  * either format (format 1 lists needed nodes only).
  */
-import type { GraphNode, NodeAction, StoredGraph } from './graph.js';
-import { needsIndex } from './needs.js';
+import type { GraphNode, NodeAction, StoredGraph } from '../contracts/graph.js';
+import { needsIndex } from '../contracts/needs.js';
 
 export function toMermaid(graph: Pick<StoredGraph, 'nodes'>): string {
   const index = needsIndex(graph.nodes);

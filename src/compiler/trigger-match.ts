@@ -11,8 +11,8 @@ import type {
   PushTrigger,
   ReleaseTrigger,
   TriggerMap,
-  TriggerName,
 } from './schema/triggers.js';
+import type { TriggerName } from '../contracts/triggers.js';
 
 export interface TriggerMiss {
   trigger: TriggerName;

@@ -8,20 +8,11 @@
  * stays text.
  */
 import { secretKey } from '../common/secrets.js';
+import type { DeferredSecrets, InputPath } from '../contracts/graph.js';
 import { checkExpression, type Reference } from './check.js';
 import { evaluateTemplate } from './evaluate.js';
 import { CONTEXTS } from './language.js';
 import { hasExpression, parseTemplate } from './template.js';
-
-/** A place in an input: keys and array indexes from its root. */
-export type InputPath = (string | number)[];
-
-/** Where an input's deferred templates are, and the env templates they may read. */
-export interface DeferredSecrets {
-  paths: InputPath[];
-  /** The node's env variables that are set from secrets (templates, as written). */
-  env: Record<string, string>;
-}
 
 /** Every context property chain the template's expressions read; undefined if one does not parse. */
 function references(template: string): Reference[] | undefined {

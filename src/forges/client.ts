@@ -4,7 +4,7 @@
  * trust rules need (DESIGN.md §4a). GitHub and GitLab implement it in `github/client.ts` and
  * `gitlab/client.ts`; `clients.ts` builds both from the operator's settings.
  *
- * Every method throws a `HandlerError` (src/handlers/types.ts) on failure, typed so the
+ * Every method throws a `HandlerError` (src/contracts/errors.ts) on failure, typed so the
  * runtime's retry policy applies (see `http-errors.ts`), and never a token in its message.
  */
 import type { Forge } from '../events/event.js';

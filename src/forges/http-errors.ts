@@ -6,9 +6,9 @@
  * and never carry a credential: the path holds none, and forge text is scrubbed of known tokens.
  */
 import type { Forge } from '../events/event.js';
-import { HandlerError } from '../handlers/types.js';
+import { HandlerError } from '../contracts/errors.js';
 import type { Deadline } from './deadline.js';
-import { causeCode } from '../handlers/network-errors.js';
+import { causeCode } from '../contracts/cause-code.js';
 
 /** Error `type`s these clients throw (what `non_retryable_errors` may name). */
 export const FORGE_ERRORS = {

@@ -9,7 +9,7 @@
  */
 import type { Forge } from '../events/event.js';
 import { storableText } from '../events/storable-json.js';
-import { HandlerError } from '../handlers/types.js';
+import { HandlerError } from '../contracts/errors.js';
 import { FORGE_ERRORS } from './http-errors.js';
 
 /** GitLab nests groups 20 deep: a project path has at most 21 segments; GitHub's has 2. */

@@ -3,8 +3,8 @@
  * look like. The compiler checks pipelines against this catalog; the runtime (src/runtime)
  * pairs each entry with its implementation.
  */
-import type { HandlerSpec } from '../compiler/handler-spec.js';
-import { registryOf } from '../compiler/handler-spec.js';
+import type { HandlerSpec } from '../contracts/handler-spec.js';
+import { registryOf } from '../contracts/handler-spec.js';
 import { ENV_NAME_PATTERN } from '../compiler/schema/common.js';
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };

@@ -9,7 +9,7 @@ import { refusedEnv } from '../common/exec-rules.js';
 import { ENV_NAME_PATTERN } from '../compiler/schema/common.js';
 import { DEFAULT_MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES, MIN_OUTPUT_BYTES } from './catalog.js';
 import { RESERVED_ENV_PREFIX } from './sandbox/scripts.js';
-import { HandlerError } from './types.js';
+import { HandlerError } from '../contracts/errors.js';
 
 export const SHELL = '/bin/sh';
 /** Variables that would change which code runs, so an allow-list forbids setting them. */

@@ -36,7 +36,7 @@ import {
 } from './sandbox/settings.js';
 import { createAttemptDir, removeTree, type AttemptDir } from './sandbox/workspace.js';
 import type { Handler, HandlerContext } from './types.js';
-import { HandlerError } from './types.js';
+import { HandlerError } from '../contracts/errors.js';
 
 export { DEFAULT_MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES } from './catalog.js';
 

@@ -7,7 +7,8 @@ import type { ForgeClient, StatusState } from '../forges/client.js';
 import type { ForgeClients } from '../forges/clients.js';
 import { eventSha, repoRef } from '../forges/repo-ref.js';
 import { forgeCommentSpec, forgeStatusSpec } from './catalog.js';
-import { HandlerError, type Handler, type HandlerContext } from './types.js';
+import type { Handler, HandlerContext } from './types.js';
+import { HandlerError } from '../contracts/errors.js';
 
 interface StatusInput {
   state: StatusState;

@@ -6,8 +6,8 @@
  */
 import { httpRequestSpec } from './catalog.js';
 import type { Handler, HandlerContext } from './types.js';
-import { HandlerError } from './types.js';
-import { causeCode } from './network-errors.js';
+import { HandlerError } from '../contracts/errors.js';
+import { causeCode } from '../contracts/cause-code.js';
 
 export interface HttpInput {
   method?: string;

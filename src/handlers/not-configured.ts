@@ -8,7 +8,7 @@ import type { PackitJobInput } from '../compiler/packit/handler-inputs.js';
 import { PACKIT_HANDLERS } from '../compiler/packit/types.js';
 import { placeholderSpec } from './packit-catalog.js';
 import type { Handler } from './types.js';
-import { HandlerError } from './types.js';
+import { HandlerError } from '../contracts/errors.js';
 
 export const NOT_CONFIGURED = 'NotConfigured';
 

@@ -5,7 +5,7 @@
  * do without is required, so a pipeline.yaml may use these handlers too.
  */
 import { PACKIT_HANDLERS } from '../compiler/packit/types.js';
-import type { HandlerSpec } from '../compiler/handler-spec.js';
+import type { HandlerSpec } from '../contracts/handler-spec.js';
 
 const text = (description: string) => ({ type: 'string', description });
 const nullableText = (description: string) => ({ type: ['string', 'null'], description });

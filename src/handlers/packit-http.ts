@@ -10,8 +10,8 @@
 import { deadline, DEFAULT_TIMEOUT_MS, type Deadline } from '../forges/deadline.js';
 import { DEFAULT_RATE_LIMIT_WAIT_MS, retryAfter, scrub } from '../forges/http-errors.js';
 import { readText } from '../forges/read-body.js';
-import { causeCode } from './network-errors.js';
-import { HandlerError } from './types.js';
+import { causeCode } from '../contracts/cause-code.js';
+import { HandlerError } from '../contracts/errors.js';
 
 /** Answers of these APIs are small; a larger one is not the service talking. */
 const JSON_MAX_BYTES = 5 * 1024 * 1024;

@@ -2,7 +2,7 @@
  * The handlers a worker can run, by name. The runtime looks implementations up here; the
  * compiler only ever sees their specs (through `specsOf`), so it never imports handler code.
  */
-import type { HandlerSpec } from '../compiler/handler-spec.js';
+import type { HandlerSpec } from '../contracts/handler-spec.js';
 import { execHandler } from './exec.js';
 import { httpRequestHandler } from './http-request.js';
 import type { Handler } from './types.js';

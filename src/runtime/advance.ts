@@ -7,7 +7,7 @@
  */
 import type { Queryable } from '../db/db.js';
 import { EvaluationError, evaluateCondition } from '../expressions/evaluate.js';
-import type { ErrorInfo } from '../handlers/types.js';
+import type { ErrorInfo } from '../contracts/errors.js';
 import { endRun } from './end-run.js';
 import {
   jobDependentsOf,

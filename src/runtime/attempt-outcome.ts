@@ -3,9 +3,9 @@
  * well: the attempt row, the node, the retry decision and the history, inside the caller's
  * transaction after it has fenced the task (proved the lease is still its own).
  */
-import type { GraphNode } from '../compiler/graph.js';
-import { formatDuration } from '../compiler/duration.js';
-import type { ErrorInfo } from '../handlers/types.js';
+import type { GraphNode } from '../contracts/graph.js';
+import { formatDuration } from '../contracts/duration.js';
+import type { ErrorInfo } from '../contracts/errors.js';
 import { afterNodesFinished } from './advance.js';
 import { cancelNode, completeNode, failNode } from './node-end.js';
 import { poisonError } from './lost-workers.js';

@@ -8,16 +8,17 @@
  */
 import { Masker, MaskError } from '../common/mask.js';
 import type { SecretStore } from '../common/secrets.js';
-import type { GraphNode } from '../compiler/graph.js';
+import type { GraphNode } from '../contracts/graph.js';
 import { EvaluationError } from '../expressions/evaluate.js';
 import {
   deferredSecrets,
   resolveDeferred,
   secretNamesIn,
   valueAt,
-  type DeferredSecrets,
 } from '../expressions/secrets.js';
-import { HandlerError, type HandlerLogger } from '../handlers/types.js';
+import type { DeferredSecrets } from '../contracts/graph.js';
+import type { HandlerLogger } from '../handlers/types.js';
+import { HandlerError } from '../contracts/errors.js';
 import type { ClaimedAttempt } from './claim.js';
 
 export interface AttemptSecrets {

@@ -2,9 +2,9 @@
  * The end of a polling child run, applied to the parent node that waits for it (a `child`
  * task, in the parent's own transaction): its output, its failure or its timeout.
  */
-import { formatDuration } from '../compiler/duration.js';
-import type { GraphNode } from '../compiler/graph.js';
-import type { ErrorInfo } from '../handlers/types.js';
+import { formatDuration } from '../contracts/duration.js';
+import type { GraphNode } from '../contracts/graph.js';
+import type { ErrorInfo } from '../contracts/errors.js';
 import { afterNodesFinished } from './advance.js';
 import { completeNode, failNode } from './node-end.js';
 import { nodeOutputSql } from './node-outputs.js';

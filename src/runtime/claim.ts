@@ -6,7 +6,7 @@
  * here and applied afterwards, each in a transaction of its own (concurrency.ts): they take a
  * group lock, which a transaction holding several runs' locks must not wait for.
  */
-import type { GraphNode } from '../compiler/graph.js';
+import type { GraphNode } from '../contracts/graph.js';
 import type { Queryable } from '../db/db.js';
 import { attemptEndedBadly, timeoutError } from './attempt-outcome.js';
 import { publish, type Engine } from './engine.js';

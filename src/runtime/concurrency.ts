@@ -11,7 +11,7 @@
  * queued run's lock ever waits for its group.
  */
 import { createHash } from 'node:crypto';
-import type { Graph } from '../compiler/graph.js';
+import type { Graph } from '../contracts/graph.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import { evaluateTemplate, evaluateValue } from '../expressions/evaluate.js';

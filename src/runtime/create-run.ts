@@ -5,7 +5,7 @@
  * polling child runs, which their parent creates in its own transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Graph, StoredGraph } from '../compiler/graph.js';
+import type { Graph, StoredGraph } from '../contracts/graph.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import { startRoots } from './advance.js';

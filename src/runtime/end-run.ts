@@ -4,7 +4,7 @@
  * parent of a child run, and the next run queued in its concurrency group. An edge that asked
  * (run-end-hooks.ts) is told in this transaction.
  */
-import type { ErrorInfo } from '../handlers/types.js';
+import type { ErrorInfo } from '../contracts/errors.js';
 import { RUN_END_EVENT, type EndStatus, type HistoryEvent } from './history.js';
 import { runEndHook } from './run-end-hooks.js';
 import { queueRunTask } from './run-tasks.js';

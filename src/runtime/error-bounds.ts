@@ -6,7 +6,7 @@
  * The built-in handlers stay well inside them (exec keeps 4 KiB tails, http.request 4 KiB of
  * the body).
  */
-import type { ErrorInfo } from '../handlers/types.js';
+import type { ErrorInfo } from '../contracts/errors.js';
 
 /** Characters of an error's type and message kept. */
 export const MAX_ERROR_MESSAGE = 8 * 1024;

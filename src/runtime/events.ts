@@ -4,7 +4,7 @@
  * they will feed metrics and the page.
  */
 import { EventEmitter } from 'node:events';
-import type { ErrorInfo } from '../handlers/types.js';
+import type { ErrorInfo } from '../contracts/errors.js';
 import type { RunStatus, StopStatus } from './states.js';
 
 export type RuntimeEvent =

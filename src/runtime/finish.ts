@@ -5,7 +5,7 @@
  * ended) is recorded in history while the run is active and changes nothing else, so a
  * completed node is never completed twice.
  */
-import type { ErrorInfo } from '../handlers/types.js';
+import type { ErrorInfo } from '../contracts/errors.js';
 import { attemptEndedBadly, attemptSucceeded, type BadOutcome } from './attempt-outcome.js';
 import type { ClaimedAttempt } from './claim.js';
 import { inRun, type Engine } from './engine.js';

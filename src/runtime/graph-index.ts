@@ -3,8 +3,8 @@
  * per graph. A `needs` entry is a node or a whole job (every node of a matrix job, graph.ts);
  * graphs stored in format 1 list nodes only and read the same.
  */
-import type { GraphNode } from '../compiler/graph.js';
-import { needsIndex, type NeedsIndex } from '../compiler/needs.js';
+import type { GraphNode } from '../contracts/graph.js';
+import { needsIndex, type NeedsIndex } from '../contracts/needs.js';
 import type { RunInfo } from './types.js';
 
 interface Index {

@@ -3,7 +3,7 @@
  * the same transaction as the state change it records, and carries what a reader needs to
  * rebuild that state (a test folds every run's history and compares it with the tables).
  */
-import type { ErrorInfo } from '../handlers/types.js';
+import type { ErrorInfo } from '../contracts/errors.js';
 import type { Queryable } from '../db/db.js';
 import type { RunStatus, StopStatus } from './states.js';
 

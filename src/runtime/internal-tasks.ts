@@ -3,8 +3,8 @@
  * run's lock: a node's timer (a sleep ends, a signal wait times out), the end of a child run,
  * the run's deadline, and a cancel sent by a newer run of the concurrency group.
  */
-import { formatDuration } from '../compiler/duration.js';
-import type { GraphNode } from '../compiler/graph.js';
+import { formatDuration } from '../contracts/duration.js';
+import type { GraphNode } from '../contracts/graph.js';
 import { afterNodesFinished } from './advance.js';
 import { findNode } from './graph-index.js';
 import { completeNode, failNode } from './node-end.js';

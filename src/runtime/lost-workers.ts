@@ -6,7 +6,7 @@
  * node's consecutive attempts lost that way (nodes.lost_attempts, reset by any attempt a worker
  * reports itself) and fails the node at a limit that no retry policy can raise.
  */
-import type { ErrorInfo } from '../handlers/types.js';
+import type { ErrorInfo } from '../contracts/errors.js';
 
 /** How many attempts in a row a node may lose to a dead worker before it fails. */
 export const DEFAULT_MAX_LOST_ATTEMPTS = 3;

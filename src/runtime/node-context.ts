@@ -3,7 +3,7 @@
  * scheduled: the event, env, matrix, the outputs and results of the nodes it needs (grouped by
  * job), and the run.
  */
-import type { GraphNode } from '../compiler/graph.js';
+import type { GraphNode } from '../contracts/graph.js';
 import type { ExpressionContext, StatusFunctions } from '../expressions/evaluate.js';
 import { evaluateValue } from '../expressions/evaluate.js';
 import { keepSecretTemplates } from '../expressions/secrets.js';

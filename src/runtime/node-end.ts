@@ -3,7 +3,7 @@
  * event, together. Callers then call afterNodesFinished (advance.ts) with every node they ended.
  * A completed node's output is stored once, in its NodeCompleted event (history.ts).
  */
-import type { ErrorInfo } from '../handlers/types.js';
+import type { ErrorInfo } from '../contracts/errors.js';
 import { reportNode } from './report.js';
 import { record, type TxScope } from './scope.js';
 import { Json, setNodeStatus } from './store.js';

@@ -3,12 +3,18 @@
  * next call is due one interval later (grown by the coefficient, capped); after
  * `polls_per_run` polls the child continues as a new run, so no history grows without bound.
  */
-import { GRAPH_FORMAT, type Graph, type GraphNode, type PollAction } from '../compiler/graph.js';
+import {
+  GRAPH_FORMAT,
+  sealGraph,
+  type Graph,
+  type GraphNode,
+  type PollAction,
+} from '../contracts/graph.js';
 import { EvaluationError, evaluateExpression } from '../expressions/evaluate.js';
 import { afterNodesFinished } from './advance.js';
 import { endRun } from './end-run.js';
 import { completeNode, failNode } from './node-end.js';
-import { startChild, withHash } from './poll-start.js';
+import { startChild } from './poll-start.js';
 import { insertAttemptTask, pollDelay } from './schedule.js';
 import { record, type TxScope } from './scope.js';
 import { setAttemptStatus, setNodeStatus } from './store.js';
@@ -102,7 +108,7 @@ async function continueAsNew(
     timeout_ms,
     nodes: [{ ...node, action: { ...action, polls_before: polls } }],
   };
-  const nextId = await startChild(scope, run.parent!, withHash(graph), deadline, run.id);
+  const nextId = await startChild(scope, run.parent!, sealGraph(graph), deadline, run.id);
   await completeNode(scope, node.id, output, { attempt });
   await q.query('UPDATE forgeflow.runs SET unfinished_nodes = 0 WHERE id = $1', [run.id]);
   await endRun(scope, 'continued', { next_run_id: nextId, polls });

@@ -4,8 +4,13 @@
  * attempt) polls in its place (poll-iteration.ts). Its end reaches the parent as a `child` task
  * (child-finished.ts); the last poll output becomes the node's output.
  */
-import { createHash } from 'node:crypto';
-import { GRAPH_FORMAT, type Graph, type GraphNode, type PollAction } from '../compiler/graph.js';
+import {
+  GRAPH_FORMAT,
+  sealGraph,
+  type Graph,
+  type GraphNode,
+  type PollAction,
+} from '../contracts/graph.js';
 import { EvaluationError, evaluateValue } from '../expressions/evaluate.js';
 import { deferredSecrets, keepSecretTemplates } from '../expressions/secrets.js';
 import { afterNodesFinished } from './advance.js';
@@ -139,7 +144,7 @@ function pollGraph(scope: TxScope, node: GraphNode, action: PollAction): Graph {
   if (node.action.kind !== 'activity' || node.action.poll === null)
     throw new Error(`node ${node.id} does not poll`);
   const parent = scope.run.graph;
-  return withHash({
+  return sealGraph({
     format: GRAPH_FORMAT,
     pipeline: parent.pipeline,
     source: parent.source,
@@ -168,10 +173,4 @@ function pollGraph(scope: TxScope, node: GraphNode, action: PollAction): Graph {
       },
     ],
   });
-}
-
-export function withHash(graph: Omit<Graph, 'hash'> & { hash?: string }): Graph {
-  const body: Partial<Graph> = { ...graph };
-  delete body.hash;
-  return { ...graph, hash: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
 }

@@ -1,6 +1,6 @@
 /** Reading runs: one run with its nodes and attempts, a page of runs, a page of history. */
 import type { Queryable } from '../db/db.js';
-import type { ErrorInfo } from '../handlers/types.js';
+import type { ErrorInfo } from '../contracts/errors.js';
 import { nodeOutputSql } from './node-outputs.js';
 import type { AttemptStatus, NodeStatus, RunStatus } from './states.js';
 

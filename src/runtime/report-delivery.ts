@@ -4,13 +4,8 @@
  * done or tried again (report.ts). A worker without that handler (a local `forgeflow run`) has
  * nowhere to post: the statuses are dropped.
  */
-import {
-  toErrorInfo,
-  type ErrorInfo,
-  type Handler,
-  type HandlerLogger,
-  type HandlerSettings,
-} from '../handlers/types.js';
+import type { Handler, HandlerLogger, HandlerSettings } from '../handlers/types.js';
+import { toErrorInfo, type ErrorInfo } from '../contracts/errors.js';
 import type { Engine } from './engine.js';
 import { finishReport, STATUS_HANDLER, statusInput, type ClaimedReport } from './report.js';
 

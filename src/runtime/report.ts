@@ -7,7 +7,7 @@
  * wait for its statuses.
  */
 import type { Queryable } from '../db/db.js';
-import type { ErrorInfo } from '../handlers/types.js';
+import type { ErrorInfo } from '../contracts/errors.js';
 import type { Engine } from './engine.js';
 import { findNode } from './graph-index.js';
 import { backoff } from './retry.js';

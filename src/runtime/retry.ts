@@ -3,8 +3,8 @@
  * backoff coefficient up to the maximum interval) with jitter, an error's own retry_after
  * (a 429's Retry-After) as a floor, and the node's deadline as a hard stop.
  */
-import type { RetryPolicy } from '../compiler/graph.js';
-import type { ErrorInfo } from '../handlers/types.js';
+import type { RetryPolicy } from '../contracts/graph.js';
+import type { ErrorInfo } from '../contracts/errors.js';
 
 export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: string };
 

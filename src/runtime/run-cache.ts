@@ -3,7 +3,7 @@
  * to cache: a run never changes its graph or event. The cache is bounded; evicted runs are
  * re-read.
  */
-import type { StoredGraph } from '../compiler/graph.js';
+import type { StoredGraph } from '../contracts/graph.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import type { LockedRun } from './run-lock.js';

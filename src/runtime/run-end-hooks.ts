@@ -12,7 +12,7 @@
  */
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
-import type { ErrorInfo } from '../handlers/types.js';
+import type { ErrorInfo } from '../contracts/errors.js';
 import type { EndStatus, HistoryEvent } from './history.js';
 import { queueStatus, type ReportItem } from './report.js';
 import type { TxScope } from './scope.js';

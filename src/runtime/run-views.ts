@@ -4,7 +4,7 @@
  * order with attempts, the compiled graph's facts about each, its children and parent), and
  * the counts of node states a list shows.
  */
-import type { Graph } from '../compiler/graph.js';
+import type { Graph } from '../contracts/graph.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import { nodesOf, type NodeRow, type RunRow } from './queries.js';

@@ -4,7 +4,7 @@
  * object holds only caches and wiring, so many runtimes in many processes can share one
  * Postgres.
  */
-import type { Graph } from '../compiler/graph.js';
+import type { Graph } from '../contracts/graph.js';
 import type { Db } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import { systemClock, type Clock } from './clock.js';

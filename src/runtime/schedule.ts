@@ -4,7 +4,7 @@
  * signal ends it at once. Attempts are numbered on from the node's earlier ones, so a node
  * re-run by a retry of its run keeps every earlier attempt row.
  */
-import type { GraphNode, PollAction } from '../compiler/graph.js';
+import type { GraphNode, PollAction } from '../contracts/graph.js';
 import {
   EvaluationError,
   evaluateTemplate,

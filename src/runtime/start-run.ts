@@ -3,7 +3,7 @@
  * concurrency group, entered into the group (which may cancel older runs or queue this one),
  * and begun. An idempotency key makes a repeated start return the first run.
  */
-import type { Graph } from '../compiler/graph.js';
+import type { Graph } from '../contracts/graph.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import { arrive, evaluateGroup } from './concurrency.js';

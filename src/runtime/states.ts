@@ -62,6 +62,9 @@ export const ATTEMPT_TRANSITIONS: Record<AttemptStatus, readonly AttemptStatus[]
   canceled: [],
 };
 
+/** Every run status, in the table's order: what the API's `status` enum is made of. */
+export const RUN_STATUSES = Object.keys(RUN_TRANSITIONS) as RunStatus[];
+
 export const TERMINAL_RUN_STATES: readonly RunStatus[] = [
   'succeeded',
   'failed',

@@ -11,7 +11,7 @@
  * its attempts are fenced off.
  */
 import { conditionCalls } from '../expressions/evaluate.js';
-import type { ErrorInfo } from '../handlers/types.js';
+import type { ErrorInfo } from '../contracts/errors.js';
 import { afterNodesFinished } from './advance.js';
 import { endRun } from './end-run.js';
 import { nodeDef, sortByGraph } from './graph-index.js';

@@ -3,7 +3,7 @@
  * a BigInt, a cycle) would make recording the result fail, the lease run out, and the handler
  * run again; instead it becomes a non-retryable failure that says why.
  */
-import type { ErrorInfo } from '../handlers/types.js';
+import type { ErrorInfo } from '../contracts/errors.js';
 import { boundedError } from './error-bounds.js';
 
 export type Storable = { ok: true; value: unknown } | { ok: false; reason: string };

@@ -1,6 +1,6 @@
 /** Shapes shared inside the runtime: rows as the runtime reads them, settings, post-commit notes. */
 import { NO_SECRETS, type SecretStore } from '../common/secrets.js';
-import type { StoredGraph } from '../compiler/graph.js';
+import type { StoredGraph } from '../contracts/graph.js';
 import type { Event } from '../events/event.js';
 import type { RuntimeEvent } from './events.js';
 import { DEFAULT_MAX_LOST_ATTEMPTS } from './lost-workers.js';

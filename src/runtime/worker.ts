@@ -6,14 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { handlerRuntimeValidator } from '../compiler/validators.js';
-import {
-  HandlerError,
-  toErrorInfo,
-  type Handler,
-  type HandlerLogger,
-  type HandlerSettings,
-} from '../handlers/types.js';
+import { handlerRuntimeValidator } from '../contracts/handler-input.js';
+import type { Handler, HandlerLogger, HandlerSettings } from '../handlers/types.js';
+import { HandlerError, toErrorInfo } from '../contracts/errors.js';
 import { timeoutError, type TimeoutKind } from './attempt-outcome.js';
 import { openAttemptSecrets } from './attempt-secrets.js';
 import { claim, type ClaimedAttempt } from './claim.js';

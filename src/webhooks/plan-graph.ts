@@ -3,8 +3,7 @@
  * fetches the repository's config at the event's commit, compiles it and starts the pipeline
  * runs. A forge outage while fetching is then just a retried attempt.
  */
-import { createHash } from 'node:crypto';
-import { GRAPH_FORMAT, type Graph } from '../compiler/graph.js';
+import { GRAPH_FORMAT, sealGraph, type Graph } from '../contracts/graph.js';
 import { graphTrigger } from '../compiler/trigger-match.js';
 import type { Event } from '../events/event.js';
 
@@ -55,5 +54,5 @@ export function planGraph(event: Event, deliveryId: string, eventName: string): 
       },
     ],
   };
-  return { ...body, hash: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
+  return sealGraph(body);
 }

@@ -16,7 +16,7 @@ import {
   type Diagnostic,
   type ReleasesTable,
 } from '../compiler/index.js';
-import type { HandlerRegistry } from '../compiler/handler-spec.js';
+import type { HandlerRegistry } from '../contracts/handler-spec.js';
 import type { Db } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import type { ForgeClient, RepoRef } from '../forges/client.js';

@@ -8,7 +8,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { sendProblem } from '../api/errors.js';
+import { sendProblem } from '../contracts/problems.js';
 import { githubSignatureMatches } from './github-verify.js';
 import { checkSignature, sameSecret } from './gitlab-verify.js';
 import { acceptDelivery, DELIVERY_ID, EVENT_NAME, type IntakeDeps } from './intake.js';

@@ -8,7 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HandlerError, type Handler } from '../../src/handlers/types.js';
+import type { Handler } from '../../src/handlers/types.js';
+import { HandlerError } from '../../src/contracts/errors.js';
 import { MAX_ERROR_DETAILS_BYTES, MAX_ERROR_MESSAGE } from '../../src/runtime/error-bounds.js';
 import { Blocker, PollCounter, testHandlers } from '../support/runtime.js';
 import { useApi } from './support.js';

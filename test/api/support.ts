@@ -6,7 +6,7 @@ import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { buildServer } from '../../src/api/server.js';
-import { registryOf } from '../../src/compiler/handler-spec.js';
+import { registryOf } from '../../src/contracts/handler-spec.js';
 import type { ForgeClients } from '../../src/forges/clients.js';
 import { specsOf } from '../../src/handlers/registry.js';
 import type { Handler } from '../../src/handlers/types.js';

@@ -1,5 +1,5 @@
 /** Awaits a promise that must reject with a HandlerError, and returns that error. */
-import { HandlerError } from '../../src/handlers/types.js';
+import { HandlerError } from '../../src/contracts/errors.js';
 
 export async function rejection(promise: Promise<unknown>): Promise<HandlerError> {
   const error = await promise.then(

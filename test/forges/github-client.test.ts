@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import type { RepoRef } from '../../src/forges/client.js';
 import { GitHubClient } from '../../src/forges/github/client.js';
-import { toErrorInfo } from '../../src/handlers/types.js';
+import { toErrorInfo } from '../../src/contracts/errors.js';
 import { FakeGitHub, generateAppKeys } from '../support/fake-github.js';
 import { SHA, SHA2, SHA3, rejection, silentLog } from './expect-error.js';
 

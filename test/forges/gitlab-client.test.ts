@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import type { RepoRef } from '../../src/forges/client.js';
 import { GitLabClient } from '../../src/forges/gitlab/client.js';
-import { toErrorInfo } from '../../src/handlers/types.js';
+import { toErrorInfo } from '../../src/contracts/errors.js';
 import { FakeGitLab } from '../support/fake-gitlab.js';
 import { SHA, SHA2, SHA3, rejection } from './expect-error.js';
 

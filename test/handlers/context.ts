@@ -3,11 +3,8 @@
  * heartbeat that record what they get, and a manual event.
  */
 import { manualEvent } from '../../src/forges/normalize.js';
-import {
-  HandlerError,
-  type HandlerContext,
-  type HandlerSettings,
-} from '../../src/handlers/types.js';
+import type { HandlerContext, HandlerSettings } from '../../src/handlers/types.js';
+import { HandlerError } from '../../src/contracts/errors.js';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';

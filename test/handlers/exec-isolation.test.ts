@@ -30,7 +30,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ExecInput, ExecOutput } from '../../src/handlers/exec.js';
-import type { ErrorInfo } from '../../src/handlers/types.js';
+import type { ErrorInfo } from '../../src/contracts/errors.js';
 import type { ServerReply, ServerRequest } from './exec-server.js';
 
 const SERVER_SCRIPT = fileURLToPath(new URL('./exec-server.ts', import.meta.url));

@@ -10,7 +10,7 @@
 import type { ExecInput } from '../../src/handlers/exec.js';
 import { createExecHandler } from '../../src/handlers/exec.js';
 import { probeSandbox } from '../../src/handlers/sandbox/probe.js';
-import { toErrorInfo } from '../../src/handlers/types.js';
+import { toErrorInfo } from '../../src/contracts/errors.js';
 import { readSettings } from '../../src/cli/settings.js';
 import { API_TOKEN_FILE, storedSecret, webhookSecret } from '../../src/cli/webhook-secret.js';
 import { testContext } from './context.js';

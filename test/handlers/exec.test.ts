@@ -31,7 +31,7 @@ import {
   type SandboxMode,
   type SandboxSettings,
 } from '../../src/handlers/sandbox/settings.js';
-import { toErrorInfo } from '../../src/handlers/types.js';
+import { toErrorInfo } from '../../src/contracts/errors.js';
 import { rejection, testContext } from './context.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'forgeflow-exec-'));

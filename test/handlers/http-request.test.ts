@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { HttpInput } from '../../src/handlers/http-request.js';
 import { createHttpRequestHandler, httpRequestHandler } from '../../src/handlers/http-request.js';
-import { toErrorInfo } from '../../src/handlers/types.js';
+import { toErrorInfo } from '../../src/contracts/errors.js';
 import { rejection, testContext } from './context.js';
 
 type Route = (req: IncomingMessage, res: ServerResponse, body: string) => void;

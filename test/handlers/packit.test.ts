@@ -19,7 +19,7 @@ import type {
   TestingFarmRunInput,
 } from '../../src/compiler/packit/handler-inputs.js';
 import { PACKIT_HANDLERS } from '../../src/compiler/packit/types.js';
-import { handlerRuntimeValidator } from '../../src/compiler/validators.js';
+import { handlerRuntimeValidator } from '../../src/contracts/handler-input.js';
 import { isPlaceholder } from '../../src/handlers/not-configured.js';
 import { DEFAULT_PACKIT_SETTINGS, packitHandlers } from '../../src/handlers/packit.js';
 import { mergeExtraParams } from '../../src/handlers/testing-farm/request-body.js';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Handler } from '../../src/handlers/types.js';
-import { HandlerError } from '../../src/handlers/types.js';
+import { HandlerError } from '../../src/contracts/errors.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { useRuntime } from '../support/use-runtime.js';
 import { scriptHandler, testHandlers } from '../support/runtime.js';

@@ -5,7 +5,8 @@
  * holding the run up. Clock injected; both backends.
  */
 import { describe, expect, it } from 'vitest';
-import { HandlerError, type Handler } from '../../src/handlers/types.js';
+import type { Handler } from '../../src/handlers/types.js';
+import { HandlerError } from '../../src/contracts/errors.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { Blocker, PollCounter, testHandlers } from '../support/runtime.js';
 import { useRuntime } from '../support/use-runtime.js';

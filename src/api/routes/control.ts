@@ -5,9 +5,9 @@ import { compilePipeline } from '../../compiler/index.js';
 import type { Event, Forge } from '../../events/event.js';
 import { manualEvent, normalizeEvent } from '../../forges/normalize.js';
 import { repoFileProblem, repoNameProblem } from '../../forges/repo-paths.js';
-import { HandlerError } from '../../handlers/types.js';
+import { HandlerError } from '../../contracts/errors.js';
 import type { ApiDeps } from '../deps.js';
-import { sendProblem } from '../errors.js';
+import { sendProblem } from '../../contracts/problems.js';
 import {
   CancelBody,
   OutcomeSchema,

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { getDelivery, listDeliveries, type Delivery } from '../../webhooks/deliveries.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { ApiDeps } from '../deps.js';
-import { sendProblem } from '../errors.js';
+import { sendProblem } from '../../contracts/problems.js';
 import {
   DeliveryListSchema,
   DeliveryParams,

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { readMigrations } from '../../db/migrate.js';
 import type { ApiDeps } from '../deps.js';
-import { sendProblem } from '../errors.js';
+import { sendProblem } from '../../contracts/problems.js';
 import type { Metrics } from '../metrics.js';
 
 export function opsRoutes(deps: ApiDeps, metrics: Metrics) {

@@ -6,7 +6,7 @@ import { runHistory } from '../../runtime/queries.js';
 import { listRunSummaries, runDetail } from '../../runtime/run-views.js';
 import type { RunStatus } from '../../runtime/states.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { sendProblem } from '../errors.js';
+import { sendProblem } from '../../contracts/problems.js';
 import {
   GraphQuery,
   HistoryQuery,

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { formatDiagnostics } from '../../compiler/index.js';
-import { registryOf } from '../../compiler/handler-spec.js';
+import { registryOf } from '../../contracts/handler-spec.js';
 import { migrate } from '../../db/migrate.js';
 import { openPglite } from '../../db/pglite.js';
 import { specsOf } from '../../handlers/registry.js';

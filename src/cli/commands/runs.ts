@@ -15,7 +15,7 @@ import {
   type RunDetailSchema,
   type RunListSchema,
 } from '../../api/schemas.js';
-import { parseDuration } from '../../compiler/duration.js';
+import { parseDuration } from '../../contracts/duration.js';
 import { SIGNAL_PATTERN } from '../../compiler/schema/common.js';
 import type { Event } from '../../events/event.js';
 import { ApiClient, ApiError, DEFAULT_SERVER, UnreachableError } from '../api-client.js';

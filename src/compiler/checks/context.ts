@@ -4,7 +4,7 @@
  * read the document through these guards instead of trusting its types.
  */
 import type { Diagnostic, Rule, Severity } from '../diagnostics.js';
-import type { HandlerRegistry } from '../handler-spec.js';
+import type { HandlerRegistry } from '../../contracts/handler-spec.js';
 import { makeDiagnostic, type Locator, type Path, type Span } from '../yaml-source.js';
 
 export class CheckContext {

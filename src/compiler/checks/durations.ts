@@ -1,6 +1,6 @@
 /** Durations that parse but make no sense: zero waits, a year-long timeout, backoff that shrinks. */
 import { DEFAULT_ATTEMPT_TIMEOUT_MS } from '../defaults.js';
-import { formatDuration, MAX_DURATION_MS, parseDuration } from '../duration.js';
+import { formatDuration, MAX_DURATION_MS, parseDuration } from '../../contracts/duration.js';
 import { subject } from '../wording.js';
 import type { Path } from '../yaml-source.js';
 import { type CheckContext, dict, jobsOf } from './context.js';

@@ -1,9 +1,9 @@
 /** `uses:` names a known handler, `with:` fits its input schema, and scripts take no `${{ }}`. */
 import { hasExpression } from '../../expressions/template.js';
-import type { HandlerSpec } from '../handler-spec.js';
+import type { HandlerSpec } from '../../contracts/handler-spec.js';
 import { pointerToPath, schemaDiagnostics, valueAt } from '../schema-errors.js';
 import { closest } from '../suggest.js';
-import { handlerInputValidator } from '../validators.js';
+import { handlerInputValidator } from '../../contracts/handler-input.js';
 import type { Path } from '../yaml-source.js';
 import { type CheckContext, dict, jobsOf } from './context.js';
 

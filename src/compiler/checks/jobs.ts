@@ -1,7 +1,7 @@
 /** Job-level rules: one kind per job, `needs` that exist, no cycles, triggers the pipeline has. */
 import { COMPILE_LIMITS } from '../limits.js';
 import { didYouMean } from '../suggest.js';
-import { TRIGGER_NAMES } from '../schema/triggers.js';
+import { TRIGGER_NAMES } from '../../contracts/triggers.js';
 import { type CheckContext, type Dict, dict, jobsOf, stringList } from './context.js';
 
 const KINDS = ['uses', 'sleep', 'wait_for'] as const;

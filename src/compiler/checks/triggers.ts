@@ -2,7 +2,7 @@
  * Trigger rules the schema cannot express: globs that do not parse, and jobs that can never run
  * because their own `on:` and the `on:` of a job they need have no trigger in common.
  */
-import { TRIGGER_NAMES } from '../schema/triggers.js';
+import { TRIGGER_NAMES } from '../../contracts/triggers.js';
 import { type CheckContext, dict, isDict, jobsOf, stringList } from './context.js';
 import { declaredTriggers } from './jobs.js';
 

@@ -9,7 +9,7 @@ import type { Event } from '../../events/event.js';
 import type { ExcludedJob } from '../build-graph.js';
 import type { CompileResult } from '../compile.js';
 import { capDiagnostics, finalizeDiagnostics, hasErrors, type Diagnostic } from '../diagnostics.js';
-import type { HandlerRegistry } from '../handler-spec.js';
+import type { HandlerRegistry } from '../../contracts/handler-spec.js';
 import { TRIGGER_OF_KIND } from '../trigger-match.js';
 import { COMPILE_LIMITS, count } from '../limits.js';
 import { makeDiagnostic } from '../yaml-source.js';

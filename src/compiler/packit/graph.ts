@@ -4,8 +4,7 @@
  * always give the same bytes.
  */
 import type { Event } from '../../events/event.js';
-import { sha256 } from '../build-graph.js';
-import { GRAPH_FORMAT, type Graph } from '../graph.js';
+import { GRAPH_FORMAT, sealGraph, sha256Hex, type Graph } from '../../contracts/graph.js';
 import { graphTrigger } from '../trigger-match.js';
 import { JobIds } from './ids.js';
 import { graphNode } from './nodes.js';
@@ -38,12 +37,12 @@ export function packitGraph(input: PackitGraphInput): Graph {
   const body: Omit<Graph, 'hash'> = {
     format: GRAPH_FORMAT,
     pipeline: PACKIT_PIPELINE,
-    source: { kind: 'packit', file: input.file, sha256: sha256(input.text) },
+    source: { kind: 'packit', file: input.file, sha256: sha256Hex(input.text) },
     trigger: graphTrigger(event),
     env: {},
     concurrency: null,
     timeout_ms: null,
     nodes,
   };
-  return { ...body, hash: sha256(JSON.stringify(body)) };
+  return sealGraph(body);
 }

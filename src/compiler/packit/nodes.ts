@@ -5,7 +5,7 @@
  */
 import type { Event } from '../../events/event.js';
 import { DEFAULT_IF } from '../defaults.js';
-import type { GraphNode, NodeAction } from '../graph.js';
+import type { GraphNode, NodeAction } from '../../contracts/graph.js';
 import { num } from './config-values.js';
 import { coprBuildInput, DEFAULT_COPR_TIMEOUT_S } from './copr-input.js';
 import type { PackitJobInput } from './handler-inputs.js';

@@ -4,7 +4,7 @@
  * tasks), Copr builds babysat from 30 s backing off (Packit: 30 s → 1 h, about 8 h in all),
  * and a final state always reached (no status left pending forever).
  */
-import type { NodeTimeouts, PollSpec, RetryPolicy } from '../graph.js';
+import type { NodeTimeouts, PollSpec, RetryPolicy } from '../../contracts/graph.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -1,5 +1,6 @@
 /** `on:` — which events start a pipeline, with GitHub Actions' filter names in snake_case. */
 import Type, { type Static } from 'typebox';
+import { TRIGGER_NAMES } from '../../contracts/triggers.js';
 import { StringList } from './common.js';
 
 /** Actions in GitHub's words; GitLab's merge-request actions are translated to these. */
@@ -130,9 +131,6 @@ const orNull = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =
   Type.Union([Type.Null(), schema], {
     description: (schema as { description?: string }).description,
   });
-
-export const TRIGGER_NAMES = ['pull_request', 'push', 'release', 'comment', 'manual'] as const;
-export type TriggerName = (typeof TRIGGER_NAMES)[number];
 
 export const TriggerMapSchema = Type.Object(
   {

@@ -12,7 +12,7 @@ import type {
 } from '../client.js';
 import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import { FORGE_ERRORS, badResponse, fileTooLarge } from '../http-errors.js';
-import { HandlerError } from '../../handlers/types.js';
+import { HandlerError } from '../../contracts/errors.js';
 import { numberField, stringField } from '../json-fields.js';
 import { idSegment, repoNameProblem, urlPath, urlSegment } from '../repo-paths.js';
 import { truncate } from '../text.js';

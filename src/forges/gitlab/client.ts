@@ -13,7 +13,7 @@ import type {
   StatusState,
 } from '../client.js';
 import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
-import { HandlerError } from '../../handlers/types.js';
+import { HandlerError } from '../../contracts/errors.js';
 import { FORGE_ERRORS, badResponse, fileTooLarge } from '../http-errors.js';
 import { numberField, stringField } from '../json-fields.js';
 import { checkSegment, idSegment, repoNameProblem, urlSegment } from '../repo-paths.js';

@@ -6,7 +6,7 @@
  */
 import { numberField, stringField } from '../../forges/json-fields.js';
 import { JsonService, trimUrl } from '../packit-http.js';
-import { HandlerError } from '../types.js';
+import { HandlerError } from '../../contracts/errors.js';
 
 export const DEFAULT_COPR_URL = 'https://copr.fedorainfracloud.org';
 

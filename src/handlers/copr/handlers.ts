@@ -13,7 +13,7 @@ import type {
 import { coprBuildSpec, coprBuildStatusSpec } from '../packit-catalog.js';
 import { lazyClient, submitOnce } from '../packit-submit.js';
 import type { Handler } from '../types.js';
-import { HandlerError } from '../types.js';
+import { HandlerError } from '../../contracts/errors.js';
 import { CoprClient, type CoprClientOptions, type CoprSettings } from './client.js';
 import { sourceScript } from './source-script.js';
 

@@ -14,7 +14,7 @@
  * and every value is assigned once, single-quoted, and only ever expanded inside double quotes.
  */
 import type { CoprBuildInput } from '../../compiler/packit/handler-inputs.js';
-import { HandlerError } from '../types.js';
+import { HandlerError } from '../../contracts/errors.js';
 
 /** Where the script leaves the spec file and sources (relative to its working directory). */
 export const RESULT_DIR = 'forgeflow-sources';

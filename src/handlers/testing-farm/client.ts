@@ -5,7 +5,7 @@
  */
 import { stringField } from '../../forges/json-fields.js';
 import { JsonService, trimUrl } from '../packit-http.js';
-import { HandlerError } from '../types.js';
+import { HandlerError } from '../../contracts/errors.js';
 
 export const DEFAULT_TESTING_FARM_URL = 'https://api.testing-farm.io';
 /** Where Testing Farm keeps a request's results (its artifacts viewer): `<this>/<request id>`. */

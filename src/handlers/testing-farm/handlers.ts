@@ -10,7 +10,7 @@ import type {
 import { testingFarmRequestSpec, testingFarmRunSpec } from '../packit-catalog.js';
 import { lazyClient, submitOnce } from '../packit-submit.js';
 import type { Handler } from '../types.js';
-import { HandlerError } from '../types.js';
+import { HandlerError } from '../../contracts/errors.js';
 import {
   TestingFarmClient,
   type TestingFarmClientOptions,

@@ -3,10 +3,23 @@
  * executes, never re-reading the config. Plain JSON, with every key in a fixed order, so the
  * same config and event always give the same bytes and the same hash.
  */
+import { createHash } from 'node:crypto';
 import type { Forge, EventKind } from '../events/event.js';
-import type { DeferredSecrets } from '../expressions/secrets.js';
-import type { Combination } from './matrix.js';
-import type { TriggerName } from './schema/triggers.js';
+import type { TriggerName } from './triggers.js';
+
+export type MatrixValue = string | number | boolean;
+/** One instance of a matrix: a value for each of its keys. */
+export type Combination = Record<string, MatrixValue>;
+
+/** A place in a handler's input: keys and array indexes from its root. */
+export type InputPath = (string | number)[];
+
+/** Where an input's deferred templates are, and the env templates they may read. */
+export interface DeferredSecrets {
+  paths: InputPath[];
+  /** The node's env variables that are set from secrets (templates, as written). */
+  env: Record<string, string>;
+}
 
 /**
  * 2: a node's `needs` names a whole matrix job once instead of each of its instances, and the
@@ -128,3 +141,17 @@ export interface Graph {
  */
 export type StoredGraph =
   Graph | (Omit<Graph, 'format'> & { format: 1; edges: [string, string][] });
+
+/**
+ * The one way a graph gets its hash: sha256 of its JSON without `hash`, keys in the order the
+ * builder wrote them. Compiled, plan and polling-child graphs all go through here.
+ */
+export function sealGraph(graph: Omit<Graph, 'hash'> & { hash?: string }): Graph {
+  const body: Partial<Graph> = { ...graph };
+  delete body.hash;
+  return { ...(body as Omit<Graph, 'hash'>), hash: sha256Hex(JSON.stringify(body)) };
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
