@@ -120,8 +120,9 @@ const STEPS = {
     wait(fold, at, 'poll');
   },
   ChildRunStarted: (fold, at, event) => {
+    const child = event.data?.child_run_id;
     endAttempt(fold, at, 'succeeded');
-    wait(fold, at, 'child', String(event.data?.child_run_id ?? ''));
+    wait(fold, at, 'child', typeof child === 'string' ? child : null);
   },
   TimerStarted: waitFrom('timer'),
   NodeWaiting: waitFrom('signal'),

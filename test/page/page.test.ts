@@ -252,6 +252,7 @@ describe.skipIf(!present)('the web page in chromium', () => {
     expect(await poll.locator('.tl-bar').count()).toBe(3);
     expect(await poll.locator('.tl-wait[data-wait="poll"]').count()).toBe(2);
     expect(await poll.locator('.tl-note').innerText()).toBe('polled 3 times');
+    await page.screenshot({ path: shot('page-poll-child'), fullPage: true });
 
     // And the child's header links back to its parent.
     const back = page.locator(`.fact a[href^="/runs/${id}"]`);
