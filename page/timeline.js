@@ -6,6 +6,7 @@
  * tooltip; a note says how often the node was tried and polled. Shows at a glance what ran in
  * parallel, what waited and what was tried again.
  */
+import { useMemo } from 'preact/hooks';
 import { formatDuration, shortId, statusLabel } from './format.js';
 import { html } from './html.js';
 import { nodeSpans, pollsOf, spanFromNode } from './node-spans.js';
@@ -81,7 +82,8 @@ function partTitle(part) {
  *   onSelect: (id: string) => void }} props
  */
 export function Timeline({ run, events, now, selected, onSelect }) {
-  const spans = nodeSpans(events);
+  // Folded again only when events arrive, not on each tick of the clock.
+  const spans = useMemo(() => nodeSpans(events), [events]);
   // A span still going ends now; one the run's end left open ends with the run.
   const until = run.finished_at ? Math.min(now, Date.parse(run.finished_at)) : now;
   const rows = run.node_list.map((node) =>
