@@ -9,7 +9,7 @@ import { Link } from './router.js';
 import { Duration, ErrorLine, StatusChip, TimeAgo } from './ui.js';
 
 /** @import { ComponentChildren } from 'preact' */
-/** @import { RunDetail, RunEvent } from './types.js' */
+/** @import { ChildRun, RunDetail, RunEvent } from './types.js' */
 
 /**
  * A link to the commit on its forge, when the event says where the repository lives.
@@ -31,12 +31,24 @@ function Out({ href, children, ...rest }) {
   return html`<a href=${href} target="_blank" rel="noreferrer" ...${rest}>${children}</a>`;
 }
 
-/** @param {{ name: string, children: ComponentChildren }} props */
-function Fact({ name, children }) {
-  return html`<div class="fact">
+/** @param {{ name: string, wide?: boolean, children: ComponentChildren }} props */
+function Fact({ name, wide = false, children }) {
+  return html`<div class=${wide ? 'fact fact-wide' : 'fact'}>
     <div class="fact-name">${name}</div>
     <div class="fact-value">${children}</div>
   </div>`;
+}
+
+/**
+ * A child run: its short id, what it does (the poll of one node: its graph's one node is named
+ * so, poll-start.ts) and its state, linking to its page.
+ * @param {{ child: ChildRun }} props
+ */
+function ChildPill({ child }) {
+  const name = `poll for ${child.node_id}`;
+  return html`<${Link} class="child-link" href=${`/runs/${child.id}`} title=${`child run ${child.id}`}>
+    <span class="mono">${shortId(child.id)}</span> <span class="child-name">${name}</span> <${StatusChip} status=${child.status} small />
+  </${Link}>`;
 }
 
 /** @param {{ run: RunDetail, now: number }} props */
@@ -58,11 +70,7 @@ export function RunFacts({ run, now }) {
     ? html`<${Link} class="mono" href=${`/runs/${run.parent.run_id}?node=${encodeURIComponent(run.parent.node_id)}`}
         >${shortId(run.parent.run_id)}</${Link}> <span class="muted small">node ${run.parent.node_id}</span>`
     : null;
-  const children = run.children.map(
-    (c) => html`<${Link} key=${c.id} class="child-link" href=${`/runs/${c.id}`} title=${c.node_id}>
-      <${StatusChip} status=${c.status} small />
-    </${Link}>`,
-  );
+  const children = run.children.map((c) => html`<${ChildPill} key=${c.id} child=${c} />`);
 
   return html`<div class="facts-grid">
       <${Fact} name="repository"><${Out} href=${event?.repo?.html_url}>${run.repo}</${Out}></${Fact}>
@@ -92,7 +100,7 @@ export function RunFacts({ run, now }) {
           : null
       }
       ${parent ? html`<${Fact} name="parent run">${parent}</${Fact}>` : null}
-      ${children.length ? html`<${Fact} name="child runs">${children}</${Fact}>` : null}
+      ${children.length ? html`<${Fact} name="child runs" wide>${children}</${Fact}>` : null}
     </div>
     ${
       run.error

@@ -120,7 +120,13 @@ export function RunPage({ id, query }) {
 
     <section class="card">
       <header class="card-head"><h2>Timeline</h2></header>
-      <${Timeline} run=${run} now=${now} selected=${selected} onSelect=${select} />
+      <${Timeline}
+        run=${run}
+        events=${events}
+        now=${now}
+        selected=${selected}
+        onSelect=${select}
+      />
     </section>
 
     <section class="card">

@@ -1,12 +1,18 @@
 /**
- * The run as a timeline: one row per node, one bar per attempt (or per wait, for timers,
- * signals and polls), on a shared time axis from the run's first start to its end (or now).
- * Shows at a glance what ran in parallel, what waited and what was tried again.
+ * The run as a timeline: one row per node, its bar covering the node's whole life (from its
+ * first attempt to its end, or now) on a shared time axis from the run's first start to its end.
+ * Inside each bar its attempts are drawn solid and its waits (a retry's backoff, the intervals
+ * between polls, a polling child run, a sleep, a signal wait) lighter, each with its own
+ * tooltip; a note says how often the node was tried and polled. Shows at a glance what ran in
+ * parallel, what waited and what was tried again.
  */
-import { formatDuration, nodeStartedAt, statusLabel } from './format.js';
+import { useMemo } from 'preact/hooks';
+import { formatDuration, shortId, statusLabel } from './format.js';
 import { html } from './html.js';
+import { nodeSpans, pollsOf, spanFromNode } from './node-spans.js';
 
-/** @import { RunDetail, RunNode } from './types.js' */
+/** @import { ChildRun, HistoryEvent, RunDetail, RunNode } from './types.js' */
+/** @import { NodeSpan, Part, WaitKind } from './node-spans.js' */
 
 /** Axis steps, in ms: the first giving at most six ticks is used. */
 const STEPS = [
@@ -14,47 +20,83 @@ const STEPS = [
   432e5, 864e5,
 ];
 
+/** @type {Record<WaitKind, string>} */
+const WAITS = {
+  backoff: 'backoff before the next attempt',
+  poll: 'waiting to poll again',
+  child: 'polling in a child run',
+  timer: 'sleeping',
+  signal: 'waiting for a signal',
+  rerun: 'ended; waiting until the run was retried',
+};
+
+/** @param {number} n @param {string} one @param {string} many */
+const counted = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
 /**
- * @typedef {{ start: number, end: number, status: string, title: string }} Bar
+ * @typedef {object} Row
+ * @property {RunNode} node
+ * @property {{ start: number, end: number } | null} span
+ * @property {(Part & { end: number })[]} parts
+ * @property {string} note "2 attempts · polled 3 times"
+ * @property {number} polls
  */
 
 /**
  * @param {RunNode} node
- * @param {number} now
- * @returns {Bar[]}
+ * @param {NodeSpan | undefined} span
+ * @param {ChildRun[]} children
+ * @param {number} until where a span still going ends on the axis
+ * @returns {Row}
  */
-function barsOf(node, now) {
-  /** @param {string | null} iso */
-  const end = (iso) => (iso ? Date.parse(iso) : now);
-  if (node.attempts.length)
-    return node.attempts.map((a) => ({
-      start: Date.parse(a.started_at),
-      end: end(a.finished_at),
-      status: a.status,
-      title: `attempt ${a.attempt}: ${statusLabel(a.status)}${a.error ? ` — ${a.error.type}: ${a.error.message}` : ''}`,
-    }));
-  const started = nodeStartedAt(node);
-  if (!started) return [];
-  return [
-    {
-      start: Date.parse(started),
-      end: end(node.finished_at),
-      status: node.status,
-      title: `${node.kind}: ${statusLabel(node.status)}`,
-    },
-  ];
+function rowOf(node, span, children, until) {
+  if (!span) return { node, span: null, parts: [], note: '', polls: 0 };
+  const parts = span.parts.map((part) => ({ ...part, end: part.end ?? until }));
+  const attempts = parts.filter((p) => p.type === 'attempt');
+  const polls = pollsOf(node, span, children);
+  // A poll node's attempts are its calls: the polls say how many answered; the ended rest failed.
+  const failedCalls = attempts.filter((p) => !['succeeded', 'running'].includes(p.status)).length;
+  const tries =
+    node.kind === 'poll'
+      ? failedCalls > 0 && counted(failedCalls, 'failed call', 'failed calls')
+      : attempts.length > 1 && counted(attempts.length, 'attempt', 'attempts');
+  const note = [tries, polls > 0 && `polled ${counted(polls, 'time', 'times')}`]
+    .filter(Boolean)
+    .join(' · ');
+  return { node, span: { start: span.start, end: span.end ?? until }, parts, note, polls };
+}
+
+/** @param {Part & { end: number }} part */
+function partTitle(part) {
+  const took = ` (${formatDuration(part.end - part.start)})`;
+  if (part.type === 'wait')
+    return part.wait === 'child' && part.child
+      ? `polling in child run ${shortId(part.child)}${took}`
+      : `${WAITS[part.wait]}${took}`;
+  const error = part.error ? ` — ${part.error.type}: ${part.error.message}` : '';
+  return `attempt ${part.attempt}: ${statusLabel(part.status)}${error}${took}`;
 }
 
 /**
- * @param {{ run: RunDetail, now: number, selected: string | null, onSelect: (id: string) => void }} props
+ * @param {{ run: RunDetail, events: HistoryEvent[], now: number, selected: string | null,
+ *   onSelect: (id: string) => void }} props
  */
-export function Timeline({ run, now, selected, onSelect }) {
-  const rows = run.node_list.map((node) => ({ node, bars: barsOf(node, now) }));
-  const starts = rows.flatMap((r) => r.bars.map((b) => b.start));
-  if (starts.length === 0) return html`<p class="muted small">Nothing has started yet.</p>`;
-  const t0 = Math.min(...starts, run.started_at ? Date.parse(run.started_at) : Infinity);
+export function Timeline({ run, events, now, selected, onSelect }) {
+  // Folded again only when events arrive, not on each tick of the clock.
+  const spans = useMemo(() => nodeSpans(events), [events]);
+  // A span still going ends now; one the run's end left open ends with the run.
+  const until = run.finished_at ? Math.min(now, Date.parse(run.finished_at)) : now;
+  const rows = run.node_list.map((node) =>
+    rowOf(node, spans.get(node.id) ?? spanFromNode(node), run.children, until),
+  );
+  const drawn = rows.flatMap((r) => (r.span ? [r.span] : []));
+  if (drawn.length === 0) return html`<p class="muted small">Nothing has started yet.</p>`;
+  const t0 = Math.min(
+    ...drawn.map((s) => s.start),
+    run.started_at ? Date.parse(run.started_at) : Infinity,
+  );
   const t1 = Math.max(
-    ...rows.flatMap((r) => r.bars.map((b) => b.end)),
+    ...drawn.map((s) => s.end),
     run.finished_at ? Date.parse(run.finished_at) : t0,
   );
   const span = Math.max(t1 - t0, 1);
@@ -63,7 +105,21 @@ export function Timeline({ run, now, selected, onSelect }) {
   const ticks = [];
   for (let t = 0; t <= span; t += step) ticks.push(t);
   /** @param {number} t */
-  const pct = (t) => `${((t - t0) / span) * 100}%`;
+  const at = (t) => ((t - t0) / span) * 100;
+  /** @param {{ start: number, end: number }} bar */
+  const place = (bar) => ({
+    left: `${at(bar.start)}%`,
+    width: `max(3px, ${at(bar.end) - at(bar.start)}%)`,
+  });
+  /**
+   * The note goes after its bar where there is room, else before it, else inside it.
+   * @param {{ start: number, end: number }} bar
+   */
+  const placeNote = (bar) => {
+    if (at(bar.end) <= 70) return { left: `calc(${at(bar.end)}% + 6px)` };
+    if (at(bar.start) >= 30) return { right: `calc(${100 - at(bar.start)}% + 6px)` };
+    return { right: `calc(${100 - at(bar.end)}% + 8px)` };
+  };
 
   return html`<div class="timeline">
     <div class="tl-row tl-axis">
@@ -78,7 +134,7 @@ export function Timeline({ run, now, selected, onSelect }) {
       </div>
     </div>
     ${rows.map(
-      ({ node, bars }) =>
+      ({ node, span: life, parts, note, polls }) =>
         html`<div
           class=${`tl-row${selected === node.id ? ' selected' : ''}`}
           key=${node.id}
@@ -96,20 +152,34 @@ export function Timeline({ run, now, selected, onSelect }) {
             ${ticks.map(
               (t) => html`<span class="tl-grid" style=${{ left: `${(t / span) * 100}%` }}></span>`,
             )}
-            ${bars.map(
-              (bar, i) =>
-                html`<span
-                  key=${i}
-                  class=${`tl-bar s-${bar.status}`}
-                  style=${{ left: pct(bar.start), width: `max(3px, ${((bar.end - bar.start) / span) * 100}%)` }}
-                  title=${`${bar.title} (${formatDuration(bar.end - bar.start)})`}
-                ></span>`,
-            )}
             ${
-              bars.length === 0
-                ? html`<span class="tl-none muted small">${statusLabel(node.status)}</span>`
-                : null
+              life
+                ? html`<span
+                    class=${`tl-span s-${node.status}`}
+                    style=${place(life)}
+                    data-polls=${polls}
+                    title=${`${node.name}: ${statusLabel(node.status)}${note ? `, ${note}` : ''} (${formatDuration(life.end - life.start)})`}
+                  ></span>`
+                : html`<span class="tl-none muted small">${statusLabel(node.status)}</span>`
             }
+            ${parts.map((part, i) =>
+              part.type === 'attempt'
+                ? html`<span
+                    key=${i}
+                    class=${`tl-bar s-${part.status}`}
+                    style=${place(part)}
+                    data-attempt=${part.attempt}
+                    title=${partTitle(part)}
+                  ></span>`
+                : html`<span
+                    key=${i}
+                    class=${`tl-wait s-${node.status}`}
+                    style=${{ left: `${at(part.start)}%`, width: `${at(part.end) - at(part.start)}%` }}
+                    data-wait=${part.wait}
+                    title=${partTitle(part)}
+                  ></span>`,
+            )}
+            ${life && note ? html`<span class="tl-note" style=${placeNote(life)}>${note}</span>` : null}
           </div>
         </div>`,
     )}

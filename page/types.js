@@ -81,6 +81,7 @@
  * @property {RunStatus} status
  * @property {string} created_at
  * @property {string | null} finished_at
+ * @property {number} polls poll calls that answered in it
  *
  * @typedef {object} RunEvent the normalized forge event, without its raw payload
  * @property {string} forge

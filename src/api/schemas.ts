@@ -156,6 +156,7 @@ export const RunDetailSchema = Type.Object({
       status: Type.String(),
       created_at: Time,
       finished_at: NullableTime,
+      polls: Type.Integer({ description: 'Poll calls that answered in this child run.' }),
     }),
   ),
   node_list: Type.Array(NodeSchema),

@@ -7,6 +7,7 @@
 import type { Graph } from '../contracts/graph.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
+import { POLL_NODE } from './poll-start.js';
 import { nodesOf, type NodeRow, type RunRow } from './queries.js';
 import type { NodeStatus, RunStatus, StopStatus } from './states.js';
 
@@ -137,6 +138,8 @@ export interface ChildView {
   status: RunStatus;
   created_at: Date;
   finished_at: Date | null;
+  /** Poll calls that answered in this child run (each an attempt of its poll node). */
+  polls: number;
 }
 
 export interface RunDetail extends RunSummary {
@@ -172,10 +175,13 @@ export async function runDetail(q: Queryable, id: string): Promise<RunDetail | u
   if (!run) return undefined;
   const [nodes, children] = await Promise.all([
     nodesOf(q, id),
-    q.query<ChildView & { parent_node_id: string }>(
-      `SELECT id, parent_node_id AS node_id, status, created_at, finished_at
-       FROM forgeflow.runs WHERE parent_run_id = $1 ORDER BY created_at, id`,
-      [id],
+    // Counted as poll-iteration.ts counts them: each answered call is a succeeded attempt.
+    q.query<ChildView>(
+      `SELECT r.id, r.parent_node_id AS node_id, r.status, r.created_at, r.finished_at,
+              (SELECT count(*)::int FROM forgeflow.attempts a
+               WHERE a.run_id = r.id AND a.node_id = $2 AND a.status = 'succeeded') AS polls
+       FROM forgeflow.runs r WHERE r.parent_run_id = $1 ORDER BY r.created_at, r.id`,
+      [id, POLL_NODE],
     ),
   ]);
   const byNode = new Map(nodes.map((n) => [n.node_id, n]));

@@ -3,7 +3,9 @@
  * listens on a loopback port with a worker, a run with a matrix, a succeeding and a failing
  * node finishes; the page lists it with its state, draws its graph with each node's state,
  * shows a node's attempts and error, and a click on Retry (the token typed into the page's
- * dialog) re-runs the failed node until the run succeeds. Screenshots go to test-artifacts/.
+ * dialog) re-runs the failed node until the run succeeds. A run whose node is retried and then
+ * polls in a child run: the timeline's bar covers the node's whole life, and the run and its
+ * child link to each other. Screenshots go to test-artifacts/.
  * Without chromium the test fails under CI and is skipped (loudly) elsewhere.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -51,6 +53,25 @@ jobs:
     needs: tests
     uses: test.script
     with: { echo: published }
+`;
+
+/** A node that fails once, is retried after a backoff, then polls three times in a child run. */
+const POLLING = `version: 1
+name: page-poll
+on: [manual]
+jobs:
+  build:
+    uses: test.script
+    with:
+      steps:
+        - fail: { type: Flaky, message: "the build service hiccuped" }
+        - output: { id: 7 }
+    retry: { maximum_attempts: 3, initial_interval: 300ms }
+    poll:
+      uses: test.poll
+      with: { key: "page-poll", done_after: 3 }
+      every: 200ms
+      until: "\${{ output.state == 'done' }}"
 `;
 
 if (ci && !present)
@@ -175,6 +196,70 @@ describe.skipIf(!present)('the web page in chromium', () => {
       attempt: 2,
     });
     await page.screenshot({ path: shot('page-run'), fullPage: true });
+
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('draws a polled node across its whole life, and links a run and its child run both ways', async () => {
+    const started = await api.post('/api/v1/runs', { pipeline: POLLING, repo: 'octo/page' });
+    expect(started.statusCode, started.body).toBe(201);
+    const id = started.json<{ run_id: string }>().run_id;
+    expect(await api.runtime.waitForRun(id, 15_000)).toBe('succeeded');
+    const childId = (await api.get(`/api/v1/runs/${id}`)).json<{ children: { id: string }[] }>()
+      .children[0]!.id;
+
+    const { page, problems } = await openPage();
+    await page.goto(`${base}/runs/${id}`);
+
+    // The child run's pill: its short id, what it does and its state.
+    const pill = page.locator(`a.child-link[href="/runs/${childId}"]`);
+    await pill.waitFor();
+    const pillText = (await pill.innerText()).toLowerCase();
+    for (const part of [childId.slice(0, 8), 'poll for build', 'succeeded'])
+      expect(pillText).toContain(part);
+
+    // The timeline: one bar from the first attempt to the end of the polling, the backoff and
+    // the child run's polling inside it, and a note of what happened.
+    const row = page.locator('.tl-row[data-node-id="build"]');
+    const life = row.locator('.tl-span');
+    await life.waitFor();
+    expect(await life.getAttribute('title')).toContain('polled 3 times');
+    expect(await row.locator('.tl-note').innerText()).toBe('2 attempts · polled 3 times');
+    const box = async (selector: string) => (await row.locator(selector).boundingBox())!;
+    const [bar, first, second, backoff, polling] = await Promise.all([
+      life.boundingBox().then((b) => b!),
+      box('.tl-bar[data-attempt="1"]'),
+      box('.tl-bar[data-attempt="2"]'),
+      box('.tl-wait[data-wait="backoff"]'),
+      box('.tl-wait[data-wait="child"]'),
+    ]);
+    const right = (b: { x: number; width: number }) => b.x + b.width;
+    expect(Math.abs(bar.x - first.x)).toBeLessThan(1);
+    expect(Math.abs(right(bar) - right(polling))).toBeLessThan(1);
+    expect(Math.abs(backoff.x - right(first))).toBeLessThan(4);
+    expect(Math.abs(polling.x - right(second))).toBeLessThan(4);
+    // The polling is the longer part of its life: three polls 200ms apart.
+    expect(polling.width).toBeGreaterThan(second.width);
+    await page.screenshot({ path: shot('page-poll'), fullPage: true });
+
+    // The pill opens the child's page; its poll node shows each call and the waits between.
+    await pill.click();
+    await page.waitForURL(`${base}/runs/${childId}`);
+    await page.locator(`.run-page[data-run-id="${childId}"]`).waitFor();
+    const poll = page.locator('.tl-row[data-node-id="poll"]');
+    await poll.locator('.tl-span').waitFor();
+    expect(await poll.locator('.tl-bar').count()).toBe(3);
+    expect(await poll.locator('.tl-wait[data-wait="poll"]').count()).toBe(2);
+    expect(await poll.locator('.tl-note').innerText()).toBe('polled 3 times');
+    await page.screenshot({ path: shot('page-poll-child'), fullPage: true });
+
+    // And the child's header links back to its parent.
+    const back = page.locator(`.fact a[href^="/runs/${id}"]`);
+    expect(await back.innerText()).toBe(id.slice(0, 8));
+    await back.click();
+    await page.waitForURL(`${base}/runs/${id}?node=build`);
+    await page.locator(`.run-page[data-run-id="${id}"]`).waitFor();
 
     expect(problems).toEqual([]);
     await page.close();
