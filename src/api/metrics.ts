@@ -6,6 +6,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/db.js';
 import type { Clock } from '../runtime/clock.js';
+import { dueTasks } from '../runtime/queries.js';
 import type { Runtime } from '../runtime/runtime.js';
 
 export interface Metrics {
@@ -48,13 +49,9 @@ export function createMetrics(runtime: Runtime, db: Db, clock: Clock): Metrics {
     labelNames: ['kind'],
     registers: [registry],
     async collect() {
-      const { rows } = await db.query<{ kind: string; n: number }>(
-        `SELECT kind, count(*)::int AS n FROM forgeflow.tasks
-         WHERE lease_owner IS NULL AND due_at <= $1 GROUP BY kind`,
-        [new Date(clock.now())],
-      );
+      const { byKind } = await dueTasks(db, new Date(clock.now()));
       this.reset();
-      for (const row of rows) this.set({ kind: row.kind }, row.n);
+      for (const [kind, n] of byKind) this.set({ kind }, n);
     },
   });
   new Gauge({
@@ -62,11 +59,7 @@ export function createMetrics(runtime: Runtime, db: Db, clock: Clock): Metrics {
     help: 'How long the oldest due task has waited to be claimed (0 when none waits).',
     registers: [registry],
     async collect() {
-      const { rows } = await db.query<{ due: Date | null }>(
-        `SELECT min(due_at) AS due FROM forgeflow.tasks WHERE lease_owner IS NULL AND due_at <= $1`,
-        [new Date(clock.now())],
-      );
-      const due = rows[0]?.due;
+      const due = (await dueTasks(db, new Date(clock.now()))).oldestDue;
       this.set(due ? Math.max(0, (clock.now() - due.getTime()) / 1000) : 0);
     },
   });

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import type { Db, Tx } from './db.js';
+import type { Db, Queryable, Tx } from './db.js';
 
 /** Works from src/db/ and dist/db/ alike. */
 export const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
@@ -46,6 +46,15 @@ export async function readMigrations(dir: URL = MIGRATIONS_DIR): Promise<Migrati
     migrations.push({ id, name: match[2] ?? '', sql, checksum: sha256(sql) });
   }
   return migrations;
+}
+
+/** The newest migration applied to the database, and the newest this build ships. */
+export async function migrationStatus(q: Queryable): Promise<{ current: number; newest: number }> {
+  const newest = (await readMigrations()).at(-1)?.id ?? 0;
+  const { rows } = await q.query<{ id: number | null }>(
+    'SELECT max(id) AS id FROM forgeflow.migrations',
+  );
+  return { current: rows[0]?.id ?? 0, newest };
 }
 
 export async function migrate(db: Db, options: { dir?: URL } = {}): Promise<MigrateResult> {

@@ -1,6 +1,7 @@
 /** Reading runs: one run with its nodes and attempts, a page of runs, a page of history. */
 import type { Queryable } from '../db/db.js';
 import type { ErrorInfo } from '../contracts/errors.js';
+import type { StoredGraph } from '../contracts/graph.js';
 import { nodeOutputSql } from './node-outputs.js';
 import type { AttemptStatus, NodeStatus, RunStatus } from './states.js';
 
@@ -135,4 +136,33 @@ export async function runHistory(
     [id, options.after ?? 0, Math.min(options.limit ?? 1_000, 10_000)],
   );
   return rows;
+}
+
+/** The graph a run executes, as stored with it; undefined when there is no such run. */
+export async function runGraph(q: Queryable, id: string): Promise<StoredGraph | undefined> {
+  const { rows } = await q.query<{ graph: StoredGraph }>(
+    'SELECT graph FROM forgeflow.run_specs WHERE run_id = $1',
+    [id],
+  );
+  return rows[0]?.graph;
+}
+
+export async function runExists(q: Queryable, id: string): Promise<boolean> {
+  const { rows } = await q.query('SELECT 1 FROM forgeflow.runs WHERE id = $1', [id]);
+  return rows.length > 0;
+}
+
+/** Tasks due at `now` and not yet claimed, by kind; and when the oldest of them fell due. */
+export async function dueTasks(
+  q: Queryable,
+  now: Date,
+): Promise<{ byKind: Map<string, number>; oldestDue: Date | null }> {
+  const { rows } = await q.query<{ kind: string; n: number; due: Date }>(
+    `SELECT kind, count(*)::int AS n, min(due_at) AS due FROM forgeflow.tasks
+     WHERE lease_owner IS NULL AND due_at <= $1 GROUP BY kind`,
+    [now],
+  );
+  let oldestDue: Date | null = null;
+  for (const row of rows) if (oldestDue === null || row.due < oldestDue) oldestDue = row.due;
+  return { byKind: new Map(rows.map((row) => [row.kind, row.n])), oldestDue };
 }

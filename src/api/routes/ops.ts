@@ -1,6 +1,6 @@
 /** For operators: liveness, readiness (database up, migrations applied) and Prometheus metrics. */
 import type { FastifyInstance } from 'fastify';
-import { readMigrations } from '../../db/migrate.js';
+import { migrationStatus } from '../../db/migrate.js';
 import type { ApiDeps } from '../deps.js';
 import { sendProblem } from '../../contracts/problems.js';
 import type { Metrics } from '../metrics.js';
@@ -15,12 +15,8 @@ export function opsRoutes(deps: ApiDeps, metrics: Metrics) {
       '/readyz',
       { schema: { tags: ['operations'], summary: 'The database answers and is migrated' } },
       async (_request, reply) => {
-        const newest = (await readMigrations()).at(-1)?.id ?? 0;
         try {
-          const { rows } = await deps.db.query<{ id: number | null }>(
-            'SELECT max(id) AS id FROM forgeflow.migrations',
-          );
-          const current = rows[0]?.id ?? 0;
+          const { current, newest } = await migrationStatus(deps.db);
           if (current < newest)
             return sendProblem(
               reply,

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { toMermaid } from '../../compiler/mermaid.js';
-import { runHistory } from '../../runtime/queries.js';
+import { runExists, runGraph, runHistory } from '../../runtime/queries.js';
 import { listRunSummaries, runDetail } from '../../runtime/run-views.js';
 import type { RunStatus } from '../../runtime/states.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
@@ -108,7 +108,7 @@ export function runRoutes(deps: ApiDeps) {
           after: request.query.after ?? 0,
           limit: limit + 1,
         });
-        if (events.length === 0 && !(await exists(deps, id)))
+        if (events.length === 0 && !(await runExists(deps.db, id)))
           return sendProblem(reply, 'RUN_NOT_FOUND', `no run ${id}`);
         const page = events.slice(0, limit);
         return reply.send({
@@ -129,11 +129,7 @@ export function runRoutes(deps: ApiDeps) {
         },
       },
       async (request, reply) => {
-        const { rows } = await deps.db.query<{ graph: Parameters<typeof toMermaid>[0] }>(
-          'SELECT graph FROM forgeflow.run_specs WHERE run_id = $1',
-          [request.params.id],
-        );
-        const graph = rows[0]?.graph;
+        const graph = await runGraph(deps.db, request.params.id);
         if (!graph) return sendProblem(reply, 'RUN_NOT_FOUND', `no run ${request.params.id}`);
         if (request.query.format === 'mermaid')
           return reply.type('text/plain; charset=utf-8').send(toMermaid(graph));
@@ -142,9 +138,4 @@ export function runRoutes(deps: ApiDeps) {
     );
     return Promise.resolve();
   };
-}
-
-async function exists(deps: ApiDeps, id: string): Promise<boolean> {
-  const { rows } = await deps.db.query('SELECT 1 FROM forgeflow.runs WHERE id = $1', [id]);
-  return rows.length > 0;
 }
