@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildServer } from '../../src/api/server.js';
-import { registryOf } from '../../src/compiler/handler-spec.js';
+import { registryOf } from '../../src/contracts/handler-spec.js';
 import type { Db } from '../../src/db/db.js';
 import { migrate } from '../../src/db/migrate.js';
 import { openPg } from '../../src/db/pg.js';
