@@ -91,9 +91,11 @@ jobs:
     expect(run.out()).toMatch(
       /waits for signal "approve"; to send it from another shell \(--payload JSON gives it a value\):\n/,
     );
-    // The token is for this user only, and for this run only.
+    // The token is for this user only, and for this run only; nothing is read without it.
     const tokenFile = join(data, 'run-api-token');
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    const server = /--server (http:\/\/127\.0\.0\.1:\d+)$/.exec(command!)?.[1];
+    expect((await fetch(`${server}/api/v1/runs`)).status).toBe(401);
 
     const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
     for (const name of ['FORGEFLOW_SERVER', 'FORGEFLOW_API_TOKEN']) delete env[name];
