@@ -14,7 +14,7 @@ import {
   Grouping,
 } from '@actions/expressions/ast';
 import { CONTEXTS, STATUS_FUNCTIONS, type ContextName } from './language.js';
-import { parseTemplate } from './template.js';
+import { hasExpression, parseTemplate } from './template.js';
 
 export interface ExpressionScope {
   contexts: readonly ContextName[];
@@ -58,6 +58,7 @@ export function checkExpression(source: string, scope: ExpressionScope): Express
  * 'number']`; a chain stops at a computed index); undefined when one of them does not parse.
  */
 export function templateReferences(template: string): Reference[] | undefined {
+  if (!hasExpression(template)) return [];
   const parsed = parseTemplate(template);
   if (!parsed.ok) return undefined;
   const references: Reference[] = [];

@@ -8,10 +8,9 @@
  * stays text.
  */
 import { secretKey } from '../common/secrets.js';
-import { checkExpression, type Reference } from './check.js';
+import { templateReferences, type Reference } from './check.js';
 import { evaluateTemplate } from './evaluate.js';
-import { CONTEXTS } from './language.js';
-import { hasExpression, parseTemplate } from './template.js';
+import { hasExpression } from './template.js';
 
 /** A place in an input: keys and array indexes from its root. */
 export type InputPath = (string | number)[];
@@ -21,21 +20,6 @@ export interface DeferredSecrets {
   paths: InputPath[];
   /** The node's env variables that are set from secrets (templates, as written). */
   env: Record<string, string>;
-}
-
-/** Every context property chain the template's expressions read; undefined if one does not parse. */
-function references(template: string): Reference[] | undefined {
-  if (!hasExpression(template)) return [];
-  const parsed = parseTemplate(template);
-  if (!parsed.ok) return undefined;
-  const found: Reference[] = [];
-  for (const part of parsed.parts) {
-    if (part.kind !== 'expression') continue;
-    const checked = checkExpression(part.source, { contexts: CONTEXTS, statusFunctions: false });
-    if (!checked.ok) return undefined;
-    found.push(...checked.references);
-  }
-  return found;
 }
 
 function readsSecret(reference: Reference, secretEnv: ReadonlySet<string>): boolean {
@@ -51,7 +35,7 @@ export function readsSecrets(
   // Most strings read neither: they are not parsed (context names are case-insensitive).
   if (!hasExpression(template)) return false;
   if (!/secrets/i.test(template) && (secretEnv.size === 0 || !/env/i.test(template))) return false;
-  return references(template)?.some((r) => readsSecret(r, secretEnv)) === true;
+  return templateReferences(template)?.some((r) => readsSecret(r, secretEnv)) === true;
 }
 
 /** The env variables (templates) that are set from secrets. */
@@ -61,7 +45,7 @@ export function secretEnvNames(env: Readonly<Record<string, string>>): Set<strin
 
 /** The secret names (upper-case) a template reads directly. */
 export function secretNamesIn(template: string): string[] {
-  const names = (references(template) ?? []).flatMap(([context, name]) =>
+  const names = (templateReferences(template) ?? []).flatMap(([context, name]) =>
     context === 'secrets' && name !== undefined ? [secretKey(name)] : [],
   );
   return [...new Set(names)];

@@ -5,26 +5,20 @@
  * stops waiting when its caller gives up. Clock injected; runs on both backends.
  */
 import { describe, expect, it } from 'vitest';
-import type { Handler } from '../../src/handlers/types.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { sweep } from '../../src/runtime/sweep.js';
-import { testHandlers } from '../support/runtime.js';
+import { stubbornHandler, testHandlers } from '../support/runtime.js';
 import { useRuntime } from '../support/use-runtime.js';
 
 const GRACE_MS = 3_600_000;
 const clock = new FakeClock();
 let onStubborn: (signal: AbortSignal) => void = () => undefined;
-/** Ignores its AbortSignal and never returns. */
-const stubborn: Handler = {
-  spec: { name: 'test.stubborn', description: 'Never returns (tests only).', input: {} },
-  run: (_input, context) => {
-    onStubborn(context.signal);
-    return new Promise(() => undefined);
-  },
-};
 const t = useRuntime({
   clock,
-  handlers: testHandlers().set('test.stubborn', stubborn),
+  handlers: testHandlers().set(
+    'test.stubborn',
+    stubbornHandler((signal) => onStubborn(signal)),
+  ),
   settings: { abortGraceMs: GRACE_MS },
 });
 
