@@ -1,7 +1,8 @@
 /**
  * A graph as a person reads it in a terminal: one line per node, then what was left out. A
  * whole job needed (a matrix not aligned with the node's) reads as one entry, `build (all 256)`,
- * and counts as one edge, as the graph stores it.
+ * and counts as one edge, as the graph stores it. Report names and the concurrency group read
+ * as the event makes them (plan-values.ts); the event's values are printed inert (terminal-text.ts).
  */
 import {
   formatDuration,
@@ -13,6 +14,8 @@ import {
   type TriggerMiss,
 } from '../compiler/index.js';
 import type { Event } from '../events/event.js';
+import { planGroup, planReport, shownValue } from './plan-values.js';
+import { printable } from './terminal-text.js';
 
 export function formatGraph(
   graph: Graph,
@@ -28,16 +31,19 @@ export function formatGraph(
     `${graph.nodes.length} node${graph.nodes.length === 1 ? '' : 's'}, ${edges} edge${edges === 1 ? '' : 's'}, graph ${graph.hash.slice(0, 12)}`,
   ];
   if (note) lines.push(`note: ${note}`);
-  if (graph.concurrency)
-    lines.push(
-      `concurrency: ${graph.concurrency.group}${graph.concurrency.cancel_in_progress ? ' (cancels older runs)' : ' (queued)'}`,
-    );
+  const group = planGroup(graph, event);
+  if (graph.concurrency && group) {
+    const { text, note } = shownValue(group);
+    const policy = graph.concurrency.cancel_in_progress ? 'cancels older runs' : 'queued';
+    lines.push(`concurrency: ${text} (${note ? `${note}; ` : ''}${policy})`);
+  }
   lines.push('');
   let width = 0;
   for (const node of graph.nodes) width = Math.min(48, Math.max(width, node.id.length));
   for (const node of graph.nodes) {
     lines.push(`  ${node.id.padEnd(width)}  ${what(node)}`);
-    for (const detail of details(node, index)) lines.push(`  ${' '.repeat(width)}    ${detail}`);
+    for (const detail of details(node, index, graph, event))
+      lines.push(`  ${' '.repeat(width)}    ${detail}`);
   }
   if (excluded.length > 0) {
     lines.push('', 'not in this run:');
@@ -53,7 +59,7 @@ export function formatNotTriggered(
   excluded: readonly ExcludedJob[] = [],
 ): string {
   const lines = [`pipeline ${pipeline} starts nothing on ${describeEvent(event)}:`];
-  for (const miss of misses) lines.push(`  ${miss.trigger}: ${miss.reason}`);
+  for (const miss of misses) lines.push(`  ${miss.trigger}: ${printable(miss.reason)}`);
   // A .packit.yaml: each of its jobs with why it does not run.
   if (excluded.length > 0) lines.push('', 'jobs not selected:');
   for (const { job, reason } of excluded) lines.push(`  ${job}: ${reason}`);
@@ -75,14 +81,18 @@ function what(node: GraphNode): string {
   }
 }
 
-function details(node: GraphNode, index: NeedsIndex): string[] {
+function details(node: GraphNode, index: NeedsIndex, graph: Graph, event: Event): string[] {
   const out: string[] = [];
   const needs = node.needs.map((entry) =>
     index.isJob(entry) ? `${entry} (all ${index.nodesOf(entry).length})` : entry,
   );
   if (needs.length > 0) out.push(`needs ${needs.join(', ')}`);
   if (node.if !== 'success()') out.push(`if ${node.if}`);
-  if (node.report) out.push(`reports ${node.report}`);
+  const report = planReport(graph, node, event);
+  if (report) {
+    const { text, note } = shownValue(report);
+    out.push(`reports ${text}${note ? ` (${note})` : ''}`);
+  }
   return out;
 }
 
@@ -96,5 +106,5 @@ function describeEvent(event: Event): string {
         ? ` ${event.branch}`
         : '';
   const sha = event.sha ? ` @ ${event.sha.slice(0, 8)}` : '';
-  return `${event.forge} ${event.kind}${action} ${event.repo.full_name}${where}${sha}`;
+  return printable(`${event.forge} ${event.kind}${action} ${event.repo.full_name}${where}${sha}`);
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { migrateCommand, migrateUsage } from './commands/migrate.js';
 import { planCommand, planUsage } from './commands/plan.js';
-import { runCommand, runUsage } from './commands/run.js';
+import { runCommand, runHelp, runUsage } from './commands/run.js';
 import { runsCommand, runsHelp, runsUsage } from './commands/runs.js';
 import { serveCommand, serveUsage } from './commands/serve.js';
 import { workerCommand, workerUsage } from './commands/worker.js';
@@ -37,6 +37,7 @@ const COMMANDS: Record<
   run: {
     run: runCommand,
     usage: runUsage,
+    help: runHelp,
     summary: 'run a pipeline here, to the end, on the embedded database',
   },
   runs: {
@@ -100,7 +101,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   // `runs` has subcommands and a help of its own.
   const options = args.slice(0, args.includes('--') ? args.indexOf('--') : undefined);
   if (name !== 'runs' && (options.includes('--help') || options.includes('-h'))) {
-    io.out(`usage: ${command.usage}\n`);
+    io.out(command.help ?? `usage: ${command.usage}\n`);
     return EXIT.ok;
   }
   try {

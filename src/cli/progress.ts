@@ -55,6 +55,15 @@ export class Progress {
     else this.io.out(`${nodeId}: waiting (${note})\n`);
   }
 
+  /** Lines to say between progress updates; on a terminal, above the nodes redrawn below them. */
+  note(text: string): void {
+    if (!this.live) return this.io.out(text);
+    // Up to the table's first line, clear from there down, say it, draw the table again.
+    this.io.out((this.drawn > 0 ? `\x1b[${this.drawn}F\x1b[J` : '') + text);
+    this.drawn = 0;
+    this.redraw();
+  }
+
   private describe(event: RuntimeEvent): [string, State, string] | undefined {
     switch (event.type) {
       case 'node:scheduled':

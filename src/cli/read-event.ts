@@ -5,6 +5,7 @@ import type { Event, Forge } from '../events/event.js';
 import { detectEvent } from '../forges/detect.js';
 import { manualEvent, normalizeEvent } from '../forges/normalize.js';
 import { UsageError, type Io } from './io.js';
+import { printable } from './terminal-text.js';
 
 /** The options `plan` and `run` share: the pipeline file's event. */
 export const EVENT_OPTIONS = {
@@ -69,7 +70,9 @@ export function readEvent(
   try {
     payload = JSON.parse(io.readFile(path));
   } catch (error) {
-    if (error instanceof SyntaxError) throw new UsageError(`${path} is not JSON: ${error.message}`);
+    // The parser quotes the text it stopped at: printed inert.
+    if (error instanceof SyntaxError)
+      throw new UsageError(`${path} is not JSON: ${printable(error.message)}`);
     throw error;
   }
   if (forgeFlag !== undefined && forgeFlag !== 'github' && forgeFlag !== 'gitlab') {
@@ -84,5 +87,6 @@ export function readEvent(
     );
   }
   const normalized = normalizeEvent(forge, eventName, payload);
-  return normalized.ok ? normalized.event : `ignored, because ${normalized.ignored}`;
+  // Why it is ignored may quote the payload's values: printed inert.
+  return normalized.ok ? normalized.event : `ignored, because ${printable(normalized.ignored)}`;
 }

@@ -14,6 +14,7 @@ import {
   Grouping,
 } from '@actions/expressions/ast';
 import { CONTEXTS, STATUS_FUNCTIONS, type ContextName } from './language.js';
+import { hasExpression, parseTemplate } from './template.js';
 
 export interface ExpressionScope {
   contexts: readonly ContextName[];
@@ -50,6 +51,24 @@ export function checkExpression(source: string, scope: ExpressionScope): Express
   const calls: string[] = [];
   collect(parsed.expr, references, calls);
   return { ok: true, references, calls };
+}
+
+/**
+ * What the `${{ }}` parts of a template read, each as a property chain (`['event', 'pr',
+ * 'number']`; a chain stops at a computed index); undefined when one of them does not parse.
+ */
+export function templateReferences(template: string): Reference[] | undefined {
+  if (!hasExpression(template)) return [];
+  const parsed = parseTemplate(template);
+  if (!parsed.ok) return undefined;
+  const references: Reference[] = [];
+  for (const part of parsed.parts) {
+    if (part.kind !== 'expression') continue;
+    const checked = checkExpression(part.source, { contexts: CONTEXTS, statusFunctions: false });
+    if (!checked.ok) return undefined;
+    references.push(...checked.references);
+  }
+  return references;
 }
 
 /** Contexts people reach for from GitHub Actions, and what to write instead. */

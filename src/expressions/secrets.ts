@@ -9,25 +9,9 @@
  */
 import { secretKey } from '../common/secrets.js';
 import type { DeferredSecrets, InputPath } from '../contracts/graph.js';
-import { checkExpression, type Reference } from './check.js';
+import { templateReferences, type Reference } from './check.js';
 import { evaluateTemplate } from './evaluate.js';
-import { CONTEXTS } from './language.js';
-import { hasExpression, parseTemplate } from './template.js';
-
-/** Every context property chain the template's expressions read; undefined if one does not parse. */
-function references(template: string): Reference[] | undefined {
-  if (!hasExpression(template)) return [];
-  const parsed = parseTemplate(template);
-  if (!parsed.ok) return undefined;
-  const found: Reference[] = [];
-  for (const part of parsed.parts) {
-    if (part.kind !== 'expression') continue;
-    const checked = checkExpression(part.source, { contexts: CONTEXTS, statusFunctions: false });
-    if (!checked.ok) return undefined;
-    found.push(...checked.references);
-  }
-  return found;
-}
+import { hasExpression } from './template.js';
 
 function readsSecret(reference: Reference, secretEnv: ReadonlySet<string>): boolean {
   const [context, name] = reference;
@@ -42,7 +26,7 @@ export function readsSecrets(
   // Most strings read neither: they are not parsed (context names are case-insensitive).
   if (!hasExpression(template)) return false;
   if (!/secrets/i.test(template) && (secretEnv.size === 0 || !/env/i.test(template))) return false;
-  return references(template)?.some((r) => readsSecret(r, secretEnv)) === true;
+  return templateReferences(template)?.some((r) => readsSecret(r, secretEnv)) === true;
 }
 
 /** The env variables (templates) that are set from secrets. */
@@ -52,7 +36,7 @@ export function secretEnvNames(env: Readonly<Record<string, string>>): Set<strin
 
 /** The secret names (upper-case) a template reads directly. */
 export function secretNamesIn(template: string): string[] {
-  const names = (references(template) ?? []).flatMap(([context, name]) =>
+  const names = (templateReferences(template) ?? []).flatMap(([context, name]) =>
     context === 'secrets' && name !== undefined ? [secretKey(name)] : [],
   );
   return [...new Set(names)];

@@ -119,12 +119,23 @@ export class Runtime {
    * Resolves with the run's final status. Works across processes: it listens for the
    * `forgeflow_runs` notification the finishing transaction sends, checks the table once
    * listening (a run that finished in between is not missed), and re-checks it every
-   * `recheckMs`, because a notification sent while the connection was down is lost.
+   * `recheckMs`, because a notification sent while the connection was down is lost. Aborting
+   * `until` stops the wait (it rejects), so a caller that gives up leaves nothing running.
    */
-  async waitForRun(id: string, timeoutMs?: number, recheckMs = 1_000): Promise<RunStatus> {
+  async waitForRun(
+    id: string,
+    timeoutMs?: number,
+    recheckMs = 1_000,
+    until?: AbortSignal,
+  ): Promise<RunStatus> {
     let resolve!: (status: RunStatus) => void;
     let reject!: (error: Error) => void;
     const finished = new Promise<RunStatus>((res, rej) => ((resolve = res), (reject = rej)));
+    // Rejected maybe before it is awaited (below): not an unhandled rejection.
+    finished.catch(() => undefined);
+    const stopWaiting = () => reject(new Error(`stopped waiting for run ${id}`));
+    if (until?.aborted) stopWaiting();
+    until?.addEventListener('abort', stopWaiting, { once: true });
     const check = async () => {
       const { rows } = await this.engine.db.query<{ status: RunStatus }>(
         'SELECT status FROM forgeflow.runs WHERE id = $1',
@@ -150,6 +161,7 @@ export class Runtime {
       await check();
       return await finished;
     } finally {
+      until?.removeEventListener('abort', stopWaiting);
       clearInterval(recheck);
       clearTimeout(timer);
       await unlisten();

@@ -62,7 +62,11 @@ export class Worker {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private keeper: Promise<void> | undefined;
-  /** Aborted once nothing is in flight any more after stop(): ends the lease keeper. */
+  /**
+   * Aborted when stop() is done waiting for what is in flight: ends the lease keeper, and an
+   * attempt still running then (its handler ignores its AbortSignal) records nothing: its lease
+   * lapses and the sweeper of a live worker ends it.
+   */
   private readonly keeperStop = new AbortController();
   private readonly unlisten: (() => Promise<void>)[] = [];
   private nextSweep = 0;
@@ -111,6 +115,10 @@ export class Worker {
     for (const flight of this.inFlight.values())
       if (flight.kind === 'attempt' && flight.runId === runId && !flight.controller.signal.aborted)
         flight.controller.abort({ kind: 'canceled' } satisfies AbortReason);
+  }
+
+  private get stopped(): AbortSignal {
+    return this.keeperStop.signal;
   }
 
   get busy(): number {
@@ -334,7 +342,7 @@ export class Worker {
     const graceMs = this.engine.settings.abortGraceMs;
     const abandoned = new Promise<never>((_, reject) => {
       const onAbort = () =>
-        void this.engine.clock.sleep(graceMs, done).then(() => {
+        void this.engine.clock.sleep(graceMs, AbortSignal.any([done, this.stopped])).then(() => {
           if (!done.aborted)
             reject(new Error(`the handler did not return within ${graceMs} ms of being aborted`));
         });
@@ -430,6 +438,7 @@ export class Worker {
   private async report(claimed: ClaimedAttempt, result: AttemptResult): Promise<void> {
     const giveUp = this.engine.clock.now() + this.engine.settings.leaseMs * 2;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      if (this.stopped.aborted) return; // stop() let this attempt go (see keeperStop)
       try {
         await finishAttempt(this.engine, this.id, claimed, result);
         return;

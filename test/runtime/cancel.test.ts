@@ -8,25 +8,19 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Handler } from '../../src/handlers/types.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { useRuntime } from '../support/use-runtime.js';
-import { Blocker, PollCounter, testHandlers } from '../support/runtime.js';
+import { Blocker, PollCounter, stubbornHandler, testHandlers } from '../support/runtime.js';
 
 const GRACE_MS = 30_000;
 const clock = new FakeClock();
 const blocker = new Blocker();
 /** Told of each call of the stubborn handler. */
 let onStubborn: (signal: AbortSignal) => void = () => undefined;
-/** Ignores its AbortSignal and never returns. */
-const stubborn: Handler = {
-  spec: { name: 'test.stubborn', description: 'Never returns (tests only).', input: {} },
-  run: (_input, context) => {
-    onStubborn(context.signal);
-    return new Promise(() => undefined);
-  },
-};
-const handlers = testHandlers(blocker, new PollCounter()).set('test.stubborn', stubborn);
+const handlers = testHandlers(blocker, new PollCounter()).set(
+  'test.stubborn',
+  stubbornHandler((signal) => onStubborn(signal)),
+);
 const dir = mkdtempSync(join(tmpdir(), 'forgeflow-cancel-'));
 
 const t = useRuntime({

@@ -141,6 +141,17 @@ export class PollCounter {
   };
 }
 
+/** `test.stubborn`: ignores its AbortSignal and never returns; `onCall` hears of each call. */
+export function stubbornHandler(onCall: (signal: AbortSignal) => void): Handler {
+  return {
+    spec: { name: 'test.stubborn', description: 'Never returns (tests only).', input: {} },
+    run: (_input, context) => {
+      onCall(context.signal);
+      return new Promise(() => undefined);
+    },
+  };
+}
+
 export function testHandlers(
   blocker = new Blocker(),
   counter = new PollCounter(),

@@ -3,8 +3,9 @@
  * manual start) and runs it to the end on the embedded database, here, with live progress.
  * `exec` is enabled for this run (it is the user's own machine), in the sandbox a server uses,
  * with the current directory (or --workdir) as every step's working directory, one /tmp for
- * the whole run, and steps running as you. Exit code: 0 when the run succeeded, 1 otherwise,
- * 2 usage.
+ * the whole run, and steps running as you. A run that waits for signals is served on a loopback
+ * port for as long as it runs (local-api.ts), so another shell can send them; Ctrl-C cancels it
+ * (await-local-run.ts). Exit codes in `runHelp`.
  */
 import { statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -21,8 +22,13 @@ import { readSandboxSettings, type SandboxSettings } from '../../handlers/sandbo
 import { removeTree, workspaceRoot } from '../../handlers/sandbox/workspace.js';
 import { Runtime } from '../../runtime/runtime.js';
 import { SIGNAL_PATTERN } from '../../compiler/schema/common.js';
-import type { RuntimeEvent } from '../../runtime/events.js';
+import { TERMINAL_RUN_STATES, type RunStatus } from '../../runtime/states.js';
+import { awaitLocalRun, SETTLE_MS } from '../await-local-run.js';
 import { EXIT, paint, UsageError, type Io } from '../io.js';
+import { openLocalApi, RUN_TOKEN_FILE } from '../local-api.js';
+import { leftText, serveCommand, signalHint } from '../local-run-text.js';
+import { exitCodeOf, Interrupts } from '../run-interrupts.js';
+import { watchRun } from '../run-watch.js';
 import { Progress } from '../progress.js';
 import { EVENT_OPTIONS, readPipelineAndEvent } from '../read-event.js';
 import { formatNotTriggered } from '../format-graph.js';
@@ -34,6 +40,29 @@ import { readSecretStore } from '../secret-store.js';
 
 export const runUsage =
   'forgeflow run FILE [--event PAYLOAD.json [--event-type NAME]] [--forge github|gitlab] [--data-dir DIR] [--signal NAME[=JSON]]… [--handlers FILE] [--packit] [--workdir DIR] [--exec-sandbox namespaces|none]';
+
+export const runHelp = `usage: ${runUsage}
+
+Runs the pipeline here, to the end, on the embedded database in DIR/db (--data-dir, else
+FORGEFLOW_DATA_DIR, else ${DEFAULT_DATA_DIR}), printing each node's progress. Without --event
+the run is a manual start.
+
+  --signal NAME[=JSON]  send a signal as the run starts; it is kept until a node waits for it
+  --workdir DIR         the steps' working directory (default: this one)
+  --exec-sandbox MODE   namespaces (the default where the machine allows it) or none
+  --handlers FILE       handlers of your own for Packit job types forgeflow does not integrate
+
+Signals from another shell: when a node waits for a signal, run prints the command that sends
+it (forgeflow runs signal … --server, to this process on 127.0.0.1, with a token kept in
+DIR/${RUN_TOKEN_FILE} while the run lasts).
+
+Ctrl-C (or SIGTERM) cancels the run, waits up to ${SETTLE_MS / 1000}s for the cancel to settle and
+prints how the run ended. A second Ctrl-C leaves at once: the run stays unfinished (canceling)
+in the data directory, and forgeflow serve --data-dir DIR ends it and shows it.
+
+Exit code: 0 when the run succeeded, 1 when it did not, 2 for a usage error, 130 after Ctrl-C
+(143 after SIGTERM).
+`;
 
 /** `approve` or `approve={"by":"me"}`: the payload is JSON when it parses, else the text. */
 function parseSignal(text: string): { name: string; payload: unknown } {
@@ -50,7 +79,11 @@ function parseSignal(text: string): { name: string; payload: unknown } {
   }
 }
 
-export async function runCommand(args: string[], io: Io): Promise<number> {
+export async function runCommand(
+  args: string[],
+  io: Io,
+  signals: NodeJS.EventEmitter = process,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -64,7 +97,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       ...PACKIT_OPTION,
     },
   });
-  const signals = values.signal.map(parseSignal);
+  const given = values.signal.map(parseSignal);
   const { file, text, event, eventFile } = readPipelineAndEvent('run', io, positionals, values);
   if (typeof event === 'string') {
     io.out(`${eventFile}: ${event}
@@ -105,39 +138,55 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       pollMs: 200,
     });
     const progress = new Progress(io, result.graph, io.color);
-    const target: { runId?: string } = {};
-    const buffered: RuntimeEvent[] = [];
-    // Polls happen in child runs: shown on the line of the node that started them.
-    const pollsOf = new Map<string, string>();
-    const show = (e: RuntimeEvent) => {
-      if (!('runId' in e)) return;
-      if (e.type === 'child:started' && e.runId === target.runId)
-        pollsOf.set(e.childRunId, e.nodeId);
-      if (e.type === 'run:continued' && pollsOf.has(e.runId))
-        pollsOf.set(e.nextRunId, pollsOf.get(e.runId)!);
-      if (e.runId === target.runId) progress.update(e);
-      else if (e.type === 'node:polled' && pollsOf.has(e.runId))
-        progress.polled(pollsOf.get(e.runId)!, e.polls, e.nextAt);
-    };
-    const off = runtime.events.onAny((e) => {
-      if (target.runId === undefined) buffered.push(e);
-      else show(e);
-    });
-    await worker.start();
-    io.out(`run of ${result.graph.pipeline} (${result.graph.nodes.length} nodes) in ${dataDir}\n`);
-    const runId = (target.runId = (await runtime.start(result.graph, event)).runId);
-    for (const e of buffered.splice(0)) show(e);
-    // Kept by the run until a node waits for them (signals are buffered).
-    for (const { name, payload } of signals) await runtime.signal(runId, name, payload);
-    const status = await runtime.waitForRun(runId);
-    off();
-    await runtime.stopWorkers(5_000);
-    const style = status === 'succeeded' ? 'green' : 'red';
-    io.out(`run ${runId} ${paint(io, style, status)}\n`);
-    io.out(
-      `to look at it: forgeflow serve${dataDir === DEFAULT_DATA_DIR ? '' : ` --data-dir ${dataDir}`}, then open http://localhost:8080/runs/${runId}\n`,
+    const api = result.graph.nodes.some((node) => node.action.kind === 'signal')
+      ? await openLocalApi(
+          { db, runtime, handlers: registryOf(specsOf(handlers)), logger },
+          dataDir,
+        ).catch((error: unknown) => {
+          io.err(`signals only by --signal: this run cannot be served here (${String(error)})\n`);
+          return undefined;
+        })
+      : undefined;
+    // No hint for a signal given with --signal: it is on its way.
+    const watch = watchRun(runtime, progress, (runId, nodeId, signal) =>
+      api && !given.some((g) => g.name === signal)
+        ? signalHint(api, runId, nodeId, signal)
+        : undefined,
     );
-    return status === 'succeeded' ? EXIT.ok : EXIT.failed;
+    const interrupts = new Interrupts(signals);
+    try {
+      await worker.start();
+      io.out(
+        `run of ${result.graph.pipeline} (${result.graph.nodes.length} nodes) in ${dataDir}\n`,
+      );
+      const { runId } = await runtime.start(result.graph, event);
+      watch.follow(runId);
+      // Kept by the run until a node waits for them (signals are buffered).
+      for (const { name, payload } of given) await runtime.signal(runId, name, payload);
+      const end = await awaitLocalRun(runtime, runId, interrupts, (line) =>
+        progress.note(`${line}\n`),
+      );
+      watch.stop();
+      await api?.close();
+      await runtime.stopWorkers(end.kind === 'left' ? 0 : 5_000);
+      // Stopping the worker may have ended what it was canceling.
+      const status: RunStatus | undefined =
+        end.kind === 'ended' ? end.status : (await runtime.getRun(runId))?.status;
+      if (end.kind === 'left' && (status === undefined || !TERMINAL_RUN_STATES.includes(status))) {
+        io.out(leftText(runId, dataDir, end.why, SETTLE_MS));
+        return exitCodeOf(end.stoppedBy);
+      }
+      const style = status === 'succeeded' ? 'green' : 'red';
+      io.out(`run ${runId} ${paint(io, style, String(status))}\n`);
+      io.out(`to look at it: ${serveCommand(dataDir, runId)}\n`);
+      if (status === 'succeeded') return EXIT.ok;
+      return end.stoppedBy === undefined ? EXIT.failed : exitCodeOf(end.stoppedBy);
+    } finally {
+      interrupts.dispose();
+      watch.stop();
+      await api?.close();
+      await runtime.stopWorkers(0); // after an error: none is left polling a closed database
+    }
   } finally {
     await db.close();
     await sandbox.done();

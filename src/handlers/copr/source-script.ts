@@ -13,6 +13,7 @@
  * http(s) URL without credentials, paths relative and free of `..` and control characters,
  * and every value is assigned once, single-quoted, and only ever expanded inside double quotes.
  */
+import { shellQuote } from '../../common/shell-words.js';
 import type { CoprBuildInput } from '../../compiler/packit/handler-inputs.js';
 import { HandlerError } from '../../contracts/errors.js';
 
@@ -40,11 +41,6 @@ function refuse(message: string): HandlerError {
 
 function shown(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-}
-
-/** A POSIX shell word that is exactly `value`. */
-export function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
 /** A full or abbreviated commit hash; a branch or tag name could move (and could say anything). */
