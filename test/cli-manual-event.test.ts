@@ -38,7 +38,7 @@ describe('without --event', () => {
     expect(out).toMatch(/hello: succeeded/);
     expect(out).toMatch(/run [0-9a-f-]+ succeeded/);
     expect(code).toBe(0);
-  });
+  }, 60_000); // a whole process that opens an embedded database, as cli-run.test.ts's
 
   it('refuses --event-type with no --event', async () => {
     const { code, err } = await runCli('plan', 'examples/tour.yaml', '--event-type', 'push');

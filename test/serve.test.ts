@@ -35,7 +35,11 @@ function serve(): Promise<Served> {
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 45_000);
+    // A serve that never says where it listens is killed, not left running past the test.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start:\n${output}`));
+    }, 45_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const address = /forgeflow is serving on (http:\/\/[^\s]+)/.exec(output)?.[1];
