@@ -1,8 +1,9 @@
 /**
  * The runtime's transactions over runs they hold locked. Whoever opens a scope (inRun here, the
  * claim, a dequeue, a start) closes it with closeScope: the decided history is written and the
- * cap on history events per run enforced. Closing sits above everything that decides (stop.ts
- * included), so deciding modules never reach back up to it. After commit, events are published.
+ * cap on history events per run enforced. Ending a run over the cap is itself a decision
+ * (terminateRun, stop.ts), so closing sits above what decides and nothing that decides imports
+ * it. After commit, the transaction's events are published.
  */
 import type { Queryable } from '../db/db.js';
 import type { Engine } from './engine.js';

@@ -15,7 +15,7 @@ export interface TxScope {
   engine: Engine;
   settings: RuntimeSettings;
   after: AfterCommit;
-  /** History of this transaction, written once by closeScope. */
+  /** History of this transaction, written once by closeScope (run-transaction.ts). */
   history: HistoryEvent[];
   /**
    * Outputs of nodes completed (or polled) in this transaction. Their home is the history event
