@@ -9,22 +9,17 @@
 import type { GraphNode } from '../contracts/graph.js';
 import type { Queryable } from '../db/db.js';
 import { attemptEndedBadly, timeoutError } from './attempt-outcome.js';
-import { publish, type Engine } from './engine.js';
+import type { Engine } from './engine.js';
 import { findNode } from './graph-index.js';
 import { applyInternalTask } from './internal-tasks.js';
-import {
-  dropHeadStatus,
-  reportNode,
-  triedOut,
-  type ClaimedReport,
-  type ReportItem,
-} from './report.js';
+import { dropHeadStatus, reportNode, triedOut, type ClaimedReport } from './report.js';
 import { lockRuns } from './run-lock.js';
 import { activeChildren, queueRunTask } from './run-tasks.js';
-import { closeScope, notifyIfNeeded, openScope, record, type TxScope } from './scope.js';
+import { closeScope, notifyIfNeeded, publish } from './run-transaction.js';
+import { openScope, record, type TxScope } from './scope.js';
 import { NODE_TRANSITIONS, sourcesOf, type NodeStatus } from './states.js';
 import { setNodeStatus } from './store.js';
-import { AfterCommit, type RunInfo, type TaskRow } from './types.js';
+import { AfterCommit, type ReportItem, type RunInfo, type TaskRow } from './types.js';
 
 export interface ClaimedAttempt {
   taskId: number;

@@ -17,10 +17,11 @@ import type { Event } from '../events/event.js';
 import { evaluateTemplate, evaluateValue } from '../expressions/evaluate.js';
 import { decidePendingReady } from './advance.js';
 import { beginRun, deadlineFrom } from './create-run.js';
-import { publish, type Engine } from './engine.js';
+import type { Engine } from './engine.js';
 import { lockRun } from './run-lock.js';
 import { queueRunTask } from './run-tasks.js';
-import { closeScope, notifyIfNeeded, openScope, record, type TxScope } from './scope.js';
+import { closeScope, notifyIfNeeded, publish } from './run-transaction.js';
+import { openScope, record, type TxScope } from './scope.js';
 import { setRunStatus } from './store.js';
 import { AfterCommit } from './types.js';
 

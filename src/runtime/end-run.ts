@@ -6,7 +6,8 @@
  */
 import type { ErrorInfo } from '../contracts/errors.js';
 import { RUN_END_EVENT, type EndStatus, type HistoryEvent } from './history.js';
-import { runEndHook } from './run-end-hooks.js';
+import { queueStatus } from './report.js';
+import type { RunEnding } from './run-end-hooks.js';
 import { queueRunTask } from './run-tasks.js';
 import { record, type TxScope } from './scope.js';
 import { Json, setRunStatus } from './store.js';
@@ -28,7 +29,7 @@ export async function endRun(
   const type = RUN_END_EVENT[status];
   const recorded = status === 'timed_out' ? { ...data, error } : data;
   record(scope, [{ type, data: recorded } as HistoryEvent]);
-  await runEndHook(scope, status, error);
+  await tellRunEndHook(scope, status, error);
   // Timers, deadlines and retries of a finished run have nothing left to do.
   await q.query(
     `DELETE FROM forgeflow.tasks WHERE id IN (
@@ -78,4 +79,52 @@ async function wakeGroup(scope: TxScope, group: string): Promise<void> {
     onConflict: 'keep',
   });
   scope.after.notifyTasks = true;
+}
+
+/** The hook of the run's pipeline, if an edge registered one, told once the run's row has moved. */
+async function tellRunEndHook(
+  scope: TxScope,
+  status: EndStatus,
+  error: ErrorInfo | null,
+): Promise<void> {
+  const { run } = scope;
+  const hook = scope.engine.runEndHooks.get(run.pipeline);
+  if (!hook || run.parent !== null || status === 'continued') return;
+  const ending: RunEnding = {
+    runId: run.id,
+    pipeline: run.pipeline,
+    status,
+    error: status === 'succeeded' ? null : (error ?? (await firstNodeError(scope))),
+    reason: status === 'canceled' ? await cancelReason(scope) : null,
+    event: run.event,
+    at: new Date(scope.now),
+  };
+  await hook(ending, {
+    q: scope.q,
+    postStatus: (item) => queueStatus(scope, item),
+  });
+}
+
+async function firstNodeError(scope: TxScope): Promise<ErrorInfo | null> {
+  const { rows } = await scope.q.query<{ error: ErrorInfo | null }>(
+    `SELECT error FROM forgeflow.nodes
+     WHERE run_id = $1 AND status IN ('failed', 'timed_out') AND error IS NOT NULL
+     ORDER BY finished_at, node_id LIMIT 1`,
+    [scope.run.id],
+  );
+  return rows[0]?.error ?? null;
+}
+
+/** The latest cancel's reason: still in this transaction's history, or already written. */
+async function cancelReason(scope: TxScope): Promise<string | null> {
+  const pending = scope.history.findLast(
+    (e): e is Extract<HistoryEvent, { type: 'CancelRequested' }> => e.type === 'CancelRequested',
+  );
+  if (pending) return pending.data.reason;
+  const { rows } = await scope.q.query<{ reason: string | null }>(
+    `SELECT data ->> 'reason' AS reason FROM forgeflow.history
+     WHERE run_id = $1 AND type = 'CancelRequested' ORDER BY seq DESC LIMIT 1`,
+    [scope.run.id],
+  );
+  return rows[0]?.reason ?? null;
 }

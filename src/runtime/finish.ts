@@ -8,9 +8,10 @@
 import type { ErrorInfo } from '../contracts/errors.js';
 import { attemptEndedBadly, attemptSucceeded, type BadOutcome } from './attempt-outcome.js';
 import type { ClaimedAttempt } from './claim.js';
-import { inRun, type Engine } from './engine.js';
+import type { Engine } from './engine.js';
 import { pollReturned } from './poll-iteration.js';
 import { startPolling } from './poll-start.js';
+import { inRun } from './run-transaction.js';
 import { record, type TxScope } from './scope.js';
 import { ACTIVE_RUN_STATES } from './states.js';
 

@@ -12,20 +12,9 @@ import type { Engine } from './engine.js';
 import { findNode } from './graph-index.js';
 import { backoff } from './retry.js';
 import type { TxScope } from './scope.js';
-import type { RunSpec } from './types.js';
+import type { ReportItem, ReportState, RunSpec } from './types.js';
 
 export const STATUS_HANDLER = 'forge.status';
-
-export type ReportState = 'pending' | 'running' | 'success' | 'failure' | 'error' | 'canceled';
-
-export interface ReportItem {
-  state: ReportState;
-  description: string;
-  /** A status of the run rather than of a reported node (run-end-hooks.ts): its own context. */
-  context?: string;
-  /** Where the status links to, when not the run's page. */
-  target_url?: string;
-}
 
 /** The node id of a run's own statuses (no node row, so its context travels in each item). */
 export const RUN_STATUS_NODE = '';

@@ -8,14 +8,14 @@
  *
  * A hook writes through the run's transaction (it must not throw: that would undo the end) and
  * may ask for a commit status on the run's event, posted after commit like a reported node's
- * (report.ts): durable, retried, in order.
+ * (report.ts): durable, retried, in order. This file is the contract only (the Engine holds the
+ * registry); endRun (end-run.ts) is what calls a hook.
  */
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import type { ErrorInfo } from '../contracts/errors.js';
-import type { EndStatus, HistoryEvent } from './history.js';
-import { queueStatus, type ReportItem } from './report.js';
-import type { TxScope } from './scope.js';
+import type { EndStatus } from './history.js';
+import type { ReportItem } from './types.js';
 
 export interface RunEnding {
   runId: string;
@@ -51,52 +51,4 @@ export class RunEndHooks {
   get(pipeline: string): RunEndHook | undefined {
     return this.hooks.get(pipeline);
   }
-}
-
-/** Called by endRun once the run's row has moved to `status`. */
-export async function runEndHook(
-  scope: TxScope,
-  status: EndStatus,
-  error: ErrorInfo | null,
-): Promise<void> {
-  const { run } = scope;
-  const hook = scope.engine.runEndHooks.get(run.pipeline);
-  if (!hook || run.parent !== null || status === 'continued') return;
-  const ending: RunEnding = {
-    runId: run.id,
-    pipeline: run.pipeline,
-    status,
-    error: status === 'succeeded' ? null : (error ?? (await firstNodeError(scope))),
-    reason: status === 'canceled' ? await cancelReason(scope) : null,
-    event: run.event,
-    at: new Date(scope.now),
-  };
-  await hook(ending, {
-    q: scope.q,
-    postStatus: (item) => queueStatus(scope, item),
-  });
-}
-
-async function firstNodeError(scope: TxScope): Promise<ErrorInfo | null> {
-  const { rows } = await scope.q.query<{ error: ErrorInfo | null }>(
-    `SELECT error FROM forgeflow.nodes
-     WHERE run_id = $1 AND status IN ('failed', 'timed_out') AND error IS NOT NULL
-     ORDER BY finished_at, node_id LIMIT 1`,
-    [scope.run.id],
-  );
-  return rows[0]?.error ?? null;
-}
-
-/** The latest cancel's reason: still in this transaction's history, or already written. */
-async function cancelReason(scope: TxScope): Promise<string | null> {
-  const pending = scope.history.findLast(
-    (e): e is Extract<HistoryEvent, { type: 'CancelRequested' }> => e.type === 'CancelRequested',
-  );
-  if (pending) return pending.data.reason;
-  const { rows } = await scope.q.query<{ reason: string | null }>(
-    `SELECT data ->> 'reason' AS reason FROM forgeflow.history
-     WHERE run_id = $1 AND type = 'CancelRequested' ORDER BY seq DESC LIMIT 1`,
-    [scope.run.id],
-  );
-  return rows[0]?.reason ?? null;
 }

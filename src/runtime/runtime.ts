@@ -3,17 +3,23 @@
  * read them, wait for them, and create workers. Everything durable is in the database; this
  * object holds only caches and wiring, so many runtimes in many processes can share one
  * Postgres.
+ *
+ * Inside, imports go one way (test/architecture checks there is no cycle): shapes at the bottom
+ * (types, states, history, engine, scope: no behaviour); then what decides inside a run's
+ * transaction (node-end, end-run, schedule, advance, stop, signals, …); then what opens and
+ * closes transactions (run-transaction, claim, concurrency, start-run); then workers and this.
  */
 import type { Graph } from '../contracts/graph.js';
 import type { Db } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import { systemClock, type Clock } from './clock.js';
-import { inRun, publish, type Engine } from './engine.js';
+import type { Engine } from './engine.js';
 import { RuntimeEvents } from './events.js';
 import { getRun, latestRunOf, listRuns, runHistory } from './queries.js';
 import { retryRun, type RetryResult } from './retry-run.js';
 import { RunCache } from './run-cache.js';
 import { RunEndHooks, type RunEndHook } from './run-end-hooks.js';
+import { inRun, publish } from './run-transaction.js';
 import { deliverSignal, type SignalResult } from './signals.js';
 import { startRun, type StartedRun, type StartRunInput } from './start-run.js';
 import { TERMINAL_RUN_STATES, type RunStatus, type StopStatus } from './states.js';

@@ -16,7 +16,7 @@ import { completeNode } from './node-end.js';
 import { reportNode } from './report.js';
 import { queueRunTask } from './run-tasks.js';
 import { record, type TxScope } from './scope.js';
-import { takeBufferedSignal } from './signals.js';
+import { takeBufferedSignal } from './signal-buffer.js';
 import { NODE_TRANSITIONS, sourcesOf, TransitionError } from './states.js';
 import { storable } from './storable.js';
 import { Json, setNodeStatus } from './store.js';

@@ -4,7 +4,7 @@
  * name right now — a `wait_for` node (the payload is its output), a node whose `poll.signal`
  * names it (its polling child ends with the payload as output) or, in a child run, the poll
  * itself. When nothing waits yet, the signal is kept, and the first node to wait for it later
- * takes it: a signal sent before the run gets there is not lost.
+ * takes it (signal-buffer.ts): a signal sent before the run gets there is not lost.
  */
 import { afterNodesFinished } from './advance.js';
 import { sortByGraph } from './graph-index.js';
@@ -135,21 +135,4 @@ async function wake(
   await completeNode(scope, nodeId, payload, { signal: name });
   await afterNodesFinished(scope, [nodeId]);
   return { node: nodeId };
-}
-
-/** Takes the oldest kept signal of this name for `nodeId`, if there is one. */
-export async function takeBufferedSignal(
-  scope: TxScope,
-  name: string,
-  nodeId: string,
-): Promise<{ payload: unknown } | undefined> {
-  const { rows } = await scope.q.query<{ payload: unknown }>(
-    `UPDATE forgeflow.signals SET consumed_by = $3, consumed_at = $4
-     WHERE run_id = $1 AND id = (
-       SELECT id FROM forgeflow.signals WHERE run_id = $1 AND name = $2 AND consumed_by IS NULL
-       ORDER BY id LIMIT 1 FOR UPDATE)
-     RETURNING payload`,
-    [scope.run.id, name, nodeId, new Date(scope.now)],
-  );
-  return rows[0];
 }

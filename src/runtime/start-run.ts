@@ -10,7 +10,7 @@ import { arrive, evaluateGroup } from './concurrency.js';
 import { beginRun, createRun, deadlineFrom } from './create-run.js';
 import type { Engine } from './engine.js';
 import { runContext } from './node-context.js';
-import { closeScope, notifyIfNeeded } from './scope.js';
+import { closeScope, notifyIfNeeded } from './run-transaction.js';
 import { terminateRun } from './stop.js';
 import { AfterCommit, type ConfigSource } from './types.js';
 

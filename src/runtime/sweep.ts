@@ -5,8 +5,9 @@
  * many pending timers costs one cheap query per interval.
  */
 import { attemptEndedBadly, timeoutError, type TimeoutKind } from './attempt-outcome.js';
-import { inRun, type Engine } from './engine.js';
+import type { Engine } from './engine.js';
 import { findNode } from './graph-index.js';
+import { inRun } from './run-transaction.js';
 import { ACTIVE_RUN_STATES } from './states.js';
 
 interface Overdue {

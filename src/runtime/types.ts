@@ -96,6 +96,18 @@ export interface TaskRow {
 export type TaskKind =
   'attempt' | 'timer' | 'child' | 'deadline' | 'dequeue' | 'cancel' | 'report' | 'signal';
 
+export type ReportState = 'pending' | 'running' | 'success' | 'failure' | 'error' | 'canceled';
+
+/** One commit status to post: an item of a `report` task's payload (report.ts). */
+export interface ReportItem {
+  state: ReportState;
+  description: string;
+  /** A status of the run rather than of a reported node (run-end-hooks.ts): its own context. */
+  context?: string;
+  /** Where the status links to, when not the run's page. */
+  target_url?: string;
+}
+
 /** Things a transaction decided that happen only after it commits. */
 export class AfterCommit {
   readonly events: RuntimeEvent[] = [];
