@@ -1,9 +1,8 @@
 // Lint rules that matter here: promises are never dropped, type-only imports stay type-only,
-// and the compiler stays pure (DESIGN.md §1: it imports nothing of runtime, forges, api,
-// webhooks or cli).
+// imports follow the house's drawing (docs/architecture.json: arrows, forbidden directions, no
+// cycle), and the compiler does no I/O.
 import tseslint from 'typescript-eslint';
-
-const edgeLayers = ['runtime', 'forges', 'api', 'webhooks', 'cli'];
+import architecture from './scripts/architecture/eslint-plugin.js';
 
 // The page runs in the browser: its globals, and none of Node's. (The type-checker knows them
 // from lib DOM too; this keeps eslint's own view of the page's scope right.)
@@ -64,17 +63,17 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts', 'page/**/*.js'],
+    plugins: { forgeflow: architecture },
+    rules: { 'forgeflow/layers': 'error', 'forgeflow/no-import-cycle': 'error' },
+  },
+  {
     files: ['src/compiler/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            {
-              group: edgeLayers.flatMap((layer) => [`**/${layer}`, `**/${layer}/**`]),
-              message:
-                'src/compiler is pure: it must not import runtime, forges, api, webhooks or cli.',
-            },
             {
               group: ['node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:child_process', 'pg'],
               message: 'src/compiler is pure: no I/O.',
