@@ -62,6 +62,23 @@ jobs:
     expect(code).toBe(1);
   }, 60_000);
 
+  it('runs a pipeline naming forge.comment, whose node fails NotConfigured here', async () => {
+    const file = join(dir, 'comment.yaml');
+    writeFileSync(
+      file,
+      `version: 1
+on: push
+jobs:
+  tell:
+    uses: forge.comment
+    with: { body: hello, pr: 1 }
+`,
+    );
+    const { code, out } = await run('run', file, '--event', PUSH, '--data-dir', join(dir, 'db'));
+    expect(out).toContain('tell: failed (NotConfigured: forge.comment needs a forge client');
+    expect(code).toBe(1);
+  }, 60_000);
+
   it('shows a poll in its child run, and gives --signal to the wait that needs it', async () => {
     const file = join(dir, 'poll.yaml');
     // The counter lives in the steps' working directory (--workdir), which they share.

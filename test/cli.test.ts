@@ -149,6 +149,55 @@ describe('forgeflow validate', () => {
   });
 });
 
+describe('forgeflow validate and the handlers a server runs', () => {
+  const COPR = [
+    'version: 1',
+    'on: push',
+    'jobs:',
+    '  build:',
+    '    uses: copr.build',
+    '    with:',
+    '      project: widgets',
+    '      chroot: fedora-41-x86_64',
+    '      clone_url: https://git.example/widgets.git',
+    '      committish: ${{ event.sha }}',
+    '  tell:',
+    '    needs: build',
+    '    uses: forge.comment',
+    '    with: { body: "built ${{ needs.build.output.url }}" }',
+    '',
+  ].join('\n');
+
+  it('knows copr.build, which needs Copr credentials only to run', async () => {
+    const file = tempFile('copr.yaml', COPR);
+    expect(await run('validate', file)).toEqual({ code: 0, out: `✓ ${file} is valid\n`, err: '' });
+  });
+
+  it('checks its `with:` against its input schema', async () => {
+    const file = tempFile('copr-bad.yaml', COPR.replace('      chroot: fedora-41-x86_64\n', ''));
+    const { code, out } = await run('validate', file);
+    expect(code).toBe(1);
+    expect(out).toMatch(
+      new RegExp(
+        `^${escape(file)}:6:5: .*"chroot".*input of job "build" \\(handler copr\\.build\\).*\\[input\\]$`,
+        'm',
+      ),
+    );
+  });
+
+  it('plans it too', async () => {
+    const file = tempFile('copr-plan.yaml', COPR);
+    const { code, out } = await run(
+      'plan',
+      file,
+      '--event',
+      'examples/events/github-push-branch.json',
+    );
+    expect(code).toBe(0);
+    expect(out).toContain('copr.build');
+  });
+});
+
 describe('forgeflow with no or unknown command', () => {
   it('prints usage and exits 2 with no arguments', async () => {
     const { code, out } = await run();

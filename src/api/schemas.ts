@@ -213,6 +213,12 @@ export const StartRunBody = Type.Object(
     event: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     event_type: Type.Optional(Type.String({ maxLength: 100 })),
     sha: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{7,64}$' })),
+    packit: Type.Optional(
+      Type.Boolean({
+        description:
+          'The config is a Packit config, whatever its file name (`.packit.yaml`, `.packit.yml`, `packit.yaml` and `packit.yml` are one anyway).',
+      }),
+    ),
     idempotency_key: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   },
   { additionalProperties: false },
@@ -295,6 +301,12 @@ export const ValidateBody = Type.Object(
   {
     pipeline: Type.String({ maxLength: 1024 * 1024 }),
     file: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    packit: Type.Optional(
+      Type.Boolean({
+        description:
+          'The text is a Packit config, whatever `file` says (`.packit.yaml`, `.packit.yml`, `packit.yaml` and `packit.yml` are one anyway).',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

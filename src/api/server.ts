@@ -8,6 +8,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { HandlerRegistry } from '../contracts/handler-spec.js';
+import type { ReleasesTable } from '../compiler/index.js';
 import type { ForgeClients } from '../forges/clients.js';
 import type { IntakeDeps } from '../webhooks/intake.js';
 import { webhookRoutes, type WebhookSettings } from '../webhooks/routes.js';
@@ -32,6 +33,8 @@ export interface ServerOptions extends IntakeDeps {
   /** API auth; default: no token, so every mutating call is refused. */
   auth?: AuthSettings;
   handlers?: HandlerRegistry;
+  /** For Packit configs given to the API; default: the built-in table. */
+  packitReleases?: ReleasesTable | null;
   forges?: ForgeClients | null;
   /** Body limit of API requests (webhooks have their own). */
   bodyLimit?: number;
@@ -103,6 +106,7 @@ export async function buildServerWithMetrics(options: ServerOptions): Promise<Se
     runtime: options.runtime,
     clock: options.clock,
     handlers: options.handlers ?? new Map(),
+    packitReleases: options.packitReleases ?? null,
     forges: options.forges ?? null,
     readGuard,
     writeGuard,

@@ -1,15 +1,13 @@
 /**
  * Which front-end a CLI file goes through: a Packit config by its name (`.packit.yaml`,
- * `.packit.yml`, `packit.yaml`, `packit.yml`) or with `--packit`, a pipeline.yaml otherwise.
- * `validate`, `plan` and `run` share this.
+ * `.packit.yml`, `packit.yaml`, `packit.yml`) or with `--packit`, a pipeline.yaml otherwise
+ * (the compiler's isPackitConfig, which the API uses too). `validate`, `plan`, `run` and
+ * `runs start` share this.
  */
 import { basename, dirname, resolve } from 'node:path';
 import {
-  compilePackit,
-  compilePipeline,
-  isPackitFile,
-  validatePackit,
-  validatePipeline,
+  compileConfig as compile,
+  validateConfig as validate,
   type CompileResult,
   type Diagnostic,
 } from '../compiler/index.js';
@@ -17,12 +15,10 @@ import type { HandlerRegistry } from '../contracts/handler-spec.js';
 import type { Event } from '../events/event.js';
 import { readPackitReleases } from './packit-releases.js';
 
+export { isPackitConfig } from '../compiler/index.js';
+
 /** The flag that makes any file a Packit config. */
 export const PACKIT_OPTION = { packit: { type: 'boolean', default: false } } as const;
-
-export function isPackitConfig(file: string, flag: boolean | undefined): boolean {
-  return flag === true || isPackitFile(file);
-}
 
 export function validateConfig(
   file: string,
@@ -30,13 +26,9 @@ export function validateConfig(
   packit: boolean,
   handlers: HandlerRegistry,
 ): { ok: boolean; diagnostics: Diagnostic[] } {
-  if (!packit) return validatePipeline(text, { file, handlers });
   // Packit's default package name is the repository's: here, the directory the file is in.
-  return validatePackit(text, {
-    file,
-    repoName: basename(dirname(resolve(file))),
-    ...releases(),
-  });
+  const repoName = basename(dirname(resolve(file)));
+  return validate(text, { file, packit, handlers, repoName, ...releases(packit) });
 }
 
 export function compileConfig(
@@ -46,12 +38,10 @@ export function compileConfig(
   packit: boolean,
   handlers: HandlerRegistry,
 ): CompileResult {
-  if (!packit) return compilePipeline(text, event, { file, handlers });
-  // Packit jobs name their handlers themselves; every worker registers them all.
-  return compilePackit(text, event, { file, repoName: event.repo.name, ...releases() });
+  return compile(text, event, { file, packit, handlers, ...releases(packit) });
 }
 
-function releases() {
-  const table = readPackitReleases(process.env);
-  return table ? { releases: table } : {};
+/** FORGEFLOW_PACKIT_RELEASES, read for a Packit config only. */
+function releases(packit: boolean) {
+  return packit ? { releases: readPackitReleases(process.env) } : {};
 }

@@ -1,4 +1,7 @@
-/** Reading an event payload file for `plan` and `run`: detect the forge and event, normalize. */
+/**
+ * Reading an event payload file for `plan`, `run` and `runs start`: detect the forge and event
+ * (unless --forge and --event-type say), and for `plan` and `run` normalize it here.
+ */
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import type { Event, Forge } from '../events/event.js';
@@ -7,7 +10,7 @@ import { manualEvent, normalizeEvent } from '../forges/normalize.js';
 import { UsageError, type Io } from './io.js';
 import { printable } from './terminal-text.js';
 
-/** The options `plan` and `run` share: the pipeline file's event. */
+/** The options `plan`, `run` and `runs start` share: the pipeline file's event. */
 export const EVENT_OPTIONS = {
   event: { type: 'string' },
   'event-type': { type: 'string' },
@@ -27,13 +30,39 @@ export function readPipelineAndEvent(
   if (positionals.length !== 1) throw new UsageError(`${command} needs exactly one pipeline file`);
   const file = positionals[0]!;
   const text = io.readFile(file);
+  const payload = readEventPayload(io, values);
+  if (payload === undefined)
+    return { file, text, event: localManualEvent(), eventFile: 'a manual start' };
+  return { file, text, event: normalizePayload(payload), eventFile: payload.path };
+}
+
+/** A webhook payload read from a file, with the forge and the event it is (flags, else detected). */
+export interface EventPayload {
+  path: string;
+  payload: unknown;
+  forge: Forge;
+  /** `X-GitHub-Event` or `X-Gitlab-Event` as the forge would have sent it; null: unknown (GitLab). */
+  eventName: string | null;
+}
+
+/** `--event PAYLOAD.json` read and told apart, or undefined without --event (a manual start). */
+export function readEventPayload(
+  io: Io,
+  values: { event?: string; 'event-type'?: string; forge?: string },
+): EventPayload | undefined {
   if (!values.event) {
     if (values['event-type'] !== undefined)
       throw new UsageError('--event-type describes an --event PAYLOAD.json, and none was given');
-    return { file, text, event: localManualEvent(), eventFile: 'a manual start' };
+    return undefined;
   }
-  const event = readEvent(io, values.event, values.forge, values['event-type']);
-  return { file, text, event, eventFile: values.event };
+  return readPayload(io, values.event, values.forge, values['event-type']);
+}
+
+/** `--forge`: github, gitlab, or not given. */
+export function forgeOption(flag: string | undefined): Forge | undefined {
+  if (flag !== undefined && flag !== 'github' && flag !== 'gitlab')
+    throw new UsageError(`--forge must be github or gitlab; got "${flag}"`);
+  return flag;
 }
 
 /**
@@ -66,27 +95,38 @@ export function readEvent(
   forgeFlag: string | undefined,
   typeFlag: string | undefined,
 ): Event | string {
+  return normalizePayload(readPayload(io, path, forgeFlag, typeFlag));
+}
+
+function normalizePayload({ forge, eventName, payload }: EventPayload): Event | string {
+  const normalized = normalizeEvent(forge, eventName, payload);
+  // Why it is ignored may quote the payload's values: printed inert.
+  return normalized.ok ? normalized.event : `ignored, because ${printable(normalized.ignored)}`;
+}
+
+/** The payload, its forge (--forge, else detected) and its event (--event-type, else detected). */
+function readPayload(
+  io: Io,
+  path: string,
+  forgeFlag: string | undefined,
+  typeFlag: string | undefined,
+): EventPayload {
   let payload: unknown;
   try {
     payload = JSON.parse(io.readFile(path));
   } catch (error) {
     // The parser quotes the text it stopped at: printed inert.
     if (error instanceof SyntaxError)
-      throw new UsageError(`${path} is not JSON: ${printable(error.message)}`);
+      throw new UsageError(`--event ${path} is not JSON: ${printable(error.message)}`);
     throw error;
   }
-  if (forgeFlag !== undefined && forgeFlag !== 'github' && forgeFlag !== 'gitlab') {
-    throw new UsageError(`--forge must be github or gitlab; got "${forgeFlag}"`);
-  }
   const detected = detectEvent(payload);
-  const forge: Forge = forgeFlag ?? detected.forge;
+  const forge: Forge = forgeOption(forgeFlag) ?? detected.forge;
   const eventName = typeFlag ?? (forge === detected.forge ? detected.eventName : null);
   if (forge === 'github' && eventName === null) {
     throw new UsageError(
       `cannot tell which GitHub event ${path} is; pass --event-type (pull_request, push, create, release, issue_comment)`,
     );
   }
-  const normalized = normalizeEvent(forge, eventName, payload);
-  // Why it is ignored may quote the payload's values: printed inert.
-  return normalized.ok ? normalized.event : `ignored, because ${printable(normalized.ignored)}`;
+  return { path, payload, forge, eventName };
 }

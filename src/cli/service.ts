@@ -6,17 +6,19 @@
  */
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildServer } from '../api/server.js';
-import { registryOf } from '../contracts/handler-spec.js';
+import { registryOf, type HandlerRegistry } from '../contracts/handler-spec.js';
 import type { SecretStore } from '../common/secrets.js';
 import type { ReleasesTable } from '../compiler/index.js';
 import type { Db } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
 import { describeDatabase, openDatabase } from '../db/open.js';
 import { forgeClients, type ForgeClients } from '../forges/clients.js';
-import { forgeHandlers } from '../handlers/forge-handlers.js';
+import { BUILT_IN_HANDLERS } from '../handlers/catalog.js';
+import { forgeHandlers, noForgeHandlers } from '../handlers/forge-handlers.js';
 import { isPlaceholder, withOperatorHandlers } from '../handlers/not-configured.js';
 import {
   DEFAULT_PACKIT_SETTINGS,
@@ -44,6 +46,11 @@ export interface Service {
   worker: Worker;
   logger: Logger;
   handlers: Map<string, Handler>;
+  /**
+   * What pipelines are checked against: the catalog (handlers/catalog.ts) and the operator's
+   * handlers. Not the internal plan handler, which no pipeline may name.
+   */
+  compilerHandlers: HandlerRegistry;
   forges: ForgeClients;
 }
 
@@ -146,11 +153,12 @@ export function assembleService(
     deps.handlers ?? [],
     forgeHandlers(forges),
   );
+  const compilerHandlers = registryOf(specsOf(base));
   const plan = planHandler({
     db,
     runtime,
     forges,
-    handlers: registryOf(specsOf(base)),
+    handlers: compilerHandlers,
     configFiles: settings.configFiles,
     trustedUsers: settings.trustedUsers,
     publicUrl: settings.publicUrl,
@@ -170,7 +178,7 @@ export function assembleService(
     logger: log,
     concurrency: settings.concurrency,
   });
-  return { runtime, worker, handlers, forges };
+  return { runtime, worker, handlers, compilerHandlers, forges };
 }
 
 /** A server that runs exec steps refuses to start when it cannot sandbox them (unless told not to). */
@@ -182,15 +190,18 @@ export async function checkExecSandbox(settings: ServiceSettings): Promise<void>
 
 /**
  * The handlers a worker runs (but the plan handler): the built-ins, `forge` (the forge
- * handlers, when there are forge clients), the Packit handlers and the operator's, which may
- * replace the NotConfigured placeholders and nothing else.
+ * handlers; without forge clients, as in `forgeflow run`, ones that fail NotConfigured), the
+ * Packit handlers and the operator's, which may replace the NotConfigured placeholders and
+ * nothing else. Forgeflow's own are exactly the catalog's, so every command checks pipelines
+ * against the same names and schemas.
  */
 export function workerHandlers(
   packit: PackitServices,
   operator: readonly Handler[] = [],
-  forge: readonly Handler[] = [],
+  forge: readonly Handler[] = noForgeHandlers(),
 ): Map<string, Handler> {
   const ours = [...builtInHandlers().values(), ...forge, ...packitHandlers(packit)];
+  checkCatalog(ours);
   for (const handler of operator) {
     const taken = ours.find((h) => h.spec.name === handler.spec.name);
     if (taken && !isPlaceholder(taken))
@@ -202,6 +213,23 @@ export function workerHandlers(
       );
   }
   return handlerRegistry(withOperatorHandlers(ours, operator));
+}
+
+/** Forgeflow's handlers are the catalog's, name for name and schema for schema (a bug otherwise). */
+export function checkCatalog(handlers: readonly Handler[]): void {
+  const names = handlers.map((handler) => handler.spec.name);
+  const catalog = BUILT_IN_HANDLERS.map((spec) => spec.name);
+  const missing = catalog.filter((name) => !names.includes(name));
+  const extra = names.filter((name) => !catalog.includes(name));
+  const differ = handlers.filter(
+    ({ spec }) =>
+      catalog.includes(spec.name) &&
+      !isDeepStrictEqual(spec.input, BUILT_IN_HANDLERS.find((s) => s.name === spec.name)?.input),
+  );
+  if (missing.length + extra.length + differ.length > 0 || names.length !== catalog.length)
+    throw new Error(
+      `the worker's handlers are not the catalog's (src/handlers/catalog.ts): missing ${missing.join(', ') || 'none'}; not in it ${extra.join(', ') || 'none'}; other input schema ${differ.map((h) => h.spec.name).join(', ') || 'none'}`,
+    );
 }
 
 /**
@@ -262,7 +290,8 @@ export async function httpServer(
     runtime: service.runtime,
     clock: service.runtime.engine.clock,
     logger: service.logger,
-    handlers: registryOf(specsOf(service.handlers)),
+    handlers: service.compilerHandlers,
+    packitReleases: settings.packitReleases,
     forges: service.forges,
     auth: { token: secrets.apiToken, readsNeedToken: settings.readsNeedToken },
     webhooks: {

@@ -30,6 +30,8 @@ export { toMermaid } from './mermaid.js';
 export type { TriggerMiss } from './trigger-match.js';
 export { PipelineSchema } from './schema/pipeline.js';
 export { compilePackit, validatePackit } from './packit/compile.js';
+export { compileConfig, isPackitConfig, validateConfig } from './config.js';
+export type { ConfigOptions } from './config.js';
 export type { PackitOptions, PackitValidation } from './packit/compile.js';
 export type { PreviousNode } from './packit/previous.js';
 export { isPackitFile, PACKIT_FILE_NAMES } from './packit/files.js';

@@ -1,11 +1,16 @@
 /**
- * The built-in handlers' names and input schemas: what `uses:` may name and what `with:` must
- * look like. The compiler checks pipelines against this catalog; the runtime (src/runtime)
- * pairs each entry with its implementation.
+ * The catalog: the names and input schemas of every handler forgeflow ships, what `uses:` may
+ * name and what `with:` must look like. `validate`, `plan`, `run`, `serve` and `worker` all
+ * check pipelines against it (the last three plus the operator's `--handlers`); the workers pair
+ * each entry with its implementation (cli/service.ts `workerHandlers`, which refuses a worker
+ * whose names differ from these). A handler that needs the operator's configuration (Copr and
+ * Testing Farm tokens, a forge client) is in it all the same: without that configuration it
+ * fails `NotConfigured` when it runs, not when the pipeline is checked.
  */
 import type { HandlerSpec } from '../contracts/handler-spec.js';
 import { registryOf } from '../contracts/handler-spec.js';
 import { ENV_NAME_PATTERN } from '../compiler/schema/common.js';
+import { packitSpecs } from './packit-catalog.js';
 
 const stringMap = { type: 'object', additionalProperties: { type: 'string' } };
 
@@ -109,11 +114,14 @@ export const forgeCommentSpec: HandlerSpec = {
   },
 };
 
+/** Every handler forgeflow ships: the general ones, the forge's, and Packit's. */
 export const BUILT_IN_HANDLERS: readonly HandlerSpec[] = [
   execSpec,
   httpRequestSpec,
   forgeStatusSpec,
   forgeCommentSpec,
+  ...packitSpecs(),
 ];
 
+/** The catalog as the compiler takes it. */
 export const builtInRegistry = registryOf(BUILT_IN_HANDLERS);

@@ -7,6 +7,7 @@ import type { ForgeClient, StatusState } from '../forges/client.js';
 import type { ForgeClients } from '../forges/clients.js';
 import { eventSha, repoRef } from '../forges/repo-ref.js';
 import { forgeCommentSpec, forgeStatusSpec } from './catalog.js';
+import { notConfigured } from './not-configured.js';
 import type { Handler, HandlerContext } from './types.js';
 import { HandlerError } from '../contracts/errors.js';
 
@@ -76,4 +77,21 @@ export function forgeCommentHandler(clients: ForgeClients): Handler<CommentInput
 
 export function forgeHandlers(clients: ForgeClients): Handler[] {
   return [forgeStatusHandler(clients), forgeCommentHandler(clients)] as Handler[];
+}
+
+/**
+ * forge.status and forge.comment where there are no forge clients (`forgeflow run`): still
+ * known handlers, so a pipeline using them compiles as it does on a server; they fail
+ * NotConfigured when they run.
+ */
+export function noForgeHandlers(): Handler[] {
+  return [forgeStatusSpec, forgeCommentSpec].map((spec) => ({
+    spec,
+    run: () =>
+      Promise.reject(
+        notConfigured(
+          `${spec.name} needs a forge client, which forgeflow run has not: it posts to the forge from forgeflow serve or forgeflow worker (with GITHUB_TOKEN, a GitHub App or GITLAB_TOKEN)`,
+        ),
+      ),
+  }));
 }

@@ -5,8 +5,7 @@
  * name (`--handlers FILE`) replaces the placeholder; any other duplicate name stays an error.
  */
 import type { PackitJobInput } from '../compiler/packit/handler-inputs.js';
-import { PACKIT_HANDLERS } from '../compiler/packit/types.js';
-import { placeholderSpec } from './packit-catalog.js';
+import { PLACEHOLDERS, placeholderSpec } from './packit-catalog.js';
 import type { Handler } from './types.js';
 import { HandlerError } from '../contracts/errors.js';
 
@@ -15,37 +14,6 @@ export const NOT_CONFIGURED = 'NotConfigured';
 export function notConfigured(message: string): HandlerError {
   return new HandlerError(NOT_CONFIGURED, message, { nonRetryable: true });
 }
-
-interface Placeholder {
-  handler: string;
-  /** The system forgeflow would need, as the message names it. */
-  system: string;
-  /** The Packit job type(s) compiled to this handler. */
-  jobs: string;
-}
-
-const PLACEHOLDERS: readonly Placeholder[] = [
-  { handler: PACKIT_HANDLERS.upstreamKojiBuild, system: 'Koji', jobs: 'upstream_koji_build' },
-  { handler: PACKIT_HANDLERS.kojiBuild, system: 'Koji', jobs: 'koji_build' },
-  { handler: PACKIT_HANDLERS.kojiBuildTag, system: 'Koji', jobs: 'koji_build_tag' },
-  { handler: PACKIT_HANDLERS.bodhiUpdate, system: 'Bodhi', jobs: 'bodhi_update' },
-  {
-    handler: PACKIT_HANDLERS.proposeDownstream,
-    system: 'Fedora dist-git',
-    jobs: 'propose_downstream',
-  },
-  {
-    handler: PACKIT_HANDLERS.pullFromUpstream,
-    system: 'Fedora dist-git',
-    jobs: 'pull_from_upstream',
-  },
-  {
-    handler: PACKIT_HANDLERS.syncFromDownstream,
-    system: 'Fedora dist-git',
-    jobs: 'sync_from_downstream',
-  },
-  { handler: PACKIT_HANDLERS.vmImageBuild, system: 'Image Builder', jobs: 'vm_image_build' },
-];
 
 /** What the operator reads: the missing integration, the handler name to register, the job. */
 export function placeholderMessage(handler: string, input?: Partial<PackitJobInput>): string {

@@ -139,6 +139,49 @@ export const testingFarmRequestSpec: HandlerSpec = {
   },
 };
 
+export interface Placeholder {
+  handler: string;
+  /** The system forgeflow would need, as the message names it. */
+  system: string;
+  /** The Packit job type(s) compiled to this handler. */
+  jobs: string;
+}
+
+/** The Packit job types forgeflow does not integrate: their handlers fail NotConfigured. */
+export const PLACEHOLDERS: readonly Placeholder[] = [
+  { handler: PACKIT_HANDLERS.upstreamKojiBuild, system: 'Koji', jobs: 'upstream_koji_build' },
+  { handler: PACKIT_HANDLERS.kojiBuild, system: 'Koji', jobs: 'koji_build' },
+  { handler: PACKIT_HANDLERS.kojiBuildTag, system: 'Koji', jobs: 'koji_build_tag' },
+  { handler: PACKIT_HANDLERS.bodhiUpdate, system: 'Bodhi', jobs: 'bodhi_update' },
+  {
+    handler: PACKIT_HANDLERS.proposeDownstream,
+    system: 'Fedora dist-git',
+    jobs: 'propose_downstream',
+  },
+  {
+    handler: PACKIT_HANDLERS.pullFromUpstream,
+    system: 'Fedora dist-git',
+    jobs: 'pull_from_upstream',
+  },
+  {
+    handler: PACKIT_HANDLERS.syncFromDownstream,
+    system: 'Fedora dist-git',
+    jobs: 'sync_from_downstream',
+  },
+  { handler: PACKIT_HANDLERS.vmImageBuild, system: 'Image Builder', jobs: 'vm_image_build' },
+];
+
+/** Every Packit handler's spec: Copr, Testing Farm and the placeholders. */
+export function packitSpecs(): HandlerSpec[] {
+  return [
+    coprBuildSpec,
+    coprBuildStatusSpec,
+    testingFarmRunSpec,
+    testingFarmRequestSpec,
+    ...PLACEHOLDERS.map(({ handler, system, jobs }) => placeholderSpec(handler, system, jobs)),
+  ];
+}
+
 /** The spec of a job type forgeflow does not integrate; its input is PackitJobInput. */
 export function placeholderSpec(name: string, system: string, jobs: string): HandlerSpec {
   return {

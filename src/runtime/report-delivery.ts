@@ -1,10 +1,12 @@
 /**
  * A worker posting one status of a reported node: the `forge.status` handler is called with
  * the node's context, the state and a link to the run; its result decides whether the item is
- * done or tried again (report.ts). A worker without that handler (a local `forgeflow run`) has
- * nowhere to post: the statuses are dropped.
+ * done or tried again (report.ts). A worker without forge clients (a local `forgeflow run`,
+ * whose forge.status fails NotConfigured) or without that handler has nowhere to post: the
+ * statuses are dropped.
  */
 import type { Handler, HandlerLogger, HandlerSettings } from '../handlers/types.js';
+import { NOT_CONFIGURED } from '../handlers/not-configured.js';
 import { toErrorInfo, type ErrorInfo } from '../contracts/errors.js';
 import type { Engine } from './engine.js';
 import { finishReport, STATUS_HANDLER, statusInput, type ClaimedReport } from './report.js';
@@ -45,7 +47,9 @@ export async function deliverReport(
       });
     } catch (thrown) {
       error = toErrorInfo(thrown);
-      deps.logger.warn(
+      // NotConfigured: the forge.status of a worker without forge clients (a local
+      // `forgeflow run`), which has nowhere to post, as a worker without the handler.
+      deps.logger[error.type === NOT_CONFIGURED ? 'debug' : 'warn'](
         { run: report.run.id, node: report.nodeId, state: report.item.state, err: error },
         'could not post a status',
       );

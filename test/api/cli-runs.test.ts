@@ -472,14 +472,19 @@ describe('forgeflow runs against a server that answers oddly', () => {
 });
 
 describe('forgeflow runs start', () => {
+  const example = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+  const packit = example('examples/packit.yaml');
+  const broken = SUCCEEDS.replace('uses: test.script', 'uses: no.such.handler');
   const files: Record<string, string> = {
     'ci.yaml': SUCCEEDS.replace('on: [manual, push]', 'on: [manual, pull_request]'),
-    'broken.yaml': SUCCEEDS.replace('uses: test.script', 'uses: no.such.handler'),
-    'pr.json': readFileSync(
-      new URL('../../examples/events/github-pull_request-opened.json', import.meta.url),
-      'utf8',
-    ),
+    'broken.yaml': broken,
+    '../elsewhere/broken.yaml': broken,
+    'pr.json': example('examples/events/github-pull_request-opened.json'),
+    'mr.json': example('examples/events/gitlab-merge_request.json'),
+    'unknown.json': JSON.stringify({ hello: 'world' }),
     'not-json.json': '{ nope',
+    '.packit.yaml': packit,
+    'packit-ci.yaml': packit,
   };
 
   async function startCli(args: string[], env: NodeJS.ProcessEnv = { FORGEFLOW_API_TOKEN: TOKEN }) {
@@ -499,6 +504,21 @@ describe('forgeflow runs start', () => {
     return { code, out, err };
   }
 
+  /** The run `runs start … --format json` started, as `runs show --format json` has it. */
+  async function started(result: { code: number; out: string; err: string }) {
+    expect([result.code, result.err]).toEqual([0, '']);
+    const { run_id } = JSON.parse(result.out) as { run_id: string };
+    const shown = await cli(['show', run_id, '--format', 'json']);
+    return JSON.parse(shown.out) as {
+      id: string;
+      pipeline: string;
+      trigger: string;
+      pr: number | null;
+      repo: string;
+      event: { forge: string; kind: string };
+    };
+  }
+
   it('sends the pipeline file with a manual event and prints the run and its page', async () => {
     const { code, out, err } = await startCli(['ci.yaml', '--repo', 'octo/cli-start']);
     expect([code, err]).toEqual([0, '']);
@@ -510,25 +530,103 @@ describe('forgeflow runs start', () => {
   });
 
   it('sends a webhook payload as the event', async () => {
-    const { code, out } = await startCli([
-      'ci.yaml',
-      '--event',
-      'pr.json',
-      '--event-type',
-      'pull_request',
-      '--format',
-      'json',
-    ]);
-    expect(code).toBe(0);
-    const { run_id } = JSON.parse(out) as { run_id: string };
-    const shown = await cli(['show', run_id, '--format', 'json']);
-    expect(JSON.parse(shown.out)).toMatchObject({ trigger: 'pull_request', pr: 2 });
+    const run = await started(
+      await startCli([
+        'ci.yaml',
+        '--event',
+        'pr.json',
+        '--event-type',
+        'pull_request',
+        '--format',
+        'json',
+      ]),
+    );
+    expect(run).toMatchObject({ trigger: 'pull_request', pr: 2 });
   });
 
-  it('prints the diagnostics code of a broken pipeline and exits 1; needs the token', async () => {
+  it('tells the event from the payload without --event-type, as plan and run do', async () => {
+    const run = await started(
+      await startCli(['ci.yaml', '--event', 'pr.json', '--format', 'json']),
+    );
+    expect(run).toMatchObject({ trigger: 'pull_request', pr: 2, repo: 'Codertocat/Hello-World' });
+    const unknown = await startCli(['ci.yaml', '--event', 'unknown.json']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain(
+      'cannot tell which GitHub event unknown.json is; pass --event-type',
+    );
+  });
+
+  it('starts on a GitLab payload: its forge told from it, or said with --forge', async () => {
+    for (const forge of [[], ['--forge', 'gitlab']]) {
+      const run = await started(
+        await startCli(['ci.yaml', '--event', 'mr.json', ...forge, '--format', 'json']),
+      );
+      expect(run).toMatchObject({
+        trigger: 'pull_request',
+        repo: 'gitlabhq/gitlab-test',
+        event: { forge: 'gitlab', kind: 'pull_request' },
+      });
+    }
+    const wrong = await startCli(['ci.yaml', '--forge', 'gitea']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain('--forge must be github or gitlab; got "gitea"');
+  });
+
+  it('starts a Packit config as one: by its name, or any file with --packit', async () => {
+    for (const args of [['.packit.yaml'], ['packit-ci.yaml', '--packit']]) {
+      const run = await started(
+        await startCli([...args, '--event', 'pr.json', '--format', 'json']),
+      );
+      expect(run.pipeline).toBe('packit');
+      const graph = (await api.get(`/api/v1/runs/${run.id}/graph`)).json<{
+        source: { kind: string; file: string };
+      }>();
+      expect(graph.source).toEqual({
+        kind: 'packit',
+        file: args[0],
+        sha256: expect.any(String) as string,
+      });
+      // The test worker has no Copr: the run fails, and is over before the file's end.
+      await api.runtime.waitForRun(run.id, 15_000);
+    }
+    // Without --packit the same file is read as a pipeline.yaml, and is no valid one.
+    const plain = await startCli(['packit-ci.yaml', '--event', 'pr.json']);
+    expect(plain.code).toBe(1);
+    expect(plain.err).toContain('packit-ci.yaml:');
+  });
+
+  it('prints the diagnostics of a broken pipeline as validate does, and exits 1', async () => {
     const broken = await startCli(['broken.yaml']);
-    expect(broken.code).toBe(1);
-    expect(broken.err).toMatch(/^forgeflow runs start: PIPELINE_INVALID \(422\): /);
+    expect([broken.code, broken.out]).toEqual([1, '']);
+    expect(broken.err).toMatch(
+      /^broken\.yaml:6:11: unknown handler "no\.such\.handler"; .*\[handler\]$/m,
+    );
+    expect(broken.err).toContain('6 |     uses: no.such.handler\n  |           ^~~~~~~~~~~~~~~\n');
+    expect(broken.err).toMatch(
+      /\nforgeflow runs start: broken\.yaml has 1 error: the server started nothing \(PIPELINE_INVALID\)\n$/,
+    );
+    // A path the server would not take as a file name is sent as the file's own name; the
+    // diagnostics name the path given.
+    const elsewhere = await startCli(['../elsewhere/broken.yaml']);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.err).toMatch(/^\.\.\/elsewhere\/broken\.yaml:6:11: unknown handler/m);
+    // --format json: the diagnostics as `validate --format json` prints them.
+    const json = await startCli(['broken.yaml', '--format', 'json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out)).toEqual([
+      {
+        file: 'broken.yaml',
+        line: 6,
+        column: 11,
+        length: 15,
+        message: expect.stringContaining('unknown handler "no.such.handler"') as string,
+        rule: 'handler',
+        severity: 'error',
+      },
+    ]);
+  });
+
+  it('needs the token', async () => {
     const anonymous = await startCli(['ci.yaml'], {});
     expect(anonymous.code).toBe(1);
     expect(anonymous.err).toContain('AUTH_REQUIRED (401)');
@@ -540,6 +638,8 @@ describe('forgeflow runs start', () => {
     expect(notJson.err).toContain('--event not-json.json is not JSON');
     const alone = await startCli(['ci.yaml', '--event-type', 'push']);
     expect(alone.code).toBe(2);
-    expect(alone.err).toContain('--event-type goes with --event');
+    expect(alone.err).toContain(
+      '--event-type describes an --event PAYLOAD.json, and none was given',
+    );
   });
 });

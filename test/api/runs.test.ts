@@ -3,6 +3,7 @@
  * in full, history pages, the graph, cancel, retry and signal, validate; auth on every
  * mutating call; and bad input answered with a 4xx problem, never a 500.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Blocker, PollCounter, testHandlers } from '../support/runtime.js';
 import { TOKEN, useApi } from './support.js';
@@ -207,6 +208,32 @@ describe('runs through the API', () => {
     expect(untriggered.json()).toMatchObject({ status: 422, code: 'NOT_TRIGGERED' });
   });
 
+  it('answers 422 with every diagnostic in its JSON form', async () => {
+    const refused = await api.post('/api/v1/runs', {
+      pipeline: PIPELINE.replace('uses: test.script', 'uses: test.scirpt'),
+      file: 'ci/pipeline.yaml',
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toEqual({
+      type: 'https://forgeflow.dev/errors#PIPELINE_INVALID',
+      title: 'Pipeline invalid',
+      status: 422,
+      code: 'PIPELINE_INVALID',
+      detail: 'ci/pipeline.yaml has errors',
+      diagnostics: [
+        {
+          file: 'ci/pipeline.yaml',
+          line: 6,
+          column: 11,
+          length: 11,
+          message: 'unknown handler "test.scirpt"; did you mean "test.script"?',
+          rule: 'handler',
+          severity: 'error',
+        },
+      ],
+    });
+  });
+
   it('starts one run for one idempotency key', async () => {
     const first = await api.post('/api/v1/runs', { pipeline: PIPELINE, idempotency_key: 'k-1' });
     const second = await api.post('/api/v1/runs', { pipeline: PIPELINE, idempotency_key: 'k-1' });
@@ -216,6 +243,60 @@ describe('runs through the API', () => {
       created: false,
     });
     await api.post(`/api/v1/runs/${second.json<{ run_id: string }>().run_id}/cancel`);
+  });
+});
+
+describe('Packit configs', () => {
+  const PACKIT = readFileSync(new URL('../../examples/packit.yaml', import.meta.url), 'utf8');
+  const validate = async (body: object) =>
+    (await api.post('/api/v1/validate', body)).json<{
+      valid: boolean;
+      diagnostics: { line: number; rule: string; message: string }[];
+    }>();
+
+  it('validates one named like one, or said to be one, with Packit’s meaning', async () => {
+    expect(await validate({ pipeline: PACKIT, file: '.packit.yaml' })).toEqual({
+      valid: true,
+      diagnostics: [],
+    });
+    expect(await validate({ pipeline: PACKIT, file: 'ci.yaml', packit: true })).toEqual({
+      valid: true,
+      diagnostics: [],
+    });
+    expect((await validate({ pipeline: PACKIT })).valid).toBe(false); // a pipeline.yaml
+    const broken = await validate({
+      pipeline: PACKIT.replace('trigger: release', 'trigger: tag'),
+      packit: true,
+    });
+    expect(broken.valid).toBe(false);
+    expect(broken.diagnostics).toMatchObject([
+      {
+        line: 36,
+        rule: 'packit',
+        message: expect.stringContaining('not a Packit trigger') as string,
+      },
+    ]);
+  });
+
+  it('compiles one to start as Packit: a push starts none of its jobs, in Packit’s words', async () => {
+    for (const body of [{ file: '.packit.yaml' }, { file: 'ci.yaml', packit: true }]) {
+      const refused = await api.post('/api/v1/runs', {
+        pipeline: PACKIT,
+        repo: 'octo/app',
+        ...body,
+      });
+      expect(refused.json()).toMatchObject({ status: 422, code: 'NOT_TRIGGERED' });
+    }
+    const plain = await api.post('/api/v1/runs', { pipeline: PACKIT, file: 'ci.yaml' });
+    expect(plain.json()).toMatchObject({ status: 422, code: 'PIPELINE_INVALID' });
+  });
+
+  it('takes packit as a boolean only', async () => {
+    for (const url of ['/api/v1/runs', '/api/v1/validate'])
+      expect((await api.post(url, { pipeline: PACKIT, packit: 'yes' })).json()).toMatchObject({
+        status: 400,
+        code: 'INVALID_BODY',
+      });
   });
 });
 

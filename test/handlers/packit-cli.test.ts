@@ -1,6 +1,7 @@
 /**
  * `forgeflow serve` and `forgeflow worker` with `--handlers`, in process on the embedded
- * database: the server compiles pipelines against the Packit handlers and the operator's, and
+ * database: the server compiles pipelines against the Packit handlers and the operator's (the
+ * catalog `forgeflow validate` checks against, and the operator's names on top), and
  * a handlers file that does not load stops the command with a usage error before it starts.
  */
 import { EventEmitter } from 'node:events';
@@ -13,6 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { serveCommand } from '../../src/cli/commands/serve.js';
 import { workerCommand } from '../../src/cli/commands/worker.js';
 import { UsageError, type Io } from '../../src/cli/io.js';
+import { builtInRegistry } from '../../src/handlers/catalog.js';
+import { runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'forgeflow-packit-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,6 +29,12 @@ function io(): Io & { text: () => string } {
     readFile: () => '',
     text: () => out,
   };
+}
+
+function writeTemp(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
 }
 
 const handlersFile = join(dir, 'handlers.mjs');
@@ -90,6 +99,31 @@ jobs:
 `);
         expect(bad.valid).toBe(false);
         expect(bad.diagnostics[0]?.message).toContain('file');
+        // One catalog: serve knows the names `forgeflow validate` knows, and the operator's.
+        const unknown = `version: 1
+on: push
+jobs:
+  a:
+    uses: zzzzzzzzzzzzzzzzzzzz
+  b:
+    uses: forgeflow.plan
+`;
+        const served = await validate(unknown);
+        const known = (message = '') => /known handlers: (.*)$/.exec(message)?.[1]?.split(', ');
+        const local = await runCli(
+          'validate',
+          '--format',
+          'json',
+          writeTemp('unknown.yaml', unknown),
+        );
+        const cli = JSON.parse(local.out) as { message: string }[];
+        expect(known(cli[0]?.message)).toEqual([...builtInRegistry.keys()].sort());
+        expect(known(served.diagnostics[0]?.message)).toEqual(
+          [...builtInRegistry.keys(), 'acme.sign'].sort(),
+        );
+        // The plan handler is forgeflow's own: no pipeline may name it, here or there.
+        expect(served.diagnostics[1]?.message).toContain('unknown handler "forgeflow.plan"');
+        expect(cli[1]?.message).toContain('unknown handler "forgeflow.plan"');
       } finally {
         signals.emit('SIGTERM');
         expect(await serving).toBe(0);

@@ -1,7 +1,7 @@
 /** Steering runs: start one, cancel, retry, signal. Every call needs the API token. */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { compilePipeline } from '../../compiler/index.js';
+import { compileConfig, diagnosticsToJson, isPackitConfig } from '../../compiler/index.js';
 import type { Event, Forge } from '../../events/event.js';
 import { manualEvent, normalizeEvent } from '../../forges/normalize.js';
 import { repoFileProblem, repoNameProblem } from '../../forges/repo-paths.js';
@@ -29,7 +29,7 @@ export function controlRoutes(deps: ApiDeps) {
         schema: {
           tags: ['control'],
           summary:
-            'Start a run from a pipeline text, or from the pipeline.yaml of a repository at a ref',
+            'Start a run from a pipeline text, or from the pipeline.yaml of a repository at a ref (or a Packit config)',
           body: StartRunBody,
           response: { 200: StartedSchema, 201: StartedSchema, ...problems(400, 401, 422, 502) },
         },
@@ -44,10 +44,15 @@ export function controlRoutes(deps: ApiDeps) {
         if (typeof event === 'string') return sendProblem(reply, 'INVALID_BODY', event);
         const text = await pipelineText(deps, reply, body, forge, file);
         if (typeof text !== 'string') return text;
-        const compiled = compilePipeline(text, event, { file, handlers: deps.handlers });
+        const compiled = compileConfig(text, event, {
+          file,
+          packit: isPackitConfig(file, body.packit),
+          handlers: deps.handlers,
+          releases: deps.packitReleases,
+        });
         if (compiled.status === 'invalid')
           return sendProblem(reply, 'PIPELINE_INVALID', `${file} has errors`, {
-            diagnostics: compiled.diagnostics,
+            diagnostics: diagnosticsToJson(compiled.diagnostics),
           });
         if (compiled.status === 'not-triggered')
           return sendProblem(

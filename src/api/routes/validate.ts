@@ -1,7 +1,10 @@
-/** `POST /api/v1/validate`: every diagnostic of a pipeline text, as `forgeflow validate` gives them. */
+/**
+ * `POST /api/v1/validate`: every diagnostic of a pipeline text, or of a Packit config (`packit`,
+ * or a `file` named like one), as `forgeflow validate` gives them.
+ */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { validatePipeline } from '../../compiler/index.js';
+import { isPackitConfig, validateConfig } from '../../compiler/index.js';
 import type { ApiDeps } from '../deps.js';
 import { problems, ValidateBody, ValidateSchema } from '../schemas.js';
 
@@ -14,14 +17,19 @@ export function validateRoutes(deps: ApiDeps) {
         config: { access: 'read' },
         schema: {
           tags: ['validate'],
-          summary: 'Diagnostics for a pipeline text',
+          summary: 'Diagnostics for a pipeline text or a Packit config',
           body: ValidateBody,
           response: { 200: ValidateSchema, ...problems(400, 401) },
         },
       },
       async (request) => {
-        const { pipeline, file = 'pipeline.yaml' } = request.body;
-        const result = validatePipeline(pipeline, { file, handlers: deps.handlers });
+        const { pipeline, file = 'pipeline.yaml', packit } = request.body;
+        const result = validateConfig(pipeline, {
+          file,
+          packit: isPackitConfig(file, packit),
+          handlers: deps.handlers,
+          releases: deps.packitReleases,
+        });
         return Promise.resolve({ valid: result.ok, diagnostics: result.diagnostics });
       },
     );

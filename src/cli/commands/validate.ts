@@ -27,7 +27,7 @@ export function validateCommand(args: string[], io: Io): number {
     if (!result.ok) invalid++;
     if (format === 'text') {
       if (result.diagnostics.length > 0)
-        io.out(colorize(io, formatDiagnostics(result.diagnostics, text)) + '\n');
+        io.out(showDiagnostics(io, result.diagnostics, text) + '\n');
       if (result.ok)
         io.out(
           `${paint(io, 'green', '✓')} ${file} is valid${result.diagnostics.length > 0 ? ' (with warnings)' : ''}\n`,
@@ -44,7 +44,15 @@ export function validateCommand(args: string[], io: Io): number {
   return invalid > 0 ? EXIT.failed : EXIT.ok;
 }
 
-/** Header lines red, carets yellow: only on a terminal. */
+/**
+ * Diagnostics as validate prints them: `file:line:col: message [rule]`, the source line and a
+ * caret under the spot; on a terminal, headers bold and carets red. `runs start` prints the
+ * server's diagnostics this way too.
+ */
+export function showDiagnostics(io: Io, list: readonly Diagnostic[], source: string): string {
+  return colorize(io, formatDiagnostics(list, source));
+}
+
 function colorize(io: Io, text: string): string {
   if (!io.color) return text;
   return text
