@@ -7,7 +7,7 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { buildServer } from '../api/server.js';
 import { registryOf } from '../compiler/handler-spec.js';
 import type { SecretStore } from '../common/secrets.js';
@@ -35,6 +35,7 @@ import type { Worker } from '../runtime/worker.js';
 import { watchPlanRuns } from '../webhooks/plan-end.js';
 import { planHandler } from '../webhooks/plan-handler.js';
 import { UsageError } from './io.js';
+import { serviceLogger } from './logger.js';
 import type { ServiceSettings } from './settings.js';
 import { abortableSleep, openWhenReachable } from './wait-for-database.js';
 
@@ -66,7 +67,7 @@ export async function openService(
   logger?: Logger,
   options: ServiceOptions = {},
 ): Promise<Service> {
-  const log = logger ?? pino({ level: settings.logLevel });
+  const log = logger ?? serviceLogger(settings);
   const open = async () => {
     const db = await openDatabase(databaseOptions(settings));
     try {
