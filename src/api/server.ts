@@ -19,6 +19,7 @@ import { frameworkErrors } from './framework-errors.js';
 import { finiteNumbers } from './finite-numbers.js';
 import { BodyTooDeep, readJsonBodies } from './json-body.js';
 import { redactingLogger } from './log-redaction.js';
+import { noteFailure, OneLineRequestLog } from './request-log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { pageRoutes } from './page.js';
 import { controlRoutes } from './routes/control.js';
@@ -58,6 +59,7 @@ export async function buildServerWithMetrics(options: ServerOptions): Promise<Se
   const app = Fastify({
     frameworkErrors: frameworkErrors({ read: readGuard, write: writeGuard }),
     loggerInstance: redactingLogger(options.logger),
+    logController: new OneLineRequestLog(),
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
     // Query strings: `?children=true`, numbers as numbers (finite: finite-numbers.ts),
     // validated by the route schemas.
@@ -82,7 +84,7 @@ export async function buildServerWithMetrics(options: ServerOptions): Promise<Se
       return sendProblem(reply, 'UNSUPPORTED_MEDIA_TYPE', error.message);
     if (error.statusCode !== undefined && error.statusCode < 500)
       return sendProblem(reply, 'INVALID_BODY', error.message);
-    request.log.error({ err: error }, 'request failed');
+    noteFailure(request, error);
     return sendProblem(reply, 'INTERNAL', 'the server could not handle this request');
   });
   readJsonBodies(app);

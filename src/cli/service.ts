@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { buildServer } from '../api/server.js';
 import { registryOf, type HandlerRegistry } from '../contracts/handler-spec.js';
 import type { SecretStore } from '../common/secrets.js';
@@ -37,6 +37,7 @@ import type { Worker } from '../runtime/worker.js';
 import { watchPlanRuns } from '../webhooks/plan-end.js';
 import { planHandler } from '../webhooks/plan-handler.js';
 import { UsageError } from './io.js';
+import { serviceLogger } from './logger.js';
 import type { ServiceSettings } from './settings.js';
 import { abortableSleep, openWhenReachable } from './wait-for-database.js';
 
@@ -73,7 +74,7 @@ export async function openService(
   logger?: Logger,
   options: ServiceOptions = {},
 ): Promise<Service> {
-  const log = logger ?? pino({ level: settings.logLevel });
+  const log = logger ?? serviceLogger(settings);
   const open = async () => {
     const db = await openDatabase(databaseOptions(settings));
     try {

@@ -11,6 +11,7 @@ import type { ReleasesTable } from '../compiler/index.js';
 import { CONFIG_FILES } from '../webhooks/plan-handler.js';
 import { DEFAULT_BODY_LIMIT } from '../webhooks/routes.js';
 import { UsageError } from './io.js';
+import { readLogFormat, type LogFormat } from './logger.js';
 import { readPackitReleases } from './packit-releases.js';
 import { readSecretStore } from './secret-store.js';
 
@@ -22,6 +23,8 @@ export interface ServiceSettings {
   host: string;
   publicUrl: string;
   logLevel: string;
+  /** `--log-format` / FORGEFLOW_LOG_FORMAT; null: text on a terminal, JSON otherwise. */
+  logFormat: LogFormat | null;
   concurrency: number;
   execAllow: string[] | null;
   /** Where exec steps run: `--exec-sandbox`, FORGEFLOW_EXEC_SANDBOX and friends. */
@@ -95,6 +98,7 @@ export function readSettings(
     'database-url'?: string;
     concurrency?: string;
     'exec-sandbox'?: string;
+    'log-format'?: string;
   },
 ): ServiceSettings {
   const port = integer('--port / PORT', flags.port ?? env.PORT, DEFAULT_PORT, 0);
@@ -116,6 +120,7 @@ export function readSettings(
     host: text(flags.host) ?? text(env.HOST) ?? '127.0.0.1',
     publicUrl: (text(env.FORGEFLOW_PUBLIC_URL) ?? `http://localhost:${port}`).replace(/\/$/, ''),
     logLevel: text(env.LOG_LEVEL) ?? 'info',
+    logFormat: readLogFormat(text(flags['log-format']) ?? text(env.FORGEFLOW_LOG_FORMAT)),
     concurrency: integer('--concurrency', flags.concurrency, 10, 1),
     execAllow: listFromEnv(env.FORGEFLOW_EXEC_ALLOW),
     execSandbox,

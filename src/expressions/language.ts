@@ -71,5 +71,6 @@ export const EVENT_FIELDS: Record<string, readonly string[]> = {
   sender: ['login', 'id'],
 };
 
-export const RUN_FIELDS = ['id', 'url', 'pipeline', 'attempt'] as const;
+/** `run.server_url`: the server's own address (its public URL), as GitHub's `github.server_url`. */
+export const RUN_FIELDS = ['id', 'url', 'server_url', 'pipeline', 'attempt'] as const;
 export const NEEDS_FIELDS = ['output', 'result'] as const;

@@ -66,11 +66,13 @@ export function buildContext(
   };
 }
 
-/** The `run` context of expressions. */
+/** The `run` context of expressions: the run, its page, and the server it runs on. */
 export function runContext(run: RunInfo, settings: RuntimeSettings): Record<string, unknown> {
+  const server = settings.publicUrl.replace(/\/$/, '');
   return {
     id: run.id,
-    url: `${settings.publicUrl.replace(/\/$/, '')}/runs/${run.id}`,
+    url: `${server}/runs/${run.id}`,
+    server_url: server,
     pipeline: run.pipeline,
     attempt: run.attempt,
   };

@@ -7,7 +7,7 @@ import { DEFAULT_MAX_LOST_ATTEMPTS } from './lost-workers.js';
 import type { RunStatus, StopStatus } from './states.js';
 
 export interface RuntimeSettings {
-  /** Base URL of the web page, for `run.url` and status links. */
+  /** Base URL of the web page, for `run.url`, `run.server_url` and status links. */
   publicUrl: string;
   /** How long a claimed task stays leased without the worker extending it. */
   leaseMs: number;

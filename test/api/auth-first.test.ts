@@ -161,7 +161,7 @@ describe('the request log', () => {
       },
     });
     const log = logLines.join('');
-    expect(log).toContain('incoming request');
+    expect(log).toContain('request completed');
     for (const secret of [...secrets, TOKEN]) expect(log).not.toContain(secret);
     const urls = logLines
       .map((line) => (JSON.parse(line) as { req?: { url: string } }).req?.url)

@@ -20,7 +20,7 @@ import { openServiceUntilStopped } from '../stop-signals.js';
 import { API_TOKEN_FILE, makeDataDir, storedSecret, webhookSecret } from '../webhook-secret.js';
 
 export const serveUsage =
-  'forgeflow serve [--port N] [--host ADDR] [--data-dir DIR] [--database-url URL] [--concurrency N] [--grace SECONDS] [--handlers FILE] [--exec-sandbox namespaces|none]';
+  'forgeflow serve [--port N] [--host ADDR] [--data-dir DIR] [--database-url URL] [--concurrency N] [--grace SECONDS] [--handlers FILE] [--exec-sandbox namespaces|none] [--log-format text|json]';
 
 export async function serveCommand(
   args: string[],
@@ -38,6 +38,7 @@ export async function serveCommand(
       grace: { type: 'string', default: '30' },
       handlers: { type: 'string' },
       'exec-sandbox': { type: 'string' },
+      'log-format': { type: 'string' },
     },
   });
   const settings = readSettings(process.env, values);

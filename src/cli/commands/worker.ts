@@ -12,7 +12,7 @@ import { makeDataDir } from '../webhook-secret.js';
 import { openServiceUntilStopped } from '../stop-signals.js';
 
 export const workerUsage =
-  'forgeflow worker [--database-url URL] [--data-dir DIR] [--concurrency N] [--grace SECONDS] [--handlers FILE] [--exec-sandbox namespaces|none]';
+  'forgeflow worker [--database-url URL] [--data-dir DIR] [--concurrency N] [--grace SECONDS] [--handlers FILE] [--exec-sandbox namespaces|none] [--log-format text|json]';
 
 export async function workerCommand(
   args: string[],
@@ -28,6 +28,7 @@ export async function workerCommand(
       grace: { type: 'string', default: '30' },
       handlers: { type: 'string' },
       'exec-sandbox': { type: 'string' },
+      'log-format': { type: 'string' },
     },
   });
   const concurrency = Number(values.concurrency);
