@@ -11,7 +11,7 @@ import { buildServer } from '../../src/api/server.js';
 import { compilePipeline } from '../../src/compiler/index.js';
 import { manualEvent } from '../../src/forges/normalize.js';
 import { builtInHandlers, specsOf } from '../../src/handlers/registry.js';
-import { registryOf } from '../../src/compiler/handler-spec.js';
+import { registryOf } from '../../src/contracts/handler-spec.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
 import { testDb, type TestDb } from '../support/db.js';
