@@ -43,13 +43,19 @@ export function createMetrics(runtime: Runtime, db: Db, clock: Clock): Metrics {
     labelNames: ['forge', 'outcome'],
     registers: [registry],
   });
+  // Both queue gauges are collected together on a scrape: they share one query of the queue.
+  let dueNow: ReturnType<typeof dueTasks> | undefined;
+  const due = () =>
+    (dueNow ??= dueTasks(db, new Date(clock.now())).finally(() => {
+      dueNow = undefined;
+    }));
   new Gauge({
     name: 'forgeflow_queue_depth',
     help: 'Tasks due and not yet claimed, by kind.',
     labelNames: ['kind'],
     registers: [registry],
     async collect() {
-      const { byKind } = await dueTasks(db, new Date(clock.now()));
+      const { byKind } = await due();
       this.reset();
       for (const [kind, n] of byKind) this.set({ kind }, n);
     },
@@ -59,8 +65,8 @@ export function createMetrics(runtime: Runtime, db: Db, clock: Clock): Metrics {
     help: 'How long the oldest due task has waited to be claimed (0 when none waits).',
     registers: [registry],
     async collect() {
-      const due = (await dueTasks(db, new Date(clock.now()))).oldestDue;
-      this.set(due ? Math.max(0, (clock.now() - due.getTime()) / 1000) : 0);
+      const oldest = (await due()).oldestDue;
+      this.set(oldest ? Math.max(0, (clock.now() - oldest.getTime()) / 1000) : 0);
     },
   });
 
