@@ -35,7 +35,8 @@ import { systemClock, type Clock } from '../runtime/clock.js';
 import { Runtime } from '../runtime/runtime.js';
 import type { Worker } from '../runtime/worker.js';
 import { watchPlanRuns } from '../webhooks/plan-end.js';
-import { planHandler } from '../webhooks/plan-handler.js';
+import { planHandler } from '../handlers/plan/plan-handler.js';
+import { deliveryRecorder } from '../webhooks/deliveries.js';
 import { UsageError } from './io.js';
 import { serviceLogger } from './logger.js';
 import type { ServiceSettings } from './settings.js';
@@ -156,14 +157,12 @@ export function assembleService(
   );
   const compilerHandlers = registryOf(specsOf(base));
   const plan = planHandler({
-    db,
-    runtime,
     forges,
     handlers: compilerHandlers,
     configFiles: settings.configFiles,
     trustedUsers: settings.trustedUsers,
     publicUrl: settings.publicUrl,
-    clock: deps.clock,
+    record: deliveryRecorder(db, deps.clock),
     packitReleases: settings.packitReleases ?? null,
   });
   // A plan run that ends without deciding (a poison pill, a cancel) ends its delivery too.

@@ -8,7 +8,7 @@ import type { ForgeSettings } from '../forges/clients.js';
 import { DEFAULT_PACKIT_SETTINGS, type PackitSettings } from '../handlers/packit.js';
 import { readSandboxSettings, type SandboxSettings } from '../handlers/sandbox/settings.js';
 import type { ReleasesTable } from '../compiler/index.js';
-import { CONFIG_FILES } from '../webhooks/plan-handler.js';
+import { CONFIG_FILES } from '../handlers/plan/config-lookup.js';
 import { DEFAULT_BODY_LIMIT } from '../webhooks/routes.js';
 import { UsageError } from './io.js';
 import { readLogFormat, type LogFormat } from './logger.js';

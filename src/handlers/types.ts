@@ -4,6 +4,7 @@
  * throws a HandlerError saying whether a retry could help.
  */
 import type { HandlerSpec } from '../contracts/handler-spec.js';
+import type { RunControl } from '../contracts/run-control.js';
 import type { Event } from '../events/event.js';
 import type { SandboxSettings } from './sandbox/settings.js';
 
@@ -42,6 +43,8 @@ export interface HandlerContext {
   /** The run's event (repository, commit, pull request). */
   event: Event;
   settings: HandlerSettings;
+  /** What the handler may do to runs (the plan step starts them; others rarely need it). */
+  runs: RunControl;
 }
 
 export interface Handler<Input = unknown, Output = unknown> {

@@ -13,7 +13,8 @@ import type { Engine } from './engine.js';
 import { insertTimerTask } from './schedule.js';
 import { openScope, record, type TxScope } from './scope.js';
 import { setRunStatus } from './store.js';
-import type { AfterCommit, ConfigSource, ParentLink, RunInfo } from './types.js';
+import type { ConfigSource } from '../contracts/run-control.js';
+import type { AfterCommit, ParentLink, RunInfo } from './types.js';
 
 export interface NewRun {
   graph: Graph;

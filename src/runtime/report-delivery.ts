@@ -8,6 +8,7 @@
 import type { Handler, HandlerLogger, HandlerSettings } from '../handlers/types.js';
 import { NOT_CONFIGURED } from '../handlers/not-configured.js';
 import { toErrorInfo, type ErrorInfo } from '../contracts/errors.js';
+import type { RunControl } from '../contracts/run-control.js';
 import type { Engine } from './engine.js';
 import { finishReport, STATUS_HANDLER, statusInput, type ClaimedReport } from './report.js';
 
@@ -17,6 +18,7 @@ export interface ReportDeps {
   handlers: ReadonlyMap<string, Handler>;
   handlerSettings: HandlerSettings;
   logger: HandlerLogger;
+  runs: RunControl;
 }
 
 export async function deliverReport(
@@ -44,6 +46,7 @@ export async function deliverReport(
         lastHeartbeatDetails: null,
         event: report.run.event,
         settings: deps.handlerSettings,
+        runs: deps.runs,
       });
     } catch (thrown) {
       error = toErrorInfo(thrown);

@@ -7,7 +7,8 @@ import type { StoredGraph } from '../contracts/graph.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import type { LockedRun } from './run-lock.js';
-import type { ConfigSource, RunInfo, RunSpec } from './types.js';
+import type { ConfigSource } from '../contracts/run-control.js';
+import type { RunInfo, RunSpec } from './types.js';
 
 interface SpecRow {
   id: string;

@@ -10,11 +10,13 @@
  * closes transactions (run-transaction, claim, concurrency, start-run); then workers and this.
  */
 import type { Graph } from '../contracts/graph.js';
+import type { RunControl } from '../contracts/run-control.js';
 import type { Db } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Engine } from './engine.js';
 import { RuntimeEvents } from './events.js';
+import { previousNodes } from './previous-nodes.js';
 import { getRun, latestRunOf, listRuns, runHistory } from './queries.js';
 import { retryRun, type RetryResult } from './retry-run.js';
 import { RunCache } from './run-cache.js';
@@ -174,8 +176,21 @@ export class Runtime {
     }
   }
 
+  /**
+   * What handlers may do to runs (HandlerContext.runs): start, find, retry, cancel and signal
+   * them; nothing else of this object reaches a handler.
+   */
+  readonly control: RunControl = {
+    start: (graph, event, options) => this.start(graph, event, options),
+    latestRunOf: (where) => this.latestRunOf(where),
+    previousNodes: (where) => previousNodes(this.engine.db, where),
+    retry: (runId) => this.retry(runId),
+    cancel: (runId, reason) => this.cancel(runId, reason),
+    signal: (runId, name, payload) => this.signal(runId, name, payload),
+  };
+
   createWorker(options: WorkerOptions): Worker {
-    const worker = new Worker(this.engine, options);
+    const worker = new Worker(this.engine, options, this.control);
     this.workers.add(worker);
     return worker;
   }

@@ -12,7 +12,8 @@ import type { Engine } from './engine.js';
 import { runContext } from './node-context.js';
 import { closeScope, notifyIfNeeded } from './run-transaction.js';
 import { terminateRun } from './stop.js';
-import { AfterCommit, type ConfigSource } from './types.js';
+import type { ConfigSource } from '../contracts/run-control.js';
+import { AfterCommit } from './types.js';
 
 export interface StartRunInput {
   graph: Graph;

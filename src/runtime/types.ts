@@ -1,6 +1,7 @@
 /** Shapes shared inside the runtime: rows as the runtime reads them, settings, post-commit notes. */
 import { NO_SECRETS, type SecretStore } from '../common/secrets.js';
 import type { StoredGraph } from '../contracts/graph.js';
+import type { ConfigSource } from '../contracts/run-control.js';
 import type { Event } from '../events/event.js';
 import type { RuntimeEvent } from './events.js';
 import { DEFAULT_MAX_LOST_ATTEMPTS } from './lost-workers.js';
@@ -53,14 +54,6 @@ export interface ParentLink {
  * Where a run's config came from, as the plan step recorded it. A run without one was started
  * by an operator (the API, the CLI). Secrets are not given to a run whose config is untrusted.
  */
-export interface ConfigSource {
-  trusted: boolean;
-  /** The commit (or ref) the config was read at. */
-  ref: string | null;
-  path: string | null;
-  /** Why it is trusted or not, in words. */
-  why: string;
-}
 
 /** What never changes about a run: loaded once per process and cached. */
 export interface RunSpec {

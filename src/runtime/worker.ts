@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { handlerRuntimeValidator } from '../contracts/handler-input.js';
 import type { Handler, HandlerLogger, HandlerSettings } from '../handlers/types.js';
 import { HandlerError, toErrorInfo } from '../contracts/errors.js';
+import type { RunControl } from '../contracts/run-control.js';
 import { timeoutError, type TimeoutKind } from './attempt-outcome.js';
 import { openAttemptSecrets } from './attempt-secrets.js';
 import { claim, type ClaimedAttempt } from './claim.js';
@@ -74,6 +75,8 @@ export class Worker {
   constructor(
     private readonly engine: Engine,
     private readonly options: WorkerOptions,
+    /** Handed to handlers as `context.runs`. */
+    private readonly runs: RunControl,
   ) {
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.concurrency = options.concurrency ?? 10;
@@ -254,6 +257,7 @@ export class Worker {
       handlers: this.options.handlers,
       handlerSettings: this.options.handlerSettings,
       logger: this.options.logger,
+      runs: this.runs,
     };
   }
 
@@ -397,6 +401,7 @@ export class Worker {
         lastHeartbeatDetails: claimed.lastHeartbeatDetails,
         event: claimed.run.event,
         settings: this.options.handlerSettings,
+        runs: this.runs,
       }),
     );
   }

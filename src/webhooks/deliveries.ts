@@ -6,20 +6,14 @@
  */
 import type { Queryable } from '../db/db.js';
 import type { Event, Forge } from '../events/event.js';
+import type {
+  DeliveryOutcome,
+  DeliveryResult,
+  RecordPlanOutcome,
+} from '../handlers/plan/outcome.js';
+import type { Clock } from '../runtime/clock.js';
 
-export type DeliveryOutcome =
-  | 'planning'
-  | 'started'
-  | 'ignored'
-  | 'no_config'
-  | 'not_triggered'
-  | 'invalid_config'
-  | 'untrusted'
-  | 'command'
-  /** Its plan run failed or timed out before deciding (plan-end.ts). */
-  | 'failed'
-  /** Its plan run was canceled before deciding. */
-  | 'canceled';
+export type { DeliveryOutcome, DeliveryResult };
 
 export interface Delivery {
   id: string;
@@ -50,15 +44,6 @@ export interface NewDelivery {
   outcome: DeliveryOutcome;
   reason?: string | null;
   planRunId?: string | null;
-}
-
-export interface DeliveryResult {
-  outcome: DeliveryOutcome;
-  reason?: string | null;
-  runIds?: string[];
-  configPath?: string | null;
-  configSha?: string | null;
-  diagnostics?: unknown;
 }
 
 /** Records a delivery; false when its id was recorded before (a redelivery or a copy). */
@@ -116,6 +101,12 @@ export async function completeDelivery(
       base.planRunId ?? null,
     ],
   );
+}
+
+/** The plan step's `record`: completes deliveries in this table, dated by `clock`. */
+export function deliveryRecorder(q: Queryable, clock: Clock): RecordPlanOutcome {
+  return (delivery, result) =>
+    completeDelivery(q, { ...delivery, outcome: 'planning' }, result, new Date(clock.now()));
 }
 
 /**

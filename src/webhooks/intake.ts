@@ -11,7 +11,7 @@ import { normalizeEvent } from '../forges/normalize.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { recordDelivery, type DeliveryOutcome } from './deliveries.js';
-import { planGraph } from './plan-graph.js';
+import { planGraph } from '../handlers/plan/plan-graph.js';
 
 export interface IntakeDeps {
   db: Db;

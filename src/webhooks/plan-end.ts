@@ -12,8 +12,8 @@
 import type { RunEnding } from '../runtime/run-end-hooks.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { endDelivery } from './deliveries.js';
-import { PLAN_PIPELINE } from './plan-graph.js';
-import { CONFIG_STATUS } from './plan-handler.js';
+import { PLAN_PIPELINE } from '../handlers/plan/plan-graph.js';
+import { CONFIG_STATUS } from '../handlers/plan/outcome.js';
 
 export function watchPlanRuns(runtime: Runtime, options: { publicUrl: string }): () => void {
   const base = options.publicUrl.replace(/\/$/, '');

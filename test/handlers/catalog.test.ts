@@ -14,7 +14,7 @@ import { forgeHandlers } from '../../src/handlers/forge-handlers.js';
 import { DEFAULT_PACKIT_SETTINGS } from '../../src/handlers/packit.js';
 import type { Handler } from '../../src/handlers/types.js';
 import { FakeClock } from '../../src/runtime/clock.js';
-import { PLAN_HANDLER } from '../../src/webhooks/plan-graph.js';
+import { PLAN_HANDLER } from '../../src/handlers/plan/plan-graph.js';
 import { testContext } from './context.js';
 
 const catalog = [...builtInRegistry.keys()].sort();

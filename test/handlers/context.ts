@@ -5,6 +5,7 @@
 import { manualEvent } from '../../src/forges/normalize.js';
 import type { HandlerContext, HandlerSettings } from '../../src/handlers/types.js';
 import { HandlerError } from '../../src/contracts/errors.js';
+import type { RunControl } from '../../src/contracts/run-control.js';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -41,8 +42,23 @@ export function testContext(settings: Partial<HandlerSettings> = {}): TestContex
     lastHeartbeatDetails: undefined,
     event: manualEvent({ repo: 'acme/widgets', sha: 'a'.repeat(40), ref: 'main' }),
     settings: { execAllow: ['*'], secrets: {}, ...settings },
+    runs: noRuns,
   };
   return { context, controller, logs, heartbeats };
+}
+
+/** Handler tests run no runtime: a handler that reaches for runs fails the test loudly. */
+const noRuns: RunControl = {
+  start: () => unavailable(),
+  latestRunOf: () => unavailable(),
+  previousNodes: () => unavailable(),
+  retry: () => unavailable(),
+  cancel: () => unavailable(),
+  signal: () => unavailable(),
+};
+
+function unavailable(): Promise<never> {
+  return Promise.reject(new Error('this handler test gives the handler no run control'));
 }
 
 /** The HandlerError a promise rejects with (and a failure if it does anything else). */

@@ -22,7 +22,7 @@ import { specsOf } from '../../src/handlers/registry.js';
 import type { Handler } from '../../src/handlers/types.js';
 import { HandlerError } from '../../src/contracts/errors.js';
 import { FakeClock } from '../../src/runtime/clock.js';
-import type { ConfigSource } from '../../src/runtime/types.js';
+import type { ConfigSource } from '../../src/contracts/run-control.js';
 import { compileFor, pipeline, testHandlers } from '../support/runtime.js';
 import { useRuntime } from '../support/use-runtime.js';
 

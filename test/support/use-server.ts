@@ -16,7 +16,7 @@ import { buildServer } from '../../src/api/server.js';
 import { assembleService } from '../../src/cli/service.js';
 import type { FakeClock } from '../../src/runtime/clock.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
-import { CONFIG_FILES } from '../../src/webhooks/plan-handler.js';
+import { CONFIG_FILES } from '../../src/handlers/plan/config-lookup.js';
 import { testDb, type TestDb } from './db.js';
 import { expectAllHistoriesMatch } from './fold-history.js';
 

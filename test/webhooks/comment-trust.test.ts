@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/runtime/clock.js';
-import type { ConfigSource } from '../../src/runtime/types.js';
+import type { ConfigSource } from '../../src/contracts/run-control.js';
 import { FakeGitHub } from '../support/fake-github.js';
 import { FakeGitLab } from '../support/fake-gitlab.js';
 import { randomSha as sha, useServer } from '../support/use-server.js';

@@ -18,7 +18,7 @@ import { DEFAULT_MAX_LOST_ATTEMPTS } from '../../src/runtime/lost-workers.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
 import { sweep } from '../../src/runtime/sweep.js';
 import type { Worker } from '../../src/runtime/worker.js';
-import { CONFIG_FILES } from '../../src/webhooks/plan-handler.js';
+import { CONFIG_FILES } from '../../src/handlers/plan/config-lookup.js';
 import { testDb, type TestDb } from '../support/db.js';
 import { FakeGitHub } from '../support/fake-github.js';
 import { expectAllHistoriesMatch } from '../support/fold-history.js';

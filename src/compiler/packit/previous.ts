@@ -1,21 +1,13 @@
 /**
  * What the latest run of a pull request left behind, for `/packit retest-failed`,
  * `/packit rebuild-failed` and `/packit test`: which statuses failed, and the Copr builds that
- * succeeded (so re-run tests install them instead of building again). The caller (the webhook
- * plan step) reads them from the database; the compiler only looks them up.
+ * succeeded (so re-run tests install them instead of building again). The caller (the plan
+ * step) reads them through the runtime's run control; the compiler only looks them up.
  */
+import type { PreviousNode } from '../../contracts/run-control.js';
 import type { CoprBuildRef } from './handler-inputs.js';
 
-export interface PreviousNode {
-  node: string;
-  /** The node's commit status name (its evaluated `report`), or null. */
-  report: string | null;
-  /** The node's final state: succeeded, failed, timed_out, skipped, canceled, … */
-  status: string;
-  /** The node's evaluated input, as stored. */
-  input?: unknown;
-  output?: unknown;
-}
+export type { PreviousNode };
 
 const FAILED = new Set(['failed', 'timed_out']);
 

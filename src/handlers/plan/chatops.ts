@@ -3,7 +3,7 @@
  * request comment act on the latest run of that pull request. The command is the comment's
  * first line; anything after it is left alone.
  */
-import { SIGNAL_PATTERN } from '../compiler/schema/common.js';
+import { SIGNAL_PATTERN } from '../../compiler/schema/common.js';
 
 export type Command =
   { verb: 'retry' } | { verb: 'cancel' } | { verb: 'signal'; name: string; payload: unknown };

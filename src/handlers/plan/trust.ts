@@ -6,8 +6,8 @@
  * Two people are asked about: who acts (a pull request's author, a comment's), and whose
  * config a pull request's run would read (its author's, whoever wrote the comment).
  */
-import type { Event } from '../events/event.js';
-import type { ForgeClient, RepoRef } from '../forges/client.js';
+import type { Event } from '../../events/event.js';
+import type { ForgeClient, RepoRef } from '../../forges/client.js';
 
 export const TRUSTED_ASSOCIATIONS = ['OWNER', 'MEMBER', 'COLLABORATOR'];
 /** GitLab's access level of a developer. */

@@ -3,9 +3,9 @@
  * fetches the repository's config at the event's commit, compiles it and starts the pipeline
  * runs. A forge outage while fetching is then just a retried attempt.
  */
-import { GRAPH_FORMAT, sealGraph, type Graph } from '../contracts/graph.js';
-import { graphTrigger } from '../compiler/trigger-match.js';
-import type { Event } from '../events/event.js';
+import { GRAPH_FORMAT, sealGraph, type Graph } from '../../contracts/graph.js';
+import { graphTrigger } from '../../compiler/trigger-match.js';
+import type { Event } from '../../events/event.js';
 
 export const PLAN_PIPELINE = 'forgeflow.plan';
 export const PLAN_HANDLER = 'forgeflow.plan';

@@ -3,9 +3,9 @@
  * associations, GitLab access levels asked of the forge, and the operator's allow-list.
  */
 import { describe, expect, it } from 'vitest';
-import type { ForgeClient, RepoRef } from '../src/forges/client.js';
-import { parseCommand } from '../src/webhooks/chatops.js';
-import { forgeTrusts } from '../src/webhooks/trust.js';
+import type { ForgeClient, RepoRef } from '../../src/forges/client.js';
+import { parseCommand } from '../../src/handlers/plan/chatops.js';
+import { forgeTrusts } from '../../src/handlers/plan/trust.js';
 
 describe('parseCommand', () => {
   it('reads retry, cancel and signal from the first line only', () => {

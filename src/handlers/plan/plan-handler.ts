@@ -1,36 +1,34 @@
 /**
  * `forgeflow.plan`, the one activity of a delivery's plan run: decide who is asking (trust),
  * fetch the repository's config at the event's commit (or at the base branch's head when the
- * pull request's author is untrusted, whoever wrote the comment that asked), compile it (a pipeline.yaml, or a .packit.yaml with its
- * `/packit` commands, which may need the latest run of the pull request), start the run, and
- * record the delivery's outcome. A broken config is answered with a failed `forgeflow/config` status.
- * Forge failures throw retryable errors: the plan attempt is retried like any other. Runs are
- * started with idempotency keys, so a retried attempt never starts a run twice.
+ * pull request's author is untrusted, whoever wrote the comment that asked), compile it (a
+ * pipeline.yaml, or a .packit.yaml with its `/packit` commands, which may need the latest run
+ * of the pull request), start the run, and record the delivery's outcome. A broken config is
+ * answered with a failed `forgeflow/config` status. Forge failures throw retryable errors: the
+ * plan attempt is retried like any other. Runs are started, found, retried, canceled and
+ * signaled only through `context.runs` (the runtime's RunControl), with idempotency keys, so a
+ * retried attempt never starts a run twice.
  */
 import {
   compilePackit,
   compilePipeline,
   isPackitFile,
-  validatePipeline,
+  PACKIT_PIPELINE,
   type CompileResult,
   type Diagnostic,
   type ReleasesTable,
-} from '../compiler/index.js';
-import type { HandlerRegistry } from '../contracts/handler-spec.js';
-import type { Db } from '../db/db.js';
-import type { Event } from '../events/event.js';
-import type { ForgeClient, RepoRef } from '../forges/client.js';
-import { eventSha, repoRef } from '../forges/repo-ref.js';
-import type { ForgeClients } from '../forges/clients.js';
-import type { Handler, HandlerContext } from '../handlers/types.js';
-import type { Clock } from '../runtime/clock.js';
-import type { Runtime } from '../runtime/runtime.js';
+} from '../../compiler/index.js';
+import type { HandlerRegistry } from '../../contracts/handler-spec.js';
+import type { ConfigSource, RunControl } from '../../contracts/run-control.js';
+import type { Event } from '../../events/event.js';
+import { eventSha, repoRef } from '../../forges/repo-ref.js';
+import type { ForgeClients } from '../../forges/clients.js';
+import type { Handler, HandlerContext } from '../types.js';
 import { runChatOps } from './chatops-run.js';
 import { parseCommand } from './chatops.js';
-import { completeDelivery, type DeliveryResult, type NewDelivery } from './deliveries.js';
-import { previousPackitNodes } from './packit-previous.js';
+import { baseHead, findConfig, trustedByPipeline, withCommit } from './config-lookup.js';
+import { CONFIG_STATUS, type DeliveryResult, type RecordPlanOutcome } from './outcome.js';
 import { PLAN_HANDLER } from './plan-graph.js';
-import type { ConfigSource } from '../runtime/types.js';
 import {
   actorOf,
   forgeTrusts,
@@ -39,20 +37,7 @@ import {
   type TrustVerdict,
 } from './trust.js';
 
-/** Where a repository's config may be, in order: the first one found is used (Packit's order). */
-export const CONFIG_FILES = [
-  'pipeline.yaml',
-  '.packit.yaml',
-  '.packit.yml',
-  'packit.yaml',
-  'packit.yml',
-];
-
-export const CONFIG_STATUS = 'forgeflow/config';
-
 export interface PlanDeps {
-  db: Db;
-  runtime: Runtime;
   forges: ForgeClients;
   /** The compiler's view of the handlers workers run. */
   handlers: HandlerRegistry;
@@ -60,7 +45,8 @@ export interface PlanDeps {
   /** The operator's allow-list of forge logins. */
   trustedUsers: readonly string[];
   publicUrl: string;
-  clock: Clock;
+  /** Where the decision goes (the webhooks layer's deliveries table). */
+  record: RecordPlanOutcome;
   /** The Fedora/EPEL releases Packit's target aliases expand to; the built-in table when absent. */
   packitReleases?: ReleasesTable | null;
 }
@@ -82,16 +68,17 @@ export function planHandler(deps: PlanDeps): Handler<PlanInput> {
       },
     },
     async run(input, context) {
-      const base: NewDelivery = {
-        id: input.delivery,
-        forge: context.event.forge,
-        event: input.event_name,
-        normalized: context.event,
-        outcome: 'planning',
-        planRunId: context.runId,
-      };
       const result = await plan(deps, context, input.delivery);
-      await completeDelivery(deps.db, base, result, new Date(deps.clock.now()));
+      await deps.record(
+        {
+          id: input.delivery,
+          forge: context.event.forge,
+          event: input.event_name,
+          normalized: context.event,
+          planRunId: context.runId,
+        },
+        result,
+      );
       return result;
     },
   };
@@ -110,7 +97,7 @@ async function plan(
     const verdict = await forgeTrusts(who, forge, repo, deps.trustedUsers);
     return verdict.trusted
       ? verdict
-      : trustedByPipeline(deps, forge, repo, event, who.login, verdict);
+      : trustedByPipeline(deps.handlers, forge, repo, event, who.login, verdict);
   };
   const actor = actorOf(event);
   const verdict = actor ? await trust(actor) : null;
@@ -120,7 +107,7 @@ async function plan(
     if (command !== undefined) {
       if (verdict && !verdict.trusted) return { outcome: 'untrusted', reason: verdict.why };
       if (!command.ok) return { outcome: 'command', reason: command.error };
-      return runChatOps(deps.runtime, event, command.command);
+      return runChatOps(context.runs, event, command.command);
     }
     // Other comments may match `on.comment.commands`: only a trusted author's start anything.
     if (verdict && !verdict.trusted) return { outcome: 'untrusted', reason: verdict.why };
@@ -156,7 +143,7 @@ async function plan(
       ? `${authorVerdict.why}: the config of ${event.pr?.base_ref ?? 'the base branch'} was read`
       : (authorVerdict?.why ?? `${event.kind} of ${event.repo.full_name}`),
   };
-  const compiled = await compileConfig(deps, found, event);
+  const compiled = await compileConfig(deps, context.runs, found, event);
   if (compiled.status === 'invalid') {
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
     if (sha !== null)
@@ -187,7 +174,7 @@ async function plan(
         ...(compiled.excluded ?? []).map((e) => `${e.job}: ${e.reason}`),
       ].join('; '),
     };
-  const started = await deps.runtime.start(compiled.graph, event, {
+  const started = await context.runs.start(compiled.graph, event, {
     idempotencyKey: `${delivery}:${compiled.graph.pipeline}`,
     configSource,
   });
@@ -204,6 +191,7 @@ async function plan(
 /** A pipeline.yaml, or a .packit.yaml with what the latest run of the PR left (for re-runs). */
 async function compileConfig(
   deps: PlanDeps,
+  runs: RunControl,
   found: { path: string; text: string },
   event: Event,
 ): Promise<CompileResult> {
@@ -216,7 +204,7 @@ async function compileConfig(
     repoName: event.repo.name,
     handlers: deps.handlers,
     ...(deps.packitReleases ? { releases: deps.packitReleases } : {}),
-    previous: packitComment ? await previousPackitNodes(deps.db, event) : null,
+    previous: packitComment ? await previousPackitNodes(runs, event) : null,
   });
 }
 
@@ -225,66 +213,14 @@ function firstLine(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.column}: ${d.message} [${d.rule}]`;
 }
 
-/**
- * GitHub comment payloads carry no commit and no target branch: the pull request is asked for
- * them (`branch` filters and `/packit koji-build` need the target branch).
- */
-async function withCommit(
-  event: Event,
-  forge: ForgeClient,
-  repo: RepoRef,
-  options: { signal: AbortSignal },
-): Promise<Event> {
-  if (!event.pr || (eventSha(event) !== null && event.pr.base_ref !== null)) return event;
-  const head = await forge.pullRequestHead(repo, event.pr.number, options);
-  if (!head) return event;
-  const pr = { ...event.pr, base_ref: event.pr.base_ref ?? head.baseRef };
-  if (eventSha(event) !== null) return { ...event, pr };
-  return { ...event, sha: head.sha, pr: { ...pr, head_sha: head.sha, head_ref: head.ref } };
-}
-
-async function baseHead(
-  forge: ForgeClient,
-  repo: RepoRef,
-  event: Event,
-  options: { signal: AbortSignal },
-): Promise<string | null> {
-  const branch = event.pr?.base_ref ?? event.repo.default_branch;
-  if (!branch) return null;
-  return (await forge.branchHead(repo, branch, options)) ?? event.pr?.base_sha ?? null;
-}
-
-async function findConfig(
-  forge: ForgeClient,
-  repo: RepoRef,
-  ref: string,
-  files: readonly string[],
-  options: { signal: AbortSignal },
-): Promise<{ path: string; text: string } | undefined> {
-  for (const path of files) {
-    const text = await forge.readFile(repo, path, ref, options);
-    if (text !== null) return { path, text };
-  }
-  return undefined;
-}
-
-/** `trust.users` of the pipeline on the default branch: the repository's word, not the author's. */
-async function trustedByPipeline(
-  deps: PlanDeps,
-  forge: ForgeClient,
-  repo: RepoRef,
-  event: Event,
-  login: string,
-  verdict: TrustVerdict,
-): Promise<TrustVerdict> {
-  const branch = event.repo.default_branch ?? event.pr?.base_ref;
-  const head = branch ? await forge.branchHead(repo, branch) : null;
-  if (!head) return verdict;
-  const text = await forge.readFile(repo, 'pipeline.yaml', head);
-  if (text === null) return verdict;
-  const validated = validatePipeline(text, { file: 'pipeline.yaml', handlers: deps.handlers });
-  const users = validated.ok ? (validated.pipeline.trust?.users ?? []) : [];
-  return users.includes(login)
-    ? { trusted: true, why: `${login} is in trust.users of pipeline.yaml on ${branch}` }
-    : verdict;
+/** What the latest .packit.yaml run of the pull request at its current head left. */
+function previousPackitNodes(runs: RunControl, event: Event) {
+  const sha = eventSha(event);
+  if (!event.pr || sha === null) return null;
+  return runs.previousNodes({
+    repo: event.repo.full_name,
+    pr: event.pr.number,
+    pipeline: PACKIT_PIPELINE,
+    sha,
+  });
 }

@@ -1,17 +1,17 @@
 /** Carrying out a ChatOps command on the latest run of the pull request it was written on. */
-import type { Event } from '../events/event.js';
-import type { Runtime } from '../runtime/runtime.js';
+import type { RunControl } from '../../contracts/run-control.js';
+import type { Event } from '../../events/event.js';
 import type { Command } from './chatops.js';
-import type { DeliveryResult } from './deliveries.js';
+import type { DeliveryResult } from './outcome.js';
 import { PLAN_PIPELINE } from './plan-graph.js';
 
 export async function runChatOps(
-  runtime: Runtime,
+  runs: RunControl,
   event: Event,
   command: Command,
 ): Promise<DeliveryResult> {
   if (!event.pr) return { outcome: 'command', reason: 'commands act on pull/merge requests only' };
-  const run = await runtime.latestRunOf({
+  const run = await runs.latestRunOf({
     repo: event.repo.full_name,
     pr: event.pr.number,
     exceptPipeline: PLAN_PIPELINE,
@@ -25,15 +25,15 @@ export async function runChatOps(
   });
   switch (command.verb) {
     case 'retry': {
-      const result = await runtime.retry(run.id);
+      const result = await runs.retry(run.id);
       return done(result?.outcome ?? 'no such run');
     }
     case 'cancel': {
-      const result = await runtime.cancel(run.id, `canceled by ${who} with /forgeflow cancel`);
+      const result = await runs.cancel(run.id, `canceled by ${who} with /forgeflow cancel`);
       return done(result?.outcome ?? 'no such run');
     }
     case 'signal': {
-      const result = await runtime.signal(run.id, command.name, command.payload);
+      const result = await runs.signal(run.id, command.name, command.payload);
       return done(result?.outcome ?? 'no such run');
     }
   }

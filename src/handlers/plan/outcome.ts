@@ -1,0 +1,48 @@
+/**
+ * What the plan step decides about a webhook delivery, and how it hands that decision on: the
+ * webhooks layer owns the deliveries table and gives the plan handler a `record` function
+ * (webhooks/deliveries.ts `deliveryRecorder`), so this folder writes no table of its own.
+ */
+import type { Event, Forge } from '../../events/event.js';
+
+export type DeliveryOutcome =
+  | 'planning'
+  | 'started'
+  | 'ignored'
+  | 'no_config'
+  | 'not_triggered'
+  | 'invalid_config'
+  | 'untrusted'
+  | 'command'
+  /** Its plan run failed or timed out before deciding (webhooks/plan-end.ts). */
+  | 'failed'
+  /** Its plan run was canceled before deciding. */
+  | 'canceled';
+
+export interface DeliveryResult {
+  outcome: DeliveryOutcome;
+  reason?: string | null;
+  runIds?: string[];
+  configPath?: string | null;
+  configSha?: string | null;
+  diagnostics?: unknown;
+}
+
+/** The delivery a plan run plans. */
+export interface PlannedDelivery {
+  id: string;
+  forge: Forge;
+  /** The event header (`pull_request`, `Merge Request Hook`). */
+  event: string;
+  normalized: Event;
+  planRunId: string;
+}
+
+/** Records what the plan decided; writes the delivery if its intake never did. */
+export type RecordPlanOutcome = (
+  delivery: PlannedDelivery,
+  result: DeliveryResult,
+) => Promise<void>;
+
+/** The commit status a config that does not compile (or a plan that fails) is answered with. */
+export const CONFIG_STATUS = 'forgeflow/config';
