@@ -5,6 +5,7 @@
  */
 import Type from 'typebox';
 import { TRIGGER_NAMES } from '../contracts/triggers.js';
+import { FORGE_NAMES } from '../events/forges.js';
 import { RUN_STATUSES } from '../runtime/states.js';
 import { FINITE } from './finite-numbers.js';
 
@@ -201,7 +202,7 @@ export const StartRunBody = Type.Object(
       }),
     ),
     ref: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
-    forge: Type.Optional(Type.String({ enum: ['github', 'gitlab'] })),
+    forge: Type.Optional(Type.String({ enum: FORGE_NAMES })),
     file: Type.Optional(
       Type.String({
         minLength: 1,

@@ -5,6 +5,7 @@
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import type { Event, Forge } from '../events/event.js';
+import { FORGE_NAMES, isForge } from '../events/forges.js';
 import { detectEvent } from '../forges/detect.js';
 import { manualEvent, normalizeEvent } from '../forges/normalize.js';
 import { UsageError, type Io } from './io.js';
@@ -58,10 +59,10 @@ export function readEventPayload(
   return readPayload(io, values.event, values.forge, values['event-type']);
 }
 
-/** `--forge`: github, gitlab, or not given. */
+/** `--forge`: a forge's name (github, gitlab), or not given. */
 export function forgeOption(flag: string | undefined): Forge | undefined {
-  if (flag !== undefined && flag !== 'github' && flag !== 'gitlab')
-    throw new UsageError(`--forge must be github or gitlab; got "${flag}"`);
+  if (flag !== undefined && !isForge(flag))
+    throw new UsageError(`--forge must be ${FORGE_NAMES.join(' or ')}; got "${flag}"`);
   return flag;
 }
 

@@ -16,6 +16,7 @@ import type { ReleasesTable } from '../compiler/index.js';
 import type { Db } from '../db/db.js';
 import { migrate } from '../db/migrate.js';
 import { describeDatabase, openDatabase } from '../db/open.js';
+import type { WebhookSecrets } from '../forges/adapters.js';
 import { forgeClients, type ForgeClients } from '../forges/clients.js';
 import { BUILT_IN_HANDLERS } from '../handlers/catalog.js';
 import { forgeHandlers, noForgeHandlers } from '../handlers/forge-handlers.js';
@@ -275,8 +276,7 @@ export async function loadOperatorHandlers(file: string, cwd = process.cwd()): P
 }
 
 export interface Secrets {
-  githubSecret: string | null;
-  gitlabToken: string | null;
+  webhooks: WebhookSecrets;
   apiToken: string | null;
 }
 
@@ -294,11 +294,6 @@ export async function httpServer(
     packitReleases: settings.packitReleases,
     forges: service.forges,
     auth: { token: secrets.apiToken, readsNeedToken: settings.readsNeedToken },
-    webhooks: {
-      githubSecret: secrets.githubSecret,
-      gitlabToken: secrets.gitlabToken,
-      gitlabSigningToken: settings.gitlabSigningToken,
-      bodyLimit: settings.bodyLimit,
-    },
+    webhooks: { ...secrets.webhooks, bodyLimit: settings.bodyLimit },
   });
 }

@@ -2,9 +2,12 @@
  * The server's settings, from flags and the environment (DESIGN.md §7). Secrets stay here and
  * in the handlers' context: never in history, outputs, logs or API responses.
  */
-import { readFileSync } from 'node:fs';
 import type { SecretStore } from '../common/secrets.js';
-import type { ForgeSettings } from '../forges/clients.js';
+import {
+  forgeSettingsFromEnv,
+  type ForgeSettings,
+  type WebhookSecrets,
+} from '../forges/adapters.js';
 import { DEFAULT_PACKIT_SETTINGS, type PackitSettings } from '../handlers/packit.js';
 import { readSandboxSettings, type SandboxSettings } from '../handlers/sandbox/settings.js';
 import type { ReleasesTable } from '../compiler/index.js';
@@ -30,12 +33,11 @@ export interface ServiceSettings {
   /** Where exec steps run: `--exec-sandbox`, FORGEFLOW_EXEC_SANDBOX and friends. */
   execSandbox: SandboxSettings;
   forges: ForgeSettings;
-  githubWebhookSecret: string | null;
+  /** Each forge's webhook secrets (GITHUB_WEBHOOK_SECRET, GITLAB_WEBHOOK_TOKEN, …). */
+  webhookSecrets: WebhookSecrets;
   apiToken: string | null;
   /** FORGEFLOW_API_READ=token: reads need the API token too. */
   readsNeedToken: boolean;
-  gitlabWebhookToken: string | null;
-  gitlabSigningToken: string | null;
   trustedUsers: string[];
   configFiles: string[];
   bodyLimit: number;
@@ -102,15 +104,11 @@ export function readSettings(
   },
 ): ServiceSettings {
   const port = integer('--port / PORT', flags.port ?? env.PORT, DEFAULT_PORT, 0);
-  const keyFile = text(env.GITHUB_APP_PRIVATE_KEY_FILE);
+  const forges = forgeSettingsFromEnv(env);
   const dataDir = text(flags['data-dir']) ?? text(env.FORGEFLOW_DATA_DIR) ?? DEFAULT_DATA_DIR;
   // Steps never see the data directory, the App's key or the pipeline secrets' file.
   const secretsFile = text(env.FORGEFLOW_SECRETS_FILE);
-  const secretPaths = [
-    dataDir,
-    ...(keyFile ? [keyFile] : []),
-    ...(secretsFile ? [secretsFile] : []),
-  ];
+  const secretPaths = [dataDir, ...forges.secretFiles, ...(secretsFile ? [secretsFile] : [])];
   const execSandbox = readSandboxSettings(env, flags['exec-sandbox'], secretPaths);
   if (typeof execSandbox === 'string') throw new UsageError(execSandbox);
   return {
@@ -124,21 +122,10 @@ export function readSettings(
     concurrency: integer('--concurrency', flags.concurrency, 10, 1),
     execAllow: listFromEnv(env.FORGEFLOW_EXEC_ALLOW),
     execSandbox,
-    forges: {
-      githubApiUrl: text(env.GITHUB_API_URL) ?? undefined,
-      githubToken: text(env.GITHUB_TOKEN) ?? undefined,
-      githubAppId: text(env.GITHUB_APP_ID) ?? undefined,
-      githubPrivateKey:
-        text(env.GITHUB_APP_PRIVATE_KEY)?.replace(/\\n/g, '\n') ??
-        (keyFile ? readFileSync(keyFile, 'utf8') : undefined),
-      gitlabUrl: text(env.GITLAB_URL) ?? undefined,
-      gitlabToken: text(env.GITLAB_TOKEN) ?? undefined,
-    },
-    githubWebhookSecret: text(env.GITHUB_WEBHOOK_SECRET),
+    forges: forges.client,
+    webhookSecrets: forges.secrets,
     apiToken: text(env.FORGEFLOW_API_TOKEN),
     readsNeedToken: text(env.FORGEFLOW_API_READ) === 'token',
-    gitlabWebhookToken: text(env.GITLAB_WEBHOOK_TOKEN),
-    gitlabSigningToken: text(env.GITLAB_WEBHOOK_SIGNING_TOKEN),
     trustedUsers: listFromEnv(env.FORGEFLOW_TRUSTED_USERS) ?? [],
     configFiles: listFromEnv(env.FORGEFLOW_CONFIG_FILES) ?? CONFIG_FILES,
     bodyLimit: integer(

@@ -7,7 +7,9 @@
  * `synchronize`) so one pipeline works on both forges.
  */
 
-export type Forge = 'github' | 'gitlab';
+import type { Forge } from './forges.js';
+
+export type { Forge };
 
 /**
  * - `pull_request`: a pull request (GitHub) or merge request (GitLab) changed.

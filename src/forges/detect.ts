@@ -1,9 +1,10 @@
 /**
  * A payload file without its headers (`forgeflow plan --event payload.json`): which forge sent
- * it and which event it is. GitLab names its event in the body (`object_kind`); for GitHub the
- * name is only in a header, so it is inferred from the payload's distinctive keys.
+ * it and which event it is. Each forge's adapter recognizes its own payloads; the one that
+ * marks no payload (GitHub) takes what the others do not.
  */
 import type { Forge } from '../events/event.js';
+import { forgeAdapters } from './adapters.js';
 import { isRecord } from './payload-readers.js';
 
 export interface DetectedEvent {
@@ -12,31 +13,13 @@ export interface DetectedEvent {
   eventName: string | null;
 }
 
-const GITLAB_HEADERS: Record<string, string> = {
-  push: 'Push Hook',
-  tag_push: 'Tag Push Hook',
-  merge_request: 'Merge Request Hook',
-  note: 'Note Hook',
-  release: 'Release Hook',
-  pipeline: 'Pipeline Hook',
-  issue: 'Issue Hook',
-};
-
 export function detectEvent(payload: unknown): DetectedEvent {
-  if (!isRecord(payload)) return { forge: 'github', eventName: null };
-  if (typeof payload.object_kind === 'string') {
-    return { forge: 'gitlab', eventName: GITLAB_HEADERS[payload.object_kind] ?? null };
+  const record = isRecord(payload) ? payload : {};
+  const adapters = forgeAdapters();
+  for (const adapter of adapters.filter((a) => !a.detectsAnything)) {
+    const found = adapter.detect(record);
+    if (found) return { forge: adapter.forge, ...found };
   }
-  return { forge: 'github', eventName: guessGitHubEvent(payload) };
-}
-
-function guessGitHubEvent(p: Record<string, unknown>): string | null {
-  if (isRecord(p.pull_request) && !isRecord(p.review) && !isRecord(p.comment))
-    return 'pull_request';
-  if (isRecord(p.issue) && isRecord(p.comment)) return 'issue_comment';
-  if (isRecord(p.release)) return 'release';
-  if (typeof p.ref_type === 'string' && 'master_branch' in p) return 'create';
-  if (typeof p.ref === 'string' && 'before' in p && 'after' in p) return 'push';
-  if (typeof p.zen === 'string') return 'ping';
-  return null;
+  const fallback = adapters.find((a) => a.detectsAnything)!;
+  return { forge: fallback.forge, eventName: fallback.detect(record)?.eventName ?? null };
 }

@@ -5,7 +5,7 @@
  * (`ForgeRequestError`) fail for good. Messages name the request (forge, method, path, status)
  * and never carry a credential: the path holds none, and forge text is scrubbed of known tokens.
  */
-import type { Forge } from '../events/event.js';
+import { FORGES, type Forge } from '../events/forges.js';
 import { HandlerError } from '../contracts/errors.js';
 import type { Deadline } from './deadline.js';
 import { causeCode } from '../contracts/cause-code.js';
@@ -46,7 +46,7 @@ export interface HttpFailure extends RequestLabel {
 }
 
 export function forgeName(forge: Forge): string {
-  return forge === 'github' ? 'GitHub' : 'GitLab';
+  return FORGES[forge].title;
 }
 
 export function describeRequest(label: RequestLabel): string {

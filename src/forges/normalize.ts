@@ -11,8 +11,7 @@
 
 import type { Event, Forge, NormalizeResult } from '../events/event.js';
 import { storableJson } from '../events/storable-json.js';
-import { normalizeGitHub } from './github/normalize.js';
-import { normalizeGitLab } from './gitlab/normalize.js';
+import { forgeAdapter } from './adapters.js';
 import { baseEvent, isFullSha, splitFullName, splitRef } from './payload-readers.js';
 
 /**
@@ -27,7 +26,7 @@ export function normalizeEvent(
   const storable = storableJson(payload);
   if (!storable.ok)
     return { ok: false, ignored: `the payload is ${storable.reason}`, impossible: true };
-  const result = normalizeStorable(forge, eventName, storable.value);
+  const result = forgeAdapter(forge).normalize(eventName, storable.value);
   // The commit is stored and indexed with the run: what no git object id can be is refused.
   const sha: string | null = result.ok ? result.event.sha : null;
   if (sha !== null && !isFullSha(sha))
@@ -39,17 +38,6 @@ export function normalizeEvent(
   return result.ok && storable.substituted > 0
     ? { ...result, substituted: storable.substituted }
     : result;
-}
-
-function normalizeStorable(
-  forge: Forge,
-  eventName: string | null,
-  payload: unknown,
-): NormalizeResult {
-  if (forge === 'gitlab') return normalizeGitLab(eventName, payload);
-  if (eventName === null)
-    return { ok: false, ignored: 'GitHub webhook without X-GitHub-Event header' };
-  return normalizeGitHub(eventName, payload);
 }
 
 export interface ManualEventInput {

@@ -7,13 +7,11 @@
  * functions and answer 400; the clients build URLs only through `urlSegment`, so nothing
  * can climb even where a caller forgot.
  */
-import type { Forge } from '../events/event.js';
+import { FORGES, type Forge } from '../events/forges.js';
 import { storableText } from '../events/storable-json.js';
 import { HandlerError } from '../contracts/errors.js';
 import { FORGE_ERRORS } from './http-errors.js';
 
-/** GitLab nests groups 20 deep: a project path has at most 21 segments; GitHub's has 2. */
-const MAX_GITLAB_SEGMENTS = 21;
 /** The characters GitHub and GitLab allow in owner, group and repository names. */
 const NAME_SEGMENT = /^[A-Za-z0-9_.-]{1,255}$/;
 const DOTS_ONLY = /^\.+$/;
@@ -21,13 +19,10 @@ const DOTS_ONLY = /^\.+$/;
 /** Why `fullName` is not a repository path on `forge` (`owner/name`; GitLab `group/sub/name`), or null. */
 export function repoNameProblem(fullName: string, forge: Forge): string | null {
   const segments = fullName.split('/');
-  const shape = forge === 'github' ? 'owner/name' : 'group/name or group/subgroup/…/name';
-  const count =
-    forge === 'github'
-      ? segments.length === 2
-      : segments.length >= 2 && segments.length <= MAX_GITLAB_SEGMENTS;
+  const { title, repoShape, repoSegments } = FORGES[forge];
+  const count = segments.length >= repoSegments.min && segments.length <= repoSegments.max;
   if (!count || !segments.every((s) => NAME_SEGMENT.test(s) && !DOTS_ONLY.test(s)))
-    return `a ${forge === 'github' ? 'GitHub' : 'GitLab'} repository is ${shape}, each part letters, digits, "_", "-" and "." (not only dots)`;
+    return `a ${title} repository is ${repoShape}, each part letters, digits, "_", "-" and "." (not only dots)`;
   return null;
 }
 

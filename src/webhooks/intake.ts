@@ -35,11 +35,6 @@ export interface Refused {
   refused: string;
 }
 
-/** Delivery ids become run keys and URL parts: plain characters only (GUIDs in practice). */
-export const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,200}$/;
-/** Event header values: `pull_request`, `Merge Request Hook`. */
-export const EVENT_NAME = /^[A-Za-z0-9 _.-]{0,100}$/;
-
 export async function acceptDelivery(
   deps: IntakeDeps,
   input: { forge: Forge; deliveryId: string; eventName: string; payload: unknown },

@@ -1,29 +1,23 @@
 /**
- * src/webhooks — where forges knock: `POST /webhooks/github` and `POST /webhooks/gitlab`.
- * A delivery is verified on its raw bytes (bad or missing proof: 401, nothing stored), read
+ * src/webhooks — where forges knock: `POST /webhooks/<forge>`, one route per forge adapter
+ * (`/webhooks/github`, `/webhooks/gitlab`). A delivery is verified on its raw bytes (bad or missing proof: 401, nothing stored), read
  * (not UTF-8, not JSON, nested too deep, or holding what no forge sends: 400, nothing
  * stored), normalized and handed to intake, which answers at once; what it starts is the plan
  * run's business. Events that start nothing still get a 2xx: GitLab disables hooks that keep
  * failing.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
 import { sendProblem } from '../contracts/problems.js';
-import { githubSignatureMatches } from './github-verify.js';
-import { checkSignature, sameSecret } from './gitlab-verify.js';
-import { acceptDelivery, DELIVERY_ID, EVENT_NAME, type IntakeDeps } from './intake.js';
+import type { Forge } from '../events/forges.js';
+import { forgeAdapters, type WebhookSecrets } from '../forges/adapters.js';
+import { acceptDelivery, type IntakeDeps } from './intake.js';
 import { keepRawBodies, parsePayload } from './raw-body.js';
 
-export interface WebhookSettings {
-  /** GitHub's webhook secret (HMAC-SHA256 of the body). */
-  githubSecret: string | null;
-  /** GitLab's secret token (X-Gitlab-Token). */
-  gitlabToken: string | null;
-  /** GitLab's signing token (`whsec_…`), when the hook is set to sign. */
-  gitlabSigningToken: string | null;
+/** Every forge's webhook secrets (GitHub's HMAC key, GitLab's tokens), and the body limit. */
+export type WebhookSettings = WebhookSecrets & {
   /** Largest body accepted; GitHub caps its payloads at 25 MB. */
   bodyLimit: number;
-}
+};
 
 export const DEFAULT_BODY_LIMIT = 25 * 1024 * 1024;
 
@@ -42,84 +36,20 @@ export function webhookRoutes(
   deps: IntakeDeps,
   metrics?: { delivery(forge: string, outcome: string): void },
 ) {
-  const githubSecret = settings.githubSecret;
   return (app: FastifyInstance): Promise<void> => {
     keepRawBodies(app, settings.bodyLimit);
-
-    app.post('/webhooks/github', async (request, reply) => {
-      const raw = rawBody(request);
-      const signature = header(request, 'x-hub-signature-256');
-      if (githubSecret === null)
-        return sendProblem(
-          reply,
-          'WEBHOOK_NOT_CONFIGURED',
-          'set GITHUB_WEBHOOK_SECRET to receive GitHub webhooks',
+    // One route per forge, from its adapter: its proof, its delivery id and event name.
+    for (const adapter of forgeAdapters())
+      app.post(`/webhooks/${adapter.forge}`, async (request, reply) => {
+        const raw = rawBody(request);
+        const checked = adapter.webhook.check(
+          { raw, header: (name) => header(request, name), now: deps.clock.now() },
+          settings,
         );
-      if (!signature)
-        return sendProblem(reply, 'WEBHOOK_SIGNATURE_MISSING', 'X-Hub-Signature-256 is required');
-      if (!githubSignatureMatches(raw, signature, githubSecret))
-        return sendProblem(
-          reply,
-          'WEBHOOK_SIGNATURE_INVALID',
-          'X-Hub-Signature-256 does not match the body',
-        );
-      const eventName = header(request, 'x-github-event');
-      const deliveryId = header(request, 'x-github-delivery');
-      if (!eventName || !EVENT_NAME.test(eventName) || !deliveryId || !DELIVERY_ID.test(deliveryId))
-        return sendProblem(
-          reply,
-          'WEBHOOK_HEADER_MISSING',
-          'X-GitHub-Event and X-GitHub-Delivery (letters, digits, ".", "_", ":", "-") are required',
-        );
-      return accept(reply, raw, request, { forge: 'github', deliveryId, eventName });
-    });
-
-    app.post('/webhooks/gitlab', async (request, reply) => {
-      const raw = rawBody(request);
-      if (settings.gitlabToken === null && settings.gitlabSigningToken === null)
-        return sendProblem(
-          reply,
-          'WEBHOOK_NOT_CONFIGURED',
-          'set GITLAB_WEBHOOK_TOKEN to receive GitLab webhooks',
-        );
-      if (settings.gitlabToken !== null) {
-        const token = header(request, 'x-gitlab-token');
-        if (!token)
-          return sendProblem(reply, 'WEBHOOK_SIGNATURE_MISSING', 'X-Gitlab-Token is required');
-        if (!sameSecret(token, settings.gitlabToken))
-          return sendProblem(reply, 'WEBHOOK_SIGNATURE_INVALID', 'X-Gitlab-Token does not match');
-      }
-      if (settings.gitlabSigningToken !== null) {
-        const problem = checkSignature(
-          {
-            id: header(request, 'webhook-id'),
-            timestamp: header(request, 'webhook-timestamp'),
-            signature: header(request, 'webhook-signature'),
-          },
-          raw,
-          settings.gitlabSigningToken,
-          deps.clock.now(),
-        );
-        if (problem) return sendProblem(reply, 'WEBHOOK_SIGNATURE_INVALID', problem);
-      }
-      const eventName = header(request, 'x-gitlab-event') ?? '';
-      // Idempotency-Key is kept across retries (GitLab 17.4+); older GitLab: the event UUID,
-      // shared by recursive hooks, so the hook and the body tell those apart.
-      const idempotency = header(request, 'idempotency-key');
-      const eventUuid = header(request, 'x-gitlab-event-uuid');
-      const deliveryId =
-        idempotency ??
-        (eventUuid
-          ? `${eventUuid}:${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`
-          : `body-${createHash('sha256').update(raw).digest('hex')}`);
-      if (!DELIVERY_ID.test(deliveryId) || !EVENT_NAME.test(eventName))
-        return sendProblem(
-          reply,
-          'WEBHOOK_HEADER_MISSING',
-          'Idempotency-Key must be letters, digits, ".", "_", ":", "-"',
-        );
-      return accept(reply, raw, request, { forge: 'gitlab', deliveryId, eventName });
-    });
+        if (!checked.ok) return sendProblem(reply, checked.code, checked.detail);
+        const { deliveryId, eventName } = checked;
+        return accept(reply, raw, request, { forge: adapter.forge, deliveryId, eventName });
+      });
     return Promise.resolve();
   };
 
@@ -127,7 +57,7 @@ export function webhookRoutes(
     reply: FastifyReply,
     raw: Buffer,
     request: FastifyRequest,
-    input: { forge: 'github' | 'gitlab'; deliveryId: string; eventName: string },
+    input: { forge: Forge; deliveryId: string; eventName: string },
   ): Promise<FastifyReply> {
     const parsed = parsePayload(raw, header(request, 'content-type'));
     if (!parsed.ok) return sendProblem(reply, parsed.code, parsed.detail);

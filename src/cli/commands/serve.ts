@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { describeDatabase } from '../../db/open.js';
+import { forgeAdapters } from '../../forges/adapters.js';
 import { EXIT, type Io } from '../io.js';
 import {
   checkExecSandbox,
@@ -86,18 +87,20 @@ export async function serveCommand(
 
 /** The configured secrets, or the ones kept in the data directory (made and shown once). */
 function secretsOf(settings: ServiceSettings, io: Io): Secrets {
-  let githubSecret = settings.githubWebhookSecret;
-  let gitlabToken = settings.gitlabWebhookToken;
-  if (githubSecret === null || (gitlabToken === null && settings.gitlabSigningToken === null)) {
-    const stored = webhookSecret(settings.dataDir);
-    githubSecret ??= stored.secret;
-    if (settings.gitlabSigningToken === null) gitlabToken ??= stored.secret;
-    if (stored.created)
-      io.out(
-        `generated a webhook secret (stored in ${stored.path}; shown this once):\n\n  ${stored.secret}\n\n` +
-          'use it as the GitHub webhook secret and the GitLab secret token, or set GITHUB_WEBHOOK_SECRET / GITLAB_WEBHOOK_TOKEN\n\n',
-      );
+  let stored: ReturnType<typeof webhookSecret> | undefined;
+  const generated = () => (stored ??= webhookSecret(settings.dataDir)).secret;
+  let webhooks = settings.webhookSecrets;
+  const takers = [];
+  for (const adapter of forgeAdapters()) {
+    const filled = adapter.webhook.generated.fill(webhooks, generated);
+    if (filled !== webhooks) takers.push(adapter.webhook.generated);
+    webhooks = filled;
   }
+  if (stored?.created)
+    io.out(
+      `generated a webhook secret (stored in ${stored.path}; shown this once):\n\n  ${stored.secret}\n\n` +
+        `use it as ${takers.map((t) => t.use).join(' and ')}, or set ${takers.map((t) => t.env).join(' / ')}\n\n`,
+    );
   let apiToken = settings.apiToken;
   if (apiToken === null) {
     const stored = storedSecret(settings.dataDir, API_TOKEN_FILE);
@@ -108,5 +111,5 @@ function secretsOf(settings: ServiceSettings, io: Io): Secrets {
           'API calls that change something (and the page’s cancel, retry and signal buttons) ask for it; or set FORGEFLOW_API_TOKEN\n\n',
       );
   }
-  return { githubSecret, gitlabToken, apiToken };
+  return { webhooks, apiToken };
 }

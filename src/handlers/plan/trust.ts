@@ -1,25 +1,17 @@
 /**
- * Who may decide what forgeflow runs (DESIGN.md §4a): on GitHub the author association the
- * payload carries (OWNER, MEMBER, COLLABORATOR), on GitLab an access level of developer or
- * above (asked of the forge), or a name on an allow-list: the operator's, or the one in the
+ * Who may decide what forgeflow runs (DESIGN.md §4a): whom the forge trusts (its adapter's rule:
+ * on GitHub the author association the payload carries, OWNER, MEMBER or COLLABORATOR; on
+ * GitLab an access level of developer or above, asked of the forge), or a name on an allow-list: the operator's, or the one in the
  * pipeline of the repository's default branch (`trust.users`: never the pull request's own).
  * Two people are asked about: who acts (a pull request's author, a comment's), and whose
  * config a pull request's run would read (its author's, whoever wrote the comment).
  */
 import type { Event } from '../../events/event.js';
+import type { Actor, TrustVerdict } from '../../forges/adapter.js';
+import { forgeAdapter } from '../../forges/adapters.js';
 import type { ForgeClient, RepoRef } from '../../forges/client.js';
 
-export const TRUSTED_ASSOCIATIONS = ['OWNER', 'MEMBER', 'COLLABORATOR'];
-/** GitLab's access level of a developer. */
-export const DEVELOPER = 30;
-
-export interface Actor {
-  login: string;
-  /** GitLab user id, for the access-level lookup. */
-  id: number | null;
-  /** GitHub author association, where the payload has one. */
-  association: string | null;
-}
+export type { Actor, TrustVerdict };
 
 /**
  * The person whose action is in question: a pull request's author or a comment's. Pushes,
@@ -72,8 +64,7 @@ export function pullRequestAuthorOf(event: Event): Actor | null {
   };
 }
 
-export type TrustVerdict = { trusted: true; why: string } | { trusted: false; why: string };
-
+/** The operator's allow-list first, then the forge's own rule (its adapter's). */
 export async function forgeTrusts(
   actor: Actor,
   forge: ForgeClient,
@@ -82,22 +73,5 @@ export async function forgeTrusts(
 ): Promise<TrustVerdict> {
   if (allowList.includes(actor.login))
     return { trusted: true, why: `${actor.login} is on the allow-list` };
-  if (forge.forge === 'github') {
-    const association = actor.association ?? 'NONE';
-    return TRUSTED_ASSOCIATIONS.includes(association)
-      ? { trusted: true, why: `${actor.login} is ${association}` }
-      : {
-          trusted: false,
-          why: `${actor.login} is ${association}, not OWNER, MEMBER or COLLABORATOR`,
-        };
-  }
-  if (actor.id === null)
-    return { trusted: false, why: `the payload names no user id for ${actor.login}` };
-  const level = await forge.accessLevel(repo, actor.id);
-  return level !== null && level >= DEVELOPER
-    ? { trusted: true, why: `${actor.login} has access level ${level}` }
-    : {
-        trusted: false,
-        why: `${actor.login} has ${level === null ? 'no access' : `access level ${level}`}, below developer (${DEVELOPER})`,
-      };
+  return forgeAdapter(forge.forge).trust(actor, forge, repo);
 }
