@@ -2,62 +2,35 @@
  * Where in an argv a value computed at run time would become code: read against the program
  * tables of exec-rules.ts. The caller describes each argument by its literal beginning and
  * whether a value is spliced into it (the compiler knows which arguments hold `${{ }}`); the
- * answer lists the arguments that must not hold one, and why. Bounded: every step moves along
- * the argv, and nesting (a wrapper running a wrapper) stops at MAX_NESTING.
+ * answer lists the arguments that must not hold one, and why (argv-findings.ts). This file finds
+ * the program and walks wrappers, find, git-like and docker-like programs; an interpreter's own
+ * argv is interpreter-argv.ts's. Bounded: every step moves along the argv, and nesting (a
+ * wrapper running a wrapper) stops at MAX_NESTING.
  */
 import {
   codeEnvReason,
   commandEnvReason,
   programName,
   programRule,
-  type InterpreterRule,
   type OptionCommandRule,
-  type OptionSyntax,
   type SubcommandRule,
   type WrapperRule,
 } from './exec-rules.js';
-import { dynamicOption, isOption, readOption, type Role } from './option-reading.js';
+import {
+  couldBeOption,
+  roleKind,
+  SH_ENV,
+  type Arg,
+  type ArgShape,
+  type Finding,
+  type FindingKind,
+} from './argv-findings.js';
+import { analyzeInterpreter } from './interpreter-argv.js';
+import { isOption, readOption } from './option-reading.js';
 
-/** One argument: its text up to the first spliced value (all of it when there is none). */
-export interface ArgShape {
-  prefix: string;
-  /** Whether a value computed at run time is part of it. */
-  dynamic: boolean;
-}
-
-export type FindingKind =
-  /** The program itself would be chosen by the value. */
-  | 'program'
-  /** The value would be code the program runs. */
-  | 'code'
-  /** The value would choose a script, module or library the program runs. */
-  | 'script'
-  /** The value stands where the program still reads options, which can run code. */
-  | 'option'
-  /** A NAME=VALUE operand (env, sudo) that sets a variable making programs run code. */
-  | 'assignment'
-  /** The program reads every argument as code of its own. */
-  | 'everything';
-
-export interface Finding {
-  /** Index in the argv given. */
-  index: number;
-  kind: FindingKind;
-  /** The program as the diagnostic names it: `sh -c`, `python3 -c`, `node`, `make`. */
-  program: string;
-  /** What makes it dangerous, in words: the reason of an `everything` program or a variable. */
-  why: string;
-  /** How code of that program reads an environment variable NAME: the safe pattern. */
-  readEnv: string;
-}
+export type { ArgShape, Finding, FindingKind } from './argv-findings.js';
 
 const MAX_NESTING = 32;
-const SH_ENV = '"$NAME"';
-
-/** An argument with its index in the caller's argv (split words of `env -S` share one). */
-interface Arg extends ArgShape {
-  index: number;
-}
 
 export function analyzeArgv(argv: readonly ArgShape[]): Finding[] {
   const findings: Finding[] = [];
@@ -85,7 +58,7 @@ function analyze(argv: readonly Arg[], findings: Finding[], nesting: number): vo
   }
   switch (rule.kind) {
     case 'interpreter':
-      return interpreter(rule, name, rest, findings);
+      return analyzeInterpreter(rule, name, rest, findings);
     case 'wrapper':
       return wrapper(rule, name, rest, findings, nesting);
     case 'everything':
@@ -110,100 +83,6 @@ function everything(
 ): void {
   for (const arg of args)
     if (arg.dynamic) findings.push({ index: arg.index, kind: 'everything', program, why, readEnv });
-}
-
-/** A spliced value that begins an argument, or follows a dash, could be any option. */
-function couldBeOption(arg: ArgShape, syntax: OptionSyntax = {}): boolean {
-  return arg.dynamic && (arg.prefix === '' || isOption(arg.prefix + 'x', syntax));
-}
-
-// ---- shells and interpreters ----------------------------------------------------------------
-
-function interpreter(
-  rule: InterpreterRule,
-  name: string,
-  args: readonly Arg[],
-  findings: Finding[],
-): void {
-  const report = (arg: Arg, kind: FindingKind, shown = '') =>
-    findings.push({
-      index: arg.index,
-      kind,
-      program: shown === '' ? name : `${name} ${shown}`,
-      why: '',
-      readEnv: rule.readEnv,
-    });
-  let codeGiven = false;
-  let operandCode: string | undefined;
-  let operandSeen = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const optionsOpen = !operandSeen || rule.permutes === true;
-    if (optionsOpen && !arg.dynamic && arg.prefix === '--') {
-      const next = args[i + 1];
-      if (!operandSeen && next) expectOperand(next);
-      return;
-    }
-    if (optionsOpen && arg.dynamic && couldBeOption(arg, rule)) {
-      if (arg.prefix === '' && !operandSeen) {
-        // Either an option or the operand the program reads next: the code or the script.
-        report(
-          arg,
-          operandCode ? 'code' : codeGiven ? 'option' : firstOperandKind(rule),
-          operandCode,
-        );
-        if (!codeGiven) return;
-        continue;
-      }
-      if (arg.prefix === '') {
-        report(arg, 'option');
-        continue;
-      }
-      const { role, shown } = dynamicOption(arg.prefix, rule);
-      if (role !== 'data') report(arg, roleKind(role), shown);
-      continue;
-    }
-    if (optionsOpen && !arg.dynamic && isOption(arg.prefix, rule)) {
-      const read = readOption(arg.prefix, rule);
-      if (read.operandCode) operandCode = read.operandCode;
-      if (read.role === undefined) continue;
-      const ends = read.role === 'code' || read.role === 'script';
-      if (!read.attached) {
-        const value = args[++i];
-        if (value?.dynamic && read.role !== 'data') report(value, roleKind(read.role), read.shown);
-      }
-      if (ends) {
-        codeGiven = true;
-        if (rule.codeEndsOptions) return;
-      }
-      continue;
-    }
-    if (!operandSeen) {
-      operandSeen = true;
-      if (arg.dynamic)
-        report(
-          arg,
-          operandCode ? 'code' : codeGiven ? 'option' : firstOperandKind(rule),
-          operandCode,
-        );
-      if (!rule.permutes) return; // the rest are the script's (or $0, $1, …): data
-    }
-  }
-
-  function expectOperand(next: Arg): void {
-    if (!next.dynamic || codeGiven) return;
-    report(next, operandCode ? 'code' : firstOperandKind(rule), operandCode);
-  }
-}
-
-function firstOperandKind(rule: InterpreterRule): FindingKind {
-  return rule.firstOperand === 'code' ? 'code' : 'script';
-}
-
-function roleKind(role: Role | 'option'): FindingKind {
-  if (role === 'code' || role === 'split' || role === 'shell-code') return 'code';
-  if (role === 'script') return 'script';
-  return 'option';
 }
 
 // ---- wrappers ---------------------------------------------------------------------------------

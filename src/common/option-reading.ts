@@ -2,7 +2,7 @@
  * Reading one option argument against a program's OptionSyntax (exec-rules.ts): clusters of
  * letters (`-ec` is -e and -c; a letter that takes a value takes the rest of the cluster), long
  * names with an attached `=value`, and what role the value that follows has (code, a script, data,
- * a plain value). argv-analysis.ts walks an argv with it.
+ * a plain value). argv-analysis.ts and interpreter-argv.ts walk an argv with it.
  */
 import type { OptionSyntax, WrapperRule } from './exec-rules.js';
 

@@ -1,24 +1,20 @@
 /**
- * A worker: claims due tasks (woken by NOTIFY, polling only as a fallback), runs their handlers
- * with a bounded concurrency, keeps their leases alive, enforces attempt and heartbeat timeouts
- * locally, sweeps overdue tasks, and on stop lets in-flight attempts finish within a grace
- * period before releasing them to other workers.
+ * A worker: claims due tasks (woken by NOTIFY, polling only as a fallback), runs them with a
+ * bounded concurrency (an attempt: attempt-execution.ts, which also enforces its timeouts
+ * locally; a status: report-delivery.ts), keeps their leases alive, sweeps overdue tasks, and
+ * on stop lets in-flight attempts finish within a grace period before releasing them to other
+ * workers.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { handlerRuntimeValidator } from '../contracts/handler-input.js';
-import type { Handler, HandlerLogger, HandlerSettings } from '../handlers/types.js';
-import { HandlerError, toErrorInfo } from '../contracts/errors.js';
 import type { RunControl } from '../contracts/run-control.js';
-import { timeoutError, type TimeoutKind } from './attempt-outcome.js';
-import { openAttemptSecrets } from './attempt-secrets.js';
-import { claim, type ClaimedAttempt } from './claim.js';
+import type { Handler, HandlerLogger, HandlerSettings } from '../handlers/types.js';
+import { executeAttempt, type AbortReason, type AttemptDeps } from './attempt-execution.js';
+import { claim } from './claim.js';
 import { dequeue } from './concurrency.js';
-import { deliverReport, type ReportDeps } from './report-delivery.js';
+import { deliverReport } from './report-delivery.js';
 import type { Engine } from './engine.js';
-import { finishAttempt, type AttemptResult } from './finish.js';
-import { extendLeases, heartbeat } from './leases.js';
-import { storable, storableError } from './storable.js';
+import { extendLeases } from './leases.js';
 import { sweep } from './sweep.js';
 
 export interface WorkerOptions {
@@ -38,12 +34,6 @@ const SWEEP_PAGE = 100;
 
 /** After aborting at shutdown, how long to wait for handlers that ignore their AbortSignal. */
 const ABANDON_AFTER_MS = 5_000;
-
-type AbortReason =
-  | { kind: 'timeout'; timeout: TimeoutKind }
-  | { kind: 'shutdown' }
-  | { kind: 'lease_lost' }
-  | { kind: 'canceled' };
 
 interface InFlight {
   runId: string;
@@ -71,17 +61,28 @@ export class Worker {
   private readonly keeperStop = new AbortController();
   private readonly unlisten: (() => Promise<void>)[] = [];
   private nextSweep = 0;
+  /** What attempts and status reports run in this worker's slots are given. */
+  private readonly deps: AttemptDeps;
 
   constructor(
     private readonly engine: Engine,
     private readonly options: WorkerOptions,
     /** Handed to handlers as `context.runs`. */
-    private readonly runs: RunControl,
+    runs: RunControl,
   ) {
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.concurrency = options.concurrency ?? 10;
     this.pollMs = options.pollMs ?? 1_000;
     this.sweepMs = options.sweepMs ?? Math.max(1_000, Math.floor(engine.settings.leaseMs / 2));
+    this.deps = {
+      engine,
+      worker: this.id,
+      handlers: options.handlers,
+      handlerSettings: options.handlerSettings,
+      logger: options.logger,
+      runs,
+      stopped: this.keeperStop.signal,
+    };
   }
 
   async start(): Promise<void> {
@@ -120,10 +121,6 @@ export class Worker {
         flight.controller.abort({ kind: 'canceled' } satisfies AbortReason);
   }
 
-  private get stopped(): AbortSignal {
-    return this.keeperStop.signal;
-  }
-
   get busy(): number {
     return this.inFlight.size;
   }
@@ -141,11 +138,11 @@ export class Worker {
         const claimed = await claim(this.engine, this.id, Math.max(0, free));
         for (const attempt of claimed.attempts)
           this.track(attempt.taskId, attempt.run.id, 'attempt', (flight) =>
-            this.execute(attempt, flight.controller),
+            executeAttempt(this.deps, attempt, flight.controller),
           );
         for (const report of claimed.reports)
           this.track(report.taskId, report.run.id, 'report', (flight) =>
-            deliverReport(this.reportDeps, report, flight.controller.signal),
+            deliverReport(this.deps, report, flight.controller.signal),
           );
         for (const taskId of claimed.dequeues)
           await dequeue(this.engine, this.id, taskId).catch((error: unknown) =>
@@ -248,213 +245,5 @@ export class Worker {
       this.wake();
     });
     this.inFlight.set(taskId, flight);
-  }
-
-  private get reportDeps(): ReportDeps {
-    return {
-      engine: this.engine,
-      worker: this.id,
-      handlers: this.options.handlers,
-      handlerSettings: this.options.handlerSettings,
-      logger: this.options.logger,
-      runs: this.runs,
-    };
-  }
-
-  private async execute(claimed: ClaimedAttempt, controller: AbortController): Promise<void> {
-    const { clock } = this.engine;
-    const stopTimers = new AbortController();
-    const armTimeout = (ms: number | null, timeout: TimeoutKind) => {
-      if (ms === null) return;
-      void clock.sleep(ms, stopTimers.signal).then(() => {
-        if (!stopTimers.signal.aborted)
-          controller.abort({ kind: 'timeout', timeout } satisfies AbortReason);
-      });
-    };
-    if (claimed.deadline !== null) armTimeout(claimed.deadline - clock.now(), 'start_to_close');
-    if (claimed.nodeDeadline !== null)
-      armTimeout(claimed.nodeDeadline - clock.now(), 'schedule_to_close');
-    let heartbeatTimer = new AbortController();
-    const armHeartbeat = () => {
-      heartbeatTimer.abort();
-      heartbeatTimer = new AbortController();
-      const ms = claimed.node.timeouts.heartbeat_ms;
-      if (ms === null) return;
-      const mine = heartbeatTimer;
-      void clock.sleep(ms, AbortSignal.any([stopTimers.signal, mine.signal])).then(() => {
-        if (!stopTimers.signal.aborted && !mine.signal.aborted)
-          controller.abort({ kind: 'timeout', timeout: 'heartbeat' } satisfies AbortReason);
-      });
-    };
-    armHeartbeat();
-
-    let result: AttemptResult;
-    try {
-      const call = this.callHandler(claimed, controller.signal, async (details) => {
-        if (controller.signal.aborted) return;
-        const kept = storable(details);
-        try {
-          if (await heartbeat(this.engine, this.id, claimed, kept.ok ? kept.value : null))
-            armHeartbeat();
-          else controller.abort({ kind: 'lease_lost' } satisfies AbortReason);
-        } catch (error) {
-          // A database hiccup is not the handler's failure; the lease keeper retries anyway.
-          this.options.logger.warn(
-            { err: error, worker: this.id, node: claimed.node.id },
-            'heartbeat not recorded',
-          );
-        }
-      });
-      const output = await this.withAbortGrace(controller.signal, stopTimers.signal, call);
-      const kept = storable(output);
-      result = controller.signal.aborted
-        ? this.abortedResult(claimed, controller.signal.reason)
-        : kept.ok
-          ? { ok: true, output: kept.value }
-          : {
-              ok: false,
-              outcome: 'failed',
-              error: {
-                type: 'InvalidOutput',
-                message: `the output cannot be stored: ${kept.reason}`,
-                non_retryable: true,
-              },
-            };
-    } catch (error) {
-      result = controller.signal.aborted
-        ? this.abortedResult(claimed, controller.signal.reason)
-        : { ok: false, outcome: 'failed', error: toErrorInfo(error) };
-    } finally {
-      stopTimers.abort();
-      heartbeatTimer.abort();
-    }
-    await this.report(
-      claimed,
-      result.ok ? result : { ...result, error: storableError(result.error) },
-    );
-  }
-
-  /**
-   * The handler's result; or, once `signal` aborted and the handler has not returned within
-   * abortGraceMs, an error: the attempt is recorded without it and the slot freed.
-   */
-  private async withAbortGrace<T>(
-    signal: AbortSignal,
-    done: AbortSignal,
-    work: Promise<T>,
-  ): Promise<T> {
-    const graceMs = this.engine.settings.abortGraceMs;
-    const abandoned = new Promise<never>((_, reject) => {
-      const onAbort = () =>
-        void this.engine.clock.sleep(graceMs, AbortSignal.any([done, this.stopped])).then(() => {
-          if (!done.aborted)
-            reject(new Error(`the handler did not return within ${graceMs} ms of being aborted`));
-        });
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    });
-    abandoned.catch(() => undefined);
-    work.catch(() => undefined);
-    return Promise.race([work, abandoned]);
-  }
-
-  private async callHandler(
-    claimed: ClaimedAttempt,
-    signal: AbortSignal,
-    beat: (details: unknown) => Promise<void>,
-  ): Promise<unknown> {
-    const action = claimed.node.action;
-    if (action.kind !== 'activity' && action.kind !== 'poll')
-      throw new Error(`node ${claimed.node.id} is not an activity`);
-    const name = action.handler;
-    const handler = this.options.handlers.get(name);
-    if (!handler)
-      throw new HandlerError(
-        'HandlerNotFound',
-        `no handler "${name}" is registered on worker ${this.id}`,
-        { nonRetryable: true },
-      );
-    // Secrets are resolved here and masked in all the call gives back (attempt-secrets.ts).
-    const secrets = await openAttemptSecrets(claimed, this.engine.settings.secrets);
-    // Aborted while the secrets were looked up: the handler is never started, since one that
-    // only listens for the abort event would not hear it and block the slot.
-    if (signal.aborted) throw new HandlerError('Aborted', 'aborted before the handler started');
-    const validate = handlerRuntimeValidator(handler.spec.input);
-    if (!validate(secrets.input)) {
-      const problems = (validate.errors ?? [])
-        .map((e) => `${e.instancePath || 'input'} ${e.message ?? ''}`)
-        .join('; ');
-      throw new HandlerError(
-        'InvalidInput',
-        `the evaluated input does not fit ${name}: ${problems}`,
-        { nonRetryable: true },
-      );
-    }
-    return secrets.guard(() =>
-      handler.run(secrets.input, {
-        runId: claimed.run.id,
-        nodeId: claimed.node.id,
-        attempt: claimed.attempt,
-        signal,
-        logger: secrets.logger(this.options.logger),
-        heartbeat: (details) => beat(secrets.mask(details)),
-        lastHeartbeatDetails: claimed.lastHeartbeatDetails,
-        event: claimed.run.event,
-        settings: this.options.handlerSettings,
-        runs: this.runs,
-      }),
-    );
-  }
-
-  private abortedResult(claimed: ClaimedAttempt, reason: unknown): AttemptResult {
-    const why = reason as AbortReason | undefined;
-    if (why?.kind === 'timeout')
-      return { ok: false, outcome: 'timed_out', error: timeoutError(why.timeout, claimed.node) };
-    if (why?.kind === 'canceled') {
-      return {
-        ok: false,
-        outcome: 'canceled',
-        error: {
-          type: 'Canceled',
-          message: 'the run is being stopped; the attempt was aborted',
-          non_retryable: true,
-        },
-      };
-    }
-    if (why?.kind === 'shutdown') {
-      return {
-        ok: false,
-        outcome: 'canceled',
-        error: {
-          type: 'WorkerShutdown',
-          message: `worker ${this.id} shut down`,
-          non_retryable: false,
-        },
-      };
-    }
-    return {
-      ok: false,
-      outcome: 'failed',
-      error: { type: 'LeaseLost', message: 'the lease was lost', non_retryable: false },
-    };
-  }
-
-  /** Reports the result; a failing database is retried until the lease would be gone anyway. */
-  private async report(claimed: ClaimedAttempt, result: AttemptResult): Promise<void> {
-    const giveUp = this.engine.clock.now() + this.engine.settings.leaseMs * 2;
-    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
-      if (this.stopped.aborted) return; // stop() let this attempt go (see keeperStop)
-      try {
-        await finishAttempt(this.engine, this.id, claimed, result);
-        return;
-      } catch (error) {
-        this.options.logger.warn(
-          { err: error, worker: this.id, node: claimed.node.id },
-          'could not record an attempt result; retrying',
-        );
-        if (this.engine.clock.now() > giveUp) return; // the sweeper will time the attempt out
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
   }
 }

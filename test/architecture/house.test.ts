@@ -35,7 +35,7 @@ function crossings(): { key: string; where: string }[] {
 describe('the architecture', () => {
   it('reads a tree of some size (the walk found the files and their imports)', () => {
     expect(files.length).toBeGreaterThan(200);
-    expect(graph.get('src/runtime/worker.ts')).toContain('src/contracts/errors.ts');
+    expect(graph.get('src/runtime/attempt-execution.ts')).toContain('src/contracts/errors.ts');
   });
 
   it('places every source file on a part', () => {
