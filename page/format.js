@@ -1,10 +1,12 @@
 /** Formatting: relative times, durations, commits, state names. Pure functions. */
+import { ACTIVE_RUN_STATES } from './contract.js';
 
 /** Run states in which a run may still change by itself. */
-export const ACTIVE_RUN = ['queued', 'running'];
+export const ACTIVE_RUN = ACTIVE_RUN_STATES;
 
 /** @param {string} status */
-export const isActiveRun = (status) => ACTIVE_RUN.includes(status);
+export const isActiveRun = (status) =>
+  /** @type {readonly string[]} */ (ACTIVE_RUN).includes(status);
 
 /** @param {string} status `timed_out` → `timed out` */
 export const statusLabel = (status) => status.replace(/_/g, ' ');

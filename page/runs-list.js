@@ -7,14 +7,13 @@ import { useState } from 'preact/hooks';
 import { api } from './api.js';
 import { shortId, shortSha } from './format.js';
 import { usePolling, useNow } from './hooks.js';
+import { RUN_STATUSES, TRIGGERS } from './contract.js';
 import { html } from './html.js';
 import { Link, navigate, withQuery } from './router.js';
 import { Duration, NodeBar, Problem, StatusChip, TimeAgo } from './ui.js';
 
 /** @import { RunList, RunSummary } from './types.js' */
 
-const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'canceled', 'timed_out', 'continued'];
-const TRIGGERS = ['pull_request', 'push', 'release', 'comment', 'manual'];
 const FILTERS = /** @type {const} */ (['repo', 'pipeline', 'status', 'trigger', 'sha', 'children']);
 const PAGE_SIZE = 30;
 const REFRESH_MS = 2500;
@@ -139,7 +138,7 @@ function Filters({ state, update }) {
         spellcheck=${false}
       />
     </label>`;
-  /** @param {(typeof FILTERS)[number]} name @param {string[]} options */
+  /** @param {(typeof FILTERS)[number]} name @param {readonly string[]} options */
   const select = (name, options) =>
     html`<label class="filter">
       <span>${name}</span>
@@ -150,7 +149,7 @@ function Filters({ state, update }) {
     </label>`;
   const any = FILTERS.some((f) => state[f]);
   return html`<form class="filters" onSubmit=${(/** @type {Event} */ e) => e.preventDefault()}>
-    ${text('repo', 'owner/name')} ${text('pipeline', 'name')} ${select('status', STATUSES)}
+    ${text('repo', 'owner/name')} ${text('pipeline', 'name')} ${select('status', RUN_STATUSES)}
     ${select('trigger', TRIGGERS)} ${text('sha', 'sha or prefix')}
     <label class="filter filter-check">
       <input

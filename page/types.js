@@ -2,8 +2,7 @@
  * The shapes the page reads from the API (docs/api.md), as JSDoc types: this module holds
  * types only (`@import` them).
  *
- * @typedef {'queued' | 'running' | 'succeeded' | 'failed' | 'canceled' | 'timed_out' | 'continued'} RunStatus
- * @typedef {'pending' | 'scheduled' | 'running' | 'retrying' | 'waiting' | 'succeeded' | 'failed' | 'timed_out' | 'skipped' | 'canceled'} NodeStatus
+ * @import { RunStatus, NodeStatus } from './contract.js'
  *
  * @typedef {object} ErrorInfo
  * @property {string} type

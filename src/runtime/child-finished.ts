@@ -10,7 +10,7 @@ import { completeNode, failNode } from './node-end.js';
 import { nodeOutputSql } from './node-outputs.js';
 import { POLL_NODE } from './poll-start.js';
 import { record, type TxScope } from './scope.js';
-import type { RunStatus } from './states.js';
+import { ACTIVE_RUN_STATES, type RunStatus } from './states.js';
 
 interface ChildState {
   status: RunStatus;
@@ -54,7 +54,8 @@ async function childFinished(scope: TxScope, node: GraphNode, childId: string): 
     child.parent_node_id !== node.id ||
     child.parent_attempt !== child.node_attempt ||
     child.node_status !== 'waiting' ||
-    ['queued', 'running', 'continued'].includes(child.status)
+    // still going: active, or handed over to the run it continued as
+    [...ACTIVE_RUN_STATES, 'continued'].includes(child.status)
   )
     return false;
   const { rows: chain } = await q.query<{ n: number }>(

@@ -24,6 +24,7 @@ import { closeScope, notifyIfNeeded, publish } from './run-transaction.js';
 import { openScope, record, type TxScope } from './scope.js';
 import { setRunStatus } from './store.js';
 import { AfterCommit } from './types.js';
+import { ACTIVE_RUN_STATES_SQL } from './states.js';
 
 /**
  * A group name is indexed with its run, and a btree row holds about 2.7 kB: a longer name (an
@@ -87,7 +88,7 @@ export async function arrive(
   run.group = group;
   const { rows: others } = await q.query<{ id: string }>(
     `SELECT id FROM forgeflow.runs
-     WHERE concurrency_group = $1 AND status IN ('queued', 'running') AND id <> $2 ORDER BY group_seq`,
+     WHERE concurrency_group = $1 AND status IN (${ACTIVE_RUN_STATES_SQL}) AND id <> $2 ORDER BY group_seq`,
     [group, run.id],
   );
   if (cancelInProgress) {

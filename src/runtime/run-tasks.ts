@@ -5,6 +5,7 @@
  */
 import type { Queryable } from '../db/db.js';
 import type { TaskKind } from './types.js';
+import { ACTIVE_RUN_STATES_SQL } from './states.js';
 
 /**
  * What a second task of the same run, node and kind does: `keep` the first; `append` its
@@ -54,7 +55,7 @@ export async function activeChildren(
   if (nodeIds.length === 0) return [];
   const { rows } = await q.query<{ id: string }>(
     `SELECT id FROM forgeflow.runs WHERE parent_run_id = $1 AND parent_node_id = ANY($2::text[])
-       AND status IN ('queued', 'running') ORDER BY id`,
+       AND status IN (${ACTIVE_RUN_STATES_SQL}) ORDER BY id`,
     [runId, nodeIds],
   );
   return rows.map((r) => r.id);

@@ -75,6 +75,13 @@ export const TERMINAL_RUN_STATES: readonly RunStatus[] = [
 
 export const ACTIVE_RUN_STATES: readonly RunStatus[] = ['queued', 'running'];
 
+/**
+ * `'queued', 'running'` as SQL text, for `status IN (…)`: written into the statement, not
+ * passed as a parameter, so the planner matches the partial indexes made with the same list
+ * (runs_active, the concurrency groups' index; test/runtime/state-lists.test.ts checks them).
+ */
+export const ACTIVE_RUN_STATES_SQL = ACTIVE_RUN_STATES.map((s) => `'${s}'`).join(', ');
+
 export const FINAL_NODE_STATES: readonly NodeStatus[] = [
   'succeeded',
   'failed',
