@@ -180,9 +180,15 @@ export function compileFor(
 
 export function testRuntime(
   db: Db,
-  options: { clock?: Clock; settings?: Partial<RuntimeSettings> } = {},
+  options: { clock?: Clock; settings?: Partial<RuntimeSettings>; newRunId?: () => string } = {},
 ): Runtime {
-  return new Runtime({ db, clock: options.clock, settings: options.settings, random: () => 0.5 });
+  return new Runtime({
+    db,
+    clock: options.clock,
+    settings: options.settings,
+    random: () => 0.5,
+    newRunId: options.newRunId,
+  });
 }
 
 export function workerOptions(
