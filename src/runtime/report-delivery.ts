@@ -6,6 +6,7 @@
  * statuses are dropped.
  */
 import type { Handler, HandlerLogger, HandlerSettings } from '../handlers/types.js';
+import type { ErrorType } from '../contracts/error-types.js';
 import { NOT_CONFIGURED } from '../handlers/not-configured.js';
 import { toErrorInfo, type ErrorInfo } from '../contracts/errors.js';
 import type { Engine } from './engine.js';
@@ -28,7 +29,7 @@ export async function deliverReport(
   let error: ErrorInfo | null = null;
   if (!handler) {
     error = {
-      type: 'HandlerNotFound',
+      type: 'HandlerNotFound' satisfies ErrorType,
       message: `no "${STATUS_HANDLER}" handler on worker ${deps.worker}: statuses are not posted`,
       non_retryable: true,
     };

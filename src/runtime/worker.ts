@@ -310,11 +310,11 @@ export class Worker {
           : {
               ok: false,
               outcome: 'failed',
-              error: {
-                type: 'InvalidOutput',
-                message: `the output cannot be stored: ${kept.reason}`,
-                non_retryable: true,
-              },
+              error: toErrorInfo(
+                new HandlerError('InvalidOutput', `the output cannot be stored: ${kept.reason}`, {
+                  nonRetryable: true,
+                }),
+              ),
             };
     } catch (error) {
       result = controller.signal.aborted
@@ -409,28 +409,24 @@ export class Worker {
       return {
         ok: false,
         outcome: 'canceled',
-        error: {
-          type: 'Canceled',
-          message: 'the run is being stopped; the attempt was aborted',
-          non_retryable: true,
-        },
+        error: toErrorInfo(
+          new HandlerError('Canceled', 'the run is being stopped; the attempt was aborted', {
+            nonRetryable: true,
+          }),
+        ),
       };
     }
     if (why?.kind === 'shutdown') {
       return {
         ok: false,
         outcome: 'canceled',
-        error: {
-          type: 'WorkerShutdown',
-          message: `worker ${this.id} shut down`,
-          non_retryable: false,
-        },
+        error: toErrorInfo(new HandlerError('WorkerShutdown', `worker ${this.id} shut down`)),
       };
     }
     return {
       ok: false,
       outcome: 'failed',
-      error: { type: 'LeaseLost', message: 'the lease was lost', non_retryable: false },
+      error: toErrorInfo(new HandlerError('LeaseLost', 'the lease was lost')),
     };
   }
 
