@@ -1,6 +1,6 @@
 // Lint rules that matter here: promises are never dropped, type-only imports stay type-only,
 // imports follow the house's drawing (docs/architecture.json: arrows, forbidden directions, no
-// cycle), and the compiler does no I/O.
+// cycle), the compiler does no I/O, and forgeflow's own errors keep to the registered types.
 import tseslint from 'typescript-eslint';
 import architecture from './scripts/architecture/eslint-plugin.js';
 
@@ -66,6 +66,21 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'page/**/*.js'],
     plugins: { forgeflow: architecture },
     rules: { 'forgeflow/layers': 'error', 'forgeflow/no-import-cycle': 'error' },
+  },
+  {
+    // forgeflow's own errors have the types of ERROR_TYPES, which the compiler checks;
+    // HandlerError.custom, for a handler's own type, would get past it.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='HandlerError'][property.name='custom']",
+          message:
+            "forgeflow's own errors use a type of ERROR_TYPES (src/contracts/error-types.ts): new HandlerError(type, …).",
+        },
+      ],
+    },
   },
   {
     files: ['src/compiler/**/*.ts'],

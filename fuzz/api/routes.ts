@@ -61,6 +61,7 @@ export const ROUTES: readonly RouteSpec[] = [
       status: str('queued', 'running', 'canceled'),
       trigger: str('manual', 'push'),
       sha: str('c0ffee0', 'C0FFEE00'),
+      id_prefix: str('c0ff', 'C0FFEE00-', 'c0ffee00-0000-4', 'c0ffee000000'),
       pr: num('1', '2'),
       since: { kind: 'date', valid: ['2020-01-01T00:00:00Z'] },
       children: { kind: 'boolean', valid: ['true', 'false'] },

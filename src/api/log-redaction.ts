@@ -17,6 +17,7 @@ const SHOWN_PARAMETERS = new Set([
   'status',
   'trigger',
   'sha',
+  'id_prefix',
   'pr',
   'since',
   'children',

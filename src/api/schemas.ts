@@ -4,6 +4,7 @@
  * at /docs is made from them.
  */
 import Type from 'typebox';
+import { RUN_ID, RUN_ID_PREFIX } from '../contracts/run-id.js';
 import { TRIGGER_NAMES } from '../contracts/triggers.js';
 import { FORGE_NAMES } from '../events/forges.js';
 import { RUN_STATUSES } from '../runtime/states.js';
@@ -14,7 +15,7 @@ const NullableTime = Type.Union([Time, Type.Null()]);
 /** ajv's `uuid` format also takes `urn:uuid:…`, which PostgreSQL's uuid type does not. */
 const Uuid = Type.String({
   format: 'uuid',
-  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+  pattern: RUN_ID.source,
   description: 'A run id.',
 });
 /** Numbers the database keeps as `int` (pull request numbers, history sequence numbers). */
@@ -98,6 +99,14 @@ export const RunListQuery = Type.Object(
     status: Type.Optional(Type.String({ enum: [...RUN_STATUSES] })),
     trigger: Type.Optional(Type.String({ enum: [...TRIGGERS] })),
     sha: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{7,40}$' })),
+    id_prefix: Type.Optional(
+      Type.String({
+        maxLength: 36,
+        pattern: RUN_ID_PREFIX.source,
+        description:
+          "The start of a run's id: 4 to 32 hex digits, with the UUID's dashes or without any (`3f2a`, `3f2a91c0-7b`). Child runs too with `children=true`.",
+      }),
+    ),
     pr: Type.Optional(Count({ minimum: 1, maximum: MAX_INT })),
     since: Type.Optional(Type.String({ format: 'date-time' })),
     children: Type.Optional(Type.Boolean()),

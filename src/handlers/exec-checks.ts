@@ -10,6 +10,7 @@ import { ENV_NAME_PATTERN } from '../compiler/schema/common.js';
 import { DEFAULT_MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES, MIN_OUTPUT_BYTES } from './catalog.js';
 import { RESERVED_ENV_PREFIX } from './sandbox/scripts.js';
 import { HandlerError } from '../contracts/errors.js';
+import type { ErrorType } from '../contracts/error-types.js';
 
 export const SHELL = '/bin/sh';
 /** Variables that would change which code runs, so an allow-list forbids setting them. */
@@ -124,6 +125,6 @@ export function badCwd(cwd: string): HandlerError {
 }
 
 /** An error a retry cannot fix. */
-export function fatal(type: string, message: string, cause?: unknown): HandlerError {
+export function fatal(type: ErrorType, message: string, cause?: unknown): HandlerError {
   return new HandlerError(type, message, { nonRetryable: true, cause });
 }

@@ -12,6 +12,7 @@ import { DEFAULT_RATE_LIMIT_WAIT_MS, retryAfter, scrub } from '../forges/http-er
 import { readText } from '../forges/read-body.js';
 import { causeCode } from '../contracts/cause-code.js';
 import { HandlerError } from '../contracts/errors.js';
+import type { ErrorType } from '../contracts/error-types.js';
 
 /** Answers of these APIs are small; a larger one is not the service talking. */
 const JSON_MAX_BYTES = 5 * 1024 * 1024;
@@ -21,8 +22,8 @@ const SERVICE_TEXT_CHARS = 500;
 export interface JsonServiceOptions {
   /** Shown in messages: "Copr", "Testing Farm". */
   name: string;
-  /** Prefix of the error types: `Copr` gives CoprUnavailable, CoprAuthError, … */
-  errorPrefix: string;
+  /** Prefix of the error types: `Copr` gives CoprUnavailable, CoprAuthError, … (ERROR_TYPES has each). */
+  errorPrefix: 'Copr' | 'TestingFarm';
   /** The API root, e.g. https://copr.fedorainfracloud.org/api_3 (no trailing slash). */
   apiUrl: string;
   /** Authentication and other headers sent with every request. */
@@ -127,7 +128,7 @@ export class JsonService {
         nonRetryable: true,
       });
     }
-    const type = status === 404 ? `${prefix}NotFound` : `${prefix}RequestError`;
+    const type: ErrorType = status === 404 ? `${prefix}NotFound` : `${prefix}RequestError`;
     return new HandlerError(type, message, { ...info, nonRetryable: true });
   }
 

@@ -7,7 +7,7 @@
  */
 import type { Queryable } from '../db/db.js';
 import { EvaluationError, evaluateCondition } from '../expressions/evaluate.js';
-import type { ErrorInfo } from '../contracts/errors.js';
+import { errorInfo, type ErrorInfo } from '../contracts/errors.js';
 import { endRun } from './end-run.js';
 import {
   jobDependentsOf,
@@ -141,12 +141,11 @@ async function decideNode(
     return (await scheduleNode(scope, node, context)) ? 'scheduled' : 'finished';
   } catch (error) {
     if (!(error instanceof EvaluationError)) throw error;
-    const info: ErrorInfo = {
-      type: 'ExpressionError',
-      message: error.message,
-      non_retryable: true,
-    };
-    await failNode(scope, nodeId, info);
+    await failNode(
+      scope,
+      nodeId,
+      errorInfo('ExpressionError', error.message, { nonRetryable: true }),
+    );
     return 'failed';
   }
 }
@@ -176,12 +175,10 @@ async function countFinished(scope: TxScope, count: number): Promise<void> {
 }
 
 function deadlineError(run: TxScope['run']): ErrorInfo {
-  return {
-    type: 'Timeout',
-    message: 'the run did not finish before its timeout',
-    non_retryable: true,
+  return errorInfo('Timeout', 'the run did not finish before its timeout', {
+    nonRetryable: true,
     details: { kind: 'run', timeout_ms: run.graph.timeout_ms },
-  };
+  });
 }
 
 async function failedNodes(q: Queryable, runId: string): Promise<string[]> {

@@ -5,7 +5,7 @@
  * aborted) is recorded. What claims attempts and keeps their leases is worker.ts.
  */
 import { handlerRuntimeValidator } from '../contracts/handler-input.js';
-import { HandlerError, toErrorInfo } from '../contracts/errors.js';
+import { errorInfo, HandlerError, toErrorInfo } from '../contracts/errors.js';
 import { timeoutError, type TimeoutKind } from './attempt-outcome.js';
 import { openAttemptSecrets } from './attempt-secrets.js';
 import type { ClaimedAttempt } from './claim.js';
@@ -87,11 +87,9 @@ export async function executeAttempt(
         : {
             ok: false,
             outcome: 'failed',
-            error: {
-              type: 'InvalidOutput',
-              message: `the output cannot be stored: ${kept.reason}`,
-              non_retryable: true,
-            },
+            error: errorInfo('InvalidOutput', `the output cannot be stored: ${kept.reason}`, {
+              nonRetryable: true,
+            }),
           };
   } catch (error) {
     result = controller.signal.aborted
@@ -190,28 +188,22 @@ function abortedResult(deps: AttemptDeps, claimed: ClaimedAttempt, reason: unkno
     return {
       ok: false,
       outcome: 'canceled',
-      error: {
-        type: 'Canceled',
-        message: 'the run is being stopped; the attempt was aborted',
-        non_retryable: true,
-      },
+      error: errorInfo('Canceled', 'the run is being stopped; the attempt was aborted', {
+        nonRetryable: true,
+      }),
     };
   }
   if (why?.kind === 'shutdown') {
     return {
       ok: false,
       outcome: 'canceled',
-      error: {
-        type: 'WorkerShutdown',
-        message: `worker ${deps.worker} shut down`,
-        non_retryable: false,
-      },
+      error: errorInfo('WorkerShutdown', `worker ${deps.worker} shut down`),
     };
   }
   return {
     ok: false,
     outcome: 'failed',
-    error: { type: 'LeaseLost', message: 'the lease was lost', non_retryable: false },
+    error: errorInfo('LeaseLost', 'the lease was lost'),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { GraphNode } from '../contracts/graph.js';
 import { formatDuration } from '../contracts/duration.js';
-import type { ErrorInfo } from '../contracts/errors.js';
+import { errorInfo, type ErrorInfo } from '../contracts/errors.js';
 import { afterNodesFinished } from './advance.js';
 import { cancelNode, completeNode, failNode } from './node-end.js';
 import { poisonError } from './lost-workers.js';
@@ -29,12 +29,10 @@ export function timeoutError(kind: TimeoutKind, node: GraphNode): ErrorInfo {
     schedule_to_close: `its deadline (${formatDuration(t.deadline_ms ?? 0)}) passed`,
     lease: 'the worker running it stopped extending its lease (crashed or cut off)',
   };
-  return {
-    type: kind === 'lease' ? 'WorkerLost' : 'Timeout',
-    message: describe[kind],
-    non_retryable: kind === 'schedule_to_start' || kind === 'schedule_to_close',
+  return errorInfo(kind === 'lease' ? 'WorkerLost' : 'Timeout', describe[kind], {
+    nonRetryable: kind === 'schedule_to_start' || kind === 'schedule_to_close',
     details: { kind },
-  };
+  });
 }
 
 export async function attemptSucceeded(

@@ -125,11 +125,7 @@ function maskedError(masker: Masker, error: unknown): unknown {
     } catch {
       details = '(not shown: it could not be masked)';
     }
-    return new HandlerError(error.type, masker.text(error.message), {
-      nonRetryable: error.nonRetryable,
-      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
-      ...(details !== undefined ? { details } : {}),
-    });
+    return error.restated(masker.text(error.message), details);
   }
   if (error instanceof Error) {
     const masked = new Error(masker.text(error.message));

@@ -4,7 +4,8 @@
  */
 import { formatDuration } from '../contracts/duration.js';
 import type { GraphNode } from '../contracts/graph.js';
-import type { ErrorInfo } from '../contracts/errors.js';
+import { errorInfo, type ErrorInfo } from '../contracts/errors.js';
+import type { ErrorType } from '../contracts/error-types.js';
 import { afterNodesFinished } from './advance.js';
 import { completeNode, failNode } from './node-end.js';
 import { nodeOutputSql } from './node-outputs.js';
@@ -81,15 +82,17 @@ async function childFinished(scope: TxScope, node: GraphNode, childId: string): 
   else if (child.status === 'timed_out')
     await failNode(scope, node.id, pollTimeout(node), { timedOut: true });
   else if (child.status === 'canceled')
-    await failNode(scope, node.id, {
-      type: 'ChildRunCanceled',
-      message: `its polling child run ${childId} was canceled`,
-      non_retryable: true,
-    });
+    await failNode(
+      scope,
+      node.id,
+      errorInfo('ChildRunCanceled', `its polling child run ${childId} was canceled`, {
+        nonRetryable: true,
+      }),
+    );
   else {
     const error = child.node_error ?? child.error;
     await failNode(scope, node.id, {
-      type: error?.type ?? 'PollFailed',
+      type: error?.type ?? ('PollFailed' satisfies ErrorType),
       message: `polling failed: ${error?.message ?? `child run ${childId} failed`}`,
       non_retryable: true,
       ...(error?.details !== undefined ? { details: error.details } : {}),
@@ -101,10 +104,9 @@ async function childFinished(scope: TxScope, node: GraphNode, childId: string): 
 
 function pollTimeout(node: GraphNode): ErrorInfo {
   const ms = node.action.kind === 'activity' ? (node.action.poll?.timeout_ms ?? 0) : 0;
-  return {
-    type: 'Timeout',
-    message: `polling did not finish within poll.timeout (${formatDuration(ms)})`,
-    non_retryable: true,
-    details: { kind: 'poll' },
-  };
+  return errorInfo(
+    'Timeout',
+    `polling did not finish within poll.timeout (${formatDuration(ms)})`,
+    { nonRetryable: true, details: { kind: 'poll' } },
+  );
 }

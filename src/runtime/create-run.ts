@@ -37,7 +37,7 @@ export async function createRun(
   input: NewRun,
   now: number,
 ): Promise<{ scope: TxScope } | { existing: string }> {
-  const id = randomUUID();
+  const id = engine.newRunId?.() ?? randomUUID();
   const { graph, event } = input;
   const at = new Date(now);
   const inserted = await q.query<{ id: string }>(

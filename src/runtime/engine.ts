@@ -18,6 +18,8 @@ export interface Engine {
   events: RuntimeEvents;
   /** Jitter source; tests pass a fixed one. */
   random: () => number;
+  /** Ids for new runs; random UUIDs when unset (tests give their own). */
+  newRunId?: (() => string) | undefined;
   /** What the edges asked to be told, in its transaction, when a run of a pipeline ends. */
   runEndHooks: RunEndHooks;
 }

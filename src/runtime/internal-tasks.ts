@@ -4,6 +4,7 @@
  * the run's deadline, and a cancel sent by a newer run of the concurrency group.
  */
 import { formatDuration } from '../contracts/duration.js';
+import { errorInfo } from '../contracts/errors.js';
 import type { GraphNode } from '../contracts/graph.js';
 import { afterNodesFinished } from './advance.js';
 import { findNode } from './graph-index.js';
@@ -74,12 +75,10 @@ async function fireTimer(scope: TxScope, node: GraphNode): Promise<void> {
     await failNode(
       scope,
       node.id,
-      {
-        type: 'Timeout',
-        message: `no "${signal}" signal arrived before wait_for.timeout`,
-        non_retryable: true,
+      errorInfo('Timeout', `no "${signal}" signal arrived before wait_for.timeout`, {
+        nonRetryable: true,
         details: { kind: 'wait_for' },
-      },
+      }),
       { timedOut: true },
     );
   }

@@ -6,7 +6,7 @@
  * node's consecutive attempts lost that way (nodes.lost_attempts, reset by any attempt a worker
  * reports itself) and fails the node at a limit that no retry policy can raise.
  */
-import type { ErrorInfo } from '../contracts/errors.js';
+import { errorInfo, type ErrorInfo } from '../contracts/errors.js';
 
 /** How many attempts in a row a node may lose to a dead worker before it fails. */
 export const DEFAULT_MAX_LOST_ATTEMPTS = 3;
@@ -14,10 +14,9 @@ export const DEFAULT_MAX_LOST_ATTEMPTS = 3;
 /** The node's final error once `lost` consecutive attempts reached `limit`, else undefined. */
 export function poisonError(lost: number, limit: number): ErrorInfo | undefined {
   if (lost < limit) return undefined;
-  return {
-    type: 'WorkerCrashed',
-    message: `the worker died ${lost} times in a row while running it (each time its lease ran out: the process was killed, ran out of memory, crashed or hung); it is not tried again`,
-    non_retryable: true,
-    details: { kind: 'lease', lost_attempts: lost, limit },
-  };
+  return errorInfo(
+    'WorkerCrashed',
+    `the worker died ${lost} times in a row while running it (each time its lease ran out: the process was killed, ran out of memory, crashed or hung); it is not tried again`,
+    { nonRetryable: true, details: { kind: 'lease', lost_attempts: lost, limit } },
+  );
 }

@@ -10,6 +10,7 @@ import {
   type GraphNode,
   type PollAction,
 } from '../contracts/graph.js';
+import { errorInfo } from '../contracts/errors.js';
 import { EvaluationError, evaluateExpression } from '../expressions/evaluate.js';
 import { afterNodesFinished } from './advance.js';
 import { endRun } from './end-run.js';
@@ -38,7 +39,7 @@ export async function pollReturned(
   } catch (error) {
     if (!(error instanceof EvaluationError)) throw error;
     // The attempt fails as its event says: `until` could not tell what the answer means.
-    const info = { type: 'ExpressionError', message: error.message, non_retryable: true };
+    const info = errorInfo('ExpressionError', error.message, { nonRetryable: true });
     await endAttempt('failed');
     await failNode(scope, node.id, info, { attempt });
     await afterNodesFinished(scope, [node.id]);

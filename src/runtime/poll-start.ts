@@ -11,6 +11,7 @@ import {
   type GraphNode,
   type PollAction,
 } from '../contracts/graph.js';
+import { errorInfo } from '../contracts/errors.js';
 import { EvaluationError, evaluateValue } from '../expressions/evaluate.js';
 import { deferredSecrets, keepSecretTemplates } from '../expressions/secrets.js';
 import { afterNodesFinished } from './advance.js';
@@ -71,7 +72,7 @@ export async function startPolling(
     input = evaluated.value;
   } catch (error) {
     if (!(error instanceof EvaluationError)) throw error;
-    const info = { type: 'ExpressionError', message: error.message, non_retryable: true };
+    const info = errorInfo('ExpressionError', error.message, { nonRetryable: true });
     await endAttempt('failed');
     await failNode(scope, node.id, info, { attempt });
     await afterNodesFinished(scope, [node.id]);

@@ -7,7 +7,7 @@
  */
 import type { Handler, HandlerLogger, HandlerSettings } from '../handlers/types.js';
 import { NOT_CONFIGURED } from '../handlers/not-configured.js';
-import { toErrorInfo, type ErrorInfo } from '../contracts/errors.js';
+import { errorInfo, toErrorInfo, type ErrorInfo } from '../contracts/errors.js';
 import type { RunControl } from '../contracts/run-control.js';
 import type { Engine } from './engine.js';
 import { finishReport, STATUS_HANDLER, statusInput, type ClaimedReport } from './report.js';
@@ -29,11 +29,11 @@ export async function deliverReport(
   const handler = deps.handlers.get(STATUS_HANDLER);
   let error: ErrorInfo | null = null;
   if (!handler) {
-    error = {
-      type: 'HandlerNotFound',
-      message: `no "${STATUS_HANDLER}" handler on worker ${deps.worker}: statuses are not posted`,
-      non_retryable: true,
-    };
+    error = errorInfo(
+      'HandlerNotFound',
+      `no "${STATUS_HANDLER}" handler on worker ${deps.worker}: statuses are not posted`,
+      { nonRetryable: true },
+    );
   } else {
     try {
       await handler.run(statusInput(report, deps.engine.settings.publicUrl), {

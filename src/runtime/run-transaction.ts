@@ -5,6 +5,7 @@
  * (terminateRun, stop.ts), so closing sits above what decides and nothing that decides imports
  * it. After commit, the transaction's events are published.
  */
+import { errorInfo } from '../contracts/errors.js';
 import type { Queryable } from '../db/db.js';
 import type { Engine } from './engine.js';
 import { appendHistory } from './history.js';
@@ -54,12 +55,14 @@ export async function closeScope(scope: TxScope): Promise<void> {
   if (length === undefined || length <= cap || !ACTIVE_RUN_STATES.includes(scope.run.status))
     return;
   // The run would grow without bound: end it here, with what ends it as its last events.
-  await terminateRun(scope, {
-    type: 'HistoryLimitExceeded',
-    message: `the run reached ${length} history events, more than the ${cap} one run may hold; it was ended so its history stops growing (a retry loop without a deadline, say)`,
-    non_retryable: true,
-    details: { events: length, limit: cap },
-  });
+  await terminateRun(
+    scope,
+    errorInfo(
+      'HistoryLimitExceeded',
+      `the run reached ${length} history events, more than the ${cap} one run may hold; it was ended so its history stops growing (a retry loop without a deadline, say)`,
+      { nonRetryable: true, details: { events: length, limit: cap } },
+    ),
+  );
   await appendHistory(scope.q, scope.run.id, at, scope.history.splice(0));
 }
 

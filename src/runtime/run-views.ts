@@ -1,10 +1,11 @@
 /**
- * What the API and the page read of runs: pages of run summaries (filtered, newest first,
- * keyset-paged so a deep page costs what the first does), one run in full (its nodes in graph
- * order with attempts, the compiled graph's facts about each, its children and parent), and
- * the counts of node states a list shows.
+ * What the API and the page read of runs: pages of run summaries (filtered, by the start of
+ * their ids too; newest first; keyset-paged so a deep page costs what the first does), one run
+ * in full (its nodes in graph order with attempts, the compiled graph's facts about each, its
+ * children and parent), and the counts of node states a list shows.
  */
 import type { Graph } from '../contracts/graph.js';
+import { runIdRange } from '../contracts/run-id.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import { POLL_NODE } from './poll-start.js';
@@ -18,6 +19,8 @@ export interface RunFilter {
   trigger?: string;
   /** A full sha or a prefix of at least 7 hex digits. */
   sha?: string;
+  /** The start of a run id (contracts/run-id.ts). */
+  idPrefix?: string;
   pr?: number;
   since?: Date;
   /** Include polling child runs. */
@@ -62,6 +65,12 @@ export async function listRunSummaries(
   if (filter.sha !== undefined) {
     if (filter.sha.length === 40) add('sha = ?', filter.sha);
     else add('sha LIKE ?', `${filter.sha}%`);
+  }
+  if (filter.idPrefix !== undefined) {
+    // A range on the primary key, not LIKE on its text: the index finds the few runs it holds.
+    const { low, high } = runIdRange(filter.idPrefix);
+    add('id >= ?::uuid', low);
+    add('id <= ?::uuid', high);
   }
   if (filter.before !== undefined) {
     params.push(filter.before.at, filter.before.id);

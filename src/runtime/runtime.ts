@@ -34,6 +34,8 @@ export interface RuntimeOptions {
   clock?: Clock;
   settings?: Partial<RuntimeSettings>;
   random?: () => number;
+  /** Ids for new runs (random UUIDs); tests give ids that share a start. */
+  newRunId?: () => string;
 }
 
 export type CancelResult =
@@ -58,6 +60,7 @@ export class Runtime {
       cache: new RunCache(),
       events: this.events,
       random: options.random ?? Math.random,
+      newRunId: options.newRunId,
       runEndHooks: new RunEndHooks(),
     };
   }

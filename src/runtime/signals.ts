@@ -6,6 +6,7 @@
  * itself. When nothing waits yet, the signal is kept, and the first node to wait for it later
  * takes it (signal-buffer.ts): a signal sent before the run gets there is not lost.
  */
+import { errorInfo } from '../contracts/errors.js';
 import { afterNodesFinished } from './advance.js';
 import { sortByGraph } from './graph-index.js';
 import { completeNode, dropNodeTasks } from './node-end.js';
@@ -122,11 +123,13 @@ async function wake(
       `DELETE FROM forgeflow.tasks WHERE run_id = $1 AND node_id = $2 AND kind = 'attempt'`,
       [run.id, nodeId],
     );
+    const canceled = errorInfo('Canceled', `the poll ended: signal "${name}" arrived`, {
+      nonRetryable: true,
+    });
     await q.query(
-      `UPDATE forgeflow.attempts SET status = 'canceled', finished_at = $3,
-         error = jsonb_build_object('type', 'Canceled', 'message', $4::text, 'non_retryable', true)
+      `UPDATE forgeflow.attempts SET status = 'canceled', finished_at = $3, error = $4::jsonb
        WHERE run_id = $1 AND node_id = $2 AND status = 'running'`,
-      [run.id, nodeId, new Date(scope.now), `the poll ended: signal "${name}" arrived`],
+      [run.id, nodeId, new Date(scope.now), JSON.stringify(canceled)],
     );
     scope.after.stoppedRuns.push(run.id);
   } else {

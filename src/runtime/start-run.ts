@@ -3,6 +3,7 @@
  * concurrency group, entered into the group (which may cancel older runs or queue this one),
  * and begun. An idempotency key makes a repeated start return the first run.
  */
+import { errorInfo } from '../contracts/errors.js';
 import type { Graph } from '../contracts/graph.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
@@ -46,11 +47,11 @@ export async function startRun(
     if (graph.concurrency !== null) {
       const evaluated = evaluateGroup(graph, event, runContext(scope.run, engine.settings));
       if ('error' in evaluated) {
-        const error = {
-          type: 'ExpressionError',
-          message: `concurrency.group cannot be evaluated: ${evaluated.error}`,
-          non_retryable: true,
-        };
+        const error = errorInfo(
+          'ExpressionError',
+          `concurrency.group cannot be evaluated: ${evaluated.error}`,
+          { nonRetryable: true },
+        );
         await terminateRun(scope, error);
         begin = false;
       } else {

@@ -39,7 +39,7 @@ const bigFailure: Handler<{ bytes: number }> = {
   },
   run: (input) =>
     Promise.reject(
-      new HandlerError('Huge', 'm'.repeat(input.bytes), {
+      HandlerError.custom('Huge', 'm'.repeat(input.bytes), {
         nonRetryable: true,
         details: { body: 'd'.repeat(input.bytes) },
       }),

@@ -36,13 +36,15 @@ export function useApi(options: {
   forges?: () => ForgeClients;
   /** Default: silent (or TEST_LOG_LEVEL). */
   logger?: FastifyBaseLogger;
+  /** Ids for new runs; default random UUIDs. */
+  newRunId?: () => string;
 }): ApiFile {
   let db: TestDb | undefined;
   let runtime: Runtime | undefined;
   let app: FastifyInstance | undefined;
   beforeAll(async () => {
     db = await testDb();
-    runtime = testRuntime(db, { clock: options.clock });
+    runtime = testRuntime(db, { clock: options.clock, newRunId: options.newRunId });
     if (options.worker !== false)
       await runtime
         .createWorker(workerOptions(options.handlers, { pollMs: options.clock ? 86_400_000 : 200 }))

@@ -16,7 +16,7 @@ const flaky: Handler = {
   spec: { ...scriptHandler.spec, name: 'test.flaky' },
   run(_input, context) {
     calls.push({ attempt: context.attempt, at: clock.now() });
-    return Promise.reject(new HandlerError('Flaky', `attempt ${context.attempt}`));
+    return Promise.reject(HandlerError.custom('Flaky', `attempt ${context.attempt}`));
   },
 };
 const handlers = testHandlers();

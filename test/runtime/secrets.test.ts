@@ -46,7 +46,7 @@ const leak: Handler<{ value: string; fail?: boolean }> = {
     context.logger.info({ value: input.value, nested: [input.value] }, `I see ${input.value}`);
     await context.heartbeat({ seen: input.value });
     if (input.fail)
-      throw new HandlerError('Leaky', `failed with ${input.value}`, {
+      throw HandlerError.custom('Leaky', `failed with ${input.value}`, {
         nonRetryable: true,
         details: { value: input.value },
       });

@@ -37,7 +37,7 @@ export const scriptHandler: Handler<{ steps?: Step[]; echo?: unknown }> = {
     if (step.fail) {
       const { type, message, non_retryable, retry_after_ms } = step.fail;
       return Promise.reject(
-        new HandlerError(type, message ?? `${type} on attempt ${context.attempt}`, {
+        HandlerError.custom(type, message ?? `${type} on attempt ${context.attempt}`, {
           nonRetryable: non_retryable,
           retryAfterMs: retry_after_ms,
         }),
@@ -129,7 +129,7 @@ export class PollCounter {
       const calls = this.calls.filter((c) => c.key === input.key).length + 1;
       this.calls.push({ key: input.key, attempt: context.attempt, runId: context.runId });
       if (input.fail_on?.includes(calls))
-        return Promise.reject(new HandlerError('Unavailable', `call ${calls} failed`));
+        return Promise.reject(HandlerError.custom('Unavailable', `call ${calls} failed`));
       const polls = (this.polls.get(input.key) ?? 0) + 1;
       this.polls.set(input.key, polls);
       return Promise.resolve({
@@ -180,9 +180,15 @@ export function compileFor(
 
 export function testRuntime(
   db: Db,
-  options: { clock?: Clock; settings?: Partial<RuntimeSettings> } = {},
+  options: { clock?: Clock; settings?: Partial<RuntimeSettings>; newRunId?: () => string } = {},
 ): Runtime {
-  return new Runtime({ db, clock: options.clock, settings: options.settings, random: () => 0.5 });
+  return new Runtime({
+    db,
+    clock: options.clock,
+    settings: options.settings,
+    random: () => 0.5,
+    newRunId: options.newRunId,
+  });
 }
 
 export function workerOptions(

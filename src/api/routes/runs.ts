@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { toMermaid } from '../../compiler/mermaid.js';
+import { RUN_ID } from '../../contracts/run-id.js';
 import { runExists, runGraph, runHistory } from '../../runtime/queries.js';
 import { listRunSummaries, runDetail } from '../../runtime/run-views.js';
 import type { RunStatus } from '../../runtime/states.js';
@@ -20,8 +21,6 @@ import {
 import type { ApiDeps } from '../deps.js';
 import { detailView, historyView, summaryView } from '../views.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function runRoutes(deps: ApiDeps) {
   return (parent: FastifyInstance): Promise<void> => {
     const app = parent.withTypeProvider<TypeBoxTypeProvider>();
@@ -31,7 +30,7 @@ export function runRoutes(deps: ApiDeps) {
       {
         schema: {
           tags: ['runs'],
-          summary: 'Runs, newest first',
+          summary: 'Runs, newest first; filtered, by the start of their id too',
           querystring: RunListQuery,
           response: { 200: RunListSchema, ...problems(400, 401) },
         },
@@ -39,7 +38,7 @@ export function runRoutes(deps: ApiDeps) {
       async (request, reply) => {
         const query = request.query;
         const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-        if (query.cursor !== undefined && (before === undefined || !UUID.test(before.id)))
+        if (query.cursor !== undefined && (before === undefined || !RUN_ID.test(before.id)))
           return sendProblem(reply, 'INVALID_CURSOR', 'cursor is not one this server gave out');
         const since = query.since === undefined ? undefined : new Date(query.since);
         // ajv's date-time takes a leap second (…T23:59:60Z), which Date cannot hold, and the
@@ -58,6 +57,7 @@ export function runRoutes(deps: ApiDeps) {
           ...(query.status !== undefined ? { status: query.status as RunStatus } : {}),
           ...(query.trigger !== undefined ? { trigger: query.trigger } : {}),
           ...(query.sha !== undefined ? { sha: query.sha.toLowerCase() } : {}),
+          ...(query.id_prefix !== undefined ? { idPrefix: query.id_prefix } : {}),
           ...(query.pr !== undefined ? { pr: query.pr } : {}),
           ...(since !== undefined ? { since } : {}),
           ...(query.children ? { children: true } : {}),

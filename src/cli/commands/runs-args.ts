@@ -5,9 +5,10 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseDuration } from '../../contracts/duration.js';
+import { RUN_ID, RUN_ID_PREFIX, RUN_ID_PREFIX_MIN_DIGITS } from '../../contracts/run-id.js';
 import { ApiClient, ApiError, DEFAULT_SERVER } from '../api-client.js';
 import { EXIT, UsageError, type Io } from '../io.js';
-import type { RunList } from '../run-text.js';
+import type { RunList, RunSummary } from '../run-text.js';
 
 export const COMMON = '[--server URL] [--token T] [--format text|json]';
 
@@ -132,36 +133,45 @@ export function since(value: string | undefined, now = Date.now()): string | und
   return at.toISOString();
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const PREFIX_PAGES = 5;
+/** How many runs an ambiguous start of an id lists. */
+const CANDIDATES = 5;
 
 /**
- * A full run id as it is; the start of one (at least 4 characters, as a list shows 8) looked up
- * among the newest 1,000 runs, child runs included. The API has no lookup by prefix.
+ * A full run id as it is; the start of one (RUN_ID_PREFIX: 4 or more of its hex digits, as a
+ * list shows 8) looked up by the server, child runs included: one request, which answers the
+ * newest few runs with that start.
  */
 export async function resolveRunId(api: ApiClient, text: string): Promise<string> {
-  if (UUID.test(text)) return text.toLowerCase();
+  if (RUN_ID.test(text)) return text.toLowerCase();
+  if (!RUN_ID_PREFIX.test(text))
+    throw new UsageError(
+      `"${text}" is not a run id (a UUID, or its first ${RUN_ID_PREFIX_MIN_DIGITS} or more hex digits)`,
+    );
   const prefix = text.toLowerCase();
-  if (!/^[0-9a-f]{4}[0-9a-f-]{0,31}$/.test(prefix))
-    throw new UsageError(`"${text}" is not a run id (a UUID, or its first 4 or more characters)`);
-  const found = new Set<string>();
-  let cursor: string | undefined;
-  for (let page = 0; page < PREFIX_PAGES; page++) {
-    const list = await api.get<RunList>('/api/v1/runs', { children: true, limit: 200, cursor });
-    for (const run of list.runs) if (run.id.startsWith(prefix)) found.add(run.id);
-    if (list.next_cursor === null) break;
-    cursor = list.next_cursor;
-  }
-  const [first, ...others] = found;
+  const found = await api.get<RunList>('/api/v1/runs', {
+    id_prefix: prefix,
+    children: true,
+    limit: CANDIDATES,
+  });
+  const [first, ...others] = found.runs;
   if (first === undefined)
     throw new ApiError({
       status: 404,
       code: 'RUN_NOT_FOUND',
-      detail: `no run among the newest ${PREFIX_PAGES * 200} starts with "${prefix}": give the full id`,
+      detail: `no run's id starts with "${prefix}"`,
     });
-  if (others.length > 0)
-    throw new UsageError(
-      `"${text}" is the start of ${others.length + 1} runs (${[first, ...others].slice(0, 5).join(', ')}${others.length > 4 ? ', …' : ''}): give more of the id`,
-    );
-  return first;
+  if (others.length === 0) return first.id;
+  const which =
+    found.next_cursor === null
+      ? `${found.runs.length} runs; give more of the id:`
+      : `more than ${CANDIDATES} runs; give more of the id. The newest ${CANDIDATES}:`;
+  throw new UsageError(
+    `"${text}" is the start of ${which}\n${found.runs.map(candidate).join('\n')}`,
+  );
+}
+
+/** One line of an ambiguous start's list: enough to tell the runs apart. */
+function candidate(run: RunSummary): string {
+  const child = run.parent_run_id === null ? '' : `  (child run of ${run.parent_run_id})`;
+  return `  ${run.id}  ${run.status}  ${run.pipeline}  ${run.repo}  created ${run.created_at}${child}`;
 }

@@ -53,7 +53,8 @@ ${Object.values(USAGE)
   --token T      its API token (default: FORGEFLOW_API_TOKEN); cancel, retry, signal and start
                  need it, reads too when the server runs with FORGEFLOW_API_READ=token
   --format json  the server's JSON answer as it is (list --all: every page's runs in one list)
-  ID             a run id, or the start of one (the 8 characters a list shows)
+  ID             a run id, or the start of one: 4 or more of its hex digits (a list shows 8);
+                 the server looks it up, child runs too
 
   list: newest first, 50 a page (--limit up to 200); --all follows every page. --since takes
         an ISO time or a duration back from now (30m, 2h, 7d); --children adds polling child runs.

@@ -1,0 +1,282 @@
+/**
+ * Every error type forgeflow itself gives an error (a HandlerError's `type`, an ErrorInfo's in
+ * attempts, nodes and history): what `retry.non_retryable_errors` may name and the page shows.
+ * HandlerError's constructor and `errorInfo` take only these, so the compiler keeps forgeflow's
+ * own code to them; docs/errors.md lists them in this order (test/errors-doc.test.ts). Other
+ * types are an operator's handler's own, or the name of a JavaScript error a handler threw.
+ */
+
+/**
+ * Whether a retry policy may retry it: `yes` (unless `non_retryable_errors` names it), `no`
+ * (non-retryable, whatever the policy), `depends` (the meaning says when).
+ */
+export type Retryable = 'yes' | 'no' | 'depends';
+
+export interface ErrorTypeInfo {
+  retryable: Retryable;
+  /** One line, as docs/errors.md shows it. */
+  meaning: string;
+}
+
+export const ERROR_TYPES = {
+  // The runtime: attempts, nodes and runs.
+  Timeout: {
+    retryable: 'depends',
+    meaning:
+      "A time limit passed: an attempt's `timeout` or `heartbeat_timeout` (retried); `queue_timeout`, `deadline`, `wait_for.timeout`, `poll.timeout` or the run's `timeout` (not). `details.kind` says which.",
+  },
+  WorkerLost: {
+    retryable: 'yes',
+    meaning:
+      'The worker running the attempt stopped extending its lease (it crashed or was cut off).',
+  },
+  WorkerCrashed: {
+    retryable: 'no',
+    meaning:
+      "The node's worker died 3 times in a row while running it (killed, out of memory, crashed or hung): it is not tried again, whatever its policy.",
+  },
+  LeaseLost: {
+    retryable: 'yes',
+    meaning: 'The worker lost the lease of the attempt it was running.',
+  },
+  WorkerShutdown: {
+    retryable: 'yes',
+    meaning: 'The worker shut down while the attempt ran.',
+  },
+  Canceled: {
+    retryable: 'no',
+    meaning:
+      'The attempt was aborted: its run is being stopped, or a signal ended the poll it belonged to.',
+  },
+  Aborted: {
+    retryable: 'yes',
+    meaning:
+      "A handler's call (a request, a program) was aborted before it ended: its attempt timed out or was stopped.",
+  },
+  HandlerNotFound: {
+    retryable: 'no',
+    meaning:
+      "The worker that took the node has no handler of that name (or none to post the forge's statuses with).",
+  },
+  InvalidInput: {
+    retryable: 'no',
+    meaning: "The node's input, evaluated, does not fit its handler's input schema.",
+  },
+  InvalidOutput: {
+    retryable: 'no',
+    meaning:
+      "The handler's output cannot be stored: not JSON, a NUL character, or a secret that cannot be masked.",
+  },
+  ExpressionError: {
+    retryable: 'no',
+    meaning:
+      "An expression failed when the run reached it: a node's input or `if`, a poll's `until`, the run's `concurrency.group`.",
+  },
+  SecretsWithheld: {
+    retryable: 'no',
+    meaning:
+      "The node uses secrets, and its run's config came from an author the repository does not trust.",
+  },
+  SecretNotFound: {
+    retryable: 'no',
+    meaning: 'A secret the node uses is set neither for its repository nor globally.',
+  },
+  HistoryLimitExceeded: {
+    retryable: 'no',
+    meaning:
+      'The run reached the 50,000 history events one run may hold, and was ended there (a retry loop without a deadline, say).',
+  },
+  ChildRunCanceled: {
+    retryable: 'no',
+    meaning: "The node's polling child run was canceled.",
+  },
+  PollFailed: {
+    retryable: 'no',
+    meaning:
+      "The node's polling child run failed with no error of its own (else the node fails with the child's).",
+  },
+  // Forge clients: the plan step, forge.status, forge.comment, status reports.
+  ForgeUnavailable: {
+    retryable: 'yes',
+    meaning: 'A forge API call got no answer, timed out, or was answered 408 or 5xx.',
+  },
+  RateLimited: {
+    retryable: 'yes',
+    meaning:
+      'The forge rate-limited the call (429, or 403 with its quota spent); retried no sooner than it asks.',
+  },
+  ForgeAuthError: {
+    retryable: 'no',
+    meaning: "The forge refused forgeflow's credentials (401, 403).",
+  },
+  ForgeRequestError: {
+    retryable: 'no',
+    meaning:
+      'The forge refused the call (another 4xx), or a repository or id no forge URL can hold.',
+  },
+  ForgeBadResponse: {
+    retryable: 'yes',
+    meaning: "A forge answered 2xx with a body that is not the documented one (a proxy's page).",
+  },
+  ForgeFileTooLarge: {
+    retryable: 'no',
+    meaning: 'A config file at the ref is larger than forgeflow reads.',
+  },
+  NotConfigured: {
+    retryable: 'no',
+    meaning:
+      'What the node needs is not set up on this server: a forge client, Copr or Testing Farm credentials, or a handler for a Packit job forgeflow does not integrate (Koji, Bodhi, dist-git, Image Builder).',
+  },
+  // http.request
+  HttpServerError: {
+    retryable: 'yes',
+    meaning: 'An `http.request` was answered 408 or 5xx.',
+  },
+  HttpRateLimited: {
+    retryable: 'yes',
+    meaning:
+      'An `http.request` was answered 429 (or 403 with its quota spent); retried no sooner than `Retry-After`.',
+  },
+  HttpClientError: {
+    retryable: 'no',
+    meaning: 'An `http.request` was answered with another 4xx.',
+  },
+  HttpNetworkError: {
+    retryable: 'yes',
+    meaning: 'An `http.request` got no answer (refused, reset, no such host).',
+  },
+  HttpResponseTooLarge: {
+    retryable: 'no',
+    meaning: 'An `http.request` was answered with more than 10 MiB.',
+  },
+  HttpBadUrl: {
+    retryable: 'no',
+    meaning: "An `http.request`'s `url` is not an http: or https: URL, or carries credentials.",
+  },
+  HttpBadRequest: {
+    retryable: 'no',
+    meaning: 'An `http.request` cannot be sent: invalid headers, or a body on a GET or HEAD.',
+  },
+  // exec
+  ExitCode: {
+    retryable: 'yes',
+    meaning: "An `exec` step's program exited with a code other than 0.",
+  },
+  Signal: {
+    retryable: 'yes',
+    meaning: "An `exec` step's program was killed by a signal.",
+  },
+  ExecBadInput: {
+    retryable: 'no',
+    meaning:
+      'An `exec` input the handler refuses: not exactly one of `command` and `shell`, a bad `env` name or `max_output_bytes`.',
+  },
+  ExecDisabled: {
+    retryable: 'no',
+    meaning: '`exec` is disabled on this server: `FORGEFLOW_EXEC_ALLOW` is not set.',
+  },
+  ExecNotAllowed: {
+    retryable: 'no',
+    meaning:
+      '`FORGEFLOW_EXEC_ALLOW` does not allow the program, or the step sets a variable that would change which program runs.',
+  },
+  ExecBadCwd: {
+    retryable: 'no',
+    meaning: "The step's `cwd` does not exist, is not a folder, or is outside the attempt's own.",
+  },
+  ExecNotFound: {
+    retryable: 'no',
+    meaning: 'The program (or its interpreter) was not found.',
+  },
+  ExecSpawnFailed: {
+    retryable: 'depends',
+    meaning:
+      'The program could not be started: not retried when it is not executable (EACCES, ENOEXEC, ENOTDIR), retried otherwise.',
+  },
+  ExecWorkspaceFailed: {
+    retryable: 'yes',
+    meaning: "The attempt's working folder could not be made.",
+  },
+  ExecSandboxFailed: {
+    retryable: 'yes',
+    meaning: "`exec`'s sandbox could not be set up on this machine.",
+  },
+  // forge.status, forge.comment
+  NoCommit: {
+    retryable: 'no',
+    meaning: '`forge.status` without `sha`, for an event that names no commit.',
+  },
+  NoPullRequest: {
+    retryable: 'no',
+    meaning: '`forge.comment` without `pr`, for an event about no pull or merge request.',
+  },
+  // Copr (copr.build and its poll)
+  CoprBadInput: {
+    retryable: 'no',
+    meaning: 'A `copr.build` input Copr would refuse (its owner, project, chroot or source).',
+  },
+  CoprBuildFailed: {
+    retryable: 'no',
+    meaning: 'The Copr build failed or was canceled.',
+  },
+  CoprUnavailable: {
+    retryable: 'yes',
+    meaning: 'Copr gave no answer, timed out, or answered 408 or 5xx.',
+  },
+  CoprRateLimited: {
+    retryable: 'yes',
+    meaning: 'Copr answered 429; retried no sooner than it asks.',
+  },
+  CoprAuthError: {
+    retryable: 'no',
+    meaning: 'Copr refused the login and token (401, 403).',
+  },
+  CoprNotFound: {
+    retryable: 'no',
+    meaning: 'Copr answered 404.',
+  },
+  CoprRequestError: {
+    retryable: 'no',
+    meaning: 'Copr refused the request (another 4xx).',
+  },
+  CoprBadResponse: {
+    retryable: 'yes',
+    meaning: 'Copr answered 2xx with a body that is not the documented one.',
+  },
+  // Testing Farm (testing_farm.run and its poll)
+  TestsFailed: {
+    retryable: 'no',
+    meaning: 'Testing Farm ran the tests, and they failed.',
+  },
+  TestingFarmError: {
+    retryable: 'no',
+    meaning: 'The Testing Farm request was canceled, or ended without a test result.',
+  },
+  TestingFarmUnavailable: {
+    retryable: 'yes',
+    meaning: 'Testing Farm gave no answer, timed out, or answered 408 or 5xx.',
+  },
+  TestingFarmRateLimited: {
+    retryable: 'yes',
+    meaning: 'Testing Farm answered 429; retried no sooner than it asks.',
+  },
+  TestingFarmAuthError: {
+    retryable: 'no',
+    meaning: 'Testing Farm refused the token (401, 403).',
+  },
+  TestingFarmNotFound: {
+    retryable: 'no',
+    meaning: 'Testing Farm has no such request (404).',
+  },
+  TestingFarmRequestError: {
+    retryable: 'no',
+    meaning: 'Testing Farm refused the request (another 4xx).',
+  },
+  TestingFarmBadResponse: {
+    retryable: 'yes',
+    meaning: 'Testing Farm answered 2xx with a body that is not the documented one.',
+  },
+} as const satisfies Record<string, ErrorTypeInfo>;
+
+/** An error type forgeflow itself produces. */
+export type ErrorType = keyof typeof ERROR_TYPES;
