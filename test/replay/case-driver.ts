@@ -4,7 +4,7 @@
  * skipping, as Temporal's test server does). So each run's events come in one order only, at
  * the same clock times, however fast the machine or the database is.
  */
-import type { StoredGraph } from '../../src/contracts/graph.js';
+import type { Graph, StoredGraph } from '../../src/contracts/graph.js';
 import type { Db } from '../../src/db/db.js';
 import type { Event } from '../../src/events/event.js';
 import type { Handler } from '../../src/handlers/types.js';
@@ -45,10 +45,7 @@ export class CaseDriver implements Driver {
 
   async start(): Promise<string> {
     // The runtime takes a format-1 graph as stored; `start` is typed for what compilers make.
-    const { runId } = await this.runtime.start(
-      this.graph as Parameters<Runtime['start']>[0],
-      this.event,
-    );
+    const { runId } = await this.runtime.start(this.graph as Graph, this.event);
     this.roots.push(runId);
     return runId;
   }

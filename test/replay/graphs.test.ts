@@ -3,9 +3,11 @@
  * each stored graph is of a format the runtime still reads and carries its own hash, and the
  * stored config compiled for the stored event gives exactly that graph again, so a compiler
  * change that alters graphs shows up here (a deliberate one re-records, and the diff shows it).
- * Also: the fixtures are those of the cases as they are now.
+ * The API's Mermaid view still draws each of them. Also: the fixtures are those of the cases as
+ * they are now.
  */
 import { describe, expect, it } from 'vitest';
+import { toMermaid } from '../../src/compiler/index.js';
 import { GRAPH_FORMAT, sealGraph, type Graph } from '../../src/contracts/graph.js';
 import { caseGraph } from './case.js';
 import { REPLAY_CASES } from './cases/index.js';
@@ -34,6 +36,13 @@ describe.each(REPLAY_CASES)('the replay case $name', (replayCase) => {
     expect(again).toEqual(stored.graph);
     // The hash covers the keys' order too, which toEqual does not see.
     expect(again.hash).toBe(stored.graph.hash);
+  });
+
+  it("draws in the API's Mermaid view, a box for each node", () => {
+    const boxes = toMermaid(stored.graph)
+      .split('\n')
+      .flatMap((line) => /^\s+n\d+\["(.*?)<br\/>/.exec(line)?.[1] ?? []);
+    expect(boxes.sort()).toEqual(stored.graph.nodes.map((n) => n.id).sort());
   });
 });
 
