@@ -17,6 +17,7 @@ const DB_TESTS = [
   'test/e2e/**/*.test.ts',
   'test/api/**/*.test.ts',
   'test/page/**/*.test.ts',
+  'test/replay/replay-runs.test.ts',
 ];
 // Backend-specific files: the lock of PGlite's data directory, pg's reconnects, a restarted server.
 const ONLY = {

@@ -6,11 +6,11 @@
  * listed, and `edges`) still finishes on it, read from the database by a runtime that did not
  * start it. Runs on PGlite and on Postgres.
  */
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Graph, StoredGraph } from '../../src/compiler/index.js';
 import { manualEvent } from '../../src/forges/normalize.js';
 import { Blocker, compileFor, pipeline, testHandlers, testRuntime } from '../support/runtime.js';
+import { asFormat1 } from '../support/graph-format-1.js';
 import { useRuntime } from '../support/use-runtime.js';
 
 const blocker = new Blocker();
@@ -171,22 +171,6 @@ describe('a matrix needing a whole matrix', () => {
     expect(nodes.c?.output).toEqual({ 'b[p]': 'bp', 'b[q]': 'bq' });
   });
 });
-
-/** What the compiler made before format 2: every needed instance listed, and `edges`. */
-function asFormat1(graph: Graph): StoredGraph {
-  const byJob = new Map<string, string[]>();
-  for (const node of graph.nodes) byJob.set(node.job, [...(byJob.get(node.job) ?? []), node.id]);
-  const ids = new Set(graph.nodes.map((n) => n.id));
-  const nodes = graph.nodes.map((node) => ({
-    ...node,
-    needs: node.needs.flatMap((entry) => (ids.has(entry) ? [entry] : (byJob.get(entry) ?? []))),
-  }));
-  const edges = nodes.flatMap((node) =>
-    node.needs.map((from): [string, string] => [from, node.id]),
-  );
-  const body = { ...graph, hash: undefined, format: 1 as const, nodes, edges };
-  return { ...body, hash: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
-}
 
 describe('a run stored with a format-1 graph', () => {
   it('finishes on that graph, read back from the database', async () => {

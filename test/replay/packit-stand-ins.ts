@@ -1,0 +1,75 @@
+/**
+ * Copr and Testing Farm as the Packit replay case meets them: the real handlers' names and
+ * input schemas (src/handlers/packit-catalog.ts), answering at once with the real output
+ * shapes, each poll done on its second call. The real clients have their own tests against
+ * fake servers (test/handlers, test/e2e/packit.test.ts); here what matters is the graph and
+ * the history a Packit run makes, without ports or HTTP timing in them.
+ */
+import type {
+  CoprBuildInput,
+  CoprBuildRef,
+  CoprBuildStatus,
+  TestingFarmRequestRef,
+  TestingFarmRequestState,
+} from '../../src/compiler/packit/handler-inputs.js';
+import {
+  coprBuildSpec,
+  coprBuildStatusSpec,
+  testingFarmRequestSpec,
+  testingFarmRunSpec,
+} from '../../src/handlers/packit-catalog.js';
+import type { Handler } from '../../src/handlers/types.js';
+
+const BUILD_ID = 4242;
+const REQUEST_ID = 'f4c5b1e0-replay';
+
+const coprBuild: Handler<CoprBuildInput> = {
+  spec: coprBuildSpec,
+  run: (input) =>
+    Promise.resolve({
+      build_id: BUILD_ID,
+      owner: input.owner ?? 'replay',
+      project: input.project,
+      chroot: input.chroot,
+      url: `https://copr.example/coprs/build/${BUILD_ID}/`,
+    } satisfies CoprBuildRef),
+};
+
+const coprBuildStatus: Handler<CoprBuildRef> = {
+  spec: coprBuildStatusSpec,
+  run: (input, context) => {
+    const ended = context.attempt >= 2;
+    return Promise.resolve({
+      ...input,
+      state: ended ? 'succeeded' : 'running',
+      ended,
+      result_url: ended ? `https://copr.example/results/${input.project}/${input.chroot}/` : null,
+    } satisfies CoprBuildStatus);
+  },
+};
+
+const testingFarmRun: Handler = {
+  spec: testingFarmRunSpec,
+  run: () =>
+    Promise.resolve({
+      request_id: REQUEST_ID,
+      url: `https://artifacts.example/${REQUEST_ID}`,
+    } satisfies TestingFarmRequestRef),
+};
+
+const testingFarmRequest: Handler<TestingFarmRequestRef> = {
+  spec: testingFarmRequestSpec,
+  run: (input, context) => {
+    const ended = context.attempt >= 2;
+    return Promise.resolve({
+      ...input,
+      state: ended ? 'complete' : 'running',
+      result: ended ? 'passed' : null,
+      ended,
+    } satisfies TestingFarmRequestState);
+  },
+};
+
+export function packitStandIns(): Handler[] {
+  return [coprBuild, coprBuildStatus, testingFarmRun, testingFarmRequest] as Handler[];
+}
