@@ -8,6 +8,7 @@ import { RUN_ID, RUN_ID_PREFIX } from '../contracts/run-id.js';
 import { TRIGGER_NAMES } from '../contracts/triggers.js';
 import { FORGE_NAMES } from '../events/forges.js';
 import { RUN_STATUSES } from '../runtime/states.js';
+import { DELIVERY_OUTCOMES } from '../webhooks/deliveries.js';
 import { FINITE } from './finite-numbers.js';
 
 const Time = Type.String({ format: 'date-time' });
@@ -266,7 +267,7 @@ export const OutcomeSchema = Type.Object(
 
 export const DeliverySchema = Type.Object({
   id: Type.String(),
-  forge: Type.String(),
+  forge: Type.String({ enum: FORGE_NAMES }),
   event: Type.String(),
   action: Type.Union([Type.String(), Type.Null()]),
   repo: Type.Union([Type.String(), Type.Null()]),
@@ -274,7 +275,7 @@ export const DeliverySchema = Type.Object({
   pr: Type.Union([Type.Integer(), Type.Null()]),
   sender: Type.Union([Type.String(), Type.Null()]),
   received_at: Time,
-  outcome: Type.String(),
+  outcome: Type.String({ enum: [...DELIVERY_OUTCOMES] }),
   reason: Type.Union([Type.String(), Type.Null()]),
   plan_run_id: Type.Union([Uuid, Type.Null()]),
   run_ids: Type.Array(Uuid),

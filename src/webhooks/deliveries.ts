@@ -6,14 +6,15 @@
  */
 import type { Queryable } from '../db/db.js';
 import type { Event, Forge } from '../events/event.js';
-import type {
-  DeliveryOutcome,
-  DeliveryResult,
-  RecordPlanOutcome,
+import {
+  DELIVERY_OUTCOMES,
+  type DeliveryOutcome,
+  type DeliveryResult,
+  type RecordPlanOutcome,
 } from '../handlers/plan/outcome.js';
 import type { Clock } from '../runtime/clock.js';
 
-export type { DeliveryOutcome, DeliveryResult };
+export { DELIVERY_OUTCOMES, type DeliveryOutcome, type DeliveryResult };
 
 export interface Delivery {
   id: string;

@@ -11,6 +11,7 @@ import {
   NODE_TRANSITIONS,
   RUN_STATUSES,
 } from '../../src/runtime/states.js';
+import { DELIVERY_OUTCOMES } from '../../src/webhooks/deliveries.js';
 import { testDb, type TestDb } from '../support/db.js';
 
 let db: TestDb;
@@ -54,5 +55,15 @@ describe('the state lists of the database and of the code', () => {
       expect(quoted(index.indexdef.slice(index.indexdef.indexOf(' WHERE ')))).toEqual(
         ACTIVE_RUN_STATES,
       );
+  });
+});
+
+describe('the deliveries table', () => {
+  it('holds exactly the outcomes the plan step and intake give a delivery', async () => {
+    const { rows } = await db.query<{ def: string }>(
+      `SELECT pg_get_constraintdef(c.oid) AS def FROM pg_constraint c
+       WHERE c.conrelid = 'forgeflow.deliveries'::regclass AND c.conname = 'deliveries_outcome_check'`,
+    );
+    expect(quoted(rows[0]!.def).sort()).toEqual([...DELIVERY_OUTCOMES].sort());
   });
 });

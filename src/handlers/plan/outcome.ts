@@ -5,19 +5,23 @@
  */
 import type { Event, Forge } from '../../events/event.js';
 
-export type DeliveryOutcome =
-  | 'planning'
-  | 'started'
-  | 'ignored'
-  | 'no_config'
-  | 'not_triggered'
-  | 'invalid_config'
-  | 'untrusted'
-  | 'command'
-  /** Its plan run failed or timed out before deciding (webhooks/plan-end.ts). */
-  | 'failed'
-  /** Its plan run was canceled before deciding. */
-  | 'canceled';
+/** What became of a delivery; the deliveries table's CHECK holds the same list (a test says so). */
+export const DELIVERY_OUTCOMES = [
+  'planning',
+  'started',
+  'ignored',
+  'no_config',
+  'not_triggered',
+  'invalid_config',
+  'untrusted',
+  'command',
+  // its plan run failed or timed out before deciding (webhooks/plan-end.ts)
+  'failed',
+  // its plan run was canceled before deciding
+  'canceled',
+] as const;
+
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 export interface DeliveryResult {
   outcome: DeliveryOutcome;
