@@ -13,6 +13,7 @@ import { completeNode, dropNodeTasks } from './node-end.js';
 import { activeChildren, queueRunTask } from './run-tasks.js';
 import type { TxScope } from './scope.js';
 import { ACTIVE_RUN_STATES, type NodeStatus, type RunStatus } from './states.js';
+import { cancelRunningAttempts, Json } from './store.js';
 
 export type SignalResult =
   | { outcome: 'delivered'; node: string; childRunId?: string }
@@ -126,10 +127,10 @@ async function wake(
     const canceled = errorInfo('Canceled', `the poll ended: signal "${name}" arrived`, {
       nonRetryable: true,
     });
-    await q.query(
-      `UPDATE forgeflow.attempts SET status = 'canceled', finished_at = $3, error = $4::jsonb
-       WHERE run_id = $1 AND node_id = $2 AND status = 'running'`,
-      [run.id, nodeId, new Date(scope.now), JSON.stringify(canceled)],
+    await cancelRunningAttempts(
+      q,
+      { runId: run.id, nodeId },
+      { finished_at: new Date(scope.now), error: new Json(canceled) },
     );
     scope.after.stoppedRuns.push(run.id);
   } else {

@@ -24,6 +24,7 @@ import {
   type NodeStatus,
   type StopStatus,
 } from './states.js';
+import { cancelRunningAttempts } from './store.js';
 
 export type StopOutcome = 'stopping' | 'already-stopping' | 'finished';
 
@@ -90,11 +91,7 @@ export async function terminateRun(scope: TxScope, error: ErrorInfo): Promise<vo
     unfinished.map((n) => n.node_id),
     `its parent run ${run.id} was ended: ${error.message}`,
   );
-  await q.query(
-    `UPDATE forgeflow.attempts SET status = 'canceled', finished_at = $2
-     WHERE run_id = $1 AND status = 'running'`,
-    [run.id, new Date(now)],
-  );
+  await cancelRunningAttempts(q, { runId: run.id }, { finished_at: new Date(now) });
   for (const { node_id: id } of unfinished) await cancelNode(scope, id, error.message);
   await q.query(
     `DELETE FROM forgeflow.tasks WHERE id IN (

@@ -93,3 +93,22 @@ export async function setRunStatus(
   );
   return rowCount > 0;
 }
+
+/**
+ * Ends the running attempts of a run (or of one of its nodes) canceled, in bulk: a stop or a
+ * signal that ends a poll aborts them, and their workers' late reports are fenced. Unlike the
+ * single-row writes above, finding none is fine (nothing was running).
+ */
+export async function cancelRunningAttempts(
+  q: Queryable,
+  where: { runId: string; nodeId?: string },
+  fields: { finished_at: Date; error?: Json },
+): Promise<void> {
+  const set = assignments(fields, 3);
+  await q.query(
+    `UPDATE forgeflow.attempts SET ${["status = 'canceled'", ...set.sql].join(', ')}
+     WHERE run_id = $1 AND ($2::text IS NULL OR node_id = $2)
+       AND status = ANY($${4 + set.params.length}::text[])`,
+    [where.runId, where.nodeId ?? null, ...set.params, sourcesOf(ATTEMPT_TRANSITIONS, 'canceled')],
+  );
+}
