@@ -33,19 +33,19 @@ export interface CatalogEntry {
   make: (services: HandlerServices) => Handler;
 }
 
-/** The general handlers, the forge's, and Packit's (with a placeholder per job type not integrated). */
+/**
+ * The general handlers, the forge's, and Packit's (a placeholder per job type not integrated).
+ * `s` is the worker's services.
+ */
 export const CATALOG: readonly CatalogEntry[] = [
   { spec: execSpec, make: () => execHandler },
   { spec: httpRequestSpec, make: () => httpRequestHandler },
-  { spec: forgeStatusSpec, make: (services) => forgeStatusHandler(services.forges) },
-  { spec: forgeCommentSpec, make: (services) => forgeCommentHandler(services.forges) },
-  { spec: coprBuildSpec, make: (services) => coprBuildHandler(services.copr) },
-  { spec: coprBuildStatusSpec, make: (services) => coprBuildStatusHandler(services.copr) },
-  { spec: testingFarmRunSpec, make: (services) => testingFarmRunHandler(services.testingFarm) },
-  {
-    spec: testingFarmRequestSpec,
-    make: (services) => testingFarmRequestHandler(services.testingFarm),
-  },
+  { spec: forgeStatusSpec, make: (s) => forgeStatusHandler(s.forges) },
+  { spec: forgeCommentSpec, make: (s) => forgeCommentHandler(s.forges) },
+  { spec: coprBuildSpec, make: (s) => coprBuildHandler(s.copr) },
+  { spec: coprBuildStatusSpec, make: (s) => coprBuildStatusHandler(s.copr) },
+  { spec: testingFarmRunSpec, make: (s) => testingFarmRunHandler(s.testingFarm) },
+  { spec: testingFarmRequestSpec, make: (s) => testingFarmRequestHandler(s.testingFarm) },
   ...PLACEHOLDERS.map(placeholderSpec).map((spec) => ({
     spec,
     make: () => placeholderHandler(spec),

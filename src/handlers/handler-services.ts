@@ -51,7 +51,10 @@ export const DEFAULT_PACKIT_SETTINGS: PackitSettings = {
   },
 };
 
-/** The services of a worker; by default none configured (forge and Packit handlers fail NotConfigured). */
+/**
+ * A worker's services, built once. By default none is configured: the forge and Packit
+ * handlers made from them fail NotConfigured when they run.
+ */
 export function handlerServices(
   given: { packit?: PackitServices; forges?: ForgeClients | null } = {},
 ): HandlerServices {
