@@ -1,12 +1,11 @@
 /**
  * Wiring the parts into a service: the database, the runtime, every handler a worker runs
- * (the built-ins, the forge handlers, the Packit handlers, the operator's `--handlers`, the
- * plan of webhook deliveries), and the HTTP server. `forgeflow serve` uses all of it,
+ * (the catalog's, made from the operator's services; the operator's `--handlers`; the plan of
+ * webhook deliveries), and the HTTP server. `forgeflow serve` uses all of it,
  * `forgeflow worker` the workers only.
  */
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildServer } from '../api/server.js';
@@ -18,16 +17,15 @@ import { migrate } from '../db/migrate.js';
 import { describeDatabase, openDatabase } from '../db/open.js';
 import type { WebhookSecrets } from '../forges/adapters.js';
 import { forgeClients, type ForgeClients } from '../forges/clients.js';
-import { BUILT_IN_HANDLERS } from '../handlers/catalog.js';
-import { forgeHandlers, noForgeHandlers } from '../handlers/forge-handlers.js';
-import { isPlaceholder, withOperatorHandlers } from '../handlers/not-configured.js';
+import { catalogHandlers } from '../handlers/catalog.js';
 import {
   DEFAULT_PACKIT_SETTINGS,
-  packitHandlers,
-  type PackitServices,
+  handlerServices,
+  type HandlerServices,
   type PackitSettings,
-} from '../handlers/packit.js';
-import { builtInHandlers, handlerRegistry, specsOf } from '../handlers/registry.js';
+} from '../handlers/handler-services.js';
+import { isPlaceholder, withOperatorHandlers } from '../handlers/not-configured.js';
+import { handlerRegistry, specsOf } from '../handlers/registry.js';
 import { probeSandbox, sandboxUnavailable } from '../handlers/sandbox/probe.js';
 import type { SandboxSettings } from '../handlers/sandbox/settings.js';
 import type { Handler } from '../handlers/types.js';
@@ -151,11 +149,11 @@ export function assembleService(
       error: (message) => log.error(message),
     },
   });
-  const base = workerHandlers(
-    { ...(settings.packit ?? DEFAULT_PACKIT_SETTINGS), now: () => deps.clock.now() },
-    deps.handlers ?? [],
-    forgeHandlers(forges),
-  );
+  const services = handlerServices({
+    forges,
+    packit: { ...(settings.packit ?? DEFAULT_PACKIT_SETTINGS), now: () => deps.clock.now() },
+  });
+  const base = workerHandlers(services, deps.handlers ?? []);
   const compilerHandlers = registryOf(specsOf(base));
   const plan = planHandler({
     forges,
@@ -190,19 +188,16 @@ export async function checkExecSandbox(settings: ServiceSettings): Promise<void>
 }
 
 /**
- * The handlers a worker runs (but the plan handler): the built-ins, `forge` (the forge
- * handlers; without forge clients, as in `forgeflow run`, ones that fail NotConfigured), the
- * Packit handlers and the operator's, which may replace the NotConfigured placeholders and
- * nothing else. Forgeflow's own are exactly the catalog's, so every command checks pipelines
- * against the same names and schemas.
+ * The handlers a worker runs (but the plan handler): the catalog's, made from `services`
+ * (without forge clients, as in `forgeflow run`, the forge handlers fail NotConfigured), and
+ * the operator's, which may replace the NotConfigured placeholders and nothing else. So every
+ * command checks pipelines against the same names and schemas.
  */
 export function workerHandlers(
-  packit: PackitServices,
+  services: HandlerServices,
   operator: readonly Handler[] = [],
-  forge: readonly Handler[] = noForgeHandlers(),
 ): Map<string, Handler> {
-  const ours = [...builtInHandlers().values(), ...forge, ...packitHandlers(packit)];
-  checkCatalog(ours);
+  const ours = catalogHandlers(services);
   for (const handler of operator) {
     const taken = ours.find((h) => h.spec.name === handler.spec.name);
     if (taken && !isPlaceholder(taken))
@@ -214,23 +209,6 @@ export function workerHandlers(
       );
   }
   return handlerRegistry(withOperatorHandlers(ours, operator));
-}
-
-/** Forgeflow's handlers are the catalog's, name for name and schema for schema (a bug otherwise). */
-export function checkCatalog(handlers: readonly Handler[]): void {
-  const names = handlers.map((handler) => handler.spec.name);
-  const catalog = BUILT_IN_HANDLERS.map((spec) => spec.name);
-  const missing = catalog.filter((name) => !names.includes(name));
-  const extra = names.filter((name) => !catalog.includes(name));
-  const differ = handlers.filter(
-    ({ spec }) =>
-      catalog.includes(spec.name) &&
-      !isDeepStrictEqual(spec.input, BUILT_IN_HANDLERS.find((s) => s.name === spec.name)?.input),
-  );
-  if (missing.length + extra.length + differ.length > 0 || names.length !== catalog.length)
-    throw new Error(
-      `the worker's handlers are not the catalog's (src/handlers/catalog.ts): missing ${missing.join(', ') || 'none'}; not in it ${extra.join(', ') || 'none'}; other input schema ${differ.map((h) => h.spec.name).join(', ') || 'none'}`,
-    );
 }
 
 /**

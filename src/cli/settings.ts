@@ -8,7 +8,7 @@ import {
   type ForgeSettings,
   type WebhookSecrets,
 } from '../forges/adapters.js';
-import { DEFAULT_PACKIT_SETTINGS, type PackitSettings } from '../handlers/packit.js';
+import { DEFAULT_PACKIT_SETTINGS, type PackitSettings } from '../handlers/handler-services.js';
 import { readSandboxSettings, type SandboxSettings } from '../handlers/sandbox/settings.js';
 import type { ReleasesTable } from '../compiler/index.js';
 import { CONFIG_FILES } from '../handlers/plan/config-lookup.js';

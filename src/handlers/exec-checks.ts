@@ -7,7 +7,7 @@ import path from 'node:path';
 
 import { refusedEnv } from '../common/exec-rules.js';
 import { ENV_NAME_PATTERN } from '../compiler/schema/common.js';
-import { DEFAULT_MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES, MIN_OUTPUT_BYTES } from './catalog.js';
+import { DEFAULT_MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES, MIN_OUTPUT_BYTES } from './exec-spec.js';
 import { RESERVED_ENV_PREFIX } from './sandbox/scripts.js';
 import { HandlerError } from '../contracts/errors.js';
 import type { ErrorType } from '../contracts/error-types.js';

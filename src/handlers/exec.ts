@@ -8,7 +8,7 @@
 import { constants } from 'node:os';
 import { stat } from 'node:fs/promises';
 
-import { execSpec } from './catalog.js';
+import { execSpec } from './exec-spec.js';
 import {
   badCwd,
   checkAllowed,
@@ -38,7 +38,7 @@ import { createAttemptDir, removeTree, type AttemptDir } from './sandbox/workspa
 import type { Handler, HandlerContext } from './types.js';
 import { HandlerError } from '../contracts/errors.js';
 
-export { DEFAULT_MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES } from './catalog.js';
+export { DEFAULT_MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES } from './exec-spec.js';
 
 export interface ExecInput {
   command?: string[];

@@ -4,10 +4,33 @@
  * carry a retry-after), a cap on what a response may make us hold in memory, and keeping
  * credentials out of everything it returns or logs (DESIGN.md §4a).
  */
-import { httpRequestSpec } from './catalog.js';
+import type { HandlerSpec } from '../contracts/handler-spec.js';
+import { stringMap } from './spec-fields.js';
 import type { Handler, HandlerContext } from './types.js';
 import { HandlerError } from '../contracts/errors.js';
 import { causeCode } from '../contracts/cause-code.js';
+
+export const httpRequestSpec: HandlerSpec = {
+  name: 'http.request',
+  description:
+    'Make an HTTP request; 4xx other than 408 and 429 fail without retrying (HttpClientError).',
+  input: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['url'],
+    properties: {
+      method: {
+        enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+        description: 'Default GET.',
+      },
+      url: { type: 'string', description: 'The URL.' },
+      headers: stringMap('Request headers.'),
+      json: { description: 'A body sent as JSON.' },
+      body: { type: 'string', description: 'A body sent as text.' },
+    },
+    not: { required: ['json', 'body'] },
+  },
+};
 
 export interface HttpInput {
   method?: string;

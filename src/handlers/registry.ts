@@ -3,8 +3,8 @@
  * compiler only ever sees their specs (through `specsOf`), so it never imports handler code.
  */
 import type { HandlerSpec } from '../contracts/handler-spec.js';
-import { execHandler } from './exec.js';
-import { httpRequestHandler } from './http-request.js';
+import { catalogHandlers } from './catalog.js';
+import { handlerServices } from './handler-services.js';
 import type { Handler } from './types.js';
 
 /** A name → handler map; two handlers with one name are a programming error. */
@@ -19,9 +19,12 @@ export function handlerRegistry(handlers: Iterable<Handler>): Map<string, Handle
   return registry;
 }
 
-/** The handlers forgeflow ships (forge.status and forge.comment come with the forge clients). */
+/**
+ * The catalog's handlers as a worker without the operator's services has them: exec and
+ * http.request run; the forge and Packit handlers fail NotConfigured.
+ */
 export function builtInHandlers(): Map<string, Handler> {
-  return handlerRegistry([execHandler, httpRequestHandler]);
+  return handlerRegistry(catalogHandlers(handlerServices()));
 }
 
 /** The specs to build the compiler's registry from: `registryOf(specsOf(handlers))`. */

@@ -2,11 +2,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { catalogHandlers } from '../../src/handlers/catalog.js';
 import {
   DEFAULT_PACKIT_SETTINGS,
-  packitHandlers,
+  handlerServices,
   type PackitSettings,
-} from '../../src/handlers/packit.js';
+} from '../../src/handlers/handler-services.js';
 import type {
   CoprBuildInput,
   TestingFarmRunInput,
@@ -23,13 +24,14 @@ export interface PackitUnderTest {
   timeoutMs?: number;
 }
 
-/** The Packit handlers by name, configured against the fakes' URLs. */
+/** The catalog's handlers by name, the Packit ones configured against the fakes' URLs. */
 export function packitByName(settings: PackitUnderTest): Map<string, Handler> {
-  const handlers = packitHandlers({
+  const packit = {
     copr: { ...DEFAULT_PACKIT_SETTINGS.copr, ...settings.copr },
     testingFarm: { ...DEFAULT_PACKIT_SETTINGS.testingFarm, ...settings.testingFarm },
     timeoutMs: settings.timeoutMs ?? 5_000,
-  });
+  };
+  const handlers = catalogHandlers(handlerServices({ packit }));
   return new Map(handlers.map((handler) => [handler.spec.name, handler]));
 }
 

@@ -1,5 +1,5 @@
 /**
- * The Packit handler set: every name the compiler emits is registered, the inputs the graph
+ * The Packit handlers: every name the compiler emits is in the catalog, the inputs the graph
  * builder writes fit the specs, the placeholders fail NotConfigured saying what to register,
  * operator handlers replace placeholders and nothing else, the settings come from the
  * environment, and tf_extra_params merge the way Packit merges them.
@@ -21,7 +21,8 @@ import type {
 import { PACKIT_HANDLERS } from '../../src/compiler/packit/types.js';
 import { handlerRuntimeValidator } from '../../src/contracts/handler-input.js';
 import { isPlaceholder } from '../../src/handlers/not-configured.js';
-import { DEFAULT_PACKIT_SETTINGS, packitHandlers } from '../../src/handlers/packit.js';
+import { DEFAULT_PACKIT_SETTINGS, handlerServices } from '../../src/handlers/handler-services.js';
+import { builtInHandlers } from '../../src/handlers/registry.js';
 import { mergeExtraParams } from '../../src/handlers/testing-farm/request-body.js';
 import type { Handler } from '../../src/handlers/types.js';
 import { testContext } from './context.js';
@@ -30,9 +31,7 @@ import { coprBuildInput, rejection, testingFarmRunInput } from './packit-helpers
 const dir = mkdtempSync(join(tmpdir(), 'forgeflow-packit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const handlers = new Map(
-  packitHandlers(DEFAULT_PACKIT_SETTINGS).map((handler) => [handler.spec.name, handler]),
-);
+const handlers = builtInHandlers();
 
 function fits(name: string, input: unknown): string[] {
   const validate = handlerRuntimeValidator(handlers.get(name)!.spec.input);
@@ -41,9 +40,9 @@ function fits(name: string, input: unknown): string[] {
     : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
 }
 
-describe('packitHandlers', () => {
-  it('registers every handler the compiler names, and nothing else', () => {
-    expect([...handlers.keys()].sort()).toEqual(Object.values(PACKIT_HANDLERS).sort());
+describe('the Packit handlers', () => {
+  it('are in the catalog, every handler the compiler names', () => {
+    expect([...handlers.keys()]).toEqual(expect.arrayContaining(Object.values(PACKIT_HANDLERS)));
   });
 
   it('accepts the inputs the graph builder writes (handler-inputs.ts)', () => {
@@ -122,7 +121,7 @@ describe('operator handlers (--handlers)', () => {
   });
 
   it('replace a placeholder and add new names; every other handler stays', async () => {
-    const all = workerHandlers(DEFAULT_PACKIT_SETTINGS, [mine('koji.build'), mine('acme.sign')]);
+    const all = workerHandlers(handlerServices(), [mine('koji.build'), mine('acme.sign')]);
     expect(all.get('koji.build')?.spec.description).toBe('mine');
     expect(await all.get('koji.build')!.run({}, testContext().context)).toEqual({
       mine: 'koji.build',
@@ -134,8 +133,8 @@ describe('operator handlers (--handlers)', () => {
 
   it('may not replace a handler forgeflow has', () => {
     for (const name of ['exec', 'copr.build', 'testing_farm.run']) {
-      expect(() => workerHandlers(DEFAULT_PACKIT_SETTINGS, [mine(name)])).toThrow(UsageError);
-      expect(() => workerHandlers(DEFAULT_PACKIT_SETTINGS, [mine(name)])).toThrow(
+      expect(() => workerHandlers(handlerServices(), [mine(name)])).toThrow(UsageError);
+      expect(() => workerHandlers(handlerServices(), [mine(name)])).toThrow(
         `"${name}" is a handler forgeflow has`,
       );
     }

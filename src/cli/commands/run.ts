@@ -16,6 +16,7 @@ import { formatDiagnostics } from '../../compiler/index.js';
 import { registryOf } from '../../contracts/handler-spec.js';
 import { migrate } from '../../db/migrate.js';
 import { openPglite } from '../../db/pglite.js';
+import { handlerServices } from '../../handlers/handler-services.js';
 import { specsOf } from '../../handlers/registry.js';
 import { probeSandbox, sandboxUnavailable } from '../../handlers/sandbox/probe.js';
 import { readSandboxSettings, type SandboxSettings } from '../../handlers/sandbox/settings.js';
@@ -105,7 +106,11 @@ export async function runCommand(
     return EXIT.failed;
   }
   const operator = values.handlers === undefined ? [] : await loadOperatorHandlers(values.handlers);
-  const handlers = workerHandlers(readPackitSettings(process.env), operator);
+  // No forge clients here: forge.status and forge.comment fail NotConfigured.
+  const handlers = workerHandlers(
+    handlerServices({ packit: readPackitSettings(process.env) }),
+    operator,
+  );
   const packit = isPackitConfig(file, values.packit);
   const result = compileConfig(file, text, event, packit, registryOf(specsOf(handlers)));
   if (result.status === 'invalid') {

@@ -10,7 +10,7 @@ import type {
   CoprBuildStatus,
   CoprBuildStatusInput,
 } from '../../compiler/packit/handler-inputs.js';
-import { coprBuildSpec, coprBuildStatusSpec } from '../packit-catalog.js';
+import { coprBuildSpec, coprBuildStatusSpec } from './specs.js';
 import { lazyClient, submitOnce } from '../packit-submit.js';
 import type { Handler } from '../types.js';
 import { HandlerError } from '../../contracts/errors.js';

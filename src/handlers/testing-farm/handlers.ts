@@ -7,7 +7,7 @@ import type {
   TestingFarmRequestRef,
   TestingFarmRequestState,
 } from '../../compiler/packit/handler-inputs.js';
-import { testingFarmRequestSpec, testingFarmRunSpec } from '../packit-catalog.js';
+import { testingFarmRequestSpec, testingFarmRunSpec } from './specs.js';
 import { lazyClient, submitOnce } from '../packit-submit.js';
 import type { Handler } from '../types.js';
 import { HandlerError } from '../../contracts/errors.js';

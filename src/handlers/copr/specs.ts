@@ -1,0 +1,73 @@
+/**
+ * The specs of `copr.build` and `copr.build_status`. The inputs are
+ * src/compiler/packit/handler-inputs.ts; only what a build cannot do without is required, so a
+ * pipeline.yaml may use these handlers too.
+ */
+import { PACKIT_HANDLERS } from '../../compiler/packit/types.js';
+import type { HandlerSpec } from '../../contracts/handler-spec.js';
+import { flag, nullableText, text, texts } from '../spec-fields.js';
+
+/** The output of copr.build, as copr.build_status takes it back. */
+const coprBuildRef = {
+  build_id: { type: 'integer', minimum: 1, description: 'The Copr build id.' },
+  owner: text('The Copr owner.'),
+  project: text('The Copr project.'),
+  chroot: text('The chroot, e.g. fedora-41-x86_64.'),
+  url: text("The build's web page."),
+};
+
+export const coprBuildSpec: HandlerSpec = {
+  name: PACKIT_HANDLERS.coprBuild,
+  description:
+    'Submit a Copr build of the repository at a commit for one chroot (the SRPM is made in Copr by a generated script, like Packit does); creates the project or enables the chroot when missing. Output: {build_id, owner, project, chroot, url}.',
+  input: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['project', 'chroot', 'clone_url', 'committish'],
+    properties: {
+      owner: nullableText(
+        'Copr owner (`@group` for a group); null: FORGEFLOW_COPR_OWNER, else the user of the token.',
+      ),
+      project: text('The Copr project; created with the chroot enabled when missing.'),
+      chroot: text('The chroot to build for, e.g. fedora-41-x86_64.'),
+      clone_url: text('An http(s) URL Copr clones the repository from (no credentials in it).'),
+      committish: text('The commit to build: a commit hash; branch and tag names are refused.'),
+      subdirectory: text('The package directory in the repository. Default `.`.'),
+      specfile_path: nullableText(
+        'The spec file relative to `subdirectory`; null: the first *.spec.',
+      ),
+      package: text('The package (SRPM) name.'),
+      srpm_build_deps: texts('Packages installed where the SRPM is made.'),
+      timeout_s: {
+        type: 'integer',
+        minimum: 1,
+        description: "Copr's build timeout. Default 7200.",
+      },
+      enable_net: flag('Network access during the build. Default false.'),
+      bootstrap: {
+        enum: ['default', 'on', 'off', 'image', null],
+        description: "Mock's bootstrap; null: Copr's default.",
+      },
+      additional_packages: texts('Packages added to the chroot’s buildroot.'),
+      additional_repos: texts('Repositories added to the chroot’s buildroot.'),
+      additional_modules: nullableText('Modules enabled in the chroot (comma separated).'),
+      with_opts: texts('Mock --with options.'),
+      without_opts: texts('Mock --without options.'),
+      module_hotfixes: flag("The project's repositories get module_hotfixes=1."),
+      preserve_project: flag('Keep a created project (else Copr deletes it after 60 days).'),
+      list_on_homepage: flag("Show a created project on Copr's home page."),
+      description: text("A created project's description."),
+    },
+  },
+};
+
+export const coprBuildStatusSpec: HandlerSpec = {
+  name: PACKIT_HANDLERS.coprBuildStatus,
+  description:
+    "Read a Copr build's chroot (the poll of copr.build). Output: the build ref with {state, ended, result_url}; fails with the non-retryable CoprBuildFailed when the chroot failed or was canceled.",
+  input: {
+    type: 'object',
+    required: ['build_id', 'chroot'],
+    properties: coprBuildRef,
+  },
+};
