@@ -12,12 +12,11 @@ import type {
   TestingFarmRequestRef,
   TestingFarmRequestState,
 } from '../../src/compiler/packit/handler-inputs.js';
+import { coprBuildSpec, coprBuildStatusSpec } from '../../src/handlers/copr/specs.js';
 import {
-  coprBuildSpec,
-  coprBuildStatusSpec,
   testingFarmRequestSpec,
   testingFarmRunSpec,
-} from '../../src/handlers/packit-catalog.js';
+} from '../../src/handlers/testing-farm/specs.js';
 import type { Handler } from '../../src/handlers/types.js';
 
 const BUILD_ID = 4242;
