@@ -104,11 +104,11 @@ export async function cancelRunningAttempts(
   where: { runId: string; nodeId?: string },
   fields: { finished_at: Date; error?: Json },
 ): Promise<void> {
-  const set = assignments(fields, 3);
+  const set = assignments(fields, 2);
   await q.query(
     `UPDATE forgeflow.attempts SET ${["status = 'canceled'", ...set.sql].join(', ')}
      WHERE run_id = $1 AND ($2::text IS NULL OR node_id = $2)
-       AND status = ANY($${4 + set.params.length}::text[])`,
+       AND status = ANY($${3 + set.params.length}::text[])`,
     [where.runId, where.nodeId ?? null, ...set.params, sourcesOf(ATTEMPT_TRANSITIONS, 'canceled')],
   );
 }
