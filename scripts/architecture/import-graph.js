@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
+import { stronglyConnected } from '../../src/common/cycles.js';
 
 /** @typedef {{ is: string[], says?: string }} Part */
 /** @typedef {{ parts: Record<string, Part>, arrows: string[][], never: string[][] }} Architecture */
@@ -70,61 +71,20 @@ function resolveImport(root, from, specifier) {
 
 /**
  * The import cycles: each strongly connected component of more than one file (or a file that
- * imports itself), files sorted, cycles sorted by their first file. Tarjan's algorithm, with an
- * explicit stack so a deep chain of imports cannot overflow the call stack.
+ * imports itself), files sorted, cycles sorted by their first file (src/common/cycles.js finds
+ * the components; imports of files outside the graph are left out).
  * @param {Map<string, string[]>} graph
  * @returns {string[][]}
  */
 export function importCycles(graph) {
-  /** @type {Map<string, number>} */ const index = new Map();
-  /** @type {Map<string, number>} */ const low = new Map();
-  /** @type {string[]} */ const stack = [];
-  const onStack = new Set();
-  /** @type {string[][]} */ const cycles = [];
-  let next = 0;
-  for (const start of graph.keys()) {
-    if (index.has(start)) continue;
-    /** @type {{ file: string, edge: number }[]} */
-    const work = [{ file: start, edge: 0 }];
-    index.set(start, next);
-    low.set(start, next++);
-    stack.push(start);
-    onStack.add(start);
-    while (work.length > 0) {
-      const frame = /** @type {{ file: string, edge: number }} */ (work.at(-1));
-      const targets = graph.get(frame.file) ?? [];
-      if (frame.edge < targets.length) {
-        const target = /** @type {string} */ (targets[frame.edge++]);
-        if (!graph.has(target)) continue;
-        if (!index.has(target)) {
-          index.set(target, next);
-          low.set(target, next++);
-          stack.push(target);
-          onStack.add(target);
-          work.push({ file: target, edge: 0 });
-        } else if (onStack.has(target)) {
-          low.set(frame.file, Math.min(low.get(frame.file) ?? 0, index.get(target) ?? 0));
-        }
-        continue;
-      }
-      work.pop();
-      const parent = work.at(-1);
-      if (parent)
-        low.set(parent.file, Math.min(low.get(parent.file) ?? 0, low.get(frame.file) ?? 0));
-      if (low.get(frame.file) !== index.get(frame.file)) continue;
-      /** @type {string[]} */
-      const component = [];
-      let member;
-      do {
-        member = /** @type {string} */ (stack.pop());
-        onStack.delete(member);
-        component.push(member);
-      } while (member !== frame.file);
-      const selfLoop = component.length === 1 && (graph.get(frame.file) ?? []).includes(frame.file);
-      if (component.length > 1 || selfLoop) cycles.push(component.sort());
-    }
-  }
-  return cycles.sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? ''));
+  /** @type {Map<string, string[]>} */
+  const inside = new Map(
+    [...graph].map(([file, targets]) => [file, targets.filter((t) => graph.has(t))]),
+  );
+  return stronglyConnected([...inside.keys()], inside)
+    .filter((c) => c.length > 1 || (inside.get(c[0] ?? '') ?? []).includes(c[0] ?? ''))
+    .map((c) => c.sort())
+    .sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? ''));
 }
 
 /**
