@@ -4,13 +4,11 @@
  * none is exit 1 with RUN_NOT_FOUND, several are exit 2 listing them (the newest 5 of more).
  * The runtime gives the runs ids this file chooses, so that some share a start.
  */
-import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { PollCounter, testHandlers } from '../support/runtime.js';
-import { useApi } from './support.js';
+import { useChosenRunIds } from './chosen-run-ids.js';
 
 /** The URLs the server was asked for (its request log, at debug: reads too). */
 const asked: string[] = [];
@@ -22,11 +20,9 @@ const log = new Writable({
   },
 });
 
-/** The ids the next runs get, in order; then random ones. */
-const nextIds: string[] = [];
-const api = useApi({
-  handlers: testHandlers(undefined, new PollCounter()),
-  newRunId: () => nextIds.shift() ?? randomUUID(),
+const { api, runWithId, POLLING } = useChosenRunIds({
+  pipeline: 'short-ids',
+  repo: 'octo/short',
   logger: pino({ level: 'debug' }, log),
 });
 
@@ -34,38 +30,6 @@ let server = '';
 beforeAll(async () => {
   server = await api.app.listen({ port: 0, host: '127.0.0.1' });
 });
-
-const SIMPLE = `version: 1
-name: short-ids
-on: [manual]
-jobs:
-  build:
-    uses: test.script
-`;
-
-const POLLING = `version: 1
-name: short-ids-poll
-on: [manual]
-jobs:
-  build:
-    uses: test.script
-    poll:
-      uses: test.poll
-      with: { key: "short-ids", done_after: 1 }
-      every: 50ms
-      until: "\${{ output.state == 'done' }}"
-`;
-
-/** Runs `pipeline` to its end as run `id` (its child runs taking `children`); its created_at. */
-async function runWithId(id: string, pipeline = SIMPLE, children: string[] = []): Promise<string> {
-  nextIds.push(id, ...children);
-  const response = await api.post('/api/v1/runs', { pipeline, repo: 'octo/short' });
-  expect(response.statusCode, response.body).toBe(201);
-  expect(await api.runtime.waitForRun(id, 15_000)).toBe('succeeded');
-  expect(nextIds).toEqual([]);
-  const run = (await api.get(`/api/v1/runs/${id}`)).json<{ created_at: string }>();
-  return run.created_at;
-}
 
 /** `forgeflow runs show ID` against the test server, and the requests it made. */
 async function show(id: string) {

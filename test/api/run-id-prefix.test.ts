@@ -5,48 +5,10 @@
  * describes the parameter. The runtime makes the runs, with ids this file chooses so that
  * some share a start.
  */
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { PollCounter, testHandlers } from '../support/runtime.js';
-import { useApi } from './support.js';
+import { useChosenRunIds } from './chosen-run-ids.js';
 
-/** The ids the next runs get, in order; then random ones. */
-const nextIds: string[] = [];
-const api = useApi({
-  handlers: testHandlers(undefined, new PollCounter()),
-  newRunId: () => nextIds.shift() ?? randomUUID(),
-});
-
-const SIMPLE = `version: 1
-name: prefix
-on: [manual]
-jobs:
-  build:
-    uses: test.script
-`;
-
-const POLLING = `version: 1
-name: prefix-poll
-on: [manual]
-jobs:
-  build:
-    uses: test.script
-    poll:
-      uses: test.poll
-      with: { key: "prefix-poll", done_after: 1 }
-      every: 50ms
-      until: "\${{ output.state == 'done' }}"
-`;
-
-/** Starts a run of `pipeline` whose id is `id` (and whose child runs take `children`), to its end. */
-async function runWithId(id: string, pipeline = SIMPLE, children: string[] = []): Promise<void> {
-  nextIds.push(id, ...children);
-  const response = await api.post('/api/v1/runs', { pipeline, repo: 'octo/prefix' });
-  expect(response.statusCode, response.body).toBe(201);
-  expect(response.json<{ run_id: string }>().run_id).toBe(id);
-  expect(await api.runtime.waitForRun(id, 15_000)).toBe('succeeded');
-  expect(nextIds).toEqual([]);
-}
+const { api, runWithId, POLLING } = useChosenRunIds({ pipeline: 'prefix', repo: 'octo/prefix' });
 
 interface RunList {
   runs: { id: string; parent_run_id: string | null; pipeline: string }[];
