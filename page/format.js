@@ -1,12 +1,9 @@
 /** Formatting: relative times, durations, commits, state names. Pure functions. */
 import { ACTIVE_RUN_STATES } from './contract.js';
 
-/** Run states in which a run may still change by itself. */
-export const ACTIVE_RUN = ACTIVE_RUN_STATES;
-
 /** @param {string} status */
 export const isActiveRun = (status) =>
-  /** @type {readonly string[]} */ (ACTIVE_RUN).includes(status);
+  /** @type {readonly string[]} */ (ACTIVE_RUN_STATES).includes(status);
 
 /** @param {string} status `timed_out` → `timed out` */
 export const statusLabel = (status) => status.replace(/_/g, ' ');

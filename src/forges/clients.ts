@@ -6,7 +6,7 @@
  * forge still serves the other.
  */
 import type { Forge } from '../events/forges.js';
-import { forgeAdapter, FORGE_ADAPTERS, type ForgeSettings } from './adapters.js';
+import { forgeAdapters, type ForgeSettings } from './adapters.js';
 import type { ForgeClient } from './client.js';
 import type { ForgeClientOptions } from './client-options.js';
 
@@ -18,9 +18,9 @@ export function forgeClients(
   settings: ForgeSettings,
   options: ForgeClientOptions = {},
 ): ForgeClients {
-  const entries = Object.keys(FORGE_ADAPTERS).map((forge) => [
-    forge,
-    forgeAdapter(forge as Forge).client(settings, options),
+  const entries = forgeAdapters().map((adapter) => [
+    adapter.forge,
+    adapter.client(settings, options),
   ]);
   return Object.fromEntries(entries) as ForgeClients;
 }
