@@ -107,22 +107,76 @@ export const RUN_END_EVENT: Record<EndStatus, HistoryType> = {
 /** The events that hold a node's output: the node row points at the latest of them. */
 export const OUTPUT_EVENTS: readonly HistoryType[] = ['NodeCompleted', 'NodePolled'];
 
-const APPEND = `WITH r AS (
-       UPDATE forgeflow.runs SET history_length = history_length + $2 WHERE id = $1
-       RETURNING history_length - $2 AS start),
+/**
+ * Many runs' events in one statement: `i` numbers each run's events from 1, in order, and the
+ * run row's counter gives them their sequence numbers. The caller holds every run's lock, so
+ * they are gap-free and ordered; each row written belongs to one run.
+ */
+const APPEND = `WITH e AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS (run uuid, i int, type text, node text, attempt int, data jsonb)),
+     c AS (SELECT run, count(*)::int AS n FROM e GROUP BY run),
+     r AS (
+       UPDATE forgeflow.runs SET history_length = history_length + c.n FROM c WHERE id = c.run
+       RETURNING id, history_length - c.n AS start),
      written AS (
        INSERT INTO forgeflow.history (run_id, seq, type, node_id, attempt, at, data)
-       SELECT $1, r.start + e.ord, e.type, e.node, e.attempt, $3, e.data
-       FROM r, ROWS FROM (jsonb_to_recordset($4::jsonb) AS (type text, node text, attempt int, data jsonb))
-         WITH ORDINALITY AS e(type, node, attempt, data, ord)
-       RETURNING seq, type, node_id)`;
+       SELECT e.run, r.start + e.i, e.type, e.node, e.attempt, $2, e.data
+       FROM e JOIN r ON r.id = e.run
+       RETURNING run_id, seq, type, node_id)`;
+
+const COUNTS = 'SELECT run_id, max(seq)::int AS last, count(*)::int AS n FROM written GROUP BY run_id';
+
+export interface RunEvents {
+  runId: string;
+  events: readonly HistoryEvent[];
+}
 
 /**
- * Appends events to a run's history in one statement: the run row's counter gives the
- * sequence numbers (the caller holds the run's lock, so they are gap-free and ordered). An
- * event that holds a node's output (OUTPUT_EVENTS) becomes, in the same statement, where the
- * node row finds it: the output is stored once, in history.
+ * Appends events to runs' histories in one statement and returns each run's history length.
+ * An event that holds a node's output (OUTPUT_EVENTS) becomes, in the same statement, where
+ * the node row finds it: the output is stored once, in history.
  */
+export async function appendHistories(
+  q: Queryable,
+  at: Date,
+  batches: readonly RunEvents[],
+): Promise<Map<string, number>> {
+  const counted = new Map<string, number>();
+  const rows = batches.flatMap(({ runId, events }) =>
+    events.map((e) => ({
+      run: runId,
+      i: counted.set(runId, (counted.get(runId) ?? 0) + 1).get(runId)!,
+      type: e.type,
+      node: 'node' in e ? e.node : null,
+      attempt: 'attempt' in e ? (e.attempt ?? null) : null,
+      data: e.data,
+    })),
+  );
+  const lengths = new Map<string, number>();
+  if (rows.length === 0) return lengths;
+  const outputs = rows.some((e) => OUTPUT_EVENTS.includes(e.type));
+  const { rows: written } = await q.query<{ run_id: string; last: number; n: number }>(
+    outputs
+      ? `${APPEND},
+         pointed AS (
+           UPDATE forgeflow.nodes n SET output_seq = w.seq
+           FROM (SELECT run_id, node_id, max(seq) AS seq FROM written
+                 WHERE type = ANY($3::text[]) GROUP BY run_id, node_id) w
+           WHERE n.run_id = w.run_id AND n.node_id = w.node_id)
+         ${COUNTS}`
+      : `${APPEND} ${COUNTS}`,
+    [JSON.stringify(rows), at, ...(outputs ? [OUTPUT_EVENTS] : [])],
+  );
+  for (const row of written) lengths.set(row.run_id, row.last);
+  const total = written.reduce((sum, row) => sum + row.n, 0);
+  if (total !== rows.length) {
+    const missing = batches.filter((b) => b.events.length > 0 && !lengths.has(b.runId));
+    throw new Error(`appendHistories: no run ${missing.map((b) => b.runId).join(', ')}`);
+  }
+  return lengths;
+}
+
+/** One run's events (see appendHistories); its history length after, or undefined if none. */
 export async function appendHistory(
   q: Queryable,
   runId: string,
@@ -130,25 +184,5 @@ export async function appendHistory(
   events: readonly HistoryEvent[],
 ): Promise<number | undefined> {
   if (events.length === 0) return undefined;
-  const rows = events.map((e) => ({
-    type: e.type,
-    node: 'node' in e ? e.node : null,
-    attempt: 'attempt' in e ? (e.attempt ?? null) : null,
-    data: e.data,
-  }));
-  const outputs = events.some((e) => OUTPUT_EVENTS.includes(e.type));
-  const { rows: written } = await q.query<{ seq: number }>(
-    outputs
-      ? `${APPEND},
-         pointed AS (
-           UPDATE forgeflow.nodes n SET output_seq = w.seq
-           FROM (SELECT node_id, max(seq) AS seq FROM written
-                 WHERE type = ANY($5::text[]) GROUP BY node_id) w
-           WHERE n.run_id = $1 AND n.node_id = w.node_id)
-         SELECT seq FROM written`
-      : `${APPEND} SELECT seq FROM written`,
-    [runId, events.length, at, JSON.stringify(rows), ...(outputs ? [OUTPUT_EVENTS] : [])],
-  );
-  if (written.length !== events.length) throw new Error(`appendHistory: no run ${runId}`);
-  return Math.max(...written.map((r) => r.seq));
+  return (await appendHistories(q, at, [{ runId, events }])).get(runId);
 }

@@ -8,7 +8,7 @@
 import { errorInfo } from '../contracts/errors.js';
 import type { Queryable } from '../db/db.js';
 import type { Engine } from './engine.js';
-import { appendHistory } from './history.js';
+import { appendHistories, appendHistory } from './history.js';
 import { lockRun } from './run-lock.js';
 import { openScope, type TxScope } from './scope.js';
 import { ACTIVE_RUN_STATES } from './states.js';
@@ -48,22 +48,38 @@ export async function inRun<T>(
 
 /** Writes the scope's history (one statement); call last for this run in the transaction. */
 export async function closeScope(scope: TxScope): Promise<void> {
-  const at = new Date(scope.now);
-  const length = await appendHistory(scope.q, scope.run.id, at, scope.history.splice(0));
-  scope.outputs.clear(); // written: the node rows point at them now
-  const cap = scope.settings.maxHistoryEvents;
-  if (length === undefined || length <= cap || !ACTIVE_RUN_STATES.includes(scope.run.status))
-    return;
-  // The run would grow without bound: end it here, with what ends it as its last events.
-  await terminateRun(
-    scope,
-    errorInfo(
-      'HistoryLimitExceeded',
-      `the run reached ${length} history events, more than the ${cap} one run may hold; it was ended so its history stops growing (a retry loop without a deadline, say)`,
-      { nonRetryable: true, details: { events: length, limit: cap } },
-    ),
+  await closeScopes([scope]);
+}
+
+/**
+ * Writes the history of several runs' scopes in one statement (each run once in `scopes`);
+ * call last for these runs in the transaction.
+ */
+export async function closeScopes(scopes: readonly TxScope[]): Promise<void> {
+  if (scopes.length === 0) return;
+  const at = new Date(scopes[0]!.now);
+  const lengths = await appendHistories(
+    scopes[0]!.q,
+    at,
+    scopes.map((scope) => ({ runId: scope.run.id, events: scope.history.splice(0) })),
   );
-  await appendHistory(scope.q, scope.run.id, at, scope.history.splice(0));
+  for (const scope of scopes) {
+    scope.outputs.clear(); // written: the node rows point at them now
+    const length = lengths.get(scope.run.id);
+    const cap = scope.settings.maxHistoryEvents;
+    if (length === undefined || length <= cap || !ACTIVE_RUN_STATES.includes(scope.run.status))
+      continue;
+    // The run would grow without bound: end it here, with what ends it as its last events.
+    await terminateRun(
+      scope,
+      errorInfo(
+        'HistoryLimitExceeded',
+        `the run reached ${length} history events, more than the ${cap} one run may hold; it was ended so its history stops growing (a retry loop without a deadline, say)`,
+        { nonRetryable: true, details: { events: length, limit: cap } },
+      ),
+    );
+    await appendHistory(scope.q, scope.run.id, at, scope.history.splice(0));
+  }
 }
 
 /** Wakes workers when the transaction commits (NOTIFY is transactional: dropped on rollback). */
