@@ -8,7 +8,7 @@ import { handlerRuntimeValidator } from '../contracts/handler-input.js';
 import { errorInfo, HandlerError, toErrorInfo } from '../contracts/errors.js';
 import { timeoutError, type TimeoutKind } from './attempt-outcome.js';
 import { openAttemptSecrets } from './attempt-secrets.js';
-import type { ClaimedAttempt } from './claim.js';
+import type { ClaimedAttempt } from './attempt-start.js';
 import { finishAttempt, type AttemptResult } from './finish.js';
 import { heartbeat } from './leases.js';
 import type { ReportDeps } from './report-delivery.js';

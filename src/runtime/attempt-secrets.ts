@@ -19,7 +19,7 @@ import {
 import type { DeferredSecrets } from '../contracts/graph.js';
 import type { HandlerLogger } from '../handlers/types.js';
 import { HandlerError } from '../contracts/errors.js';
-import type { ClaimedAttempt } from './claim.js';
+import type { ClaimedAttempt } from './attempt-start.js';
 
 export interface AttemptSecrets {
   /** The input the handler is given. */

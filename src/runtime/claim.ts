@@ -1,38 +1,28 @@
 /**
  * Claiming work: due tasks are leased in one statement (`FOR UPDATE SKIP LOCKED`, so workers
- * never wait on each other), and in the same transaction each attempt is started (node running,
- * attempt row, NodeStarted) and each internal task applied (internal-tasks.ts). An attempt whose
- * queue deadline has passed is timed out instead of started. `dequeue` tasks are only leased
+ * never wait on each other), and in the same transaction the attempts are started (node running,
+ * attempt row, NodeStarted: together, attempt-start.ts) and each internal task applied
+ * (internal-tasks.ts); the runs' history is written in one statement at the end. An attempt
+ * whose queue deadline has passed is timed out instead of started. `dequeue` tasks are only leased
  * here and applied afterwards, each in a transaction of its own (concurrency.ts): they take a
  * group lock, which a transaction holding several runs' locks must not wait for.
  */
-import type { GraphNode } from '../contracts/graph.js';
 import type { Queryable } from '../db/db.js';
-import { attemptEndedBadly, timeoutError } from './attempt-outcome.js';
+import {
+  startAttempt,
+  startAttempts,
+  type ClaimedAttempt,
+  type StartRequest,
+} from './attempt-start.js';
 import type { Engine } from './engine.js';
 import { findNode } from './graph-index.js';
 import { applyInternalTask } from './internal-tasks.js';
-import { dropHeadStatus, reportNode, triedOut, type ClaimedReport } from './report.js';
+import { dropHeadStatus, triedOut, type ClaimedReport } from './report.js';
 import { lockRuns } from './run-lock.js';
 import { activeChildren, queueRunTask } from './run-tasks.js';
-import { closeScope, notifyIfNeeded, publish } from './run-transaction.js';
-import { openScope, record, type TxScope } from './scope.js';
-import { NODE_TRANSITIONS, sourcesOf, type NodeStatus } from './states.js';
-import { setNodeStatus } from './store.js';
+import { closeScopes, notifyIfNeeded, publish } from './run-transaction.js';
+import { openScope, type TxScope } from './scope.js';
 import { AfterCommit, type ReportItem, type RunInfo, type TaskRow } from './types.js';
-
-export interface ClaimedAttempt {
-  taskId: number;
-  run: RunInfo;
-  node: GraphNode;
-  attempt: number;
-  input: unknown;
-  lastHeartbeatDetails: unknown;
-  /** When this attempt must end (start-to-close), in clock milliseconds. */
-  deadline: number | null;
-  /** When all attempts of the node must have ended (schedule-to-close). */
-  nodeDeadline: number | null;
-}
 
 export interface Claimed {
   /** How many tasks it took, internal ones included. */
@@ -90,7 +80,16 @@ export async function claim(engine: Engine, worker: string, limit: number): Prom
       work.map((t) => t.run_id),
     );
     const runs = await engine.cache.load(q, [...locked.keys()], locked);
-    const started: ClaimedAttempt[] = [];
+    // One scope per run, closed together at the end: one history statement for the claim.
+    const scopes = new Map<string, TxScope>();
+    const scopeOf = (run: RunInfo) =>
+      scopes.get(run.id) ?? scopes.set(run.id, openScope(q, engine, now, run, after)).get(run.id)!;
+    // A run with an internal task here too takes everything one by one, in task order (a
+    // cancel before its attempt, say); other attempts start together (attempt-start.ts).
+    const oneByOne = new Set(work.filter((t) => t.kind !== 'attempt').map((t) => t.run_id));
+    const starts: StartRequest[] = [];
+    const dropped: number[] = [];
+    let started: ClaimedAttempt[] = [];
     for (const task of work.sort((a, b) => a.id - b.id)) {
       const run = runs.get(task.run_id);
       const forRun = task.kind === 'cancel' || task.kind === 'signal';
@@ -100,23 +99,28 @@ export async function claim(engine: Engine, worker: string, limit: number): Prom
         continue;
       }
       if (!run || !(run.status === 'running' || (run.status === 'queued' && forRun))) {
-        await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]); // its run has ended
+        dropped.push(task.id); // its run has ended
         continue;
       }
-      const scope = openScope(q, engine, now, run, after);
+      const scope = scopeOf(run);
       if (task.kind === 'attempt') {
         const node = findNode(run, task.node_id);
-        const attempt = node && (await startAttempt(scope, node, task, worker, engine.random));
-        if (!node) await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]);
-        await closeScope(scope);
-        // Closing may have ended the run (its history reached the cap): nothing to start then.
-        if (attempt && scope.run.status === 'running') started.push(attempt);
+        if (!node) dropped.push(task.id);
+        else if (oneByOne.has(run.id)) {
+          const attempt = await startAttempt({ scope, node, task }, worker, engine.random);
+          if (attempt) started.push(attempt);
+        } else starts.push({ scope, node, task });
         continue;
       }
       await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]);
       await applyInternalTask(scope, task);
-      await closeScope(scope);
     }
+    if (dropped.length > 0)
+      await q.query('DELETE FROM forgeflow.tasks WHERE id = ANY($1::bigint[])', [dropped]);
+    started.push(...(await startAttempts(starts, worker, engine.random)));
+    await closeScopes([...scopes.values()]);
+    // Closing may have ended a run (its history reached the cap): nothing to start there.
+    started = started.filter((attempt) => attempt.run.status === 'running');
     await notifyIfNeeded(q, after);
     return { taken: tasks.length, full, attempts: started, reports, dequeues };
   });
@@ -190,94 +194,4 @@ async function claimedReports(
     });
   }
   return claimed;
-}
-
-async function startAttempt(
-  scope: TxScope,
-  node: GraphNode,
-  task: TaskRow,
-  worker: string,
-  random: () => number,
-): Promise<ClaimedAttempt | undefined> {
-  const { q, run, now } = scope;
-  // Overdue before it starts: time it out here rather than run a handler that must stop at once.
-  const overdue =
-    task.node_deadline_at && task.node_deadline_at.getTime() <= now
-      ? 'schedule_to_close'
-      : task.queue_deadline_at && task.queue_deadline_at.getTime() <= now
-        ? 'schedule_to_start'
-        : undefined;
-  const { rows } = await q.query<{
-    status: string;
-    attempt: number;
-    input: unknown;
-    heartbeat_details: unknown;
-    started_at: Date | null;
-  }>(
-    'SELECT status, attempt, input, heartbeat_details, started_at FROM forgeflow.nodes WHERE run_id = $1 AND node_id = $2',
-    [run.id, node.id],
-  );
-  const current = rows[0];
-  const startable =
-    current !== undefined &&
-    current.attempt === task.attempt &&
-    sourcesOf(NODE_TRANSITIONS, 'running').includes(current.status as NodeStatus);
-  if (!startable || overdue) {
-    await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]);
-    // Not startable any more: canceled, or ended by a signal, while this task was being claimed.
-    if (!startable || !overdue) return undefined;
-    await attemptEndedBadly(
-      scope,
-      node,
-      task.attempt,
-      'timed_out',
-      timeoutError(overdue, node),
-      false,
-      random,
-    );
-    return undefined;
-  }
-  const at = new Date(now);
-  await setNodeStatus(q, run.id, node.id, 'running', { started_at: current.started_at ?? at });
-  const attemptDeadline = node.timeouts.attempt_ms === null ? null : now + node.timeouts.attempt_ms;
-  const heartbeatDeadline =
-    node.timeouts.heartbeat_ms === null ? null : now + node.timeouts.heartbeat_ms;
-  await q.query(
-    `UPDATE forgeflow.tasks SET attempt_deadline_at = $2::timestamptz, heartbeat_deadline_at = $3::timestamptz,
-       expires_at = LEAST(lease_expires_at, $2::timestamptz, $3::timestamptz, node_deadline_at)
-     WHERE id = $1`,
-    [task.id, dateOrNull(attemptDeadline), dateOrNull(heartbeatDeadline)],
-  );
-  await q.query(
-    `INSERT INTO forgeflow.attempts (run_id, node_id, attempt, status, worker, started_at) VALUES ($1, $2, $3, 'running', $4, $5)`,
-    [run.id, node.id, task.attempt, worker, at],
-  );
-  record(scope, [{ type: 'NodeStarted', node: node.id, attempt: task.attempt, data: { worker } }]);
-  await reportNode(
-    scope,
-    node.id,
-    'running',
-    task.attempt > 1 ? `running (attempt ${task.attempt})` : 'running',
-  );
-  scope.after.emit({
-    type: 'node:started',
-    runId: run.id,
-    nodeId: node.id,
-    attempt: task.attempt,
-    worker,
-  });
-  return {
-    taskId: task.id,
-    run,
-    node,
-    attempt: task.attempt,
-    input: current.input,
-    lastHeartbeatDetails: current.heartbeat_details,
-    deadline: attemptDeadline,
-    nodeDeadline: task.node_deadline_at?.getTime() ?? null,
-  };
-}
-
-function dateOrNull(ms: number | null): Date | null {
-  return ms === null ? null : new Date(ms);
 }

@@ -7,7 +7,7 @@
  */
 import type { ErrorInfo } from '../contracts/errors.js';
 import { attemptEndedBadly, attemptSucceeded, type BadOutcome } from './attempt-outcome.js';
-import type { ClaimedAttempt } from './claim.js';
+import type { ClaimedAttempt } from './attempt-start.js';
 import type { Engine } from './engine.js';
 import { pollReturned } from './poll-iteration.js';
 import { startPolling } from './poll-start.js';

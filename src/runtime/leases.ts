@@ -4,7 +4,7 @@
  * records its details. Both report a lost lease, so the worker can abort the attempt.
  */
 import type { Engine } from './engine.js';
-import type { ClaimedAttempt } from './claim.js';
+import type { ClaimedAttempt } from './attempt-start.js';
 
 const EXPIRES =
   'LEAST(lease_expires_at, attempt_deadline_at, heartbeat_deadline_at, node_deadline_at)';
