@@ -9,7 +9,8 @@ import { errorInfo, HandlerError, toErrorInfo } from '../contracts/errors.js';
 import { timeoutError, type TimeoutKind } from './attempt-outcome.js';
 import { openAttemptSecrets } from './attempt-secrets.js';
 import type { ClaimedAttempt } from './attempt-start.js';
-import { finishAttempt, type AttemptResult } from './finish.js';
+import type { Completions } from './completions.js';
+import type { AttemptResult } from './finish.js';
 import { heartbeat } from './leases.js';
 import type { ReportDeps } from './report-delivery.js';
 import { storable, storableError } from './storable.js';
@@ -27,14 +28,19 @@ export interface AttemptDeps extends ReportDeps {
    * nothing (its lease lapses and the sweeper of a live worker ends it).
    */
   stopped: AbortSignal;
+  /** Where the attempt's outcome is recorded (grouped with the worker's other completions). */
+  completions: Completions;
 }
 
-/** Runs a claimed attempt to its end and records it; `controller` aborts it from outside. */
+/**
+ * Runs a claimed attempt to its end and records it; `controller` aborts it from outside.
+ * Returns the attempt its slot takes over, if recording it started one (finish.ts).
+ */
 export async function executeAttempt(
   deps: AttemptDeps,
   claimed: ClaimedAttempt,
   controller: AbortController,
-): Promise<void> {
+): Promise<ClaimedAttempt | undefined> {
   const { clock } = deps.engine;
   const stopTimers = new AbortController();
   const armTimeout = (ms: number | null, timeout: TimeoutKind) => {
@@ -99,7 +105,7 @@ export async function executeAttempt(
     stopTimers.abort();
     heartbeatTimer.abort();
   }
-  await recordResult(
+  return recordResult(
     deps,
     claimed,
     result.ok ? result : { ...result, error: storableError(result.error) },
@@ -212,13 +218,12 @@ async function recordResult(
   deps: AttemptDeps,
   claimed: ClaimedAttempt,
   result: AttemptResult,
-): Promise<void> {
+): Promise<ClaimedAttempt | undefined> {
   const giveUp = deps.engine.clock.now() + deps.engine.settings.leaseMs * 2;
   for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
     if (deps.stopped.aborted) return; // the worker's stop() let this attempt go (see stopped)
     try {
-      await finishAttempt(deps.engine, deps.worker, claimed, result);
-      return;
+      return (await deps.completions.submit(claimed, result)).next;
     } catch (error) {
       deps.logger.warn(
         { err: error, worker: deps.worker, node: claimed.node.id },

@@ -1,75 +1,186 @@
 /**
- * A worker reporting how an attempt ended. The report is applied only if the worker still
- * holds the task's lease: deleting the task row `WHERE lease_owner = me` is the fence. A late
- * report (the lease expired and the sweeper moved on, a signal ended the poll, the run was
- * ended) is recorded in history while the run is active and changes nothing else, so a
- * completed node is never completed twice.
+ * Workers reporting how attempts ended, many in one transaction (completions.ts groups them).
+ * A report is applied only if the worker still holds the task's lease: deleting the task row
+ * `WHERE lease_owner = me` is the fence. A late report (the lease expired and the sweeper moved
+ * on, a signal ended the poll, the run was ended) is recorded in history while the run is
+ * active and changes nothing else, so a completed node is never completed twice.
+ *
+ * A worker whose attempt ended has a free slot: when the transaction queued an attempt due
+ * now in the same run (the next step of a chain), the worker leases and starts it right there
+ * (handOff) instead of sending it through the queue: no NOTIFY, no claim, no second commit.
  */
 import type { ErrorInfo } from '../contracts/errors.js';
 import { attemptEndedBadly, attemptSucceeded, type BadOutcome } from './attempt-outcome.js';
-import type { ClaimedAttempt } from './attempt-start.js';
+import { startAttempts, type ClaimedAttempt, type StartRequest } from './attempt-start.js';
 import type { Engine } from './engine.js';
+import { findNode } from './graph-index.js';
 import { pollReturned } from './poll-iteration.js';
 import { startPolling } from './poll-start.js';
-import { inRun } from './run-transaction.js';
-import { record, type TxScope } from './scope.js';
+import { lockRuns } from './run-lock.js';
+import { closeScopes, notifyIfNeeded, publish } from './run-transaction.js';
+import { openScope, record, type TxScope } from './scope.js';
 import { ACTIVE_RUN_STATES } from './states.js';
+import type { Queryable } from '../db/db.js';
+import { AfterCommit, type TaskRow } from './types.js';
 
 export type AttemptResult =
   { ok: true; output: unknown } | { ok: false; outcome: BadOutcome; error: ErrorInfo };
 
-/** Returns false when the report was fenced off. */
+export interface Completion {
+  claimed: ClaimedAttempt;
+  result: AttemptResult;
+}
+
+export interface Finished {
+  /** False when the report was fenced off (or its run is gone). */
+  applied: boolean;
+  /** The attempt this worker took over in the same transaction, to run in the freed slot. */
+  next?: ClaimedAttempt;
+}
+
+/**
+ * Applies the completions in one transaction, in order. `handOff`: whether the worker takes a
+ * successor for each freed slot (false while it stops).
+ */
+export async function finishAttempts(
+  engine: Engine,
+  worker: string,
+  completions: readonly Completion[],
+  handOff: boolean,
+): Promise<Finished[]> {
+  const after = new AfterCommit();
+  const now = engine.clock.now();
+  const finished = await engine.db.tx(async (q) => {
+    const locked = await lockRuns(
+      q,
+      completions.map((c) => c.claimed.run.id),
+    );
+    const runs = await engine.cache.load(q, [...locked.keys()], locked);
+    const { rows } = await q.query<{ id: number }>(
+      'DELETE FROM forgeflow.tasks WHERE id = ANY($1::bigint[]) AND lease_owner = $2 RETURNING id',
+      [completions.filter((c) => runs.has(c.claimed.run.id)).map((c) => c.claimed.taskId), worker],
+    );
+    const taken = new Set(rows.map((r) => Number(r.id)));
+    const scopes = new Map<string, TxScope>();
+    const results: Finished[] = [];
+    const handOffs: { index: number; runId: string }[] = [];
+    for (const [index, completion] of completions.entries()) {
+      const run = runs.get(completion.claimed.run.id);
+      if (!run) {
+        results.push({ applied: false });
+        continue;
+      }
+      const scope =
+        scopes.get(run.id) ??
+        scopes.set(run.id, openScope(q, engine, now, run, after)).get(run.id)!;
+      const applied = taken.has(completion.claimed.taskId);
+      if (applied) await apply(scope, completion, engine.random);
+      else fenced(scope, completion, worker);
+      results.push({ applied });
+      if (applied && handOff) handOffs.push({ index, runId: run.id });
+    }
+    for (const attempt of await takeSuccessors(q, engine, worker, scopes, after, handOffs, now))
+      results[attempt.index]!.next = attempt.claimed;
+    await closeScopes([...scopes.values()]);
+    // Closing may have ended a run (its history reached the cap): its attempt is not run.
+    for (const result of results)
+      if (result.next && result.next.run.status !== 'running') delete result.next;
+    await notifyIfNeeded(q, after);
+    return results;
+  });
+  publish(engine, after);
+  return finished;
+}
+
+/** One completion in its own transaction (finishAttempts of one). */
 export async function finishAttempt(
   engine: Engine,
   worker: string,
   claimed: ClaimedAttempt,
   result: AttemptResult,
 ): Promise<boolean> {
-  const { node, attempt } = claimed;
-  const applied = await inRun(engine, claimed.run.id, async (scope) => {
-    if (!(await takeTask(scope, claimed.taskId, worker))) {
-      // A finished run's history is closed; its end already says what became of this attempt.
-      if (ACTIVE_RUN_STATES.includes(scope.run.status))
-        record(scope, [
-          {
-            type: 'LateCompletionFenced',
-            node: node.id,
-            attempt,
-            data: { worker, outcome: result.ok ? 'succeeded' : result.outcome },
-          },
-        ]);
-      scope.after.emit({
-        type: 'completion:fenced',
-        runId: claimed.run.id,
-        nodeId: node.id,
-        attempt,
-        worker,
-      });
-      return false;
-    }
-    if (!result.ok)
-      await attemptEndedBadly(
-        scope,
-        node,
-        attempt,
-        result.outcome,
-        result.error,
-        true,
-        engine.random,
-      );
-    else if (node.action.kind === 'activity' && node.action.poll !== null)
-      await startPolling(scope, node, attempt, result.output);
-    else if (node.action.kind === 'poll') await pollReturned(scope, node, attempt, result.output);
-    else await attemptSucceeded(scope, node, attempt, result.output);
-    return true;
-  });
-  return applied ?? false;
+  const [finished] = await finishAttempts(engine, worker, [{ claimed, result }], false);
+  return finished?.applied ?? false;
 }
 
-async function takeTask(scope: TxScope, taskId: number, worker: string): Promise<boolean> {
-  const { rowCount } = await scope.q.query(
-    'DELETE FROM forgeflow.tasks WHERE id = $1 AND lease_owner = $2',
-    [taskId, worker],
+async function apply(
+  scope: TxScope,
+  { claimed, result }: Completion,
+  random: () => number,
+): Promise<void> {
+  const { node, attempt } = claimed;
+  if (!result.ok)
+    await attemptEndedBadly(scope, node, attempt, result.outcome, result.error, true, random);
+  else if (node.action.kind === 'activity' && node.action.poll !== null)
+    await startPolling(scope, node, attempt, result.output);
+  else if (node.action.kind === 'poll') await pollReturned(scope, node, attempt, result.output);
+  else await attemptSucceeded(scope, node, attempt, result.output);
+}
+
+function fenced(scope: TxScope, { claimed, result }: Completion, worker: string): void {
+  const { node, attempt } = claimed;
+  // A finished run's history is closed; its end already says what became of this attempt.
+  if (ACTIVE_RUN_STATES.includes(scope.run.status))
+    record(scope, [
+      {
+        type: 'LateCompletionFenced',
+        node: node.id,
+        attempt,
+        data: { worker, outcome: result.ok ? 'succeeded' : result.outcome },
+      },
+    ]);
+  scope.after.emit({
+    type: 'completion:fenced',
+    runId: scope.run.id,
+    nodeId: node.id,
+    attempt,
+    worker,
+  });
+}
+
+/**
+ * For each freed slot, one attempt its own run queued in this transaction and due now, leased
+ * to this worker and started; the rest stay queued for any worker (a fan-out is shared).
+ */
+async function takeSuccessors(
+  q: Queryable,
+  engine: Engine,
+  worker: string,
+  scopes: ReadonlyMap<string, TxScope>,
+  after: AfterCommit,
+  slots: readonly { index: number; runId: string }[],
+  now: number,
+): Promise<{ index: number; claimed: ClaimedAttempt }[]> {
+  const chosen: { index: number; taskId: number }[] = [];
+  for (const slot of slots) {
+    const run = scopes.get(slot.runId)?.run;
+    if (run?.status !== 'running') continue;
+    const at = after.newAttempts.findIndex(
+      (t) => t.runId === run.id && t.dueAt <= now && findNode(run, t.nodeId) !== undefined,
+    );
+    if (at < 0) continue;
+    chosen.push({ index: slot.index, taskId: after.newAttempts[at]!.taskId });
+    after.newAttempts.splice(at, 1); // taken here: no worker needs waking for it
+  }
+  if (chosen.length === 0) return [];
+  const { rows } = await q.query<TaskRow>(
+    `UPDATE forgeflow.tasks SET lease_owner = $2, lease_expires_at = $3
+     WHERE id = ANY($1::bigint[]) AND lease_owner IS NULL
+     RETURNING id, run_id, node_id, kind, attempt, queue_deadline_at, node_deadline_at, payload`,
+    [chosen.map((c) => c.taskId), worker, new Date(now + engine.settings.leaseMs)],
   );
-  return rowCount > 0;
+  const requests: (StartRequest & { index: number })[] = rows.map((task) => {
+    const scope = scopes.get(task.run_id)!;
+    return {
+      scope,
+      node: findNode(scope.run, task.node_id)!,
+      task,
+      index: chosen.find((c) => c.taskId === task.id)!.index,
+    };
+  });
+  const started = await startAttempts(requests, worker, engine.random);
+  return started.map((claimed) => ({
+    index: requests.find((r) => r.task.id === claimed.taskId)!.index,
+    claimed,
+  }));
 }

@@ -124,7 +124,8 @@ const APPEND = `WITH e AS (
        FROM e JOIN r ON r.id = e.run
        RETURNING run_id, seq, type, node_id)`;
 
-const COUNTS = 'SELECT run_id, max(seq)::int AS last, count(*)::int AS n FROM written GROUP BY run_id';
+const COUNTS =
+  'SELECT run_id, max(seq)::int AS last, count(*)::int AS n FROM written GROUP BY run_id';
 
 export interface RunEvents {
   runId: string;

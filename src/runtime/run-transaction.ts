@@ -84,8 +84,10 @@ export async function closeScopes(scopes: readonly TxScope[]): Promise<void> {
 
 /** Wakes workers when the transaction commits (NOTIFY is transactional: dropped on rollback). */
 export async function notifyIfNeeded(q: Queryable, after: AfterCommit): Promise<void> {
-  if (after.notifyTasks) await q.query(`SELECT pg_notify('forgeflow_tasks', '')`);
+  if (after.notifyTasks || after.newAttempts.length > 0)
+    await q.query(`SELECT pg_notify('forgeflow_tasks', '')`);
   after.notifyTasks = false;
+  after.newAttempts.length = 0;
   for (const runId of after.stoppedRuns.splice(0))
     await q.query(`SELECT pg_notify('forgeflow_cancel', $1)`, [runId]);
 }

@@ -119,9 +119,10 @@ export async function insertAttemptTask(
 ): Promise<void> {
   const queueDeadline =
     node.timeouts.queue_ms === null ? null : new Date(dueAt + node.timeouts.queue_ms);
-  await scope.q.query(
+  const { rows } = await scope.q.query<{ id: number }>(
     `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, queue_deadline_at, node_deadline_at, expires_at, created_at)
-     VALUES ($1, $2, 'attempt', $3, $4, $5::timestamptz, $6::timestamptz, LEAST($5::timestamptz, $6::timestamptz), $7)`,
+     VALUES ($1, $2, 'attempt', $3, $4, $5::timestamptz, $6::timestamptz, LEAST($5::timestamptz, $6::timestamptz), $7)
+     RETURNING id`,
     [
       scope.run.id,
       node.id,
@@ -132,7 +133,12 @@ export async function insertAttemptTask(
       new Date(scope.now),
     ],
   );
-  scope.after.notifyTasks = true;
+  scope.after.newAttempts.push({
+    taskId: Number(rows[0]!.id),
+    runId: scope.run.id,
+    nodeId: node.id,
+    dueAt,
+  });
 }
 
 /** A task with a due time and no worker to run: a node's timer or a run-level task. */

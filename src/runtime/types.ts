@@ -101,10 +101,21 @@ export interface ReportItem {
   target_url?: string;
 }
 
+/** An attempt task a transaction queued: a worker finishing in it may take it at once. */
+export interface NewAttemptTask {
+  taskId: number;
+  runId: string;
+  nodeId: string;
+  dueAt: number;
+}
+
 /** Things a transaction decided that happen only after it commits. */
 export class AfterCommit {
   readonly events: RuntimeEvent[] = [];
+  /** Wake workers: a task other than an attempt was queued (attempts: newAttempts). */
   notifyTasks = false;
+  /** Attempt tasks queued; those left here when it commits wake the workers. */
+  readonly newAttempts: NewAttemptTask[] = [];
   readonly finishedRuns: string[] = [];
   /** Runs whose running attempts must be aborted (NOTIFY forgeflow_cancel). */
   readonly stoppedRuns: string[] = [];

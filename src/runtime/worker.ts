@@ -10,7 +10,9 @@ import { hostname } from 'node:os';
 import type { RunControl } from '../contracts/run-control.js';
 import type { Handler, HandlerLogger, HandlerSettings } from '../handlers/types.js';
 import { executeAttempt, type AbortReason, type AttemptDeps } from './attempt-execution.js';
+import type { ClaimedAttempt } from './attempt-start.js';
 import { claim } from './claim.js';
+import { Completions } from './completions.js';
 import { dequeue } from './concurrency.js';
 import { deliverReport } from './report-delivery.js';
 import type { Engine } from './engine.js';
@@ -82,6 +84,7 @@ export class Worker {
       logger: options.logger,
       runs,
       stopped: this.keeperStop.signal,
+      completions: new Completions(engine, this.id, () => !this.stopping),
     };
   }
 
@@ -99,7 +102,7 @@ export class Worker {
     this.stopping = true;
     this.wake();
     await this.loop;
-    const all = Promise.all([...this.inFlight.values()].map((f) => f.done));
+    const all = this.settled();
     const grace = new AbortController();
     await Promise.race([all, this.engine.clock.sleep(graceMs, grace.signal)]);
     grace.abort();
@@ -112,6 +115,12 @@ export class Worker {
     this.keeperStop.abort();
     await this.keeper;
     for (const unlisten of this.unlisten.splice(0)) await unlisten();
+  }
+
+  /** Resolves when no slot is busy, including attempts a finishing one handed its slot to. */
+  private async settled(): Promise<void> {
+    while (this.inFlight.size > 0)
+      await Promise.all([...this.inFlight.values()].map((f) => f.done));
   }
 
   /** The run is being stopped: abort its attempts running here. */
@@ -136,10 +145,7 @@ export class Worker {
         const claimedAt = this.engine.clock.now();
         // Claimed with no slot free too: timers, deadlines and cancels take none.
         const claimed = await claim(this.engine, this.id, Math.max(0, free));
-        for (const attempt of claimed.attempts)
-          this.track(attempt.taskId, attempt.run.id, 'attempt', (flight) =>
-            executeAttempt(this.deps, attempt, flight.controller),
-          );
+        for (const attempt of claimed.attempts) this.runAttempt(attempt);
         for (const report of claimed.reports)
           this.track(report.taskId, report.run.id, 'report', (flight) =>
             deliverReport(this.deps, report, flight.controller.signal),
@@ -227,12 +233,22 @@ export class Worker {
     }
   }
 
-  /** Runs work for a leased task in one of this worker's slots, its lease kept meanwhile. */
+  /** An attempt in a slot; recording it may hand the slot the run's next attempt (finish.ts). */
+  private runAttempt(attempt: ClaimedAttempt): void {
+    this.track(attempt.taskId, attempt.run.id, 'attempt', (flight) =>
+      executeAttempt(this.deps, attempt, flight.controller),
+    );
+  }
+
+  /**
+   * Runs work for a leased task in one of this worker's slots, its lease kept meanwhile. Work
+   * that returns an attempt hands its slot over to it.
+   */
   private track(
     taskId: number,
     runId: string,
     kind: InFlight['kind'],
-    work: (flight: InFlight) => Promise<void>,
+    work: (flight: InFlight) => Promise<ClaimedAttempt | undefined | void>,
   ): void {
     const flight: InFlight = {
       runId,
@@ -240,10 +256,17 @@ export class Worker {
       controller: new AbortController(),
       done: Promise.resolve(),
     };
-    flight.done = work(flight).finally(() => {
-      this.inFlight.delete(taskId);
-      this.wake();
-    });
+    flight.done = work(flight).then(
+      (next) => {
+        this.inFlight.delete(taskId);
+        if (next) this.runAttempt(next);
+        else this.wake();
+      },
+      () => {
+        this.inFlight.delete(taskId);
+        this.wake();
+      },
+    );
     this.inFlight.set(taskId, flight);
   }
 }
