@@ -5,7 +5,6 @@
  * dependents; when no node is left unfinished the run ends. Completing a node and scheduling
  * what it unblocks thus happen in the same transaction.
  */
-import type { Queryable } from '../db/db.js';
 import { EvaluationError, evaluateCondition } from '../expressions/evaluate.js';
 import { errorInfo, type ErrorInfo } from '../contracts/errors.js';
 import { endRun } from './end-run.js';
@@ -157,12 +156,16 @@ async function decideNode(
 async function countFinished(scope: TxScope, count: number): Promise<void> {
   if (count === 0) return;
   const { q, run } = scope;
-  const { rows } = await q.query<{ unfinished_nodes: number }>(
-    'UPDATE forgeflow.runs SET unfinished_nodes = unfinished_nodes - $2 WHERE id = $1 RETURNING unfinished_nodes',
+  // The failed nodes come with the count (one round trip): they matter only to the last one.
+  const { rows } = await q.query<{ unfinished_nodes: number; failed: string[] | null }>(
+    `UPDATE forgeflow.runs SET unfinished_nodes = unfinished_nodes - $2 WHERE id = $1
+     RETURNING unfinished_nodes, CASE WHEN unfinished_nodes = 0 THEN ARRAY(
+       SELECT node_id FROM forgeflow.nodes WHERE run_id = $1 AND status IN ('failed', 'timed_out')
+       ORDER BY node_id) END AS failed`,
     [run.id, count],
   );
   if (rows[0]?.unfinished_nodes !== 0) return;
-  const failed = await failedNodes(q, run.id);
+  const failed = rows[0].failed ?? [];
   if (run.stopping !== null) {
     await endRun(scope, run.stopping, {}, run.stopping === 'timed_out' ? deadlineError(run) : null);
     return;
@@ -179,12 +182,4 @@ function deadlineError(run: TxScope['run']): ErrorInfo {
     nonRetryable: true,
     details: { kind: 'run', timeout_ms: run.graph.timeout_ms },
   });
-}
-
-async function failedNodes(q: Queryable, runId: string): Promise<string[]> {
-  const { rows } = await q.query<{ node_id: string }>(
-    `SELECT node_id FROM forgeflow.nodes WHERE run_id = $1 AND status IN ('failed', 'timed_out') ORDER BY node_id`,
-    [runId],
-  );
-  return rows.map((r) => r.node_id);
 }

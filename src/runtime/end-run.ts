@@ -37,7 +37,7 @@ export async function endRun(
        FOR UPDATE SKIP LOCKED)`,
     [run.id],
   );
-  await q.query(`SELECT pg_notify('forgeflow_runs', $1)`, [`${run.id}:${status}`]);
+  scope.after.runEnds.push(`${run.id}:${status}`);
   if (run.parent && status !== 'continued') await tellParent(scope);
   if (run.group !== null) await wakeGroup(scope, run.group);
   scope.after.finishedRuns.push(run.id);

@@ -88,6 +88,9 @@ export async function notifyIfNeeded(q: Queryable, after: AfterCommit): Promise<
     await q.query(`SELECT pg_notify('forgeflow_tasks', '')`);
   after.notifyTasks = false;
   after.newAttempts.length = 0;
+  const ends = after.runEnds.splice(0);
+  if (ends.length > 0)
+    await q.query(`SELECT pg_notify('forgeflow_runs', e) FROM unnest($1::text[]) AS e`, [ends]);
   for (const runId of after.stoppedRuns.splice(0))
     await q.query(`SELECT pg_notify('forgeflow_cancel', $1)`, [runId]);
 }

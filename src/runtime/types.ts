@@ -117,6 +117,8 @@ export class AfterCommit {
   /** Attempt tasks queued; those left here when it commits wake the workers. */
   readonly newAttempts: NewAttemptTask[] = [];
   readonly finishedRuns: string[] = [];
+  /** `run_id:status` of runs ended, told on forgeflow_runs together at commit. */
+  readonly runEnds: string[] = [];
   /** Runs whose running attempts must be aborted (NOTIFY forgeflow_cancel). */
   readonly stoppedRuns: string[] = [];
 
