@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
-import { costTable, comparisonTable, floorTable, statementsTable } from './report.js';
+import { costTable, comparisonTable, floorTable, spreadTable, statementsTable } from './report.js';
 import type { PeersResults } from './results.js';
 import { SOURCES, TUNING } from './settings.js';
 
@@ -39,6 +39,8 @@ function section(r: PeersResults): string {
     '',
     '```',
     comparisonTable(r),
+    '',
+    spreadTable(r),
     '```',
     '',
     'Throughput ratio: forgeflow ÷ peer (items/s). Latency and chain ratios: peer ÷ forgeflow (ms).',

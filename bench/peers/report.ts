@@ -30,12 +30,64 @@ export function comparisonTable(r: PeersResults): string {
   );
 }
 
+/** Lowest and highest round: on a shared machine the medians alone hide how noisy it was. */
+const spread = (values: readonly number[], show: (x: number) => string) =>
+  values.length === 0 ? 'failed' : `${show(Math.min(...values))}–${show(Math.max(...values))}`;
+
+export function spreadTable(r: PeersResults): string {
+  const names = Object.keys(r.systems);
+  const s = (name: string) => r.systems[name]!;
+  const whole = (x: number) => x.toFixed(0);
+  const rows: [string, (name: string) => string][] = [
+    [
+      'throughput, items/s',
+      (n) =>
+        spread(
+          s(n).throughput.rounds.map((x) => x.items_per_s),
+          whole,
+        ),
+    ],
+    [
+      'latency p50, ms',
+      (n) =>
+        spread(
+          s(n).latency.rounds.map((x) => x.p50_ms),
+          formatMs,
+        ),
+    ],
+    [
+      'latency p99, ms',
+      (n) =>
+        spread(
+          s(n).latency.rounds.map((x) => x.p99_ms),
+          formatMs,
+        ),
+    ],
+    [
+      'chain, ms per step',
+      (n) =>
+        spread(
+          s(n).chain.rounds.map((x) => x.per_step_ms),
+          formatMs,
+        ),
+    ],
+  ];
+  return table(
+    ['rounds, lowest–highest', ...names],
+    rows.map(([label, cell]) => [label, ...names.map(cell)]),
+  );
+}
+
 export function floorTable(r: PeersResults): string {
   return table(
-    ['pgbench one-row INSERT (median)', 'tps'],
+    ['pgbench one-row INSERT', 'tps (median)', 'rounds'],
     r.floor.map((f) => [
       `${f.clients} client${f.clients > 1 ? 's' : ''}, ${f.rounds[0]?.seconds ?? '?'} s`,
       fixed(f.median_tps, 0),
+      spread(
+        f.rounds.map((x) => x.tps),
+        (x) => x.toFixed(0),
+      ),
     ]),
   );
 }
@@ -81,6 +133,8 @@ export function render(r: PeersResults): string {
   return [
     comparisonTable(r),
     RATIO_NOTE,
+    '',
+    spreadTable(r),
     'chain shapes:',
     ...Object.entries(r.systems).map(([name, s]) => `  ${name}: ${s.chain.shape}`),
     '',

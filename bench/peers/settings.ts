@@ -114,7 +114,7 @@ export const TUNING: Record<string, [string, string, string][]> = {
     [
       'queue minPollingIntervalMs',
       String(DBOS_TUNING.minPollingIntervalMs),
-      'default 1000 (see below)',
+      'its default is 1000: see the introduction',
     ],
     ['systemDatabasePoolSize', String(DBOS_TUNING.poolSize), 'its default'],
   ],
