@@ -5,7 +5,6 @@
  * an idle worker, a 200-step chain, and pgbench's floor. Each round gets a fresh database;
  * rounds of the three systems alternate so the machine's noise falls on all of them alike.
  */
-import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import type { Bench } from '../bench.js';
 import { ADMIN_URL, describe } from '../support.js';
@@ -56,18 +55,9 @@ function progress(message: string): void {
   process.stderr.write(`  peers: ${message}\n`);
 }
 
-function forgeflowVersion(): string {
-  try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
-    return `commit ${commit.trim()}`;
-  } catch {
-    return 'this checkout';
-  }
-}
-
 function emptySystem(peer: Peer): SystemResults {
   return {
-    version: peer.name === 'forgeflow' ? forgeflowVersion() : peer.version,
+    version: peer.version,
     throughput: { median_items_per_s: null, rounds: [] },
     latency: { median_p50_ms: null, median_p99_ms: null, rounds: [] },
     chain: { shape: CHAIN_SHAPES[peer.name] ?? '', median_per_step_ms: null, rounds: [] },

@@ -3,6 +3,7 @@
  * a Runtime whose Db counts round trips (the worker process counts its own), and reads
  * forgeflow.runs to say when they finished.
  */
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { migrate } from '../../src/db/migrate.js';
 import { openPg } from '../../src/db/pg.js';
@@ -79,6 +80,13 @@ async function open(url: string): Promise<PeerSession> {
 
 export const forgeflowPeer: Peer = {
   name: 'forgeflow',
-  version: 'this checkout',
+  /** The commit measured (the work tree may differ from it). */
+  get version() {
+    try {
+      return `commit ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()}`;
+    } catch {
+      return 'this checkout';
+    }
+  },
   open,
 };

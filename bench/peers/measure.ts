@@ -58,8 +58,8 @@ async function inFreshDatabase<T>(
   peer: Peer,
   fn: (session: PeerSession, url: string) => Promise<T>,
 ): Promise<T> {
-  return withFreshDatabase(async ({ url, name }) => {
-    const session = await peer.open(url, name);
+  return withFreshDatabase(async ({ url }) => {
+    const session = await peer.open(url);
     try {
       return await fn(session, url);
     } finally {

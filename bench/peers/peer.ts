@@ -23,7 +23,8 @@ export interface PeerSession {
 
 export interface Peer {
   name: string;
-  /** The package version measured (forgeflow: this checkout). */
+  /** The package version measured (forgeflow: the commit). */
   version: string;
-  open(url: string, database: string): Promise<PeerSession>;
+  /** Readies a fresh (empty) database for the system and opens its main-process side. */
+  open(url: string): Promise<PeerSession>;
 }
