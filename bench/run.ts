@@ -8,11 +8,19 @@ import { arch, cpus, platform } from 'node:os';
 import { apiBench } from './api.js';
 import type { Bench } from './bench.js';
 import { compileBench } from './compile.js';
+import { peersBench } from './peers/bench.js';
 import { runtimeBench } from './runtime.js';
 import { timersBench } from './timers.js';
 import { webhooksBench } from './webhooks.js';
 
-const BENCHES: Bench[] = [compileBench, runtimeBench, timersBench, webhooksBench, apiBench];
+const BENCHES: Bench[] = [
+  compileBench,
+  runtimeBench,
+  timersBench,
+  webhooksBench,
+  apiBench,
+  peersBench,
+];
 
 // Run from the repository root (`npm run bench` runs the compiled copy in .bench-build/).
 const resultsDir = `${process.cwd()}/bench/results/`;

@@ -1,0 +1,30 @@
+/**
+ * What the peers bench needs of each system in its main process (forgeflow.ts, graphile.ts,
+ * dbos.ts): put work in a fresh database, say when the database shows it finished, and name the
+ * worker process that runs it. measure.ts drives all three the same way through this.
+ */
+import type { DbCost } from '../support.js';
+
+export interface PeerSession {
+  /** Puts `count` single-step items in the queue with no worker running. */
+  preStart(count: number): Promise<void>;
+  /** Starts one single-step item; resolves with the key its handler will report. */
+  startOne(index: number): Promise<string>;
+  /** Starts one chain of `steps` steps in sequence. */
+  startChain(steps: number): Promise<void>;
+  /** Whether the database shows `expected` items (a chain is one) finished; throws on a failed one. */
+  finished(expected: number): Promise<boolean>;
+  /** The compiled worker file to fork and its config (argv[2]). */
+  worker(report: boolean): { file: string; config: object };
+  /** forgeflow only: the round trips of the main process's starts since the last call. */
+  takeStartCost?(): DbCost;
+  close(): Promise<void>;
+}
+
+export interface Peer {
+  name: string;
+  /** The package version measured (forgeflow: the commit). */
+  version: string;
+  /** Readies a fresh (empty) database for the system and opens its main-process side. */
+  open(url: string): Promise<PeerSession>;
+}
