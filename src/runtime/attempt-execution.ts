@@ -15,6 +15,9 @@ import { heartbeat } from './leases.js';
 import type { ReportDeps } from './report-delivery.js';
 import { storable, storableError } from './storable.js';
 
+/** Why internal timers are stopped: a given reason spares abort() building a DOMException. */
+const DONE = 'done';
+
 /** Why an attempt's AbortSignal fired: decides how the attempt is recorded. */
 export type AbortReason =
   | { kind: 'timeout'; timeout: TimeoutKind }
@@ -55,7 +58,7 @@ export async function executeAttempt(
     armTimeout(claimed.nodeDeadline - clock.now(), 'schedule_to_close');
   let heartbeatTimer = new AbortController();
   const armHeartbeat = () => {
-    heartbeatTimer.abort();
+    heartbeatTimer.abort(DONE);
     heartbeatTimer = new AbortController();
     const ms = claimed.node.timeouts.heartbeat_ms;
     if (ms === null) return;
@@ -102,8 +105,8 @@ export async function executeAttempt(
       ? abortedResult(deps, claimed, controller.signal.reason)
       : { ok: false, outcome: 'failed', error: toErrorInfo(error) };
   } finally {
-    stopTimers.abort();
-    heartbeatTimer.abort();
+    stopTimers.abort(DONE);
+    heartbeatTimer.abort(DONE);
   }
   return recordResult(
     deps,

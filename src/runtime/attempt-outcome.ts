@@ -4,14 +4,16 @@
  * transaction after it has fenced the task (proved the lease is still its own).
  */
 import type { GraphNode } from '../contracts/graph.js';
+import type { Queryable } from '../db/db.js';
 import { formatDuration } from '../contracts/duration.js';
 import { errorInfo, type ErrorInfo } from '../contracts/errors.js';
 import { afterNodesFinished } from './advance.js';
-import { cancelNode, completeNode, failNode } from './node-end.js';
+import { cancelNode, completeNode, failNode, nodeCompleted } from './node-end.js';
 import { poisonError } from './lost-workers.js';
 import { decideRetry, type RetryDecision } from './retry.js';
 import { insertAttemptTask } from './schedule.js';
 import { record, type TxScope } from './scope.js';
+import { ATTEMPT_TRANSITIONS, NODE_TRANSITIONS, sourcesOf, TransitionError } from './states.js';
 import { Json, setAttemptStatus, setNodeStatus } from './store.js';
 
 export type BadOutcome = 'failed' | 'timed_out' | 'canceled';
@@ -35,16 +37,60 @@ export function timeoutError(kind: TimeoutKind, node: GraphNode): ErrorInfo {
   });
 }
 
+/** `written`: the attempt and node rows were moved already, with others (markSucceeded). */
 export async function attemptSucceeded(
   scope: TxScope,
   node: GraphNode,
   attempt: number,
   output: unknown,
+  written = false,
 ): Promise<void> {
   const at = new Date(scope.now);
-  await setAttemptStatus(scope.q, scope.run.id, node.id, attempt, 'succeeded', { finished_at: at });
-  await completeNode(scope, node.id, output, { attempt });
+  if (written) await nodeCompleted(scope, node.id, output, { attempt });
+  else {
+    await setAttemptStatus(scope.q, scope.run.id, node.id, attempt, 'succeeded', {
+      finished_at: at,
+    });
+    await completeNode(scope, node.id, output, { attempt });
+  }
   await afterNodesFinished(scope, [node.id]);
+}
+
+const MARK_SUCCEEDED = `WITH i AS (
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[]) AS i(run_id, node_id, attempt)),
+  a AS (
+    UPDATE forgeflow.attempts a SET status = 'succeeded', finished_at = $4
+    FROM i WHERE a.run_id = i.run_id AND a.node_id = i.node_id AND a.attempt = i.attempt
+      AND a.status = ANY($5::text[])
+    RETURNING a.run_id, a.node_id)
+  UPDATE forgeflow.nodes n SET status = 'succeeded', error = 'null'::jsonb, lost_attempts = 0,
+    finished_at = $4
+  FROM a WHERE n.run_id = a.run_id AND n.node_id = a.node_id AND n.status = ANY($6::text[])`;
+
+/**
+ * Moves the attempt and node rows of many succeeded attempts (of different runs) in one
+ * statement, guarded like setAttemptStatus and setNodeStatus: if any cannot move, throws.
+ */
+export async function markSucceeded(
+  q: Queryable,
+  attempts: readonly { runId: string; nodeId: string; attempt: number }[],
+  now: number,
+): Promise<void> {
+  if (attempts.length === 0) return;
+  const { rowCount } = await q.query(MARK_SUCCEEDED, [
+    attempts.map((a) => a.runId),
+    attempts.map((a) => a.nodeId),
+    attempts.map((a) => a.attempt),
+    new Date(now),
+    sourcesOf(ATTEMPT_TRANSITIONS, 'succeeded'),
+    sourcesOf(NODE_TRANSITIONS, 'succeeded'),
+  ]);
+  if (rowCount !== attempts.length)
+    throw new TransitionError(
+      `${attempts.length - rowCount} of ${attempts.length} attempts`,
+      'succeeded',
+      'their attempt or node is not running',
+    );
 }
 
 /**

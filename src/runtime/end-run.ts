@@ -10,7 +10,21 @@ import { queueStatus } from './report.js';
 import type { RunEnding } from './run-end-hooks.js';
 import { queueRunTask } from './run-tasks.js';
 import { record, type TxScope } from './scope.js';
-import { Json, setRunStatus } from './store.js';
+import { RUN_TRANSITIONS, sourcesOf } from './states.js';
+
+/**
+ * The run row's guarded move to its end and, in the same statement, its timers, deadlines and
+ * retries deleted: they have nothing left to do (leased ones are fenced when they report).
+ */
+const END_RUN = `WITH moved AS (
+    UPDATE forgeflow.runs SET status = $2, finished_at = $3, updated_at = $3, error = $4::jsonb
+    WHERE id = $1 AND status = ANY($5::text[]) RETURNING id),
+  gone AS (
+    DELETE FROM forgeflow.tasks WHERE id IN (
+      SELECT t.id FROM forgeflow.tasks t JOIN moved ON t.run_id = moved.id
+      WHERE t.lease_owner IS NULL AND t.kind NOT IN ('dequeue', 'report')
+      FOR UPDATE OF t SKIP LOCKED))
+  SELECT count(*)::int AS moved FROM moved`;
 
 export async function endRun(
   scope: TxScope,
@@ -19,24 +33,19 @@ export async function endRun(
   error: ErrorInfo | null = null,
 ): Promise<boolean> {
   const { q, run, now } = scope;
-  const moved = await setRunStatus(q, run.id, status, {
-    finished_at: new Date(now),
-    updated_at: new Date(now),
-    error: new Json(error),
-  });
-  if (!moved) return false;
+  const { rows } = await q.query<{ moved: number }>(END_RUN, [
+    run.id,
+    status,
+    new Date(now),
+    JSON.stringify(error),
+    sourcesOf(RUN_TRANSITIONS, status),
+  ]);
+  if (rows[0]?.moved !== 1) return false;
   run.status = status;
   const type = RUN_END_EVENT[status];
   const recorded = status === 'timed_out' ? { ...data, error } : data;
   record(scope, [{ type, data: recorded } as HistoryEvent]);
   await tellRunEndHook(scope, status, error);
-  // Timers, deadlines and retries of a finished run have nothing left to do.
-  await q.query(
-    `DELETE FROM forgeflow.tasks WHERE id IN (
-       SELECT id FROM forgeflow.tasks WHERE run_id = $1 AND lease_owner IS NULL AND kind NOT IN ('dequeue', 'report')
-       FOR UPDATE SKIP LOCKED)`,
-    [run.id],
-  );
   scope.after.runEnds.push(`${run.id}:${status}`);
   if (run.parent && status !== 'continued') await tellParent(scope);
   if (run.group !== null) await wakeGroup(scope, run.group);

@@ -10,7 +10,12 @@
  * (handOff) instead of sending it through the queue: no NOTIFY, no claim, no second commit.
  */
 import type { ErrorInfo } from '../contracts/errors.js';
-import { attemptEndedBadly, attemptSucceeded, type BadOutcome } from './attempt-outcome.js';
+import {
+  attemptEndedBadly,
+  attemptSucceeded,
+  markSucceeded,
+  type BadOutcome,
+} from './attempt-outcome.js';
 import { startAttempts, type ClaimedAttempt, type StartRequest } from './attempt-start.js';
 import type { Engine } from './engine.js';
 import { findNode } from './graph-index.js';
@@ -61,6 +66,7 @@ export async function finishAttempts(
       [completions.filter((c) => runs.has(c.claimed.run.id)).map((c) => c.claimed.taskId), worker],
     );
     const taken = new Set(rows.map((r) => Number(r.id)));
+    const written = await markPlainSuccesses(q, completions, taken, now);
     const scopes = new Map<string, TxScope>();
     const results: Finished[] = [];
     const handOffs: { index: number; runId: string }[] = [];
@@ -74,7 +80,7 @@ export async function finishAttempts(
         scopes.get(run.id) ??
         scopes.set(run.id, openScope(q, engine, now, run, after)).get(run.id)!;
       const applied = taken.has(completion.claimed.taskId);
-      if (applied) await apply(scope, completion, engine.random);
+      if (applied) await apply(scope, completion, engine.random, written.has(completion));
       else fenced(scope, completion, worker);
       results.push({ applied });
       if (applied && handOff) handOffs.push({ index, runId: run.id });
@@ -107,6 +113,7 @@ async function apply(
   scope: TxScope,
   { claimed, result }: Completion,
   random: () => number,
+  written: boolean,
 ): Promise<void> {
   const { node, attempt } = claimed;
   if (!result.ok)
@@ -114,7 +121,42 @@ async function apply(
   else if (node.action.kind === 'activity' && node.action.poll !== null)
     await startPolling(scope, node, attempt, result.output);
   else if (node.action.kind === 'poll') await pollReturned(scope, node, attempt, result.output);
-  else await attemptSucceeded(scope, node, attempt, result.output);
+  else await attemptSucceeded(scope, node, attempt, result.output, written);
+}
+
+/**
+ * The attempt and node rows of plain successes (an activity without `poll:`) move in one
+ * statement for the whole group. Only for runs with one completion in the group: what a
+ * completion decides may read its run's other nodes (is a whole job done?), which must not
+ * look finished before their own completion is applied.
+ */
+async function markPlainSuccesses(
+  q: Queryable,
+  completions: readonly Completion[],
+  taken: ReadonlySet<number>,
+  now: number,
+): Promise<Set<Completion>> {
+  const perRun = new Map<string, number>();
+  for (const { claimed } of completions)
+    perRun.set(claimed.run.id, (perRun.get(claimed.run.id) ?? 0) + 1);
+  const plain = completions.filter(
+    ({ claimed, result }) =>
+      result.ok &&
+      taken.has(claimed.taskId) &&
+      perRun.get(claimed.run.id) === 1 &&
+      claimed.node.action.kind === 'activity' &&
+      claimed.node.action.poll === null,
+  );
+  await markSucceeded(
+    q,
+    plain.map(({ claimed }) => ({
+      runId: claimed.run.id,
+      nodeId: claimed.node.id,
+      attempt: claimed.attempt,
+    })),
+    now,
+  );
+  return new Set(plain);
 }
 
 function fenced(scope: TxScope, { claimed, result }: Completion, worker: string): void {

@@ -21,6 +21,17 @@ export async function completeNode(
     lost_attempts: 0,
     finished_at: new Date(now),
   });
+  await nodeCompleted(scope, nodeId, output, how);
+}
+
+/** What follows a node's row moving to succeeded (written already, by completeNode or in bulk). */
+export async function nodeCompleted(
+  scope: TxScope,
+  nodeId: string,
+  output: unknown,
+  how: { attempt?: number; signal?: string } = {},
+): Promise<void> {
+  const { run } = scope;
   scope.outputs.set(nodeId, output);
   record(scope, [
     {

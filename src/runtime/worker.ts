@@ -34,6 +34,9 @@ export interface WorkerOptions {
 
 const SWEEP_PAGE = 100;
 
+/** The wake-up's abort reason: a given one spares abort() building a DOMException each time. */
+const WAKE = 'wake';
+
 /** After aborting at shutdown, how long to wait for handlers that ignore their AbortSignal. */
 const ABANDON_AFTER_MS = 5_000;
 
@@ -135,7 +138,7 @@ export class Worker {
   }
 
   private wake(): void {
-    this.wakeUp.abort();
+    this.wakeUp.abort(WAKE);
   }
 
   private async run(): Promise<void> {

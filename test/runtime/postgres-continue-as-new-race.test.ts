@@ -9,7 +9,8 @@
  *  - poll.signal: else the signal is lost and the poll goes on.
  *
  * The interleaving is forced by pausing C1's transaction just before it commits (at the
- * `forgeflow_runs` NOTIFY its endRun sends), then starting the parent's transaction.
+ * `forgeflow_runs` NOTIFY it sends last, naming the runs it ended), then starting the parent's
+ * transaction.
  */
 import { describe, expect, it } from 'vitest';
 import type { Db, Tx } from '../../src/db/db.js';
@@ -55,7 +56,7 @@ function pauseContinue(runId: string) {
             const result = await q.query(sql, params);
             if (
               sql.includes("pg_notify('forgeflow_runs'") &&
-              params?.[0] === `${runId}:continued`
+              (params?.[0] as string[] | undefined)?.includes(`${runId}:continued`)
             ) {
               reached();
               await gate;
