@@ -18,7 +18,7 @@ import type { Engine } from './engine.js';
 import { findNode } from './graph-index.js';
 import { applyInternalTask } from './internal-tasks.js';
 import { dropHeadStatus, triedOut, type ClaimedReport } from './report.js';
-import { lockRuns } from './run-lock.js';
+import type { LockedRun } from './run-lock.js';
 import { activeChildren, queueRunTask } from './run-tasks.js';
 import { closeScopes, notifyIfNeeded, publish } from './run-transaction.js';
 import { openScope, type TxScope } from './scope.js';
@@ -47,7 +47,9 @@ export async function claim(engine: Engine, worker: string, limit: number): Prom
   const after = new AfterCommit();
   const now = engine.clock.now();
   const claimed = await engine.db.tx(async (q) => {
-    const { rows: tasks } = await q.query<TaskRow>(
+    // Leased, and the runs of the tasks that change them locked (in id order, as lockRuns
+    // does), in one statement.
+    const { rows } = await q.query<TaskRow & { locked: LockedRun | null }>(
       `WITH attempts AS (
          SELECT id FROM forgeflow.tasks
          WHERE lease_owner IS NULL AND kind IN ('attempt', 'report') AND due_at <= $1
@@ -55,14 +57,21 @@ export async function claim(engine: Engine, worker: string, limit: number): Prom
        internal AS (
          SELECT id FROM forgeflow.tasks
          WHERE lease_owner IS NULL AND kind NOT IN ('attempt', 'report') AND due_at <= $1
-         ORDER BY due_at, id LIMIT $5 FOR UPDATE SKIP LOCKED)
+         ORDER BY due_at, id LIMIT $5 FOR UPDATE SKIP LOCKED),
        -- Leased dequeue and report tasks expire with their lease: the sweeper releases them.
-       UPDATE forgeflow.tasks t SET lease_owner = $3, lease_expires_at = $4,
-         expires_at = CASE WHEN t.kind IN ('dequeue', 'report') THEN $4 ELSE t.expires_at END
-       WHERE t.id IN (SELECT id FROM attempts UNION ALL SELECT id FROM internal)
-       RETURNING t.id, t.run_id, t.node_id, t.kind, t.attempt, t.queue_deadline_at, t.node_deadline_at, t.payload`,
+       leased AS (
+         UPDATE forgeflow.tasks t SET lease_owner = $3, lease_expires_at = $4,
+           expires_at = CASE WHEN t.kind IN ('dequeue', 'report') THEN $4 ELSE t.expires_at END
+         WHERE t.id IN (SELECT id FROM attempts UNION ALL SELECT id FROM internal)
+         RETURNING t.id, t.run_id, t.node_id, t.kind, t.attempt, t.queue_deadline_at, t.node_deadline_at, t.payload),
+       locked AS (
+         SELECT r.id, r.status, r.stopping, r.attempt, r.concurrency_group FROM forgeflow.runs r
+         WHERE r.id IN (SELECT run_id FROM leased WHERE kind NOT IN ('dequeue', 'report'))
+         ORDER BY r.id FOR UPDATE OF r)
+       SELECT l.*, to_jsonb(k) AS locked FROM leased l LEFT JOIN locked k ON k.id = l.run_id`,
       [new Date(now), limit, worker, new Date(now + engine.settings.leaseMs), INTERNAL_BATCH],
     );
+    const tasks: TaskRow[] = rows.map(({ locked: _, ...task }) => task);
     const dequeues = tasks.filter((t) => t.kind === 'dequeue').map((t) => t.id);
     const reports = await claimedReports(
       engine,
@@ -75,10 +84,8 @@ export async function claim(engine: Engine, worker: string, limit: number): Prom
     const slotted = tasks.filter((t) => t.kind === 'attempt' || t.kind === 'report').length;
     const full = (limit > 0 && slotted === limit) || tasks.length - slotted === INTERNAL_BATCH;
     if (work.length === 0) return { taken: tasks.length, full, attempts: [], reports, dequeues };
-    const locked = await lockRuns(
-      q,
-      work.map((t) => t.run_id),
-    );
+    const locked = new Map<string, LockedRun>();
+    for (const row of rows) if (row.locked?.id) locked.set(row.run_id, row.locked);
     const runs = await engine.cache.load(q, [...locked.keys()], locked);
     // One scope per run, closed together at the end: one history statement for the claim.
     const scopes = new Map<string, TxScope>();
