@@ -10,6 +10,7 @@ import type { Bench } from './bench.js';
 import { compileBench } from './compile.js';
 import { peersBench } from './peers/bench.js';
 import { runtimeBench } from './runtime.js';
+import { soakBench } from './soak.js';
 import { timersBench } from './timers.js';
 import { webhooksBench } from './webhooks.js';
 
@@ -20,6 +21,7 @@ const BENCHES: Bench[] = [
   webhooksBench,
   apiBench,
   peersBench,
+  soakBench,
 ];
 
 // Run from the repository root (`npm run bench` runs the compiled copy in .bench-build/).
