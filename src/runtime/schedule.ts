@@ -87,17 +87,37 @@ async function scheduleAttempt(
   const { q, run, now } = scope;
   const deadline =
     node.timeouts.deadline_ms === null ? null : new Date(now + node.timeouts.deadline_ms);
-  const from = sourcesOf(NODE_TRANSITIONS, 'scheduled');
-  const { rows } = await q.query<{ attempt: number }>(
-    `UPDATE forgeflow.nodes SET status = 'scheduled', attempt = attempt + 1, failures = 0,
-       lost_attempts = 0, input = $3::jsonb, scheduled_at = $4, deadline_at = $5
-     WHERE run_id = $1 AND node_id = $2 AND status = ANY($6::text[]) RETURNING attempt`,
-    [run.id, node.id, JSON.stringify(input ?? null), new Date(now), deadline, from],
+  const queueDeadline =
+    node.timeouts.queue_ms === null ? null : new Date(dueAt + node.timeouts.queue_ms);
+  // The node moves and its first attempt's task is queued in one statement.
+  const { rows } = await q.query<{ id: number; attempt: number }>(
+    `WITH n AS (
+       UPDATE forgeflow.nodes SET status = 'scheduled', attempt = attempt + 1, failures = 0,
+         lost_attempts = 0, input = $3::jsonb, scheduled_at = $4, deadline_at = $5
+       WHERE run_id = $1 AND node_id = $2 AND status = ANY($6::text[]) RETURNING attempt)
+     INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, queue_deadline_at, node_deadline_at, expires_at, created_at)
+     SELECT $1, $2, 'attempt', n.attempt, $7, $8::timestamptz, $5::timestamptz, LEAST($8::timestamptz, $5::timestamptz), $4
+     FROM n RETURNING id, attempt`,
+    [
+      run.id,
+      node.id,
+      JSON.stringify(input ?? null),
+      new Date(now),
+      deadline,
+      sourcesOf(NODE_TRANSITIONS, 'scheduled'),
+      new Date(dueAt),
+      queueDeadline,
+    ],
   );
   const attempt = rows[0]?.attempt;
   if (attempt === undefined)
     throw new TransitionError(`node ${node.id} of run ${run.id}`, 'scheduled', 'it is not pending');
-  await insertAttemptTask(scope, node, attempt, dueAt, deadline);
+  scope.after.newAttempts.push({
+    taskId: Number(rows[0]!.id),
+    runId: run.id,
+    nodeId: node.id,
+    dueAt,
+  });
   record(scope, [
     {
       type: 'NodeScheduled',
