@@ -23,7 +23,9 @@ import { RunCache } from './run-cache.js';
 import { RunEndHooks, type RunEndHook } from './run-end-hooks.js';
 import { inRun, publish } from './run-transaction.js';
 import { deliverSignal, type SignalResult } from './signals.js';
-import { startRun, type StartedRun, type StartRunInput } from './start-run.js';
+import { startBatch } from './start-batch.js';
+import { START_BATCH_MAX, StartQueue } from './start-queue.js';
+import type { StartedRun, StartRunInput } from './start-run.js';
 import { TERMINAL_RUN_STATES, type RunStatus, type StopStatus } from './states.js';
 import { requestStop } from './stop.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from './types.js';
@@ -51,6 +53,7 @@ export class Runtime {
   readonly events = new RuntimeEvents();
   readonly engine: Engine;
   private readonly workers = new Set<Worker>();
+  private readonly starts: StartQueue;
 
   constructor(options: RuntimeOptions) {
     this.engine = {
@@ -63,6 +66,7 @@ export class Runtime {
       newRunId: options.newRunId,
       runEndHooks: new RunEndHooks(),
     };
+    this.starts = new StartQueue(this.engine);
   }
 
   /**
@@ -77,14 +81,35 @@ export class Runtime {
     return this.engine.db;
   }
 
-  async start(
+  /**
+   * Starts a run. Calls made while other starts are being written go together in the next
+   * transaction (start-queue.ts); each still gets its own run, or its own error.
+   */
+  start(
     graph: Graph,
     event: Event,
     options: Pick<StartRunInput, 'idempotencyKey' | 'alongside' | 'configSource'> = {},
   ): Promise<StartedRun> {
-    const { started, after } = await startRun(this.engine, { graph, event, ...options });
-    publish(this.engine, after);
-    return started;
+    return this.starts.start({ graph, event, ...options });
+  }
+
+  /**
+   * Starts many runs, set-based: a transaction per START_BATCH_MAX of them (start-batch.ts).
+   * Returns each start's run in input order; a repeated idempotency key, in the call or with an
+   * earlier run, returns that run. Rejects when a transaction fails: the transactions before it
+   * stay committed, and calling again with the same idempotency keys returns their runs.
+   */
+  async startMany(inputs: readonly StartRunInput[]): Promise<StartedRun[]> {
+    const runs: StartedRun[] = [];
+    for (let from = 0; from < inputs.length; from += START_BATCH_MAX) {
+      const { started, after } = await startBatch(
+        this.engine,
+        inputs.slice(from, from + START_BATCH_MAX),
+      );
+      publish(this.engine, after);
+      runs.push(...started);
+    }
+    return runs;
   }
 
   /** Cancels a run (and its child runs); undefined when there is no such run. */
