@@ -19,6 +19,8 @@ export interface RunRow {
   /** Created queued (beginRun moves it on), or already running from `now`. */
   status: 'queued' | 'running';
   deadlineAt: number | null;
+  /** History events the caller writes numbered from 1 (first-history.ts); else 0. */
+  historyLength?: number;
 }
 
 /**
@@ -32,13 +34,13 @@ const INSERT_RUNS = `WITH g AS (
      r AS (
        INSERT INTO forgeflow.runs (id, parent_run_id, parent_node_id, parent_attempt, pipeline, status,
          graph_hash, trigger, repo, sha, pr, idempotency_key, created_at, updated_at, started_at,
-         deadline_at, unfinished_nodes)
+         deadline_at, unfinished_nodes, history_length)
        SELECT r.id, r.parent_run, r.parent_node, r.parent_attempt, r.pipeline, r.status, g.hash,
          r.trigger, r.repo, r.sha, r.pr, r.key, $3, $3, CASE WHEN r.status = 'running' THEN $3::timestamptz END,
-         r.deadline_at, r.nodes
+         r.deadline_at, r.nodes, r.events
        FROM jsonb_to_recordset($1::jsonb) AS r(n int, id uuid, parent_run uuid, parent_node text,
          parent_attempt int, pipeline text, status text, graph int, trigger text, repo text, sha text,
-         pr int, key text, deadline_at timestamptz, nodes int)
+         pr int, key text, deadline_at timestamptz, nodes int, events int)
        JOIN g ON g.i = r.graph
        ORDER BY r.n
        ON CONFLICT (idempotency_key) DO NOTHING
@@ -86,6 +88,7 @@ export async function insertRuns(
     key: run.idempotencyKey ?? null,
     deadline_at: run.deadlineAt === null ? null : new Date(run.deadlineAt).toISOString(),
     nodes: run.graph.nodes.length,
+    events: run.historyLength ?? 0,
   }));
   const { rows: inserted } = await q.query<{ id: string }>(INSERT_RUNS, [
     JSON.stringify(rows),

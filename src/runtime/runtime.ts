@@ -21,10 +21,10 @@ import { getRun, latestRunOf, listRuns, runHistory } from './queries.js';
 import { retryRun, type RetryResult } from './retry-run.js';
 import { RunCache } from './run-cache.js';
 import { RunEndHooks, type RunEndHook } from './run-end-hooks.js';
-import { inRun, publish } from './run-transaction.js';
+import { inRun } from './run-transaction.js';
 import { deliverSignal, type SignalResult } from './signals.js';
-import { startBatch } from './start-batch.js';
-import { START_BATCH_MAX, StartQueue } from './start-queue.js';
+import { startMany } from './start-many.js';
+import { StartQueue } from './start-queue.js';
 import type { StartedRun, StartRunInput } from './start-run.js';
 import { TERMINAL_RUN_STATES, type RunStatus, type StopStatus } from './states.js';
 import { requestStop } from './stop.js';
@@ -94,22 +94,13 @@ export class Runtime {
   }
 
   /**
-   * Starts many runs, set-based: a transaction per START_BATCH_MAX of them (start-batch.ts).
+   * Starts many runs, set-based, in transactions of up to START_BATCH_MAX runs (start-many.ts).
    * Returns each start's run in input order; a repeated idempotency key, in the call or with an
-   * earlier run, returns that run. Rejects when a transaction fails: the transactions before it
-   * stay committed, and calling again with the same idempotency keys returns their runs.
+   * earlier run, returns that run. Rejects when a transaction fails: the others may have
+   * committed, and calling again with the same idempotency keys returns their runs.
    */
-  async startMany(inputs: readonly StartRunInput[]): Promise<StartedRun[]> {
-    const runs: StartedRun[] = [];
-    for (let from = 0; from < inputs.length; from += START_BATCH_MAX) {
-      const { started, after } = await startBatch(
-        this.engine,
-        inputs.slice(from, from + START_BATCH_MAX),
-      );
-      publish(this.engine, after);
-      runs.push(...started);
-    }
-    return runs;
+  startMany(inputs: readonly StartRunInput[]): Promise<StartedRun[]> {
+    return startMany(this.engine, inputs);
   }
 
   /** Cancels a run (and its child runs); undefined when there is no such run. */

@@ -11,7 +11,9 @@ import type { GraphNode } from '../contracts/graph.js';
 import { EvaluationError } from '../expressions/evaluate.js';
 import { activityInput } from './activity-input.js';
 import { deadlineFrom } from './create-run.js';
+import { evaluateGroup } from './concurrency.js';
 import { nodeCondition } from './node-condition.js';
+import { runContext } from './node-context.js';
 import type { StartRunInput } from './start-run.js';
 import type { RunInfo, RuntimeSettings } from './types.js';
 
@@ -38,20 +40,12 @@ export function planStart(
   id: string,
   now: number,
 ): PlannedStart | undefined {
-  const { graph, event, configSource } = input;
+  const { graph } = input;
   if (graph.concurrency !== null || graph.nodes.length === 0) return undefined;
-  const run: RunInfo = {
-    id,
-    pipeline: graph.pipeline,
-    graph,
-    event,
-    parent: null,
-    status: 'running',
-    attempt: 1,
-    stopping: null,
-    group: null,
-    ...(configSource ? { configSource } : {}),
-  };
+  // Its first events alone would pass the history cap: the per-run path ends it for that.
+  const rootCount = graph.nodes.filter((n) => n.needs.length === 0).length;
+  if (rootCount + 1 > settings.maxHistoryEvents) return undefined;
+  const run = newRun(input, id);
   const roots: PlannedRoot[] = [];
   for (const node of graph.nodes) {
     if (node.needs.length > 0) continue;
@@ -73,4 +67,32 @@ export function planStart(
     }
   }
   return { run, roots, deadlineAt: deadlineFrom(graph, now) };
+}
+
+/**
+ * The concurrency group a run the per-run path starts will enter ('' for none, or one that
+ * cannot be evaluated: it fails the run instead). A batch enters its runs' groups in the order
+ * of their names, so two batches never wait for each other's group locks in a circle.
+ */
+export function groupOf(settings: RuntimeSettings, input: StartRunInput, id: string): string {
+  const { graph, event } = input;
+  if (graph.concurrency === null) return '';
+  const evaluated = evaluateGroup(graph, event, runContext(newRun(input, id), settings));
+  return 'group' in evaluated ? evaluated.group : '';
+}
+
+function newRun(input: StartRunInput, id: string): RunInfo {
+  const { graph, event, configSource } = input;
+  return {
+    id,
+    pipeline: graph.pipeline,
+    graph,
+    event,
+    parent: null,
+    status: 'running',
+    attempt: 1,
+    stopping: null,
+    group: null,
+    ...(configSource ? { configSource } : {}),
+  };
 }

@@ -241,6 +241,33 @@ describe('startMany', () => {
       expect([name, await eventsOf(manyIds[i]!)]).toEqual([name, await eventsOf(alone[i]!)]);
   });
 
+  it('enters its runs into their concurrency groups in input order', async () => {
+    const inGroup = (group: string) =>
+      compile(
+        '  a: { uses: test.script }\n',
+        `concurrency: { group: ${group}, cancel_in_progress: false }\n`,
+      );
+    const [a, b] = [inGroup('order-a'), inGroup('order-b')];
+    const many = await runtime.startMany([
+      { graph: a, event },
+      { graph: b, event },
+      { graph: COMMON, event },
+      { graph: a, event },
+      { graph: b, event },
+      { graph: a, event },
+    ]);
+    const ids = many.map((r) => r.runId);
+    const queued = async (id: string) =>
+      (await runtime.history(id)).find((e) => e.type === 'RunQueued')?.data ?? null;
+    expect(await queued(ids[0]!)).toBeNull();
+    expect(await queued(ids[1]!)).toBeNull();
+    expect(await queued(ids[3]!)).toEqual({ group: 'order-a', behind: [ids[0]] });
+    expect(await queued(ids[4]!)).toEqual({ group: 'order-b', behind: [ids[1]] });
+    expect(await queued(ids[5]!)).toEqual({ group: 'order-a', behind: [ids[0], ids[3]] });
+    await startWorker();
+    expect(new Set(await finished(ids))).toEqual(new Set(['succeeded']));
+  });
+
   it('writes any number of planned runs with the same few statements', async () => {
     // A database of its own, with no worker: these runs are only counted.
     const other = await testDb();
@@ -255,6 +282,32 @@ describe('startMany', () => {
       const one = await statementsFor(1);
       expect(one).toBeLessThanOrEqual(7);
       expect(await statementsFor(300)).toBe(one);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('startMany of more runs than one transaction takes', () => {
+  it('starts each once, a key repeated across its transactions included', async () => {
+    const other = await testDb();
+    try {
+      const starter = testRuntime(other, { clock });
+      const graph = compile('  a: { uses: test.script }\n', 'timeout: 1h\n');
+      const inputs = Array.from({ length: 2_100 }, (_, i) => ({
+        graph,
+        event,
+        idempotencyKey: `big:${i % 1_050}`,
+      }));
+      const started = await starter.startMany(inputs);
+      expect(started.map((r) => r.created)).toEqual(inputs.map((_, i) => i < 1_050));
+      for (let i = 1_050; i < 2_100; i++) expect(started[i]!.runId).toBe(started[i - 1_050]!.runId);
+      const { rows } = await other.query<{ runs: number; keys: number; tasks: number }>(
+        `SELECT count(*)::int AS runs, count(DISTINCT idempotency_key)::int AS keys,
+           (SELECT count(*)::int FROM forgeflow.tasks) AS tasks FROM forgeflow.runs`,
+      );
+      // Each run: its root's attempt and its deadline.
+      expect(rows[0]).toEqual({ runs: 1_050, keys: 1_050, tasks: 2 * 1_050 });
     } finally {
       await other.close();
     }
