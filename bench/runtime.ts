@@ -5,8 +5,10 @@
  *
  * 1. single-node runs (one node calling the no-op handler `bench.noop`): N runs started with
  *    the worker running, timed from the first start until every `run:finished` event; then,
- *    on emptied tables, N runs started with no worker (the start rate) and drained by a
- *    worker started afterwards (the drain rate, and steps/s);
+ *    on emptied tables and with no worker, N runs started by start() calls, 50 in flight (which
+ *    the runtime coalesces into shared transactions), and, on emptied tables again, N runs
+ *    started by one startMany call (the start rates, and statements per run of each); the
+ *    latter are drained by a worker started afterwards (the drain rate, and steps/s);
  * 2. step-to-step latency along a 200-job chain (`node:completed` of j(k) to `node:started`
  *    of j(k+1), both stamped with performance.now() in this process), three runs;
  * 3. a pgbench baseline in the same database: one-row INSERT transactions with as many
@@ -26,6 +28,7 @@ import type { Event } from '../src/events/event.js';
 import { manualEvent } from '../src/forges/normalize.js';
 import type { Handler, HandlerLogger } from '../src/handlers/types.js';
 import { Runtime } from '../src/runtime/runtime.js';
+import { START_BATCH_MAX } from '../src/runtime/start-queue.js';
 import type { WorkerOptions } from '../src/runtime/worker.js';
 import type { Bench } from './bench.js';
 import { formatMs, percentile, table } from './stats.js';
@@ -38,7 +41,7 @@ import {
   emptyTables,
   finishedRuns as finishedRunsWithin,
   perSecond,
-  startMany,
+  startMany as startWindowed,
   UsageMeter,
   withBenchDatabase,
   type CountingDb,
@@ -63,7 +66,7 @@ const CHAIN_REPEATS = 3;
 const PGBENCH_SECONDS = 10;
 const PGBENCH_THREADS = 2;
 /** A safety net per phase, not a measurement. */
-const PHASE_TIMEOUT_MS = 150_000;
+const PHASE_TIMEOUT_MS = 600_000;
 
 // ─── what it reports ────────────────────────────────────────────────────────────────────────
 
@@ -130,9 +133,14 @@ export interface RuntimeResults {
   };
   start_then_drain: {
     runs: number;
+    /** N start() calls, START_IN_FLIGHT outstanding at a time, no worker. */
     start_ms: number;
     starts_per_s: number;
     start_cost: PhaseCost;
+    /** N runs in one startMany call, no worker: the runs drained below. */
+    batch_start_ms: number;
+    batch_starts_per_s: number;
+    batch_start_cost: PhaseCost;
     drain_ms: number;
     drain_runs_per_s: number;
     drain_steps_per_s: number;
@@ -235,7 +243,7 @@ async function endToEnd(db: CountingDb, graph: Graph, event: Event) {
     const finished = finishedRuns(runtime, RUNS, 'end to end');
     const meter = new CostMeter(db);
     const t0 = performance.now();
-    await startMany(runtime, graph, event, RUNS, START_IN_FLIGHT);
+    await startWindowed(runtime, graph, event, RUNS, START_IN_FLIGHT);
     const started = performance.now();
     const end = await finished;
     const cost = meter.done(RUNS);
@@ -259,9 +267,19 @@ async function startThenDrain(db: CountingDb, graph: Graph, event: Event) {
   const starter = new Runtime({ db });
   const startMeter = new CostMeter(db);
   const t0 = performance.now();
-  await startMany(starter, graph, event, RUNS, START_IN_FLIGHT);
+  await startWindowed(starter, graph, event, RUNS, START_IN_FLIGHT);
   const startMs = performance.now() - t0;
   const startCost = startMeter.done(RUNS);
+
+  await emptyTables(db);
+  const inputs = Array.from({ length: RUNS }, () => ({ graph, event }));
+  const batchMeter = new CostMeter(db);
+  const tb = performance.now();
+  const batch = await starter.startMany(inputs);
+  const batchMs = performance.now() - tb;
+  const batchCost = batchMeter.done(RUNS);
+  if (batch.length !== RUNS || !batch.every((r) => r.created))
+    throw new Error(`startMany: ${batch.length} results for ${RUNS} starts, not all created`);
 
   // This server may run with autovacuum off (it reports so): left without statistics, the
   // planner thinks the 10,000-task backlog is a handful of rows and sorts all of it on every
@@ -286,6 +304,9 @@ async function startThenDrain(db: CountingDb, graph: Graph, event: Event) {
       start_ms: startMs,
       starts_per_s: perSecond(RUNS, startMs),
       start_cost: startCost,
+      batch_start_ms: batchMs,
+      batch_starts_per_s: perSecond(RUNS, batchMs),
+      batch_start_cost: batchCost,
       drain_ms: drainMs,
       drain_runs_per_s: perSecond(RUNS, drainMs),
       drain_steps_per_s: perSecond(steps, drainMs),
@@ -409,7 +430,7 @@ function measure(): Promise<RuntimeBenchResults> {
     const load = loadavg();
     progress(`end to end: ${RUNS} single-node runs, worker running`);
     const e2e = await endToEnd(db, single, event);
-    progress(`start ${RUNS} runs, then drain them`);
+    progress(`start ${RUNS} runs by start() calls, then in one startMany call, then drain them`);
     const drain = await startThenDrain(db, single, event);
     progress(`${CHAIN_REPEATS} runs of a ${CHAIN_NODES}-node chain`);
     const chains = await chain(db, chained, event);
@@ -460,8 +481,17 @@ function render(r: RuntimeResults): string {
       rate(e.starts_per_s, 'starts/s'),
       formatMs(e.start_phase_ms),
     ],
-    [`start ${d.runs} runs, no worker`, rate(d.starts_per_s, 'starts/s'), formatMs(d.start_ms)],
-    [`drain them, one worker`, rate(d.drain_runs_per_s, 'runs/s'), formatMs(d.drain_ms)],
+    [
+      `start ${d.runs} runs, no worker: start() calls, ${START_IN_FLIGHT} in flight`,
+      rate(d.starts_per_s, 'starts/s'),
+      formatMs(d.start_ms),
+    ],
+    [
+      `start ${d.runs} runs, no worker: one startMany call`,
+      rate(d.batch_starts_per_s, 'starts/s'),
+      formatMs(d.batch_start_ms),
+    ],
+    [`drain the batch, one worker`, rate(d.drain_runs_per_s, 'runs/s'), formatMs(d.drain_ms)],
     ['  node completions while draining', rate(d.drain_steps_per_s, 'steps/s'), ''],
     'tps' in base
       ? [
@@ -488,21 +518,23 @@ function render(r: RuntimeResults): string {
   ]);
   const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(0)}%`);
   const ms = (x: number | null) => (x === null ? '–' : formatMs(x));
+  // A batch's transactions and round trips are small fractions of a run: keep their digits.
+  const perRun = (x: number, digits: number) => x.toFixed(x > 0 && x < 0.1 ? 4 : digits);
   const costRow = (name: string, c: PhaseCost) => [
     name,
-    c.per_run.transactions.toFixed(2),
-    c.per_run.round_trips.toFixed(1),
+    perRun(c.per_run.transactions, 2),
+    perRun(c.per_run.round_trips, 1),
     ms(c.node_cpu_ms_per_run),
     ms(c.postgres_cpu_ms_per_run),
     pct(c.node_cpu_share_of_wall),
     pct(c.postgres_cpu_share_of_wall),
     pct(c.other_cpu_share_of_wall),
   ];
-  const statements = (cost: PhaseCost) =>
+  const statements = (cost: PhaseCost, digits = 2) =>
     cost.db.by_statement
       .slice(0, 14)
-      .map((s) => [s.sql, (s.count / d.runs).toFixed(2), formatMs(s.total_ms / s.count)]);
-  const busy = [e.cost, d.start_cost, d.drain_cost, r.chain.cost].some(
+      .map((s) => [s.sql, (s.count / d.runs).toFixed(digits), formatMs(s.total_ms / s.count)]);
+  const busy = [e.cost, d.start_cost, d.batch_start_cost, d.drain_cost, r.chain.cost].some(
     (c) => (c.other_cpu_share_of_wall ?? 0) > 0.25,
   );
   return [
@@ -519,7 +551,8 @@ function render(r: RuntimeResults): string {
       ['phase', 'tx', 'round trips', 'Node CPU ms', 'PG CPU ms', 'Node', 'PG', 'other procs'],
       [
         costRow('end to end', e.cost),
-        costRow('start, no worker', d.start_cost),
+        costRow('start() calls, no worker', d.start_cost),
+        costRow('startMany, no worker', d.batch_start_cost),
         costRow('drain', d.drain_cost),
         costRow('chain (per node)', r.chain.cost),
       ],
@@ -530,8 +563,11 @@ function render(r: RuntimeResults): string {
         ]
       : []),
     '',
-    'round trips per run while starting (no worker), by statement (avg ms includes waiting for a pooled connection outside transactions):',
+    `round trips per run while starting with start() calls (no worker, ${START_IN_FLIGHT} in flight), by statement (avg ms includes waiting for a pooled connection outside transactions):`,
     table(['statement', 'per run', 'avg ms'], statements(d.start_cost)),
+    '',
+    `round trips per run while starting with one startMany call (no worker), by statement; avg ms is per statement, which covers up to ${START_BATCH_MAX} runs:`,
+    table(['statement', 'per run', 'avg ms'], statements(d.batch_start_cost, 3)),
     '',
     'round trips per run while draining, by statement:',
     table(['statement', 'per run', 'avg ms'], statements(d.drain_cost)),

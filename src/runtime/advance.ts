@@ -5,7 +5,7 @@
  * dependents; when no node is left unfinished the run ends. Completing a node and scheduling
  * what it unblocks thus happen in the same transaction.
  */
-import { EvaluationError, evaluateCondition } from '../expressions/evaluate.js';
+import { EvaluationError } from '../expressions/evaluate.js';
 import { errorInfo, type ErrorInfo } from '../contracts/errors.js';
 import { endRun } from './end-run.js';
 import {
@@ -16,7 +16,7 @@ import {
   nodesOfJob,
   sortByGraph,
 } from './graph-index.js';
-import { buildContext, statusFunctions } from './node-context.js';
+import { nodeCondition } from './node-condition.js';
 import { failNode } from './node-end.js';
 import { loadNeeded } from './node-outputs.js';
 import { scheduleNode } from './schedule.js';
@@ -124,20 +124,15 @@ async function decideNode(
   const node = nodeDef(run, nodeId);
   const needed = await loadNeeded(scope, neededNodesOf(run, node));
   try {
-    const context = buildContext(run, node, needed, scope.settings);
-    if (!evaluateCondition(node.if, context, statusFunctions(needed, run.stopping !== null))) {
-      const reason =
-        run.stopping !== null
-          ? `the run is being stopped and "if: ${node.if}" is false`
-          : needed.some((n) => n.status !== 'succeeded')
-            ? `a needed node did not succeed and "if: ${node.if}" is false`
-            : `"if: ${node.if}" is false`;
+    const condition = nodeCondition(run, node, needed, scope.settings);
+    if (!condition.runs) {
+      const { reason } = condition;
       await setNodeStatus(q, run.id, nodeId, 'skipped', { finished_at: new Date(now) });
       record(scope, [{ type: 'NodeSkipped', node: nodeId, data: { reason } }]);
       scope.after.emit({ type: 'node:skipped', runId: run.id, nodeId, reason });
       return 'skipped';
     }
-    return (await scheduleNode(scope, node, context)) ? 'scheduled' : 'finished';
+    return (await scheduleNode(scope, node, condition.context)) ? 'scheduled' : 'finished';
   } catch (error) {
     if (!(error instanceof EvaluationError)) throw error;
     await failNode(

@@ -1,6 +1,7 @@
 /**
- * Creating a run inside a transaction: its row, its spec (the graph and event it will always
- * finish on), every node pending with the count of its needs, and RunStarted. Then
+ * Creating a run inside a transaction: its row, naming the graph it will always finish on (stored
+ * once, new-run-rows.ts), its spec (its event), every node pending with the count of its needs,
+ * and RunStarted. Then
  * `beginRun` starts it: its deadline task, its roots. Used for new runs (start-run.ts) and for
  * polling child runs, which their parent creates in its own transaction.
  */
@@ -10,6 +11,7 @@ import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
 import { startRoots } from './advance.js';
 import type { Engine } from './engine.js';
+import { insertNodes, insertRuns, insertSpecs, runsByKey } from './new-run-rows.js';
 import { insertTimerTask } from './schedule.js';
 import { openScope, record, type TxScope } from './scope.js';
 import { setRunStatus } from './store.js';
@@ -17,6 +19,8 @@ import type { ConfigSource } from '../contracts/run-control.js';
 import type { AfterCommit, ParentLink, RunInfo } from './types.js';
 
 export interface NewRun {
+  /** The new run's id, when its starter chose it; else engine.newRunId's, or a random UUID. */
+  id?: string;
   graph: Graph;
   event: Event;
   idempotencyKey?: string;
@@ -37,51 +41,31 @@ export async function createRun(
   input: NewRun,
   now: number,
 ): Promise<{ scope: TxScope } | { existing: string }> {
-  const id = engine.newRunId?.() ?? randomUUID();
-  const { graph, event } = input;
-  const at = new Date(now);
-  const inserted = await q.query<{ id: string }>(
-    `INSERT INTO forgeflow.runs (id, parent_run_id, parent_node_id, parent_attempt, pipeline, status, graph_hash,
-       trigger, repo, sha, pr, idempotency_key, created_at, updated_at, unfinished_nodes)
-     VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11, $12, $12, $13)
-     ON CONFLICT (idempotency_key) DO NOTHING
-     RETURNING id`,
+  const id = input.id ?? engine.newRunId?.() ?? randomUUID();
+  const { graph, event, idempotencyKey } = input;
+  const inserted = await insertRuns(
+    q,
     [
-      id,
-      input.parent?.runId ?? null,
-      input.parent?.nodeId ?? null,
-      input.parent?.attempt ?? null,
-      graph.pipeline,
-      graph.hash,
-      graph.trigger.name,
-      event.repo.full_name,
-      event.sha ?? event.pr?.head_sha ?? null,
-      event.pr?.number ?? null,
-      input.idempotencyKey ?? null,
-      at,
-      graph.nodes.length,
+      {
+        id,
+        graph,
+        event,
+        parent: input.parent ?? null,
+        idempotencyKey,
+        status: 'queued',
+        deadlineAt: null,
+      },
     ],
+    now,
   );
-  if (inserted.rows.length === 0) {
-    const { rows } = await q.query<{ id: string }>(
-      'SELECT id FROM forgeflow.runs WHERE idempotency_key = $1',
-      [input.idempotencyKey],
-    );
-    return { existing: rows[0]!.id };
-  }
-  await q.query(
-    'INSERT INTO forgeflow.run_specs (run_id, graph, event, config_source) VALUES ($1, $2::jsonb, $3::jsonb, $4::jsonb)',
-    [
-      id,
-      JSON.stringify(graph),
-      JSON.stringify(event),
-      input.configSource ? JSON.stringify(input.configSource) : null,
-    ],
-  );
-  await q.query(
-    `INSERT INTO forgeflow.nodes (run_id, node_id, status, waiting_on)
-     SELECT $1, n.id, 'pending', n.waiting_on FROM jsonb_to_recordset($2::jsonb) AS n(id text, waiting_on int)`,
-    [id, JSON.stringify(graph.nodes.map((n) => ({ id: n.id, waiting_on: n.needs.length })))],
+  // Only an idempotency key can keep the row out.
+  if (!inserted.has(id))
+    return { existing: (await runsByKey(q, [idempotencyKey!])).get(idempotencyKey!)! };
+  await insertSpecs(q, [{ runId: id, event, configSource: input.configSource }]);
+  await insertNodes(
+    q,
+    graph.nodes.map((n) => ({ run: id, node: n.id, waiting_on: n.needs.length })),
+    now,
   );
   const parent = input.parent ?? null;
   const run: RunInfo = {

@@ -141,7 +141,8 @@ export async function runHistory(
 /** The graph a run executes, as stored with it; undefined when there is no such run. */
 export async function runGraph(q: Queryable, id: string): Promise<StoredGraph | undefined> {
   const { rows } = await q.query<{ graph: StoredGraph }>(
-    'SELECT graph FROM forgeflow.run_specs WHERE run_id = $1',
+    `SELECT g.graph FROM forgeflow.runs r JOIN forgeflow.graphs g ON g.hash = r.graph_hash
+     WHERE r.id = $1`,
     [id],
   );
   return rows[0]?.graph;

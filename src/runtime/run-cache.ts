@@ -1,7 +1,7 @@
 /**
  * The immutable part of a run (graph, event, pipeline, parent), loaded once per process. Safe
- * to cache: a run never changes its graph or event. The cache is bounded; evicted runs are
- * re-read.
+ * to cache: a run never changes its graph or event, and a graph's hash names its content. The
+ * cache is bounded; evicted runs and graphs are re-read.
  */
 import type { StoredGraph } from '../contracts/graph.js';
 import type { Queryable } from '../db/db.js';
@@ -13,7 +13,9 @@ import type { RunInfo, RunSpec } from './types.js';
 interface SpecRow {
   id: string;
   pipeline: string;
-  graph: StoredGraph;
+  graph_hash: string;
+  /** Null when this process had the graph already. */
+  graph: StoredGraph | null;
   event: Event;
   parent_run_id: string | null;
   parent_node_id: string | null;
@@ -23,9 +25,17 @@ interface SpecRow {
 
 export class RunCache {
   private readonly runs = new Map<string, RunSpec>();
+  /**
+   * Graphs read from the database, by their hash (migration 0009): runs of one pipeline share
+   * one graph object (and its index, graph-index.ts), read and parsed once.
+   */
+  private readonly graphs = new Map<string, StoredGraph>();
 
   /** `limit`: runs kept; the oldest is evicted first. */
-  constructor(private readonly limit = 2_000) {}
+  constructor(
+    private readonly limit = 2_000,
+    private readonly graphLimit = 200,
+  ) {}
 
   async load(
     q: Queryable,
@@ -53,7 +63,7 @@ export class RunCache {
   async specs(q: Queryable, ids: readonly string[]): Promise<Map<string, RunSpec>> {
     // Taken from the cache before the query: while it runs, other transactions put new runs
     // in and may evict these (a run looked up after the await could be gone, and its task
-    // would be dropped as if the run had ended).
+    // would be dropped as if the run had ended). Graphs likewise.
     const found = new Map<string, RunSpec>();
     const missing: string[] = [];
     for (const id of new Set(ids)) {
@@ -62,17 +72,27 @@ export class RunCache {
       else missing.push(id);
     }
     if (missing.length > 0) {
+      const graphs = new Map(this.graphs);
       const { rows } = await q.query<SpecRow>(
-        `SELECT r.id, r.pipeline, s.graph, s.event, r.parent_run_id, r.parent_node_id, r.parent_attempt,
-           s.config_source
-         FROM forgeflow.runs r JOIN forgeflow.run_specs s ON s.run_id = r.id WHERE r.id = ANY($1::uuid[])`,
-        [missing],
+        `SELECT r.id, r.pipeline, r.graph_hash,
+           CASE WHEN r.graph_hash = ANY($2::text[]) THEN NULL ELSE g.graph END AS graph,
+           s.event, r.parent_run_id, r.parent_node_id, r.parent_attempt, s.config_source
+         FROM forgeflow.runs r JOIN forgeflow.run_specs s ON s.run_id = r.id
+           JOIN forgeflow.graphs g ON g.hash = r.graph_hash
+         WHERE r.id = ANY($1::uuid[])`,
+        [missing, [...graphs.keys()]],
       );
       for (const row of rows) {
+        let graph = graphs.get(row.graph_hash);
+        if (graph === undefined) {
+          graph = row.graph!;
+          graphs.set(row.graph_hash, graph);
+          this.putGraph(row.graph_hash, graph);
+        }
         const spec: RunSpec = {
           id: row.id,
           pipeline: row.pipeline,
-          graph: row.graph,
+          graph,
           event: row.event,
           parent:
             row.parent_run_id === null
@@ -94,6 +114,11 @@ export class RunCache {
   /** The spec if this process has it, without asking the database. */
   peek(id: string): RunSpec | undefined {
     return this.runs.get(id);
+  }
+
+  private putGraph(hash: string, graph: StoredGraph): void {
+    if (this.graphs.size >= this.graphLimit) this.graphs.delete(this.graphs.keys().next().value!);
+    this.graphs.set(hash, graph);
   }
 
   put(spec: RunSpec): void {

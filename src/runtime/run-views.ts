@@ -176,8 +176,10 @@ export async function runDetail(q: Queryable, id: string): Promise<RunDetail | u
   >(
     `SELECT r.id, r.parent_run_id, r.parent_node_id, r.pipeline, r.status, r.trigger, r.repo, r.sha,
             r.pr, r.attempt, r.error, r.created_at, r.started_at, r.finished_at, r.stopping,
-            r.concurrency_group, r.history_length, r.deadline_at, s.graph, s.event
-     FROM forgeflow.runs r JOIN forgeflow.run_specs s ON s.run_id = r.id WHERE r.id = $1`,
+            r.concurrency_group, r.history_length, r.deadline_at, g.graph, s.event
+     FROM forgeflow.runs r JOIN forgeflow.run_specs s ON s.run_id = r.id
+       JOIN forgeflow.graphs g ON g.hash = r.graph_hash
+     WHERE r.id = $1`,
     [id],
   );
   const run = rows[0];

@@ -21,9 +21,11 @@ import { getRun, latestRunOf, listRuns, runHistory } from './queries.js';
 import { retryRun, type RetryResult } from './retry-run.js';
 import { RunCache } from './run-cache.js';
 import { RunEndHooks, type RunEndHook } from './run-end-hooks.js';
-import { inRun, publish } from './run-transaction.js';
+import { inRun } from './run-transaction.js';
 import { deliverSignal, type SignalResult } from './signals.js';
-import { startRun, type StartedRun, type StartRunInput } from './start-run.js';
+import { startMany } from './start-many.js';
+import { StartQueue } from './start-queue.js';
+import type { StartedRun, StartRunInput } from './start-run.js';
 import { TERMINAL_RUN_STATES, type RunStatus, type StopStatus } from './states.js';
 import { requestStop } from './stop.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from './types.js';
@@ -51,6 +53,7 @@ export class Runtime {
   readonly events = new RuntimeEvents();
   readonly engine: Engine;
   private readonly workers = new Set<Worker>();
+  private readonly starts: StartQueue;
 
   constructor(options: RuntimeOptions) {
     this.engine = {
@@ -63,6 +66,7 @@ export class Runtime {
       newRunId: options.newRunId,
       runEndHooks: new RunEndHooks(),
     };
+    this.starts = new StartQueue(this.engine);
   }
 
   /**
@@ -77,14 +81,26 @@ export class Runtime {
     return this.engine.db;
   }
 
-  async start(
+  /**
+   * Starts a run. Calls made while other starts are being written go together in the next
+   * transaction (start-queue.ts); each still gets its own run, or its own error.
+   */
+  start(
     graph: Graph,
     event: Event,
     options: Pick<StartRunInput, 'idempotencyKey' | 'alongside' | 'configSource'> = {},
   ): Promise<StartedRun> {
-    const { started, after } = await startRun(this.engine, { graph, event, ...options });
-    publish(this.engine, after);
-    return started;
+    return this.starts.start({ graph, event, ...options });
+  }
+
+  /**
+   * Starts many runs, set-based, in transactions of up to START_BATCH_MAX runs (start-many.ts).
+   * Returns each start's run in input order; a repeated idempotency key, in the call or with an
+   * earlier run, returns that run. Rejects when a transaction fails: the others may have
+   * committed, and calling again with the same idempotency keys returns their runs.
+   */
+  startMany(inputs: readonly StartRunInput[]): Promise<StartedRun[]> {
+    return startMany(this.engine, inputs);
   }
 
   /** Cancels a run (and its child runs); undefined when there is no such run. */

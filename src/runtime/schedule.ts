@@ -5,20 +5,14 @@
  * re-run by a retry of its run keeps every earlier attempt row.
  */
 import type { GraphNode, PollAction } from '../contracts/graph.js';
-import {
-  EvaluationError,
-  evaluateTemplate,
-  evaluateValue,
-  type ExpressionContext,
-} from '../expressions/evaluate.js';
-import { keepSecretTemplates } from '../expressions/secrets.js';
+import { evaluateTemplate, type ExpressionContext } from '../expressions/evaluate.js';
+import { activityInput } from './activity-input.js';
 import { completeNode } from './node-end.js';
 import { reportNode } from './report.js';
 import { queueRunTask } from './run-tasks.js';
 import { record, type TxScope } from './scope.js';
 import { takeBufferedSignal } from './signal-buffer.js';
 import { NODE_TRANSITIONS, sourcesOf, TransitionError } from './states.js';
-import { storable } from './storable.js';
 import { Json, setNodeStatus } from './store.js';
 
 /** Returns false when the node already finished (a signal that was waiting for it). */
@@ -31,15 +25,9 @@ export async function scheduleNode(
   const action = node.action;
   if (node.report !== null) await startReporting(scope, node, context);
   switch (action.kind) {
-    case 'activity': {
-      // What reads a secret is kept as written, and evaluated only when an attempt starts.
-      const keep = keepSecretTemplates(node.env);
-      const evaluated = storable(evaluateValue(action.input, context, { keep }));
-      if (!evaluated.ok)
-        throw new EvaluationError(`the evaluated input cannot be stored: ${evaluated.reason}`, '');
-      await scheduleAttempt(scope, node, evaluated.value, now);
+    case 'activity':
+      await scheduleAttempt(scope, node, activityInput(node, action.input, context), now);
       return true;
-    }
     case 'poll':
       // Evaluated by the parent when it started this child: used as is, never evaluated again.
       await scheduleAttempt(

@@ -59,8 +59,9 @@ export async function acceptDelivery(
     return { delivery: id, outcome: 'ignored', reason: normalized.ignored, duplicate: !fresh };
   }
   const event = normalized.event;
-  // The delivery's record commits with its plan run, in one transaction. The plan run's
-  // idempotency key is what deduplicates: whichever copy created it is the one.
+  // The delivery's record commits with its plan run, in one transaction (shared with the
+  // deliveries arriving meanwhile: start-queue.ts). The plan run's idempotency key is what
+  // deduplicates: whichever copy created it is the one.
   const started = await deps.runtime.start(planGraph(event, id, input.eventName), event, {
     idempotencyKey: `delivery:${id}`,
     alongside: async (q, planRunId) => {

@@ -50,7 +50,7 @@ jobs:
     with: { echo: "\${{ event.pr.title }}" }
 `;
 const UUID = '00000000-0000-4000-8000-000000000000';
-const TABLES = ['runs', 'run_specs', 'nodes', 'tasks', 'history', 'deliveries'];
+const TABLES = ['runs', 'run_specs', 'graphs', 'nodes', 'tasks', 'history', 'deliveries'];
 
 /** Row counts of every table a request could write to. */
 async function rows(): Promise<Record<string, number>> {

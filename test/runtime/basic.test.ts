@@ -161,7 +161,8 @@ describe('a run', () => {
   it('stores the graph with the run and finishes on it', async () => {
     const { runId } = await run(pipeline('  a:\n    uses: test.script\n'));
     const { rows } = await db.query<{ graph: { hash: string; nodes: unknown[] } }>(
-      'SELECT graph FROM forgeflow.run_specs WHERE run_id = $1',
+      `SELECT g.graph FROM forgeflow.runs r JOIN forgeflow.graphs g ON g.hash = r.graph_hash
+       WHERE r.id = $1`,
       [runId],
     );
     expect(rows[0]?.graph.nodes).toHaveLength(1);

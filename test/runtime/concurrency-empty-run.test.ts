@@ -30,7 +30,8 @@ describe('a queued run with no nodes', () => {
     const empty = await start('  only-on-push: { on: [push], uses: test.script }\n');
     const third = await start('  after: { uses: test.script, with: { echo: third } }\n');
     const graph = await t.db.query<{ n: number }>(
-      `SELECT jsonb_array_length(graph->'nodes') AS n FROM forgeflow.run_specs WHERE run_id = $1`,
+      `SELECT jsonb_array_length(g.graph->'nodes') AS n
+       FROM forgeflow.runs r JOIN forgeflow.graphs g ON g.hash = r.graph_hash WHERE r.id = $1`,
       [empty],
     );
     expect(graph.rows[0]?.n).toBe(0);

@@ -182,7 +182,8 @@ describe('a run stored with a format-1 graph', () => {
     const { runId } = await starter.start(old as unknown as Graph, event);
     expect(await t.runtime.waitForRun(runId, 15_000)).toBe('succeeded');
     const { rows } = await t.db.query<{ graph: StoredGraph }>(
-      'SELECT graph FROM forgeflow.run_specs WHERE run_id = $1',
+      `SELECT g.graph FROM forgeflow.runs r JOIN forgeflow.graphs g ON g.hash = r.graph_hash
+       WHERE r.id = $1`,
       [runId],
     );
     expect(rows[0]?.graph.format).toBe(1);

@@ -54,7 +54,7 @@ afterAll(async () => {
   await db.close();
 });
 
-const TABLES = ['runs', 'run_specs', 'nodes', 'tasks', 'history', 'deliveries'];
+const TABLES = ['runs', 'run_specs', 'graphs', 'nodes', 'tasks', 'history', 'deliveries'];
 
 async function rows(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};

@@ -115,6 +115,31 @@ describe('POST /webhooks/github', () => {
     expect(rows[0]?.n).toBe(1);
   });
 
+  it('gives each of many deliveries arriving together its plan run and its record', async () => {
+    // Their starts share transactions (start-queue.ts); each record commits with its own run.
+    const ids = Array.from({ length: 20 }, (_, i) => `many-${i}`);
+    const responses = await Promise.all(
+      ids.map((id) =>
+        post('/webhooks/github', body, githubHeaders('pull_request', body, SECRET, id)),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode)).toEqual(ids.map(() => 202));
+    const answers = responses.map((r) => r.json<{ delivery: string; plan_run_id: string }>());
+    expect(answers.map((a) => a.delivery)).toEqual(ids.map((id) => `github:${id}`));
+    const { rows } = await db.query<{ id: string; plan_run_id: string; key: string }>(
+      `SELECT d.id, d.plan_run_id, r.idempotency_key AS key
+       FROM forgeflow.deliveries d JOIN forgeflow.runs r ON r.id = d.plan_run_id
+       WHERE d.id = ANY($1::text[])`,
+      [answers.map((a) => a.delivery)],
+    );
+    const byId = (x: { id: string }, y: { id: string }) => (x.id < y.id ? -1 : 1);
+    expect(rows.sort(byId)).toEqual(
+      answers
+        .map((a) => ({ id: a.delivery, plan_run_id: a.plan_run_id, key: `delivery:${a.delivery}` }))
+        .sort(byId),
+    );
+  });
+
   it('accepts a form-encoded delivery, verified on the form bytes', async () => {
     const form = `payload=${encodeURIComponent(body)}`;
     const headers = {

@@ -1,0 +1,31 @@
+/**
+ * A ready node's `if:`, decided in memory: it runs, with the context its input is evaluated in,
+ * or it is skipped, and why. Pure: the transaction that decides a node (advance.ts) and a batch
+ * of starts deciding its runs' roots before writing them (start-plan.ts) ask the same question.
+ */
+import type { GraphNode } from '../contracts/graph.js';
+import { evaluateCondition, type ExpressionContext } from '../expressions/evaluate.js';
+import { buildContext, statusFunctions, type NeededNode } from './node-context.js';
+import type { RunInfo, RuntimeSettings } from './types.js';
+
+export type Condition =
+  { runs: true; context: ExpressionContext } | { runs: false; reason: string };
+
+/** Throws EvaluationError when the condition (or the context: env) cannot be evaluated. */
+export function nodeCondition(
+  run: RunInfo,
+  node: GraphNode,
+  needed: readonly NeededNode[],
+  settings: RuntimeSettings,
+): Condition {
+  const context = buildContext(run, node, needed, settings);
+  if (evaluateCondition(node.if, context, statusFunctions(needed, run.stopping !== null)))
+    return { runs: true, context };
+  const reason =
+    run.stopping !== null
+      ? `the run is being stopped and "if: ${node.if}" is false`
+      : needed.some((n) => n.status !== 'succeeded')
+        ? `a needed node did not succeed and "if: ${node.if}" is false`
+        : `"if: ${node.if}" is false`;
+  return { runs: false, reason };
+}
