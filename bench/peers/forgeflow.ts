@@ -11,15 +11,10 @@ import type { Event } from '../../src/events/event.js';
 import type { Graph } from '../../src/compiler/index.js';
 import { manualEvent } from '../../src/forges/normalize.js';
 import { Runtime } from '../../src/runtime/runtime.js';
-import { compileOrThrow, CountingDb, startMany } from '../support.js';
+import { compileOrThrow, CountingDb } from '../support.js';
 import { chainPipeline, NOOP, SINGLE_NODE } from './forgeflow-pipelines.js';
 import type { Peer, PeerSession } from './peer.js';
-import {
-  CONCURRENCY,
-  FORGEFLOW_TUNING,
-  START_IN_FLIGHT,
-  type ForgeflowWorkerConfig,
-} from './settings.js';
+import { CONCURRENCY, FORGEFLOW_TUNING, type ForgeflowWorkerConfig } from './settings.js';
 
 const WORKER = fileURLToPath(new URL('./forgeflow-worker.js', import.meta.url));
 
@@ -27,8 +22,9 @@ const WORKER = fileURLToPath(new URL('./forgeflow-worker.js', import.meta.url));
  * Starts `count` runs before any worker runs: the windowed starts bench/runtime.ts uses. One
  * function so it can become a batch start (`Runtime.startMany`) when the runtime has one.
  */
-function preStartRuns(runtime: Runtime, graph: Graph, event: Event, count: number) {
-  return startMany(runtime, graph, event, count, START_IN_FLIGHT);
+/** All in one call: Runtime.startMany writes them set-based, many runs per transaction. */
+async function preStartRuns(runtime: Runtime, graph: Graph, event: Event, count: number) {
+  await runtime.startMany(Array.from({ length: count }, () => ({ graph, event })));
 }
 
 async function open(url: string): Promise<PeerSession> {
