@@ -4,11 +4,10 @@
  * DBOSClient (what DBOS provides to enqueue from outside the worker), and reads
  * dbos.workflow_status to say when they finished.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
 import pg from 'pg';
-import type { Peer, PeerSession } from './peer.js';
+import { installedVersion, type Peer, type PeerSession } from './peer.js';
 import { CONCURRENCY, DBOS_TUNING, START_IN_FLIGHT, type DbosWorkerConfig } from './settings.js';
 
 const WORKER = fileURLToPath(new URL('./dbos-worker.js', import.meta.url));
@@ -82,15 +81,10 @@ async function open(url: string): Promise<PeerSession> {
   };
 }
 
-function installedVersion(): string {
-  const file = `${process.cwd()}/node_modules/@dbos-inc/dbos-sdk/package.json`;
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-}
-
 export const dbosPeer: Peer = {
   name: 'dbos',
   get version() {
-    return installedVersion();
+    return installedVersion('@dbos-inc/dbos-sdk');
   },
   open,
 };

@@ -3,11 +3,10 @@
  * WorkerUtils, adds jobs (pre-added ones through its batch `addJobs`), and reads its jobs table
  * to say when they finished: a completed job is deleted, so finished means the table is empty.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Logger, makeWorkerUtils } from 'graphile-worker';
 import pg from 'pg';
-import type { Peer, PeerSession } from './peer.js';
+import { installedVersion, type Peer, type PeerSession } from './peer.js';
 import { CONCURRENCY, GRAPHILE_TUNING, type GraphileWorkerConfig } from './settings.js';
 
 const WORKER = fileURLToPath(new URL('./graphile-worker.js', import.meta.url));
@@ -63,15 +62,10 @@ async function open(url: string): Promise<PeerSession> {
   };
 }
 
-function installedVersion(): string {
-  const file = `${process.cwd()}/node_modules/graphile-worker/package.json`;
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-}
-
 export const graphilePeer: Peer = {
   name: 'graphile-worker',
   get version() {
-    return installedVersion();
+    return installedVersion('graphile-worker');
   },
   open,
 };

@@ -3,6 +3,7 @@
  * dbos.ts): put work in a fresh database, say when the database shows it finished, and name the
  * worker process that runs it. measure.ts drives all three the same way through this.
  */
+import { readFileSync } from 'node:fs';
 import type { DbCost } from '../support.js';
 
 export interface PeerSession {
@@ -27,4 +28,10 @@ export interface Peer {
   version: string;
   /** Readies a fresh (empty) database for the system and opens its main-process side. */
   open(url: string): Promise<PeerSession>;
+}
+
+/** The version of an installed package (run from the repository root, as `npm run bench` is). */
+export function installedVersion(pkg: string): string {
+  const file = `${process.cwd()}/node_modules/${pkg}/package.json`;
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
