@@ -18,7 +18,7 @@ import type { Handler } from '../src/handlers/types.js';
 import { Runtime } from '../src/runtime/runtime.js';
 import type { Bench } from './bench.js';
 import { NOOP, SINGLE_NODE } from './peers/forgeflow-pipelines.js';
-import { configOf, wallNow } from './peers/ipc.js';
+import { configOf, failOnUncaught, wallNow } from './peers/ipc.js';
 import { table } from './stats.js';
 import {
   ADMIN_URL,
@@ -86,13 +86,7 @@ function samplePoints(runs: number): number[] {
 
 function serveSoakWorker(config: SoakWorkerConfig): void {
   const send = (message: FromSoakWorker) => process.send?.(message);
-  const fail = (error: unknown) => {
-    send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
-    process.exitCode = 1;
-    process.disconnect?.();
-  };
-  process.on('uncaughtException', fail);
-  process.on('unhandledRejection', fail);
+  const fail = failOnUncaught(send);
 
   // No counting wrapper: what is measured is the worker's own footprint.
   const db = openPg(config.url, { max: POOL_MAX, applicationName: 'forgeflow-bench-soak' });

@@ -463,10 +463,14 @@ export function describe(url: string): string {
   }
 }
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** A short-lived connection to the server's admin database (ADMIN_URL), closed after `fn`. */
+export async function admin<T>(
+  fn: (client: pg.Client) => Promise<T>,
+  applicationName = 'forgeflow-bench',
+): Promise<T> {
   const client = new pg.Client({
     connectionString: ADMIN_URL,
-    application_name: 'forgeflow-bench',
+    application_name: applicationName,
     connectionTimeoutMillis: 5_000,
   });
   client.on('error', () => undefined);
@@ -478,7 +482,8 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-async function dropDatabase(name: string): Promise<void> {
+/** Drops a bench database, ending whatever is still connected to it. */
+export async function dropDatabase(name: string): Promise<void> {
   await admin(async (client) => {
     await client.query(
       'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',

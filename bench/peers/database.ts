@@ -5,22 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { ADMIN_URL } from '../support.js';
+import { admin as adminOn, ADMIN_URL, dropDatabase } from '../support.js';
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({
-    connectionString: ADMIN_URL,
-    application_name: 'forgeflow-bench-peers',
-    connectionTimeoutMillis: 5_000,
-  });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = <T>(fn: (client: pg.Client) => Promise<T>) => adminOn(fn, 'forgeflow-bench-peers');
 
 /** The server's version and the settings that matter to the figures; throws when unreachable. */
 export function describeServer(): Promise<string> {
@@ -50,13 +37,7 @@ export async function withFreshDatabase<T>(fn: (db: FreshDatabase) => Promise<T>
   try {
     return await fn({ name, url: url.href });
   } finally {
-    await admin(async (c) => {
-      await c.query(
-        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-        [name],
-      );
-      await c.query(`DROP DATABASE IF EXISTS ${name}`);
-    });
+    await dropDatabase(name);
   }
 }
 

@@ -45,11 +45,13 @@ export function reportEntered(key: string): void {
   send({ type: 'entered', key, at: wallNow() });
 }
 
-/** Runs a worker process's side of the protocol around a system's start and stop. */
-export function serveWorker(worker: {
-  start: () => Promise<void>;
-  stop: () => Promise<Omit<Stopped, 'type'>>;
-}): void {
+/**
+ * In a worker process: an error nothing caught (or `fail` called) is reported to the main
+ * process as `failed`, and the process leaves. Returns `fail`.
+ */
+export function failOnUncaught(
+  send: (message: { type: 'failed'; message: string }) => void,
+): (error: unknown) => void {
   const fail = (error: unknown) => {
     send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
     process.exitCode = 1;
@@ -57,6 +59,15 @@ export function serveWorker(worker: {
   };
   process.on('uncaughtException', fail);
   process.on('unhandledRejection', fail);
+  return fail;
+}
+
+/** Runs a worker process's side of the protocol around a system's start and stop. */
+export function serveWorker(worker: {
+  start: () => Promise<void>;
+  stop: () => Promise<Omit<Stopped, 'type'>>;
+}): void {
+  const fail = failOnUncaught(send);
   process.on('message', (message: ToWorker) => {
     if (message.type === 'go')
       worker.start().then(() => send({ type: 'started', at: wallNow() }), fail);
