@@ -72,21 +72,26 @@ export async function startAttempts(
   const { q, now } = requests[0]!.scope;
   const onTime = requests.filter((r) => overdueKind(r.task, now) === undefined);
   const deadlines = onTime.map((r) => attemptDeadlines(r.node, now));
-  const { rows } = await q.query<{
-    task_id: number;
-    input: unknown;
-    heartbeat_details: unknown;
-  }>(START_MANY, [
-    onTime.map((r) => r.task.id),
-    onTime.map((r) => r.scope.run.id),
-    onTime.map((r) => r.node.id),
-    onTime.map((r) => r.task.attempt),
-    deadlines.map((d) => dateOrNull(d.attempt)),
-    deadlines.map((d) => dateOrNull(d.heartbeat)),
-    new Date(now),
-    worker,
-    sourcesOf(NODE_TRANSITIONS, 'running'),
-  ]);
+  const attemptDeadline = new Map(onTime.map((r, i) => [r.task.id, deadlines[i]!.attempt]));
+  // All overdue: nothing to start together.
+  const { rows } =
+    onTime.length === 0
+      ? { rows: [] }
+      : await q.query<{
+          task_id: number;
+          input: unknown;
+          heartbeat_details: unknown;
+        }>(START_MANY, [
+          onTime.map((r) => r.task.id),
+          onTime.map((r) => r.scope.run.id),
+          onTime.map((r) => r.node.id),
+          onTime.map((r) => r.task.attempt),
+          deadlines.map((d) => dateOrNull(d.attempt)),
+          deadlines.map((d) => dateOrNull(d.heartbeat)),
+          new Date(now),
+          worker,
+          sourcesOf(NODE_TRANSITIONS, 'running'),
+        ]);
   const startedRows = new Map(rows.map((row) => [Number(row.task_id), row]));
   const started: ClaimedAttempt[] = [];
   for (const request of requests) {
@@ -97,9 +102,15 @@ export async function startAttempts(
       if (attempt) started.push(attempt);
       continue;
     }
-    const deadline = attemptDeadlines(request.node, now).attempt;
     await recordStarted(request, worker);
-    started.push(claimedAttempt(request, row.input, row.heartbeat_details, deadline));
+    started.push(
+      claimedAttempt(
+        request,
+        row.input,
+        row.heartbeat_details,
+        attemptDeadline.get(request.task.id) ?? null,
+      ),
+    );
   }
   return started;
 }

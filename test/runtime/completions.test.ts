@@ -10,6 +10,7 @@ import { manualEvent } from '../../src/forges/normalize.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { claim } from '../../src/runtime/claim.js';
 import { Completions } from '../../src/runtime/completions.js';
+import type { ClaimedAttempt } from '../../src/runtime/attempt-start.js';
 import { finishAttempts } from '../../src/runtime/finish.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
 import { TransitionError } from '../../src/runtime/states.js';
@@ -59,6 +60,16 @@ async function history(runId: string) {
     node: e.node_id,
     at: new Date(e.at).getTime(),
   }));
+}
+
+/** One attempt reported succeeded, alone in its group. */
+function succeed(claimed: ClaimedAttempt, handOff: boolean) {
+  return finishAttempts(
+    runtime.engine,
+    'w',
+    [{ claimed, result: { ok: true, output: null } }],
+    handOff,
+  );
 }
 
 async function task(runId: string, nodeId: string) {
@@ -120,12 +131,7 @@ describe('completions', () => {
 `);
     const [a] = (await claim(runtime.engine, 'w', 1)).attempts;
     clock.advance(5);
-    const [finished] = await finishAttempts(
-      runtime.engine,
-      'w',
-      [{ claimed: a!, result: { ok: true, output: null } }],
-      true,
-    );
+    const [finished] = await succeed(a!, true);
     expect(finished?.next).toMatchObject({ node: { id: 'b' }, attempt: 1 });
     expect(await task(runId, 'b')).toEqual({ lease_owner: 'w' });
     const events = await history(runId);
@@ -136,12 +142,7 @@ describe('completions', () => {
       { type: 'NodeStarted', node: 'b', at: clock.now() },
     ]);
     clock.advance(5);
-    await finishAttempts(
-      runtime.engine,
-      'w',
-      [{ claimed: finished!.next!, result: { ok: true, output: null } }],
-      true,
-    );
+    await succeed(finished!.next!, true);
     expect((await runtime.getRun(runId))?.status).toBe('succeeded');
   });
 
@@ -154,12 +155,7 @@ describe('completions', () => {
     uses: test.script
 `);
     const [a] = (await claim(runtime.engine, 'w', 1)).attempts;
-    const [finished] = await finishAttempts(
-      runtime.engine,
-      'w',
-      [{ claimed: a!, result: { ok: true, output: null } }],
-      true,
-    );
+    const [finished] = await succeed(a!, true);
     const taken = finished!.next!.node.id;
     const left = taken === 'b' ? 'c' : 'b';
     expect(await task(runId, taken)).toEqual({ lease_owner: 'w' });
@@ -172,12 +168,7 @@ describe('completions', () => {
     uses: test.script
 `);
     const [a] = (await claim(runtime.engine, 'w', 1)).attempts;
-    const [finished] = await finishAttempts(
-      runtime.engine,
-      'w',
-      [{ claimed: a!, result: { ok: true, output: null } }],
-      false,
-    );
+    const [finished] = await succeed(a!, false);
     expect(finished).toEqual({ applied: true });
     expect(await task(runId, 'b')).toEqual({ lease_owner: null });
   });
