@@ -59,4 +59,5 @@ export const TRIGGERS = /** @type {const} */ ([
   'release',
   'comment',
   'manual',
+  'schedule',
 ]);

@@ -17,6 +17,9 @@ import { checkJobs } from './checks/jobs.js';
 import { checkMatrices } from './checks/matrix.js';
 import { refuseOversized } from './checks/sizes.js';
 import { checkTriggers } from './checks/triggers.js';
+import { checkSchedules } from './checks/schedules.js';
+import { declaredSchedules } from './cron.js';
+import type { DeclaredSchedule } from '../contracts/schedules.js';
 import { capDiagnostics, type Diagnostic, finalizeDiagnostics, hasErrors } from './diagnostics.js';
 import type { Graph } from '../contracts/graph.js';
 import type { HandlerRegistry } from '../contracts/handler-spec.js';
@@ -46,6 +49,8 @@ export type CompileResult =
       /** A .packit.yaml's jobs that did not run, each with the reason. */
       excluded?: ExcludedJob[];
       diagnostics: Diagnostic[];
+      /** What `on.schedule` declares, whatever the event (the server learns it: contracts/schedules.ts). */
+      schedules?: DeclaredSchedule[];
     }
   | {
       status: 'graph';
@@ -53,6 +58,7 @@ export type CompileResult =
       excluded: ExcludedJob[];
       note?: string;
       diagnostics: Diagnostic[];
+      schedules?: DeclaredSchedule[];
     };
 
 export function validatePipeline(text: string, options: CompileOptions): ValidationResult {
@@ -114,6 +120,7 @@ function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): 
   checkJobs(ctx, value);
   checkMatrices(ctx, value);
   checkTriggers(ctx, value);
+  checkSchedules(ctx, value);
   checkDurations(ctx, value);
   checkHandlers(ctx, value);
   checkExpressions(ctx, value);
@@ -134,9 +141,16 @@ export function compilePipeline(
   const validated = validatePipeline(text, options);
   if (!validated.ok) return { status: 'invalid', diagnostics: validated.diagnostics };
   const { pipeline, name, diagnostics } = validated;
+  const schedules = declaredSchedules(pipeline.on);
   const match = matchTriggers(pipeline.on, event);
   if (!match.matched)
-    return { status: 'not-triggered', pipeline: name, misses: match.misses, diagnostics };
+    return {
+      status: 'not-triggered',
+      pipeline: name,
+      misses: match.misses,
+      diagnostics,
+      schedules,
+    };
   const { graph, excluded } = buildGraph({
     pipeline,
     name,
@@ -150,6 +164,7 @@ export function compilePipeline(
     graph,
     excluded,
     diagnostics,
+    schedules,
     ...(match.note ? { note: match.note } : {}),
   };
 }

@@ -23,6 +23,7 @@ export type Rule =
   | 'expression'
   | 'script-injection'
   | 'trigger'
+  | 'schedule'
   | 'glob'
   | 'packit'
   | 'target';

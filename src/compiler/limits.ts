@@ -49,6 +49,9 @@ export const COMPILE_LIMITS = {
   maxDiagnostics: 1_000,
 } as const;
 
+/** `on.schedule`: schedules per pipeline, characters of a cron and of a time zone. */
+export { SCHEDULE_LIMITS } from './schema/triggers.js';
+
 /** `1.3 MiB`, `512 KiB`: sizes in messages. */
 export function size(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${+(bytes / 1024 / 1024).toFixed(1)} MiB`;

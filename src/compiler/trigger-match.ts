@@ -10,9 +10,11 @@ import type {
   PullRequestTrigger,
   PushTrigger,
   ReleaseTrigger,
+  ScheduleTrigger,
   TriggerMap,
 } from './schema/triggers.js';
 import type { TriggerName } from '../contracts/triggers.js';
+import { DEFAULT_TIMEZONE } from '../contracts/schedules.js';
 
 export interface TriggerMiss {
   trigger: TriggerName;
@@ -31,6 +33,7 @@ export const TRIGGER_OF_KIND: Record<EventKind, TriggerName> = {
   release: 'release',
   comment: 'comment',
   manual: 'manual',
+  schedule: 'schedule',
 };
 
 /** A graph's `trigger`: the event in the graph's words. */
@@ -98,7 +101,21 @@ function checkTrigger(name: TriggerName, filter: object, event: Event): Check {
       return checkComment(filter as CommentTrigger, event);
     case 'manual':
       return undefined;
+    case 'schedule':
+      return checkSchedule(filter as ScheduleTrigger, event);
   }
+}
+
+/** A firing starts only the pipelines that declare its very cron (and time zone). */
+function checkSchedule(filter: ScheduleTrigger, event: Event): Check {
+  const fired = event.schedule;
+  if (!fired) return 'the event names no cron that fired';
+  const declared = Array.isArray(filter) ? filter : [];
+  return declared.some(
+    (s) => s.cron === fired.cron && (s.timezone ?? DEFAULT_TIMEZONE) === fired.timezone,
+  )
+    ? undefined
+    : `the pipeline declares no schedule "${fired.cron}" in ${fired.timezone}`;
 }
 
 function checkPullRequest(filter: PullRequestTrigger, event: Event): Check {
@@ -200,5 +217,6 @@ function describeKind(event: Event): string {
 
 function article(name: string): string {
   if (name === 'manual') return 'a manual start';
+  if (name === 'schedule') return 'a scheduled firing';
   return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
 }

@@ -18,8 +18,10 @@ export type { Forge };
  * - `release`: a release published, created, edited, …
  * - `comment`: a comment on a pull/merge request or on a commit.
  * - `manual`: started through the API or CLI.
+ * - `schedule`: an `on.schedule` cron fired, for the repository's default branch.
  */
-export type EventKind = 'pull_request' | 'push' | 'tag' | 'release' | 'comment' | 'manual';
+export type EventKind =
+  'pull_request' | 'push' | 'tag' | 'release' | 'comment' | 'manual' | 'schedule';
 
 export const EVENT_KINDS: readonly EventKind[] = [
   'pull_request',
@@ -28,6 +30,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'release',
   'comment',
   'manual',
+  'schedule',
 ];
 
 export interface Repository {
@@ -105,6 +108,26 @@ export interface Event {
   deleted: boolean;
   /** The raw payload, as the forge sent it. */
   payload: unknown;
+  /** A `schedule` event's firing (its payload has the cron too, as GitHub's `event.schedule`). */
+  schedule?: ScheduleFiring;
+}
+
+/** Which cron fired, for which due time, and what it stands for after downtime. */
+export interface ScheduleFiring {
+  cron: string;
+  /** The IANA time zone the cron is read in (`UTC` when the pipeline names none). */
+  timezone: string;
+  /** The pipeline file that declares it. */
+  path: string;
+  /** The due time this firing stands for (ISO 8601, UTC): the latest one that has passed. */
+  due_at: string;
+  /**
+   * Due times that passed while no forgeflow process was firing and were not fired on their
+   * own: after downtime a schedule fires once, for the latest due time, and says so here.
+   */
+  missed: number;
+  /** The first of the missed due times (ISO 8601), or null when none was missed. */
+  missed_since: string | null;
 }
 
 /**

@@ -59,6 +59,8 @@ export function eventTrigger(event: Event): EventTrigger {
       return commentTrigger(event);
     case 'manual':
       return miss('Packit jobs start from forge events and /packit comments, not manually');
+    case 'schedule':
+      return miss('Packit jobs start from forge events and /packit comments, not on a schedule');
   }
 }
 

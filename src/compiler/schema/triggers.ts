@@ -126,6 +126,35 @@ export const ManualTriggerSchema = Type.Object(
   { additionalProperties: false, description: 'Runs started through the API or the CLI.' },
 );
 
+/** Bounds of `on.schedule`; checks/schedules.ts checks what the schema cannot (limits.ts documents them). */
+export const SCHEDULE_LIMITS = { maxSchedules: 20, maxCronChars: 120, maxTimezoneChars: 64 };
+
+export const ScheduleTriggerSchema = Type.Array(
+  Type.Object(
+    {
+      cron: Type.String({
+        maxLength: SCHEDULE_LIMITS.maxCronChars,
+        description:
+          'A five-field cron expression (minute hour day-of-month month day-of-week), as GitHub Actions reads it; at most once every 5 minutes.',
+      }),
+      timezone: Type.Optional(
+        Type.String({
+          maxLength: SCHEDULE_LIMITS.maxTimezoneChars,
+          description:
+            'The IANA time zone the expression is read in (`Europe/Prague`). Default: UTC.',
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  {
+    minItems: 1,
+    maxItems: SCHEDULE_LIMITS.maxSchedules,
+    description:
+      "Cron schedules, learned from the default branch's config; each due time fires once, and after downtime at most one catch-up run.",
+  },
+);
+
 /** `pull_request:` with nothing after it means "with the default filters". */
 const orNull = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([Type.Null(), schema], {
@@ -139,6 +168,7 @@ export const TriggerMapSchema = Type.Object(
     release: Type.Optional(orNull(ReleaseTriggerSchema)),
     comment: Type.Optional(CommentTriggerSchema),
     manual: Type.Optional(orNull(ManualTriggerSchema)),
+    schedule: Type.Optional(ScheduleTriggerSchema),
   },
   { additionalProperties: false },
 );
@@ -148,7 +178,7 @@ export const TriggerMapSchema = Type.Object(
 // of `on:` that this branch is the string one (union-errors.ts picks branches by type).
 export const TriggerNameSchema = Type.Enum([...TRIGGER_NAMES], {
   type: 'string',
-  description: 'A trigger: pull_request, push, release, comment or manual.',
+  description: 'A trigger: pull_request, push, release, comment, manual or schedule.',
 });
 
 export const OnSchema = Type.Union(
@@ -164,4 +194,5 @@ export type PullRequestTrigger = Static<typeof PullRequestTriggerSchema>;
 export type PushTrigger = Static<typeof PushTriggerSchema>;
 export type ReleaseTrigger = Static<typeof ReleaseTriggerSchema>;
 export type CommentTrigger = Static<typeof CommentTriggerSchema>;
+export type ScheduleTrigger = Static<typeof ScheduleTriggerSchema>;
 export type OnConfig = Static<typeof OnSchema>;
