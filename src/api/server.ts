@@ -24,6 +24,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { pageRoutes } from './page.js';
 import { controlRoutes } from './routes/control.js';
 import { deliveryRoutes } from './routes/deliveries.js';
+import { scheduleRoutes } from './routes/schedules.js';
 import { opsRoutes } from './routes/ops.js';
 import { runRoutes } from './routes/runs.js';
 import { validateRoutes } from './routes/validate.js';
@@ -128,6 +129,7 @@ export async function buildServerWithMetrics(options: ServerOptions): Promise<Se
   await app.register(runRoutes(deps));
   await app.register(controlRoutes(deps));
   await app.register(deliveryRoutes(deps));
+  await app.register(scheduleRoutes(deps));
   await app.register(validateRoutes(deps));
   await app.register(opsRoutes(deps, metrics));
   await app.register(pageRoutes());

@@ -36,6 +36,8 @@ import type { Worker } from '../runtime/worker.js';
 import { watchPlanRuns } from '../webhooks/plan-end.js';
 import { planHandler } from '../handlers/plan/plan-handler.js';
 import { deliveryRecorder } from '../webhooks/deliveries.js';
+import { scheduleBook } from '../webhooks/schedules/book.js';
+import { ScheduleFirer } from '../webhooks/schedules/firer.js';
 import { UsageError } from './io.js';
 import { serviceLogger } from './logger.js';
 import type { ServiceSettings } from './settings.js';
@@ -53,6 +55,8 @@ export interface Service {
    */
   compilerHandlers: HandlerRegistry;
   forges: ForgeClients;
+  /** Fires `on.schedule` (every serve and worker process runs one; a due time fires once). */
+  firer: ScheduleFirer;
 }
 
 export function databaseOptions(settings: ServiceSettings) {
@@ -163,6 +167,7 @@ export function assembleService(
     publicUrl: settings.publicUrl,
     record: deliveryRecorder(db, deps.clock),
     packitReleases: settings.packitReleases ?? null,
+    schedules: scheduleBook(db, deps.clock),
   });
   // A plan run that ends without deciding (a poison pill, a cancel) ends its delivery too.
   watchPlanRuns(runtime, { publicUrl: settings.publicUrl });
@@ -177,7 +182,8 @@ export function assembleService(
     logger: log,
     concurrency: settings.concurrency,
   });
-  return { runtime, worker, handlers, compilerHandlers, forges };
+  const firer = new ScheduleFirer({ db, runtime, clock: deps.clock, log });
+  return { runtime, worker, handlers, compilerHandlers, forges, firer };
 }
 
 /** A server that runs exec steps refuses to start when it cannot sandbox them (unless told not to). */

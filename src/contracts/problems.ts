@@ -20,6 +20,7 @@ export const ERRORS = {
   INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
   RUN_NOT_FOUND: { status: 404, title: 'Run not found' },
   DELIVERY_NOT_FOUND: { status: 404, title: 'Delivery not found' },
+  SCHEDULE_NOT_FOUND: { status: 404, title: 'Schedule not found' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   RUN_NOT_FINISHED: { status: 409, title: 'Run not finished' },
   RUN_NOT_RETRYABLE: { status: 409, title: 'Run cannot be retried' },

@@ -61,6 +61,8 @@ export function useServer(options: {
   /** The service's forges, concurrency and Packit services (called once the fakes listen). */
   settings: () => Pick<ServiceSettings, 'forges' | 'concurrency' | 'packit'>;
   webhooks: { githubSecret: string | null; gitlabToken?: string | null };
+  /** The API's bearer token for mutations (default: none, every mutation refused). */
+  apiToken?: string;
   /** Called with the runtime before its worker starts (to listen to its events). */
   onRuntime?: (runtime: Runtime) => void;
 }): ServerFile {
@@ -97,6 +99,7 @@ export function useServer(options: {
       runtime,
       clock,
       logger,
+      ...(options.apiToken ? { auth: { token: options.apiToken, readsNeedToken: false } } : {}),
       webhooks: {
         githubSecret: options.webhooks.githubSecret,
         gitlabToken: options.webhooks.gitlabToken ?? null,

@@ -57,6 +57,7 @@ export async function serveCommand(
   const server = await httpServer(service, settings, secrets);
   try {
     await service.worker.start();
+    service.firer.start();
     const address = await server
       .listen({ port: settings.port, host: settings.host })
       .catch((error: NodeJS.ErrnoException) => {
@@ -76,10 +77,12 @@ export async function serveCommand(
     const signal = await stop;
     io.out(`${signal}: stopping\n`);
     await server.close();
+    await service.firer.stop();
     await service.worker.stop(graceMs);
     return EXIT.ok;
   } finally {
     await server.close();
+    await service.firer.stop();
     await service.worker.stop(0);
     await service.db.close();
   }

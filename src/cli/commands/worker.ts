@@ -47,6 +47,7 @@ export async function workerCommand(
   try {
     const worker = service.worker;
     await worker.start();
+    service.firer.start();
     io.out(
       `worker ${worker.id} running on ${describeDatabase(databaseOptions(settings))} (concurrency ${concurrency})\n`,
     );
@@ -54,10 +55,12 @@ export async function workerCommand(
     io.out(
       `${signal}: no new work; waiting up to ${graceSeconds}s for ${worker.busy} running attempt(s)\n`,
     );
+    await service.firer.stop();
     await worker.stop(graceSeconds * 1000);
     io.out('worker stopped\n');
     return EXIT.ok;
   } finally {
+    await service.firer.stop();
     await service.db.close();
   }
 }

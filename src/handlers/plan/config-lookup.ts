@@ -42,6 +42,21 @@ export async function withCommit(
   return { ...event, sha: head.sha, pr: { ...pr, head_sha: head.sha, head_ref: head.ref } };
 }
 
+/**
+ * A schedule's firing is for the default branch as it is when it fires: its head commit, the
+ * config read there and the statuses reported on it. Null when the branch has no head.
+ */
+export async function atDefaultHead(
+  event: Event,
+  forge: ForgeClient,
+  repo: RepoRef,
+  options: Signal,
+): Promise<Event | null> {
+  const branch = event.repo.default_branch;
+  const head = branch === null ? null : await forge.branchHead(repo, branch, options);
+  return head === null ? null : { ...event, sha: head };
+}
+
 export async function baseHead(
   forge: ForgeClient,
   repo: RepoRef,

@@ -3,7 +3,7 @@
  * webhooks layer owns the deliveries table and gives the plan handler a `record` function
  * (webhooks/deliveries.ts `deliveryRecorder`), so this folder writes no table of its own.
  */
-import type { Event, Forge } from '../../events/event.js';
+import type { Event, Forge, ScheduleFiring } from '../../events/event.js';
 
 /** What became of a delivery; the deliveries table's CHECK holds the same list (a test says so). */
 export const DELIVERY_OUTCOMES = [
@@ -30,6 +30,8 @@ export interface DeliveryResult {
   configPath?: string | null;
   configSha?: string | null;
   diagnostics?: unknown;
+  /** A scheduled firing's due time and what it stands in for. */
+  schedule?: ScheduleFiring;
 }
 
 /** The delivery a plan run plans. */

@@ -20,13 +20,21 @@ import {
 } from '../../compiler/index.js';
 import type { HandlerRegistry } from '../../contracts/handler-spec.js';
 import type { ConfigSource, RunControl } from '../../contracts/run-control.js';
+import type { ScheduleBook } from '../../contracts/schedules.js';
 import type { Event } from '../../events/event.js';
 import { eventSha, repoRef } from '../../forges/repo-ref.js';
 import type { ForgeClients } from '../../forges/clients.js';
 import type { Handler, HandlerContext } from '../types.js';
 import { runChatOps } from './chatops-run.js';
 import { parseCommand } from './chatops.js';
-import { baseHead, findConfig, trustedByPipeline, withCommit } from './config-lookup.js';
+import {
+  atDefaultHead,
+  baseHead,
+  findConfig,
+  trustedByPipeline,
+  withCommit,
+} from './config-lookup.js';
+import { learnSchedules } from './learn-schedules.js';
 import { CONFIG_STATUS, type DeliveryResult, type RecordPlanOutcome } from './outcome.js';
 import { PLAN_HANDLER } from './plan-graph.js';
 import {
@@ -49,6 +57,8 @@ export interface PlanDeps {
   record: RecordPlanOutcome;
   /** The Fedora/EPEL releases Packit's target aliases expand to; the built-in table when absent. */
   packitReleases?: ReleasesTable | null;
+  /** Where a default branch's `on.schedule` goes (the webhooks layer's schedules table). */
+  schedules?: ScheduleBook;
 }
 
 interface PlanInput {
@@ -68,7 +78,7 @@ export function planHandler(deps: PlanDeps): Handler<PlanInput> {
       },
     },
     async run(input, context) {
-      const result = await plan(deps, context, input.delivery);
+      const result = withFiring(await plan(deps, context, input.delivery), context.event);
       await deps.record(
         {
           id: input.delivery,
@@ -92,7 +102,15 @@ async function plan(
   const options = { signal: context.signal };
   const forge = deps.forges[context.event.forge];
   const repo = repoRef(context.event);
-  const event = await withCommit(context.event, forge, repo, options);
+  const scheduled = context.event.kind === 'schedule';
+  const event = scheduled
+    ? await atDefaultHead(context.event, forge, repo, options)
+    : await withCommit(context.event, forge, repo, options);
+  if (event === null)
+    return {
+      outcome: 'no_config',
+      reason: `the default branch ${context.event.repo.default_branch ?? ''} has no head commit`,
+    };
   const trust = async (who: Actor): Promise<TrustVerdict> => {
     const verdict = await forgeTrusts(who, forge, repo, deps.trustedUsers);
     return verdict.trusted
@@ -127,6 +145,15 @@ async function plan(
     return { outcome: 'no_config', reason: 'the event names no commit to read the config at' };
   const found = await findConfig(forge, repo, configRef, deps.configFiles, options);
   if (!found)
+    await learnSchedules(
+      deps.schedules,
+      forge,
+      repo,
+      event,
+      { path: null, compiled: null },
+      options,
+    );
+  if (!found)
     return {
       outcome: 'no_config',
       reason: `none of ${deps.configFiles.join(', ')} at ${configRef}`,
@@ -144,6 +171,7 @@ async function plan(
       : (authorVerdict?.why ?? `${event.kind} of ${event.repo.full_name}`),
   };
   const compiled = await compileConfig(deps, context.runs, found, event);
+  await learnSchedules(deps.schedules, forge, repo, event, { path: found.path, compiled }, options);
   if (compiled.status === 'invalid') {
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
     if (sha !== null)
@@ -185,6 +213,25 @@ async function plan(
       ? `${authorVerdict.why}: the config of ${event.pr?.base_ref} was used`
       : null,
     runIds: [started.runId],
+  };
+}
+
+/**
+ * A scheduled firing's decision says which due time it stands for and, after downtime, how many
+ * were missed (they are not fired one by one): in the plan run's history and the delivery.
+ */
+function withFiring(result: DeliveryResult, event: Event): DeliveryResult {
+  const firing = event.schedule;
+  if (!firing) return result;
+  const missed =
+    firing.missed > 0
+      ? `; ${firing.missed} earlier due time${firing.missed === 1 ? '' : 's'} since ${firing.missed_since} missed, fired once for all`
+      : '';
+  const said = `schedule "${firing.cron}" (${firing.timezone}) due at ${firing.due_at}${missed}`;
+  return {
+    ...result,
+    reason: result.reason ? `${said}: ${result.reason}` : said,
+    schedule: firing,
   };
 }
 
