@@ -7,6 +7,7 @@ import { migrateCommand, migrateUsage } from './commands/migrate.js';
 import { planCommand, planUsage } from './commands/plan.js';
 import { runCommand, runHelp, runUsage } from './commands/run.js';
 import { runsCommand, runsHelp, runsUsage } from './commands/runs.js';
+import { schedulesCommand, schedulesHelp, schedulesUsage } from './commands/schedules.js';
 import { serveCommand, serveUsage } from './commands/serve.js';
 import { workerCommand, workerUsage } from './commands/worker.js';
 import { validateCommand, validateUsage } from './commands/validate.js';
@@ -45,6 +46,12 @@ const COMMANDS: Record<
     usage: runsUsage,
     help: runsHelp,
     summary: "list, show and steer a server's runs: list, show, history, cancel, retry, signal",
+  },
+  schedules: {
+    run: schedulesCommand,
+    usage: schedulesUsage,
+    help: schedulesHelp,
+    summary: "list a server's on.schedule crons, pause and resume them",
   },
   serve: {
     run: serveCommand,
@@ -98,9 +105,13 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     );
     return EXIT.usage;
   }
-  // `runs` has subcommands and a help of its own.
+  // `runs` and `schedules` have subcommands and a help of their own.
   const options = args.slice(0, args.includes('--') ? args.indexOf('--') : undefined);
-  if (name !== 'runs' && (options.includes('--help') || options.includes('-h'))) {
+  if (
+    name !== 'runs' &&
+    name !== 'schedules' &&
+    (options.includes('--help') || options.includes('-h'))
+  ) {
     io.out(command.help ?? `usage: ${command.usage}\n`);
     return EXIT.ok;
   }

@@ -8,6 +8,8 @@
  * pause and resume through the API. Time is a FakeClock: nothing sleeps.
  */
 import { describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import { main } from '../../src/cli/main.js';
 import type { Event } from '../../src/events/event.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { Runtime } from '../../src/runtime/runtime.js';
@@ -264,5 +266,45 @@ describe('pause and resume through the API', () => {
     expect(unknown.headers['content-type']).toContain('application/problem+json');
     expect(unknown.json()).toMatchObject({ code: 'SCHEDULE_NOT_FOUND' });
     expect((await post('/api/v1/schedules/nope/pause')).statusCode).toBe(400);
+  });
+});
+
+describe('forgeflow schedules (the CLI, against the server)', () => {
+  async function cli(...args: string[]) {
+    const { port } = app.server.server.address() as AddressInfo;
+    let out = '';
+    let err = '';
+    const io = {
+      out: (t: string) => void (out += t),
+      err: (t: string) => void (err += t),
+      color: false,
+      columns: 200,
+      readFile: () => '',
+    };
+    const code = await main(['schedules', ...args, '--server', `http://127.0.0.1:${port}`], io);
+    return { code, out, err };
+  }
+
+  it('lists, pauses and resumes, and says what a typo meant', async () => {
+    const listed = await cli('list', '--repo', REPO);
+    expect(listed.code, listed.err).toBe(0);
+    expect(listed.out).toMatch(/0 3 \* \* \*\s+UTC/);
+    expect(listed.out).toMatch(/15 \* \* \* \*\s+UTC\s+2026-01-06T06:15:00.000Z/);
+    const hourly = (await schedules()).find((s) => s.cron === '15 * * * *')!;
+    const refused = await cli('pause', hourly.id);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('AUTH_REQUIRED');
+    const paused = await cli('pause', hourly.id, '--token', TOKEN);
+    expect(paused).toMatchObject({ code: 0, out: `paused 15 * * * * (UTC) of ${REPO}\n` });
+    expect((await cli('list', '--repo', REPO)).out).toMatch(/15 \* \* \* \*\s+UTC\s+paused/);
+    const resumed = await cli('resume', hourly.id, '--token', TOKEN, '--format', 'json');
+    expect(JSON.parse(resumed.out)).toMatchObject({ id: hourly.id, paused: false });
+    const missing = await cli('resume', '00000000-0000-4000-8000-000000000000', '--token', TOKEN);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('SCHEDULE_NOT_FOUND (404)');
+    const typo = await cli('pasue', hourly.id);
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain('did you mean "pause"');
+    expect((await cli('list', '--rpeo', REPO)).err).toContain('did you mean "--repo"');
   });
 });
