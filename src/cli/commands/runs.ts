@@ -8,9 +8,8 @@
  */
 import { RUN_STATUSES, TRIGGERS } from '../../api/schemas.js';
 import { SIGNAL_PATTERN } from '../../compiler/schema/common.js';
-import { ApiError, DEFAULT_SERVER, UnreachableError } from '../api-client.js';
-import { didYouMean, flagsIn, unknownOption } from '../did-you-mean.js';
-import { EXIT, isParseArgsError, UsageError, type Io } from '../io.js';
+import { DEFAULT_SERVER } from '../api-client.js';
+import { EXIT, UsageError, type Io } from '../io.js';
 import { paintStatus } from '../tables.js';
 import {
   compact,
@@ -25,6 +24,7 @@ import {
 } from '../run-text.js';
 import { client, COMMON, integer, json, oneOf, parse, sha, since, target } from './runs-args.js';
 import { startCommand, startUsage } from './runs-start.js';
+import { dispatchServerCommand, type ServerSubcommand } from './server-subcommands.js';
 
 type Outcome = { outcome: string } & Record<string, unknown>;
 
@@ -73,58 +73,15 @@ export async function runsCommand(
   io: Io,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const [name, ...rest] = args;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    io.out(runsHelp);
-    return name === undefined ? EXIT.usage : EXIT.ok;
-  }
-  if (!(name in USAGE)) {
-    io.err(
-      `forgeflow runs: unknown command "${name}"${didYouMean(name, Object.keys(USAGE))}\n\n${runsHelp}`,
-    );
-    return EXIT.usage;
-  }
-  const sub = name as Sub;
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`usage: ${USAGE[sub]}\n\n(forgeflow runs --help for every command and option)\n`);
-    return EXIT.ok;
-  }
-  try {
-    return await SUBCOMMANDS[sub](rest, io, env);
-  } catch (error) {
-    const unknown = unknownOption(error);
-    if (unknown !== undefined) {
-      io.err(
-        `forgeflow runs ${sub}: unknown option "${unknown}"${didYouMean(unknown, flagsIn(USAGE[sub]))}\nusage: ${USAGE[sub]}\n`,
-      );
-      return EXIT.usage;
-    }
-    if (error instanceof UsageError || isParseArgsError(error)) {
-      io.err(`forgeflow runs ${sub}: ${(error as Error).message}\nusage: ${USAGE[sub]}\n`);
-      return EXIT.usage;
-    }
-    if (error instanceof ApiError) {
-      const { code, status, detail, title } = error.problem;
-      io.err(`forgeflow runs ${sub}: ${code} (${status}): ${detail ?? title ?? ''}\n`);
-      if (code === 'AUTH_REQUIRED' || code === 'AUTH_INVALID')
-        io.err(
-          code === 'AUTH_REQUIRED'
-            ? "give the server's API token with --token or FORGEFLOW_API_TOKEN\n"
-            : "the token given (--token or FORGEFLOW_API_TOKEN) is not this server's API token\n",
-        );
-      return EXIT.failed;
-    }
-    if (error instanceof UnreachableError) {
-      io.err(`forgeflow runs ${sub}: ${error.message}\n`);
-      return EXIT.failed;
-    }
-    throw error;
-  }
+  return dispatchServerCommand(
+    { group: 'runs', help: runsHelp, usage: USAGE, subcommands: SUBCOMMANDS },
+    args,
+    io,
+    env,
+  );
 }
 
-type Handler = (args: string[], io: Io, env: NodeJS.ProcessEnv) => Promise<number>;
-
-const SUBCOMMANDS: Record<Sub, Handler> = {
+const SUBCOMMANDS: Record<Sub, ServerSubcommand> = {
   list: listCommand,
   show: showCommand,
   history: historyCommand,

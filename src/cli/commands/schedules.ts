@@ -4,18 +4,17 @@
  * server and token as `forgeflow runs` takes them). Exit codes: 0 on a 2xx answer, 1 on an
  * error answer or an unreachable server, 2 usage.
  */
-import { ApiError, DEFAULT_SERVER, UnreachableError } from '../api-client.js';
-import { didYouMean, flagsIn, unknownOption } from '../did-you-mean.js';
-import { EXIT, isParseArgsError, UsageError, type Io } from '../io.js';
+import { DEFAULT_SERVER } from '../api-client.js';
+import { EXIT, type Io } from '../io.js';
 import { table } from '../tables.js';
 import { client, COMMON, json, parse } from './runs-args.js';
+import { dispatchServerCommand } from './server-subcommands.js';
 
 const USAGE = {
   list: `forgeflow schedules list [--repo R] ${COMMON}`,
   pause: `forgeflow schedules pause ID ${COMMON}`,
   resume: `forgeflow schedules resume ID ${COMMON}`,
 } as const;
-type Sub = keyof typeof USAGE;
 
 export const schedulesUsage = `forgeflow schedules ${Object.keys(USAGE).join('|')} … ${COMMON} (forgeflow schedules --help)`;
 
@@ -53,47 +52,21 @@ export async function schedulesCommand(
   io: Io,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const [name, ...rest] = args;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    io.out(schedulesHelp);
-    return name === undefined ? EXIT.usage : EXIT.ok;
-  }
-  if (!(name in USAGE)) {
-    io.err(
-      `forgeflow schedules: unknown command "${name}"${didYouMean(name, Object.keys(USAGE))}\n\n${schedulesHelp}`,
-    );
-    return EXIT.usage;
-  }
-  const sub = name as Sub;
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`usage: ${USAGE[sub]}\n\n(forgeflow schedules --help for every command and option)\n`);
-    return EXIT.ok;
-  }
-  try {
-    return sub === 'list' ? await list(rest, io, env) : await setPaused(sub, rest, io, env);
-  } catch (error) {
-    const unknown = unknownOption(error);
-    if (unknown !== undefined) {
-      io.err(
-        `forgeflow schedules ${sub}: unknown option "${unknown}"${didYouMean(unknown, flagsIn(USAGE[sub]))}\nusage: ${USAGE[sub]}\n`,
-      );
-      return EXIT.usage;
-    }
-    if (error instanceof UsageError || isParseArgsError(error)) {
-      io.err(`forgeflow schedules ${sub}: ${(error as Error).message}\nusage: ${USAGE[sub]}\n`);
-      return EXIT.usage;
-    }
-    if (error instanceof ApiError) {
-      const { code, status, detail, title } = error.problem;
-      io.err(`forgeflow schedules ${sub}: ${code} (${status}): ${detail ?? title ?? ''}\n`);
-      return EXIT.failed;
-    }
-    if (error instanceof UnreachableError) {
-      io.err(`forgeflow schedules ${sub}: ${error.message}\n`);
-      return EXIT.failed;
-    }
-    throw error;
-  }
+  return dispatchServerCommand(
+    {
+      group: 'schedules',
+      help: schedulesHelp,
+      usage: USAGE,
+      subcommands: {
+        list,
+        pause: (rest, io, env) => setPaused('pause', rest, io, env),
+        resume: (rest, io, env) => setPaused('resume', rest, io, env),
+      },
+    },
+    args,
+    io,
+    env,
+  );
 }
 
 async function list(args: string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
