@@ -135,6 +135,19 @@ describe.each(['namespaces', 'none'] as const)('checkout (%s)', (mode) => {
     expect(readdirSync(sandbox.workspaceRoot)).toEqual([]);
   });
 
+  it('hands the tree to the step: it may change files and use git there', async () => {
+    const sandbox = sandboxOf(mode, 'owned');
+    const run = checkout(forgeSource(`mirrors-${mode}-owned`), sandbox, {
+      checkout: request(),
+      shell: 'echo more >> README.md && echo new > src/new.c && git status --short && id -u',
+    });
+    const lines = (await run.output).stdout.trimEnd().split('\n');
+    expect(lines.slice(0, 2)).toEqual([' M README.md', '?? src/new.c']);
+    // As root, the sandbox runs steps as nobody: the files were handed to that identity.
+    if (mode === 'namespaces') expect(lines[2]).toBe('65534');
+    expect(readdirSync(sandbox.workspaceRoot)).toEqual([]);
+  });
+
   it('never lets the token reach a command line, a config file, the step or a log', async () => {
     const sandbox = sandboxOf(mode, 'token');
     const mirrors = forgeSource(`mirrors-${mode}-token`);
