@@ -17,6 +17,8 @@ import { migrate } from '../db/migrate.js';
 import { describeDatabase, openDatabase } from '../db/open.js';
 import type { WebhookSecrets } from '../forges/adapters.js';
 import { forgeClients, type ForgeClients } from '../forges/clients.js';
+import { forgeGitAccess } from '../forges/git-access.js';
+import { defaultMirrorRoot } from '../handlers/checkout/source.js';
 import { catalogHandlers } from '../handlers/catalog.js';
 import {
   DEFAULT_PACKIT_SETTINGS,
@@ -27,7 +29,7 @@ import {
 import { isPlaceholder, withOperatorHandlers } from '../handlers/not-configured.js';
 import { handlerRegistry, specsOf } from '../handlers/registry.js';
 import { probeSandbox, sandboxUnavailable } from '../handlers/sandbox/probe.js';
-import type { SandboxSettings } from '../handlers/sandbox/settings.js';
+import { defaultWorkspaceRoot, type SandboxSettings } from '../handlers/sandbox/settings.js';
 import type { Handler } from '../handlers/types.js';
 import { HandlerError } from '../contracts/errors.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
@@ -121,6 +123,7 @@ export function assembleService(
     ServiceSettings,
     'publicUrl' | 'forges' | 'configFiles' | 'trustedUsers' | 'execAllow' | 'concurrency'
   > & {
+    checkoutMirrors?: string;
     packit?: PackitSettings;
     packitReleases?: ReleasesTable | null;
     execSandbox?: SandboxSettings;
@@ -156,6 +159,13 @@ export function assembleService(
   const services = handlerServices({
     forges,
     packit: { ...(settings.packit ?? DEFAULT_PACKIT_SETTINGS), now: () => deps.clock.now() },
+    checkout: {
+      kind: 'forge',
+      mirrors:
+        settings.checkoutMirrors ??
+        defaultMirrorRoot(settings.execSandbox?.workspaceRoot ?? defaultWorkspaceRoot()),
+      access: forgeGitAccess(settings.forges),
+    },
   });
   const base = workerHandlers(services, deps.handlers ?? []);
   const compilerHandlers = registryOf(specsOf(base));

@@ -2,6 +2,8 @@
  * The server's settings, from flags and the environment (DESIGN.md §7). Secrets stay here and
  * in the handlers' context: never in history, outputs, logs or API responses.
  */
+import { resolve } from 'node:path';
+
 import type { SecretStore } from '../common/secrets.js';
 import {
   forgeSettingsFromEnv,
@@ -10,6 +12,7 @@ import {
 } from '../forges/adapters.js';
 import { DEFAULT_PACKIT_SETTINGS, type PackitSettings } from '../handlers/handler-services.js';
 import { readSandboxSettings, type SandboxSettings } from '../handlers/sandbox/settings.js';
+import { defaultMirrorRoot } from '../handlers/checkout/source.js';
 import type { ReleasesTable } from '../compiler/index.js';
 import { CONFIG_FILES } from '../handlers/plan/config-lookup.js';
 import { DEFAULT_BODY_LIMIT } from '../webhooks/routes.js';
@@ -32,6 +35,8 @@ export interface ServiceSettings {
   execAllow: string[] | null;
   /** Where exec steps run: `--exec-sandbox`, FORGEFLOW_EXEC_SANDBOX and friends. */
   execSandbox: SandboxSettings;
+  /** FORGEFLOW_CHECKOUT_MIRRORS: the repositories' mirrors `checkout:` fills workspaces from. */
+  checkoutMirrors?: string;
   forges: ForgeSettings;
   /** Each forge's webhook secrets (GITHUB_WEBHOOK_SECRET, GITLAB_WEBHOOK_TOKEN, …). */
   webhookSecrets: WebhookSecrets;
@@ -109,8 +114,13 @@ export function readSettings(
   // Steps never see the data directory, the App's key or the pipeline secrets' file.
   const secretsFile = text(env.FORGEFLOW_SECRETS_FILE);
   const secretPaths = [dataDir, ...forges.secretFiles, ...(secretsFile ? [secretsFile] : [])];
-  const execSandbox = readSandboxSettings(env, flags['exec-sandbox'], secretPaths);
-  if (typeof execSandbox === 'string') throw new UsageError(execSandbox);
+  const sandbox = readSandboxSettings(env, flags['exec-sandbox'], secretPaths);
+  if (typeof sandbox === 'string') throw new UsageError(sandbox);
+  const checkoutMirrors = resolve(
+    text(env.FORGEFLOW_CHECKOUT_MIRRORS) ?? defaultMirrorRoot(sandbox.workspaceRoot),
+  );
+  // Other repositories' code: never shown to a step, wherever the operator puts it.
+  const execSandbox = { ...sandbox, hidden: [...sandbox.hidden, checkoutMirrors] };
   return {
     databaseUrl: text(flags['database-url']) ?? text(env.DATABASE_URL) ?? undefined,
     dataDir,
@@ -122,6 +132,7 @@ export function readSettings(
     concurrency: integer('--concurrency', flags.concurrency, 10, 1),
     execAllow: listFromEnv(env.FORGEFLOW_EXEC_ALLOW),
     execSandbox,
+    checkoutMirrors,
     forges: forges.client,
     webhookSecrets: forges.secrets,
     apiToken: text(env.FORGEFLOW_API_TOKEN),

@@ -18,6 +18,7 @@ import {
   sealGraph,
   sha256Hex,
 } from '../contracts/graph.js';
+import { withCheckout } from './checkout-input.js';
 import { combinationLabel, expandMatrix } from './matrix.js';
 import type { JobConfig } from './schema/job.js';
 import type { PipelineConfig } from './schema/pipeline.js';
@@ -181,7 +182,7 @@ function actionOf(job: JobConfig, pipeline: PipelineConfig): NodeAction {
   return {
     kind: 'activity',
     handler: job.uses ?? '',
-    input: job.with ?? {},
+    input: withCheckout(job, job.with ?? {}),
     poll: poll
       ? {
           handler: poll.uses,

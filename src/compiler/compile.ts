@@ -13,6 +13,7 @@ import { checkSecretUse } from './checks/secrets.js';
 import { CheckContext } from './checks/context.js';
 import { checkExpressions, checkNulCharacters } from './checks/expressions.js';
 import { checkHandlers } from './checks/handlers.js';
+import { checkCheckout } from './checks/checkout.js';
 import { checkJobs } from './checks/jobs.js';
 import { checkMatrices } from './checks/matrix.js';
 import { refuseOversized } from './checks/sizes.js';
@@ -123,6 +124,7 @@ function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): 
   checkSchedules(ctx, value);
   checkDurations(ctx, value);
   checkHandlers(ctx, value);
+  checkCheckout(ctx, value);
   checkExpressions(ctx, value);
   checkExecInjection(ctx, value);
   checkSecretUse(ctx, value);

@@ -201,6 +201,20 @@ export const ERROR_TYPES = {
     retryable: 'yes',
     meaning: "`exec`'s sandbox could not be set up on this machine.",
   },
+  CheckoutDenied: {
+    retryable: 'no',
+    meaning:
+      "`checkout` was refused: the forge refused the credentials or has no such repository, checkout is not configured, or the input names another repository than the event's.",
+  },
+  CheckoutNoCommit: {
+    retryable: 'no',
+    meaning: '`checkout`: the repository has no such commit (or pull request head).',
+  },
+  CheckoutFailed: {
+    retryable: 'yes',
+    meaning:
+      '`checkout` could not fetch the repository (no answer, a 5xx, a timeout) or write the working directory.',
+  },
   // forge.status, forge.comment
   NoCommit: {
     retryable: 'no',

@@ -12,7 +12,7 @@ import type { HandlerSpec } from '../contracts/handler-spec.js';
 import { registryOf } from '../contracts/handler-spec.js';
 import { coprBuildHandler, coprBuildStatusHandler } from './copr/handlers.js';
 import { coprBuildSpec, coprBuildStatusSpec } from './copr/specs.js';
-import { execHandler } from './exec.js';
+import { createExecHandler, execHandler } from './exec.js';
 import { execSpec } from './exec-spec.js';
 import {
   forgeCommentHandler,
@@ -38,7 +38,10 @@ export interface CatalogEntry {
  * `s` is the worker's services.
  */
 export const CATALOG: readonly CatalogEntry[] = [
-  { spec: execSpec, make: () => execHandler },
+  {
+    spec: execSpec,
+    make: (s) => (s.checkout ? createExecHandler({ checkout: s.checkout }) : execHandler),
+  },
   { spec: httpRequestSpec, make: () => httpRequestHandler },
   { spec: forgeStatusSpec, make: (s) => forgeStatusHandler(s.forges) },
   { spec: forgeCommentSpec, make: (s) => forgeCommentHandler(s.forges) },

@@ -4,6 +4,7 @@
  */
 import type { HandlerSpec } from '../contracts/handler-spec.js';
 import { ENV_NAME_PATTERN } from '../compiler/schema/common.js';
+import { checkoutInputSchema } from './checkout/request.js';
 
 /** exec's output cap per stream: its default, and the most a pipeline may ask for. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -47,6 +48,7 @@ export const execSpec: HandlerSpec = {
         maximum: MAX_OUTPUT_BYTES,
         description: `Cap on captured stdout and stderr each (default ${DEFAULT_MAX_OUTPUT_BYTES}).`,
       },
+      checkout: checkoutInputSchema,
     },
     oneOf: [{ required: ['command'] }, { required: ['shell'] }],
   },

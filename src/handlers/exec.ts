@@ -36,6 +36,9 @@ import {
 } from './sandbox/settings.js';
 import { createAttemptDir, removeTree, type AttemptDir } from './sandbox/workspace.js';
 import type { Handler, HandlerContext } from './types.js';
+import { checkoutInto, withOwnWorkingDirectory } from './checkout/fill.js';
+import type { CheckoutRequest } from './checkout/request.js';
+import type { CheckoutSource } from './checkout/source.js';
 import { HandlerError } from '../contracts/errors.js';
 
 export { DEFAULT_MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES } from './exec-spec.js';
@@ -46,6 +49,8 @@ export interface ExecInput {
   cwd?: string;
   env?: Record<string, string>;
   max_output_bytes?: number;
+  /** Made by the job key `checkout:` (src/handlers/checkout). */
+  checkout?: CheckoutRequest;
 }
 
 export interface ExecOutput {
@@ -66,6 +71,8 @@ export interface ExecHandlerOptions {
   killGraceMs?: number;
   /** How often a running program is reported alive (heartbeat); default 10 s. */
   heartbeatEveryMs?: number;
+  /** Where `checkout:` gets the repository from; without it, a checkout fails CheckoutDenied. */
+  checkout?: CheckoutSource;
 }
 
 export function createExecHandler(
@@ -83,7 +90,7 @@ export function createExecHandler(
       }, heartbeatEveryMs);
       const started = Date.now();
       try {
-        return await runExec(input, context, killGraceMs);
+        return await runExec(input, context, killGraceMs, options.checkout);
       } finally {
         clearInterval(beat);
       }
@@ -97,6 +104,7 @@ async function runExec(
   input: ExecInput,
   context: HandlerContext,
   killGraceMs: number,
+  checkoutSource: CheckoutSource | undefined,
 ): Promise<ExecOutput> {
   const allow = checkEnabled(context.settings.execAllow);
   const argv = input.shell !== undefined ? [SHELL, '-c', input.shell] : input.command;
@@ -114,14 +122,18 @@ async function runExec(
   const identity = sandbox.mode === 'namespaces' ? stepIdentity(sandbox) : undefined;
   if (context.signal.aborted) throw aborted(context.signal);
 
-  const attempt = await createAttemptDir(sandbox, identity && folderOwner(identity)).catch(
-    (error: Error) => {
-      throw new HandlerError('ExecWorkspaceFailed', `no working directory: ${error.message}`);
-    },
-  );
+  const owner = identity && folderOwner(identity);
+  const settings = input.checkout ? withOwnWorkingDirectory(sandbox) : sandbox;
+  const attempt = await createAttemptDir(settings, owner).catch((error: Error) => {
+    throw new HandlerError('ExecWorkspaceFailed', `no working directory: ${error.message}`);
+  });
   try {
     const cwd = workingDirectory(identity ? SANDBOX_WORKSPACE : attempt.work, input.cwd);
     checkAllowed(program, cwd, input, allow);
+    if (input.checkout) {
+      const request = input.checkout;
+      await checkoutInto({ request, source: checkoutSource, attempt, owner, context });
+    }
     if (!identity && (await stat(cwd).catch(() => undefined))?.isDirectory() !== true) {
       throw badCwd(input.cwd ?? cwd);
     }

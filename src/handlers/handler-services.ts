@@ -5,6 +5,7 @@
  * handlers using it fail NotConfigured when they run, naming the setting to add.
  */
 import type { ForgeClients } from '../forges/clients.js';
+import type { CheckoutSource } from './checkout/source.js';
 import { DEFAULT_COPR_URL, type CoprClient, type CoprSettings } from './copr/client.js';
 import { coprClientFactory } from './copr/handlers.js';
 import {
@@ -25,6 +26,8 @@ export interface HandlerServices {
   copr: () => CoprClient;
   /** Testing Farm's client, made on first use; without a token it throws NotConfigured. */
   testingFarm: () => TestingFarmClient;
+  /** Where exec's `checkout:` gets repositories (with the forge credentials it may use). */
+  checkout?: CheckoutSource;
 }
 
 /** The instances Packit jobs talk to, and the operator's credentials for them. */
@@ -56,7 +59,7 @@ export const DEFAULT_PACKIT_SETTINGS: PackitSettings = {
  * handlers made from them fail NotConfigured when they run.
  */
 export function handlerServices(
-  given: { packit?: PackitServices; forges?: ForgeClients | null } = {},
+  given: { packit?: PackitServices; forges?: ForgeClients | null; checkout?: CheckoutSource } = {},
 ): HandlerServices {
   const packit: PackitServices = given.packit ?? DEFAULT_PACKIT_SETTINGS;
   const options = {
@@ -68,5 +71,6 @@ export function handlerServices(
     forges: given.forges ?? null,
     copr: coprClientFactory(packit.copr, options),
     testingFarm: testingFarmClientFactory(packit.testingFarm, options),
+    ...(given.checkout ? { checkout: given.checkout } : {}),
   };
 }

@@ -9,7 +9,7 @@
  */
 import { statSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { formatDiagnostics } from '../../compiler/index.js';
@@ -52,6 +52,10 @@ the run is a manual start.
   --workdir DIR         the steps' working directory (default: this one)
   --exec-sandbox MODE   namespaces (the default where the machine allows it) or none
   --handlers FILE       handlers of your own for Packit job types forgeflow does not integrate
+
+A job with \`checkout: true\` gets a fresh working directory (not --workdir) holding the git
+repository FILE is in, at the event's commit when that repository has it, else at its HEAD
+(committed files only): no network, no token.
 
 Signals from another shell: when a node waits for a signal, run prints the command that sends
 it (forgeflow runs signal … --server, to this process on 127.0.0.1, with a token kept in
@@ -107,8 +111,10 @@ export async function runCommand(
   }
   const operator = values.handlers === undefined ? [] : await loadOperatorHandlers(values.handlers);
   // No forge clients here: forge.status and forge.comment fail NotConfigured.
+  // checkout: from the git repository the pipeline file is in, never the network.
+  const checkout = { kind: 'local', directory: dirname(resolve(file)) } as const;
   const handlers = workerHandlers(
-    handlerServices({ packit: readPackitSettings(process.env) }),
+    handlerServices({ packit: readPackitSettings(process.env), checkout }),
     operator,
   );
   const packit = isPackitConfig(file, values.packit);

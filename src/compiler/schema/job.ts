@@ -1,5 +1,6 @@
 /** A job under `jobs:`: exactly one of `uses` (a handler), `sleep` (a timer) or `wait_for` (a signal). */
 import Type, { type Static } from 'typebox';
+import { CheckoutSchema } from './checkout.js';
 import { Duration, EnvMap, OneOrMany, Scalar, SIGNAL_PATTERN } from './common.js';
 import { RetryPolicySchema, timeoutFields } from './policy.js';
 import { TriggerNameSchema } from './triggers.js';
@@ -118,6 +119,7 @@ export const JobSchema = Type.Object(
           "The handler's input, checked against the handler's input schema. Strings may hold `${{ }}`.",
       }),
     ),
+    checkout: Type.Optional(CheckoutSchema),
     sleep: Type.Optional(Duration('A durable timer: wait this long, surviving restarts.')),
     wait_for: Type.Optional(WaitForSchema),
     poll: Type.Optional(PollSchema),

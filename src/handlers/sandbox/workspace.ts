@@ -19,7 +19,10 @@ export interface AttemptDir {
 }
 
 /** The workspace root, made if missing; refused unless it is a real folder only we can write. */
-export async function workspaceRoot(root: string): Promise<string> {
+export async function workspaceRoot(
+  root: string,
+  what = 'the exec workspace root',
+): Promise<string> {
   await mkdir(root, { recursive: true, mode: 0o700 });
   const stat = await lstat(root);
   const uid = process.getuid?.();
@@ -33,7 +36,7 @@ export async function workspaceRoot(root: string): Promise<string> {
           ? 'may be written by other users'
           : undefined;
   // Another local user who owned it could swap an attempt's folders for links to anything.
-  if (problem) throw new Error(`the exec workspace root ${root} ${problem}`);
+  if (problem) throw new Error(`${what} ${root} ${problem}`);
   return realpath(root);
 }
 
