@@ -2,7 +2,14 @@
  * `forgeflow run`: a pipeline run here to the end on an embedded database in a temporary
  * directory, with plain progress lines (not a terminal) and the run's result as exit code.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -255,6 +262,40 @@ jobs:
     );
     expect(code).toBe(0);
     expect(readFileSync(join(work, 'where.txt'), 'utf8')).toBe(`${work}\n`);
+  }, 60_000);
+
+  it('runs each step in a fresh, empty folder of its own without --workdir, never in this one', async () => {
+    const workspaces = mkdtempSync(join(dir, 'workspaces-fresh-'));
+    const file = join(dir, 'fresh.yaml');
+    // Exit 8: not under the workspaces; 9: the current directory; 10: not empty.
+    writeFileSync(
+      file,
+      `version: 1
+on: push
+jobs:
+  where:
+    matrix: { n: [1, 2] }
+    uses: exec
+    with:
+      shell: 'case "$(pwd -P)" in "$WS"/*) ;; *) exit 8;; esac; [ "$(pwd -P)" != "$HERE" ] || exit 9; [ -z "$(ls -A)" ] || exit 10; touch left-behind'
+      env: { WS: "${realpathSync(workspaces)}", HERE: "${process.cwd()}" }
+`,
+    );
+    const { code, out } = await runIn(
+      workspaces,
+      'run',
+      file,
+      '--event',
+      PUSH,
+      '--data-dir',
+      join(dir, 'db-fresh'),
+      '--exec-sandbox',
+      'none',
+    );
+    expect(out).toContain('where[2]: succeeded');
+    expect(code).toBe(0);
+    expect(readdirSync(process.cwd())).not.toContain('left-behind');
+    expect(readdirSync(workspaces)).toEqual([]); // each attempt's folder went with it
   }, 60_000);
 
   it('exits 2 for an unknown --exec-sandbox or a --workdir that is not a folder', async () => {

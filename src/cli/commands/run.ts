@@ -2,7 +2,7 @@
  * `forgeflow run FILE [--event PAYLOAD.json]`: compiles the pipeline for the event (else a
  * manual start) and runs it to the end on the embedded database, here, with live progress.
  * `exec` is enabled for this run (it is the user's own machine), in the sandbox a server uses,
- * with the current directory (or --workdir) as every step's working directory, one /tmp for
+ * with a fresh working directory per attempt (or --workdir DIR for every step), one /tmp for
  * the whole run, and steps running as you. A run that waits for signals is served on a loopback
  * port for as long as it runs (local-api.ts), so another shell can send them; Ctrl-C cancels it
  * (await-local-run.ts). Exit codes in `runHelp`.
@@ -49,11 +49,12 @@ FORGEFLOW_DATA_DIR, else ${DEFAULT_DATA_DIR}), printing each node's progress. Wi
 the run is a manual start.
 
   --signal NAME[=JSON]  send a signal as the run starts; it is kept until a node waits for it
-  --workdir DIR         the steps' working directory (default: this one)
+  --workdir DIR         every step's working directory, shared (default: a fresh, empty
+                        one per attempt, removed at its end)
   --exec-sandbox MODE   namespaces (the default where the machine allows it) or none
   --handlers FILE       handlers of your own for Packit job types forgeflow does not integrate
 
-A job with \`checkout: true\` gets a fresh working directory (not --workdir) holding the git
+A job with \`checkout: true\` gets a fresh working directory (even with --workdir) holding the git
 repository FILE is in, at the event's commit when that repository has it, else at its HEAD
 (committed files only): no network, no token.
 
@@ -213,13 +214,22 @@ async function localSandbox(
   values: { 'data-dir'?: string | undefined; workdir?: string; 'exec-sandbox'?: string },
   io: Io,
 ): Promise<{ settings: SandboxSettings; done: () => Promise<void> }> {
-  const workingDirectory = resolve(values.workdir ?? '.');
-  if (statSync(workingDirectory, { throwIfNoEntry: false })?.isDirectory() !== true)
+  // Without --workdir each attempt gets a fresh, empty folder, as on a server: a step never
+  // writes into one's files unless asked to (checkout: true brings the repository).
+  const workingDirectory = values.workdir === undefined ? undefined : resolve(values.workdir);
+  if (
+    workingDirectory !== undefined &&
+    statSync(workingDirectory, { throwIfNoEntry: false })?.isDirectory() !== true
+  )
     throw new UsageError(`--workdir ${workingDirectory} is not a directory`);
   const secretPaths = [values['data-dir'] ?? DEFAULT_DATA_DIR, DEFAULT_DATA_DIR];
   const read = readSandboxSettings(process.env, values['exec-sandbox'], secretPaths);
   if (typeof read === 'string') throw new UsageError(read);
-  const settings: SandboxSettings = { ...read, user: 'caller', workingDirectory };
+  const settings: SandboxSettings = {
+    ...read,
+    user: 'caller',
+    ...(workingDirectory === undefined ? {} : { workingDirectory }),
+  };
   const done = () => Promise.resolve();
   if (settings.mode === 'none') return { settings, done };
   const problem = await probeSandbox(settings);
