@@ -137,7 +137,15 @@ const NodeSchema = Type.Object({
   handler: Type.Union([Type.String(), Type.Null()]),
   polls: Type.Boolean(),
   report: Type.Union([Type.String(), Type.Null()]),
-  status: Type.String(),
+  status: Type.String({ description: "The node's state; once it has ended, its outcome." }),
+  result: Type.Union(
+    [Type.String({ enum: ['success', 'failure', 'cancelled', 'skipped'] }), Type.Null()],
+    {
+      description:
+        "GitHub's conclusion, what `needs.<job>.result` reads (null until the node ends): `success` for a node that failed with `continue_on_error`.",
+    },
+  ),
+  continue_on_error: Type.Boolean(),
   attempt: Type.Integer(),
   failures: Type.Integer(),
   input: Type.Unknown(),

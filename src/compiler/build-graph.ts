@@ -19,6 +19,7 @@ import {
   sha256Hex,
 } from '../contracts/graph.js';
 import { withCheckout } from './checkout-input.js';
+import { nodeControls } from './job-controls.js';
 import { combinationLabel, expandMatrix } from './matrix.js';
 import type { JobConfig } from './schema/job.js';
 import type { PipelineConfig } from './schema/pipeline.js';
@@ -59,7 +60,8 @@ export function buildGraph(input: BuildInput): { graph: Graph; excluded: Exclude
   const env = stringMap(pipeline.env);
   const nodes: GraphNode[] = [];
   for (const [jobId, job] of included) {
-    for (const instance of instances.get(jobId) ?? []) {
+    const own = instances.get(jobId) ?? [];
+    for (const instance of own) {
       nodes.push({
         id: instance.id,
         job: jobId,
@@ -72,6 +74,7 @@ export function buildGraph(input: BuildInput): { graph: Graph; excluded: Exclude
         timeouts: timeoutsOf(job, pipeline),
         env: { ...env, ...stringMap(job.env) },
         report: job.report ?? null,
+        ...nodeControls(job, own.length, instance.matrix),
       });
     }
   }

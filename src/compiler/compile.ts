@@ -7,6 +7,7 @@
  */
 import type { Event } from '../events/event.js';
 import { buildGraph, type ExcludedJob } from './build-graph.js';
+import { checkControls } from './checks/controls.js';
 import { checkDurations } from './checks/durations.js';
 import { checkExecInjection } from './checks/exec-injection.js';
 import { checkSecretUse } from './checks/secrets.js';
@@ -120,6 +121,7 @@ function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): 
   checkVersion(ctx, value as Record<string, unknown>);
   checkJobs(ctx, value);
   checkMatrices(ctx, value);
+  checkControls(ctx, value);
   checkTriggers(ctx, value);
   checkSchedules(ctx, value);
   checkDurations(ctx, value);

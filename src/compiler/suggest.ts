@@ -59,7 +59,10 @@ const KEY_ALIASES: Record<string, string> = {
   args: 'command',
   timeout_minutes: 'timeout',
   'timeout-minutes': 'timeout',
-  'continue-on-error': 'if',
+  'continue-on-error': 'continue_on_error',
+  'fail-fast': 'fail_fast',
+  'max-parallel': 'max_parallel',
+  strategy: 'matrix',
   inputs: 'with',
   environment: 'env',
 };

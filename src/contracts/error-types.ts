@@ -46,7 +46,7 @@ export const ERROR_TYPES = {
   Canceled: {
     retryable: 'no',
     meaning:
-      'The attempt was aborted: its run is being stopped, or a signal ended the poll it belonged to.',
+      'The attempt was aborted: its run is being stopped, its job failed fast, or a signal ended the poll.',
   },
   Aborted: {
     retryable: 'yes',

@@ -116,6 +116,19 @@ export interface GraphNode {
   env: Record<string, string>;
   /** Commit-status context template, or null when the node is not reported. */
   report: string | null;
+  /*
+   * Matrix controls (GitHub Actions' meanings), each written only where it changes what runs:
+   * absent is how graphs stored before them run, and how Packit's independent targets run.
+   */
+  /** This node failing for good cancels the unfinished nodes of its job (fail-fast). */
+  fail_fast?: true;
+  /** At most this many nodes of its job scheduled, running or waiting at once; the rest wait. */
+  max_parallel?: number;
+  /**
+   * Its failure neither fails the run nor skips its dependents: its conclusion (`needs.X.result`)
+   * is success while its status (the outcome) stays failed.
+   */
+  continue_on_error?: true;
 }
 
 export interface Graph {

@@ -8,7 +8,9 @@
 import { EvaluationError } from '../expressions/evaluate.js';
 import { errorInfo, type ErrorInfo } from '../contracts/errors.js';
 import { endRun } from './end-run.js';
+import { failFast, failsFast } from './fail-fast.js';
 import {
+  findNode,
   jobDependentsOf,
   neededNodesOf,
   nodeDef,
@@ -18,6 +20,7 @@ import {
 } from './graph-index.js';
 import { nodeCondition } from './node-condition.js';
 import { failNode } from './node-end.js';
+import { takeSlot, waitingForSlot } from './max-parallel.js';
 import { loadNeeded } from './node-outputs.js';
 import { scheduleNode } from './schedule.js';
 import { record, type TxScope } from './scope.js';
@@ -46,7 +49,16 @@ export async function afterNodesFinished(
   for (let head = 0; head < queue.length; head++) {
     const nodeId = queue[head]!;
     count++;
-    const job = nodeDef(scope.run, nodeId).job;
+    const node = nodeDef(scope.run, nodeId);
+    const job = node.job;
+    // Before this node counts as handled: the siblings it cancels join the queue (same job).
+    if (failsFast(scope, nodeId)) for (const id of await failFast(scope, nodeId)) enqueue(id);
+    // A slot of its job is free: the nodes waiting for one are decided, in graph order.
+    for (const id of await waitingForSlot(scope, node)) {
+      const decided = await decideNode(scope, id);
+      if (decided === 'throttled') break;
+      if (decided !== 'scheduled') enqueue(id);
+    }
     const left = queued.get(job)! - 1;
     queued.set(job, left);
     const dependents = [...nodeDependentsOf(scope.run, nodeId)];
@@ -62,7 +74,7 @@ export async function afterNodesFinished(
     );
     const ready = rows.filter((r) => r.waiting_on === 0).map((r) => r.node_id);
     for (const id of sortByGraph(scope.run, ready)) {
-      if ((await decideNode(scope, id)) !== 'scheduled') enqueue(id);
+      if (ended(await decideNode(scope, id))) enqueue(id);
     }
   }
   await countFinished(scope, count);
@@ -82,7 +94,7 @@ async function jobEnded(scope: TxScope, job: string): Promise<boolean> {
 export async function decideReady(scope: TxScope, nodeIds: readonly string[]): Promise<void> {
   const finished: string[] = [];
   for (const id of sortByGraph(scope.run, nodeIds))
-    if ((await decideNode(scope, id)) !== 'scheduled') finished.push(id);
+    if (ended(await decideNode(scope, id))) finished.push(id);
   await afterNodesFinished(scope, finished);
 }
 
@@ -112,14 +124,19 @@ export async function startRoots(scope: TxScope): Promise<void> {
   );
 }
 
+type Decision = 'scheduled' | 'throttled' | 'skipped' | 'failed' | 'finished';
+
+/** Whether a decided node is in a final state now. */
+function ended(decision: Decision): boolean {
+  return decision !== 'scheduled' && decision !== 'throttled';
+}
+
 /**
  * Evaluates a ready node's condition; schedules it, or skips or fails it. 'finished' is a node
- * that ended as it was scheduled (a signal wait whose signal was already buffered).
+ * that ended as it was scheduled (a signal wait whose signal was already buffered); 'throttled'
+ * one left pending, its needs done, until its job has a slot free (max-parallel.ts).
  */
-async function decideNode(
-  scope: TxScope,
-  nodeId: string,
-): Promise<'scheduled' | 'skipped' | 'failed' | 'finished'> {
+async function decideNode(scope: TxScope, nodeId: string): Promise<Decision> {
   const { q, run, now } = scope;
   const node = nodeDef(run, nodeId);
   const needed = await loadNeeded(scope, neededNodesOf(run, node));
@@ -132,6 +149,7 @@ async function decideNode(
       scope.after.emit({ type: 'node:skipped', runId: run.id, nodeId, reason });
       return 'skipped';
     }
+    if (!(await takeSlot(scope, node))) return 'throttled';
     return (await scheduleNode(scope, node, condition.context)) ? 'scheduled' : 'finished';
   } catch (error) {
     if (!(error instanceof EvaluationError)) throw error;
@@ -160,7 +178,8 @@ async function countFinished(scope: TxScope, count: number): Promise<void> {
     [run.id, count],
   );
   if (rows[0]?.unfinished_nodes !== 0) return;
-  const failed = rows[0].failed ?? [];
+  // A node that continues on error failed, but its conclusion is success: the run's too.
+  const failed = (rows[0].failed ?? []).filter((id) => !findNode(run, id)?.continue_on_error);
   if (run.stopping !== null) {
     await endRun(scope, run.stopping, {}, run.stopping === 'timed_out' ? deadlineError(run) : null);
     return;

@@ -23,7 +23,7 @@ export type AbortReason =
   | { kind: 'timeout'; timeout: TimeoutKind }
   | { kind: 'shutdown' }
   | { kind: 'lease_lost' }
-  | { kind: 'canceled' };
+  | { kind: 'canceled'; reason?: string };
 
 export interface AttemptDeps extends ReportDeps {
   /**
@@ -197,9 +197,11 @@ function abortedResult(deps: AttemptDeps, claimed: ClaimedAttempt, reason: unkno
     return {
       ok: false,
       outcome: 'canceled',
-      error: errorInfo('Canceled', 'the run is being stopped; the attempt was aborted', {
-        nonRetryable: true,
-      }),
+      error: errorInfo(
+        'Canceled',
+        why.reason ?? 'the run is being stopped; the attempt was aborted',
+        { nonRetryable: true },
+      ),
     };
   }
   if (why?.kind === 'shutdown') {

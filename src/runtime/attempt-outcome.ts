@@ -8,6 +8,7 @@ import type { Queryable } from '../db/db.js';
 import { formatDuration } from '../contracts/duration.js';
 import { errorInfo, type ErrorInfo } from '../contracts/errors.js';
 import { afterNodesFinished } from './advance.js';
+import { failedFastBy } from './fail-fast.js';
 import { cancelNode, completeNode, failNode, nodeCompleted } from './node-end.js';
 import { poisonError } from './lost-workers.js';
 import { decideRetry, type RetryDecision } from './retry.js';
@@ -99,26 +100,34 @@ export async function markSucceeded(
  * maximum_attempts and is retried at once. Nothing is retried in a run being stopped: an
  * attempt aborted by the stop ends its node canceled. `workerLost`: its worker died running it
  * (the sweeper found its lease run out); enough of those in a row fail the node whatever its
- * retry policy (lost-workers.ts), and any other end resets the count.
+ * retry policy (lost-workers.ts), and any other end resets the count. `canceledBy`: why its
+ * task was flagged canceled by its job failing fast (fail-fast.ts); such an attempt is not
+ * retried either, and one aborted ends its node canceled, for that reason.
  */
 export async function attemptEndedBadly(
   scope: TxScope,
   node: GraphNode,
   attempt: number,
   outcome: BadOutcome,
-  error: ErrorInfo,
+  reported: ErrorInfo,
   started: boolean,
   random: () => number,
   workerLost = false,
+  canceledBy?: string,
 ): Promise<void> {
   const { q, run, now } = scope;
   const at = new Date(now);
+  const failedFast = failedFastBy(scope, node, canceledBy);
+  const error =
+    failedFast !== undefined && outcome === 'canceled'
+      ? errorInfo('Canceled', failedFast, { nonRetryable: true })
+      : reported;
   if (started)
     await setAttemptStatus(q, run.id, node.id, attempt, outcome, {
       finished_at: at,
       error: new Json(error),
     });
-  if (run.stopping !== null) {
+  if (run.stopping !== null || failedFast !== undefined) {
     if (outcome === 'canceled') await cancelNode(scope, node.id, error.message, attempt);
     else await failNode(scope, node.id, error, { attempt, timedOut: outcome === 'timed_out' });
     await afterNodesFinished(scope, [node.id]);

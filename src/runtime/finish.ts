@@ -9,7 +9,7 @@
  * now in the same run (the next step of a chain), the worker leases and starts it right there
  * (handOff) instead of sending it through the queue: no NOTIFY, no claim, no second commit.
  */
-import type { ErrorInfo } from '../contracts/errors.js';
+import { errorInfo, type ErrorInfo } from '../contracts/errors.js';
 import {
   attemptEndedBadly,
   attemptSucceeded,
@@ -61,11 +61,16 @@ export async function finishAttempts(
       completions.map((c) => c.claimed.run.id),
     );
     const runs = await engine.cache.load(q, [...locked.keys()], locked);
-    const { rows } = await q.query<{ id: number }>(
-      'DELETE FROM forgeflow.tasks WHERE id = ANY($1::bigint[]) AND lease_owner = $2 RETURNING id',
+    // canceled_by: the task was flagged by its job failing fast (fail-fast.ts), and why.
+    const { rows } = await q.query<{ id: number; canceled_by: string | null }>(
+      `DELETE FROM forgeflow.tasks WHERE id = ANY($1::bigint[]) AND lease_owner = $2
+       RETURNING id, CASE WHEN canceled THEN payload ->> 'reason' END AS canceled_by`,
       [completions.filter((c) => runs.has(c.claimed.run.id)).map((c) => c.claimed.taskId), worker],
     );
     const taken = new Set(rows.map((r) => Number(r.id)));
+    const canceledBy = new Map(
+      rows.flatMap((r) => (r.canceled_by === null ? [] : [[Number(r.id), r.canceled_by]])),
+    );
     const written = await markPlainSuccesses(q, completions, taken, now);
     const scopes = new Map<string, TxScope>();
     const results: Finished[] = [];
@@ -80,7 +85,14 @@ export async function finishAttempts(
         scopes.get(run.id) ??
         scopes.set(run.id, openScope(q, engine, now, run, after)).get(run.id)!;
       const applied = taken.has(completion.claimed.taskId);
-      if (applied) await apply(scope, completion, engine.random, written.has(completion));
+      if (applied)
+        await apply(
+          scope,
+          completion,
+          engine.random,
+          written.has(completion),
+          canceledBy.get(completion.claimed.taskId),
+        );
       else fenced(scope, completion, worker);
       results.push({ applied });
       if (applied && handOff) handOffs.push({ index, runId: run.id });
@@ -114,14 +126,21 @@ async function apply(
   { claimed, result }: Completion,
   random: () => number,
   written: boolean,
+  canceledBy: string | undefined,
 ): Promise<void> {
   const { node, attempt } = claimed;
-  if (!result.ok)
-    await attemptEndedBadly(scope, node, attempt, result.outcome, result.error, true, random);
-  else if (node.action.kind === 'activity' && node.action.poll !== null)
-    await startPolling(scope, node, attempt, result.output);
-  else if (node.action.kind === 'poll') await pollReturned(scope, node, attempt, result.output);
-  else await attemptSucceeded(scope, node, attempt, result.output, written);
+  // Its job failed fast while it ran: a call that would go on polling ends canceled instead.
+  const ended: AttemptResult =
+    result.ok && canceledBy !== undefined && continues(node)
+      ? { ok: false, outcome: 'canceled', error: errorInfo('Canceled', canceledBy) }
+      : result;
+  if (!ended.ok) {
+    const { outcome, error } = ended;
+    await attemptEndedBadly(scope, node, attempt, outcome, error, true, random, false, canceledBy);
+  } else if (node.action.kind === 'activity' && node.action.poll !== null)
+    await startPolling(scope, node, attempt, ended.output);
+  else if (node.action.kind === 'poll') await pollReturned(scope, node, attempt, ended.output);
+  else await attemptSucceeded(scope, node, attempt, ended.output, written);
 }
 
 /**
@@ -157,6 +176,13 @@ async function markPlainSuccesses(
     now,
   );
   return new Set(plain);
+}
+
+/** Whether a successful call leads on to more calls (the first call of a poll, or a poll). */
+function continues(node: Completion['claimed']['node']): boolean {
+  return (
+    node.action.kind === 'poll' || (node.action.kind === 'activity' && node.action.poll !== null)
+  );
 }
 
 function fenced(scope: TxScope, { claimed, result }: Completion, worker: string): void {

@@ -5,7 +5,7 @@
  */
 import type { GraphNode } from '../contracts/graph.js';
 import { evaluateCondition, type ExpressionContext } from '../expressions/evaluate.js';
-import { buildContext, statusFunctions, type NeededNode } from './node-context.js';
+import { buildContext, concluded, statusFunctions, type NeededNode } from './node-context.js';
 import type { RunInfo, RuntimeSettings } from './types.js';
 
 export type Condition =
@@ -19,12 +19,14 @@ export function nodeCondition(
   settings: RuntimeSettings,
 ): Condition {
   const context = buildContext(run, node, needed, settings);
-  if (evaluateCondition(node.if, context, statusFunctions(needed, run.stopping !== null)))
+  // continue_on_error: a need that failed reads as succeeded (node-context.ts conclusionOf).
+  const seen = concluded(run, needed);
+  if (evaluateCondition(node.if, context, statusFunctions(seen, run.stopping !== null)))
     return { runs: true, context };
   const reason =
     run.stopping !== null
       ? `the run is being stopped and "if: ${node.if}" is false`
-      : needed.some((n) => n.status !== 'succeeded')
+      : seen.some((n) => n.status !== 'succeeded')
         ? `a needed node did not succeed and "if: ${node.if}" is false`
         : `"if: ${node.if}" is false`;
   return { runs: false, reason };

@@ -17,8 +17,24 @@ export interface NeededNode {
   output: unknown;
 }
 
+/**
+ * A node's conclusion: its status, except that a `continue_on_error` node that failed counts as
+ * succeeded (GitHub's conclusion, where the status stays the outcome). What its dependents read.
+ */
+export function conclusionOf(node: GraphNode | undefined, status: NodeStatus): NodeStatus {
+  return node?.continue_on_error === true && (status === 'failed' || status === 'timed_out')
+    ? 'succeeded'
+    : status;
+}
+
+/** The needed nodes as their dependents see them: each with its conclusion as its status. */
+export function concluded(run: RunInfo, needed: readonly NeededNode[]): readonly NeededNode[] {
+  if (!needed.some((n) => findNode(run, n.node_id)?.continue_on_error)) return needed;
+  return needed.map((n) => ({ ...n, status: conclusionOf(findNode(run, n.node_id), n.status) }));
+}
+
 /** GitHub's job result words. */
-function resultOf(statuses: NodeStatus[]): string {
+export function resultOf(statuses: NodeStatus[]): string {
   if (statuses.some((s) => s === 'failed' || s === 'timed_out')) return 'failure';
   if (statuses.some((s) => s === 'canceled')) return 'cancelled';
   if (statuses.every((s) => s === 'succeeded')) return 'success';
@@ -32,7 +48,7 @@ export function buildContext(
   settings: RuntimeSettings,
 ): ExpressionContext {
   const byJob = new Map<string, NeededNode[]>();
-  for (const need of needed) {
+  for (const need of concluded(run, needed)) {
     const job = findNode(run, need.node_id)?.job ?? need.node_id;
     let nodes = byJob.get(job);
     if (!nodes) byJob.set(job, (nodes = []));

@@ -4,6 +4,7 @@
  * A completed node's output is stored once, in its NodeCompleted event (history.ts).
  */
 import type { ErrorInfo } from '../contracts/errors.js';
+import { findNode } from './graph-index.js';
 import { reportNode } from './report.js';
 import { record, type TxScope } from './scope.js';
 import { Json, setNodeStatus } from './store.js';
@@ -62,6 +63,7 @@ export async function failNode(
     error: new Json(error),
     finished_at: new Date(now),
   });
+  noteFailure(scope, nodeId);
   const attempt = how.attempt !== undefined ? { attempt: how.attempt } : {};
   record(scope, [
     timedOut
@@ -88,6 +90,16 @@ export async function failNode(
     timedOut ? 'error' : 'failure',
     `${timedOut ? 'timed out' : 'failed'}: ${error.message}`,
   );
+}
+
+/**
+ * A node of a fail-fast job failed for good (not one continuing on error, not while its run
+ * stops): noted, for afterNodesFinished to cancel its job's other nodes (fail-fast.ts).
+ */
+function noteFailure(scope: TxScope, nodeId: string): void {
+  const node = findNode(scope.run, nodeId);
+  if (!node?.fail_fast || node.continue_on_error || scope.run.stopping !== null) return;
+  (scope.failedFast ??= new Set()).add(nodeId);
 }
 
 export async function cancelNode(

@@ -93,4 +93,18 @@ export async function notifyIfNeeded(q: Queryable, after: AfterCommit): Promise<
     await q.query(`SELECT pg_notify('forgeflow_runs', e) FROM unnest($1::text[]) AS e`, [ends]);
   for (const runId of after.stoppedRuns.splice(0))
     await q.query(`SELECT pg_notify('forgeflow_cancel', $1)`, [runId]);
+  for (const { tasks, reason } of after.abortTasks.splice(0))
+    await q.query(`SELECT pg_notify('forgeflow_abort', $1)`, [abortMessage(tasks, reason)]);
+}
+
+/**
+ * What forgeflow_abort carries: the tasks whose attempts to abort, and why. A NOTIFY payload
+ * holds under 8,000 bytes: a job has at most 256 nodes (ids of up to 20 digits), and the reason
+ * is cut short; the node's history keeps it whole.
+ */
+export function abortMessage(tasks: readonly number[], reason: string): string {
+  return JSON.stringify({
+    tasks,
+    reason: reason.length > 500 ? `${reason.slice(0, 500)}…` : reason,
+  });
 }

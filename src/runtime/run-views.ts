@@ -8,9 +8,10 @@ import type { Graph } from '../contracts/graph.js';
 import { runIdRange } from '../contracts/run-id.js';
 import type { Queryable } from '../db/db.js';
 import type { Event } from '../events/event.js';
+import { conclusionOf, resultOf } from './node-context.js';
 import { POLL_NODE } from './poll-start.js';
 import { nodesOf, type NodeRow, type RunRow } from './queries.js';
-import type { NodeStatus, RunStatus, StopStatus } from './states.js';
+import { FINAL_NODE_STATES, type NodeStatus, type RunStatus, type StopStatus } from './states.js';
 
 export interface RunFilter {
   repo?: string;
@@ -138,6 +139,9 @@ export interface NodeView extends Omit<NodeRow, 'node_id'> {
   handler: string | null;
   polls: boolean;
   report: string | null;
+  /** GitHub's conclusion once the node has ended (node-context.ts conclusionOf); `status` is the outcome. */
+  result: string | null;
+  continue_on_error: boolean;
   children: string[];
 }
 
@@ -214,6 +218,8 @@ export async function runDetail(q: Queryable, id: string): Promise<RunDetail | u
       polls: action.kind === 'activity' && action.poll !== null,
       report: row?.report ?? def.report,
       status,
+      result: FINAL_NODE_STATES.includes(status) ? resultOf([conclusionOf(def, status)]) : null,
+      continue_on_error: def.continue_on_error === true,
       attempt: row?.attempt ?? 0,
       failures: row?.failures ?? 0,
       input: row?.input ?? null,

@@ -23,6 +23,12 @@ export interface TxScope {
    * in this same transaction reads them here (loadNeeded).
    */
   outputs: Map<string, unknown>;
+  /** Nodes of fail-fast jobs that failed for good in this transaction, not acted on yet (fail-fast.ts). */
+  failedFast?: Set<string>;
+  /** Jobs that failed fast in this transaction, with why: a later report of theirs is no retry. */
+  failedFastJobs?: Map<string, string>;
+  /** Nodes of each max_parallel job holding a slot, as counted in this transaction (max-parallel.ts). */
+  slots?: Map<string, number>;
 }
 
 export function openScope(

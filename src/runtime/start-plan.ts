@@ -49,7 +49,9 @@ export function planStart(
   const roots: PlannedRoot[] = [];
   for (const node of graph.nodes) {
     if (node.needs.length > 0) continue;
-    if (node.action.kind !== 'activity' || node.report !== null) return undefined;
+    // A root of a max_parallel job may have to wait for a slot (max-parallel.ts).
+    if (node.action.kind !== 'activity' || node.report !== null || node.max_parallel !== undefined)
+      return undefined;
     try {
       const condition = nodeCondition(run, node, [], settings);
       // A skipped root counts its dependents down, which may decide more of them.

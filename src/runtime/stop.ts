@@ -15,8 +15,8 @@ import type { ErrorInfo } from '../contracts/errors.js';
 import { afterNodesFinished } from './advance.js';
 import { endRun } from './end-run.js';
 import { nodeDef, sortByGraph } from './graph-index.js';
-import { cancelNode, dropNodeTasks } from './node-end.js';
-import { activeChildren, queueRunTask } from './run-tasks.js';
+import { cancelWaitingNode, flagRunning, stopChildren } from './cancel-nodes.js';
+import { cancelNode } from './node-end.js';
 import { record, type TxScope } from './scope.js';
 import {
   ACTIVE_RUN_STATES,
@@ -27,6 +27,8 @@ import {
 import { cancelRunningAttempts } from './store.js';
 
 export type StopOutcome = 'stopping' | 'already-stopping' | 'finished';
+
+const CLEANUP = ['always', 'cancelled'];
 
 export async function requestStop(
   scope: TxScope,
@@ -47,37 +49,17 @@ export async function requestStop(
   scope.after.stoppedRuns.push(run.id);
 
   const canceled: string[] = [];
+  const running: string[] = [];
   const queued = run.status === 'queued';
+  const childReason = `its parent run ${run.id} is being stopped: ${reason}`;
   for (const { node_id: id, status: state } of await unfinishedNodes(scope)) {
-    const node = nodeDef(run, id);
-    switch (state) {
-      case 'pending':
-        // Cleanup that asked to run whatever happens is decided when its needs end.
-        if (!queued && conditionCalls(node.if, ['always', 'cancelled'])) continue;
-        break;
-      case 'scheduled':
-      case 'retrying':
-        await dropNodeTasks(scope, id, ['attempt']);
-        break;
-      case 'waiting':
-        await dropNodeTasks(scope, id, ['timer', 'child']);
-        await stopChildren(scope, [id], `its parent run ${run.id} is being stopped: ${reason}`);
-        break;
-      case 'running':
-        // Its worker aborts it; the node ends when the attempt reports.
-        // A leased task: no claim holds its row (only heartbeats do, briefly, without locks).
-        await q.query(
-          `UPDATE forgeflow.tasks SET canceled = true
-           WHERE run_id = $1 AND node_id = $2 AND kind = 'attempt' AND lease_owner IS NOT NULL`,
-          [run.id, id],
-        );
-        continue;
-      default:
-        continue;
-    }
-    await cancelNode(scope, id, reason);
-    canceled.push(id);
+    // Cleanup that asked to run whatever happens is decided when its needs end.
+    if (state === 'pending' && !queued && conditionCalls(nodeDef(run, id).if, CLEANUP)) continue;
+    // A running one: its worker aborts it (forgeflow_cancel); it ends when the attempt reports.
+    if (state === 'running') running.push(id);
+    else if (await cancelWaitingNode(scope, id, state, reason, childReason)) canceled.push(id);
   }
+  await flagRunning(scope, running, null);
   await afterNodesFinished(scope, canceled);
   return 'stopping';
 }
@@ -101,28 +83,6 @@ export async function terminateRun(scope: TxScope, error: ErrorInfo): Promise<vo
   await q.query('UPDATE forgeflow.runs SET unfinished_nodes = 0 WHERE id = $1', [run.id]);
   scope.after.stoppedRuns.push(run.id);
   await endRun(scope, 'failed', { failed: [], error }, error);
-}
-
-/**
- * Stops the active child runs of these nodes, through `cancel` tasks: a child that continues as
- * a new run meanwhile passes its cancel on to its successor (claim.ts).
- */
-export async function stopChildren(
-  scope: TxScope,
-  nodeIds: readonly string[],
-  reason: string,
-): Promise<void> {
-  const at = new Date(scope.now);
-  for (const child of await activeChildren(scope.q, scope.run.id, nodeIds))
-    await queueRunTask(scope.q, {
-      runId: child,
-      kind: 'cancel',
-      dueAt: at,
-      now: at,
-      payload: { reason },
-      onConflict: 'keep',
-    });
-  scope.after.notifyTasks = true;
 }
 
 async function unfinishedNodes(scope: TxScope): Promise<{ node_id: string; status: NodeStatus }[]> {

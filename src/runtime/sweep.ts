@@ -22,6 +22,8 @@ interface Overdue {
   heartbeat_deadline_at: Date | null;
   node_deadline_at: Date | null;
   canceled: boolean;
+  /** Why its job's fail-fast flagged it canceled (fail-fast.ts), if it did. */
+  canceled_by: string | null;
 }
 
 /** Times out what is overdue; returns how many tasks it handled. */
@@ -52,7 +54,8 @@ export async function sweep(engine: Engine, limit = 100): Promise<number> {
         `DELETE FROM forgeflow.tasks
          WHERE id = (SELECT id FROM forgeflow.tasks WHERE id = $1 AND expires_at <= $2 FOR UPDATE SKIP LOCKED)
          RETURNING id, run_id, node_id, attempt, lease_owner, lease_expires_at, queue_deadline_at,
-                   attempt_deadline_at, heartbeat_deadline_at, node_deadline_at, canceled`,
+                   attempt_deadline_at, heartbeat_deadline_at, node_deadline_at, canceled,
+                   CASE WHEN canceled THEN payload ->> 'reason' END AS canceled_by`,
         [task.id, new Date(now)],
       );
       const current = fresh[0];
@@ -69,8 +72,11 @@ export async function sweep(engine: Engine, limit = 100): Promise<number> {
         return true; // the node moved on without this task (a signal ended its poll, say)
       const kind = overdueKind(current, now);
       const started = current.lease_owner !== null;
-      // An attempt its run's stop was aborting, whose worker went away before it reported.
-      const canceled = current.canceled && scope.run.stopping !== null;
+      // An attempt its run's stop (or its job's fail-fast) was aborting, whose worker went away
+      // before it reported.
+      const canceledBy = current.canceled_by ?? undefined;
+      const canceled =
+        current.canceled && (scope.run.stopping !== null || canceledBy !== undefined);
       // Its worker stopped extending the lease: it died (or hangs) running this attempt. A
       // live worker ends an attempt past its own deadlines itself, and keeps its lease.
       const workerLost =
@@ -84,6 +90,7 @@ export async function sweep(engine: Engine, limit = 100): Promise<number> {
         started,
         engine.random,
         workerLost,
+        canceledBy,
       );
       return true;
     });

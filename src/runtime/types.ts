@@ -121,6 +121,8 @@ export class AfterCommit {
   readonly runEnds: string[] = [];
   /** Runs whose running attempts must be aborted (NOTIFY forgeflow_cancel). */
   readonly stoppedRuns: string[] = [];
+  /** Running attempts to abort, by task, and why (NOTIFY forgeflow_abort): a fail-fast job's. */
+  readonly abortTasks: { tasks: number[]; reason: string }[] = [];
 
   emit(event: RuntimeEvent): void {
     this.events.push(event);

@@ -96,6 +96,9 @@ export class Worker {
     this.unlisten.push(
       await this.engine.db.listen('forgeflow_cancel', (runId) => this.abortRun(runId)),
     );
+    this.unlisten.push(
+      await this.engine.db.listen('forgeflow_abort', (message) => this.abortTasks(message)),
+    );
     this.loop = this.run();
     this.keeper = this.keepLeases();
   }
@@ -131,6 +134,16 @@ export class Worker {
     for (const flight of this.inFlight.values())
       if (flight.kind === 'attempt' && flight.runId === runId && !flight.controller.signal.aborted)
         flight.controller.abort({ kind: 'canceled' } satisfies AbortReason);
+  }
+
+  /** Attempts of a job failing fast (fail-fast.ts): abort those running here. */
+  private abortTasks(message: string): void {
+    const { tasks, reason } = readAbortMessage(message);
+    for (const id of tasks) {
+      const flight = this.inFlight.get(id);
+      if (flight?.kind === 'attempt' && !flight.controller.signal.aborted)
+        flight.controller.abort({ kind: 'canceled', reason } satisfies AbortReason);
+    }
   }
 
   get busy(): number {
@@ -271,5 +284,18 @@ export class Worker {
       },
     );
     this.inFlight.set(taskId, flight);
+  }
+}
+
+/** forgeflow_abort's payload (run-transaction.ts abortMessage); nothing for one malformed. */
+function readAbortMessage(message: string): { tasks: number[]; reason: string } {
+  try {
+    const { tasks, reason } = JSON.parse(message) as { tasks?: unknown; reason?: unknown };
+    return {
+      tasks: Array.isArray(tasks) ? tasks.filter((t): t is number => typeof t === 'number') : [],
+      reason: typeof reason === 'string' ? reason : 'canceled',
+    };
+  } catch {
+    return { tasks: [], reason: '' };
   }
 }

@@ -54,6 +54,9 @@ export function siteOf(path: Path): Site | undefined {
     return { scope: plain(JOB_CONTEXTS, true), bare: true, job };
   if (field === 'with' || (field === 'env' && path.length === 4))
     return { scope: plain([...JOB_CONTEXTS, 'secrets']), bare: false, job };
+  // Decided when the graph is built, for each matrix combination (job-controls.ts).
+  if (field === 'continue_on_error' && path.length === 3)
+    return { scope: plain(['matrix']), bare: false, job };
   if ((field === 'report' || field === 'name') && path.length === 3)
     return { scope: plain(JOB_CONTEXTS), bare: false, job };
   if (field === 'poll' && sub === 'with')

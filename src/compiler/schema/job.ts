@@ -1,6 +1,7 @@
 /** A job under `jobs:`: exactly one of `uses` (a handler), `sleep` (a timer) or `wait_for` (a signal). */
 import Type, { type Static } from 'typebox';
 import { CheckoutSchema } from './checkout.js';
+import { COMPILE_LIMITS } from '../limits.js';
 import { Duration, EnvMap, OneOrMany, Scalar, SIGNAL_PATTERN } from './common.js';
 import { RetryPolicySchema, timeoutFields } from './policy.js';
 import { TriggerNameSchema } from './triggers.js';
@@ -107,6 +108,28 @@ export const JobSchema = Type.Object(
       }),
     ),
     matrix: Type.Optional(MatrixSchema),
+    // Matrix controls, with GitHub Actions' meanings (strategy.fail-fast, strategy.max-parallel,
+    // jobs.<id>.continue-on-error); job-controls.ts turns them into node fields.
+    fail_fast: Type.Optional(
+      Type.Boolean({
+        description:
+          "With `matrix`: when one instance fails (after its retries), cancel this job's instances still queued or running. Default true, as GitHub Actions' strategy.fail-fast.",
+      }),
+    ),
+    max_parallel: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: COMPILE_LIMITS.maxCombinations,
+        description:
+          "With `matrix`: at most this many instances of the job run at once; the others wait, in matrix order (GitHub Actions' strategy.max-parallel).",
+      }),
+    ),
+    continue_on_error: Type.Optional(
+      Type.Union([Type.Boolean(), Type.String()], {
+        description:
+          "When true, this job failing neither fails the run nor skips its dependents: they read `needs.<job>.result` as 'success' while the node itself shows failed. A boolean or one expression over `matrix` (`${{ matrix.experimental }}`).",
+      }),
+    ),
     env: Type.Optional(EnvMap('Variables for this job, added to the pipeline `env`.')),
     uses: Type.Optional(
       Type.String({
