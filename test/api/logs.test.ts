@@ -6,6 +6,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runsCommand } from '../../src/cli/commands/runs.js';
 import { manualEvent } from '../../src/forges/normalize.js';
 import type { Handler } from '../../src/handlers/types.js';
 import { compileFor, pipeline, testHandlers } from '../support/runtime.js';
@@ -132,5 +133,68 @@ describe('node logs API', () => {
     const text = await response.text();
     expect(text.match(/^id: \d+$/gm)).toEqual(['id: 3']);
     expect(text).toContain('event: end');
+  });
+});
+
+/** `forgeflow runs logs ARGS` in-process against this file's server. */
+async function cli(args: string[], color = false) {
+  let out = '';
+  let err = '';
+  const io = {
+    out: (text: string) => void (out += text),
+    err: (text: string) => void (err += text),
+    color,
+    columns: 100,
+    readFile: () => '',
+  };
+  const code = await runsCommand(['logs', '--server', base, ...args], io, {});
+  return { code, out, err };
+}
+
+describe('forgeflow runs logs', () => {
+  let runId = '';
+  beforeAll(async () => {
+    runId = await start(`
+  build:
+    matrix: { target: [a, b] }
+    uses: test.talk
+    with: { lines: ["built \${{ matrix.target }}", "\\u001b[31mred\\u001b[0m \\u001b]0;title\\u0007"] }
+  quiet: { uses: test.script, needs: build }
+`);
+    expect(await api.runtime.waitForRun(runId, 20_000)).toBe('succeeded');
+  });
+
+  it("prints every node's lines prefixed by its id; ANSI kept only in colour", async () => {
+    const plain = await cli([runId]);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toBe(
+      [
+        'build[a] | built a',
+        'build[a] | red \\x1b]0;title\\x07',
+        'build[b] | built b',
+        'build[b] | red \\x1b]0;title\\x07',
+        '',
+      ].join('\n'),
+    );
+    const coloured = await cli([runId, 'build[b]'], true);
+    expect(coloured.out).toContain('\u001b[31mred\u001b[0m \\x1b]0;title\\x07');
+    expect(coloured.out).toMatch(/^\u001b\[\d+mbuild\[b\]\u001b\[\d+m \| built b/);
+  });
+
+  it('follows a running node until it ends', async () => {
+    const held = new Promise<void>((resolve) => (started = resolve));
+    const live = await start(`  hold: { uses: test.talk, with: { lines: [first], hold: true } }\n`);
+    await held;
+    const following = cli([live, 'hold', '--follow']);
+    release();
+    const { code, out } = await following;
+    expect(code).toBe(0);
+    expect(out).toBe('hold | first\nhold | bye\n');
+  });
+
+  it('says an unknown node as the server does', async () => {
+    const { code, err } = await cli([runId, 'nope']);
+    expect(code).toBe(1);
+    expect(err).toContain('NODE_NOT_FOUND (404)');
   });
 });
