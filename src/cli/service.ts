@@ -121,6 +121,7 @@ export function assembleService(
     packitReleases?: ReleasesTable | null;
     execSandbox?: SandboxSettings;
     secrets?: SecretStore;
+    maxNodeLogBytes?: number;
   },
   deps: {
     clock: Clock;
@@ -136,6 +137,7 @@ export function assembleService(
     settings: {
       publicUrl: settings.publicUrl,
       ...(settings.secrets ? { secrets: settings.secrets } : {}),
+      ...(settings.maxNodeLogBytes ? { maxNodeLogBytes: settings.maxNodeLogBytes } : {}),
     },
     ...(deps.random ? { random: deps.random } : {}),
   });
