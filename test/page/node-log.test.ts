@@ -4,16 +4,16 @@
  * them, a green ANSI line drawn green, HTML in the output shown as text; the log says it ended
  * once the node did. Without chromium the test fails under CI and is skipped (loudly) elsewhere.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useApi } from '../api/support.js';
+import { CHROMIUM, chromiumPresent, launchChromium } from '../support/chromium.js';
 import { testHandlers } from '../support/runtime.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
+const present = chromiumPresent;
 const ci = process.env.CI === 'true';
 if (!present && !ci)
   process.stderr.write(
@@ -50,10 +50,7 @@ describe.skipIf(!present)('the node log in chromium', () => {
 
   beforeAll(async () => {
     base = await api.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     writeFileSync(flag, '');
