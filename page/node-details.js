@@ -4,6 +4,7 @@
  */
 import { formatDuration, matrixLabel, nodeDuration, shortId } from './format.js';
 import { html } from './html.js';
+import { NodeLog } from './node-log.js';
 import { Link } from './router.js';
 import { Duration, ErrorLine, Json, StatusChip, TimeAgo } from './ui.js';
 
@@ -57,10 +58,10 @@ function Section({ title, children }) {
 }
 
 /**
- * @param {{ node: RunNode, spec: GraphNodeSpec | undefined, children: ChildRun[], now: number,
- *   onClose: () => void }} props
+ * @param {{ runId: string, node: RunNode, spec: GraphNodeSpec | undefined, children: ChildRun[],
+ *   now: number, onClose: () => void }} props
  */
-export function NodeDetails({ node, spec, children, now, onClose }) {
+export function NodeDetails({ runId, node, spec, children, now, onClose }) {
   const childRuns = node.children.map(
     (id) => children.find((c) => c.id === id) ?? { id, status: 'unknown', created_at: null },
   );
@@ -105,6 +106,7 @@ export function NodeDetails({ node, spec, children, now, onClose }) {
         </${Section}>`
         : null
     }
+    ${node.kind === 'activity' || node.kind === 'poll' ? html`<${Section} title="Log"><${NodeLog} runId=${runId} nodeId=${node.id} /></${Section}>` : null}
     <${Section} title="Attempts">
       ${
         node.attempts.length

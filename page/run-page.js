@@ -107,6 +107,7 @@ export function RunPage({ id, query }) {
         ${
           node
             ? html`<${NodeDetails}
+                runId=${run.id}
                 node=${node}
                 spec=${graph?.nodes.find((n) => n.id === node.id)}
                 children=${run.children}

@@ -28,6 +28,7 @@ const VENDOR: Record<string, string> = {
   preact: packageDir('preact', 'preact', 1),
   htm: packageDir('htm', 'htm', 1),
   dagre: join(packageDir('@dagrejs/dagre', '@dagrejs/dagre', 0), 'dist'),
+  ansi_up: packageDir('ansi_up', 'ansi_up', 0),
 };
 
 /**

@@ -25,6 +25,7 @@ import { pageRoutes } from './page.js';
 import { controlRoutes } from './routes/control.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { scheduleRoutes } from './routes/schedules.js';
+import { logRoutes } from './routes/logs.js';
 import { opsRoutes } from './routes/ops.js';
 import { runRoutes } from './routes/runs.js';
 import { validateRoutes } from './routes/validate.js';
@@ -127,6 +128,7 @@ export async function buildServerWithMetrics(options: ServerOptions): Promise<Se
 
   await app.register(webhookRoutes(options.webhooks, options, metrics));
   await app.register(runRoutes(deps));
+  await app.register(logRoutes(deps));
   await app.register(controlRoutes(deps));
   await app.register(deliveryRoutes(deps));
   await app.register(scheduleRoutes(deps));

@@ -128,6 +128,7 @@ export function assembleService(
     packitReleases?: ReleasesTable | null;
     execSandbox?: SandboxSettings;
     secrets?: SecretStore;
+    maxNodeLogBytes?: number;
   },
   deps: {
     clock: Clock;
@@ -143,6 +144,7 @@ export function assembleService(
     settings: {
       publicUrl: settings.publicUrl,
       ...(settings.secrets ? { secrets: settings.secrets } : {}),
+      ...(settings.maxNodeLogBytes ? { maxNodeLogBytes: settings.maxNodeLogBytes } : {}),
     },
     ...(deps.random ? { random: deps.random } : {}),
   });

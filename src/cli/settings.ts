@@ -21,6 +21,7 @@ import { readLogFormat, type LogFormat } from './logger.js';
 import { readPackitReleases } from './packit-releases.js';
 import { readSecretStore } from './secret-store.js';
 
+import { DEFAULT_NODE_LOG_BYTES, MIN_NODE_LOG_BYTES } from '../runtime/logs/limits.js';
 export interface ServiceSettings {
   databaseUrl: string | undefined;
   /** Holds the embedded database (`db/`) and generated secrets. */
@@ -52,6 +53,8 @@ export interface ServiceSettings {
   packitReleases: ReleasesTable | null;
   /** Pipeline secrets: FORGEFLOW_SECRET_<NAME> and FORGEFLOW_SECRETS_FILE (secret-store.ts). */
   secrets: SecretStore;
+  /** FORGEFLOW_LOG_LIMIT: bytes of text one node's log keeps (its tail); default 1 MiB. */
+  maxNodeLogBytes: number;
 }
 
 export const DEFAULT_DATA_DIR = './.forgeflow';
@@ -148,5 +151,11 @@ export function readSettings(
     packit: readPackitSettings(env),
     packitReleases: readPackitReleases(env),
     secrets: readSecretStore(env),
+    maxNodeLogBytes: integer(
+      'FORGEFLOW_LOG_LIMIT',
+      env.FORGEFLOW_LOG_LIMIT,
+      DEFAULT_NODE_LOG_BYTES,
+      MIN_NODE_LOG_BYTES,
+    ),
   };
 }

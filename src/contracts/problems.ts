@@ -19,6 +19,7 @@ export const ERRORS = {
   BODY_TOO_DEEP: { status: 400, title: 'JSON nested too deep' },
   INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
   RUN_NOT_FOUND: { status: 404, title: 'Run not found' },
+  NODE_NOT_FOUND: { status: 404, title: 'Node not found' },
   DELIVERY_NOT_FOUND: { status: 404, title: 'Delivery not found' },
   SCHEDULE_NOT_FOUND: { status: 404, title: 'Schedule not found' },
   NOT_FOUND: { status: 404, title: 'Not found' },

@@ -1,7 +1,10 @@
 /**
  * Bounded capture of a program's output stream: the first `cap` bytes (never a UTF-8 character
- * cut in half) and the last few KiB, whatever the program writes.
+ * cut in half) and the last few KiB, whatever the program writes; every byte also goes, when
+ * given, to the line splitter that feeds the node's live log.
  */
+import type { LineSplitter } from './line-splitter.js';
+
 const TAIL_BYTES = 4096;
 
 /** Keeps the first `cap` bytes of a stream and its last TAIL_BYTES, never more. */
@@ -11,9 +14,13 @@ export class Capture {
   private tail = Buffer.alloc(0);
   truncated = false;
 
-  constructor(private readonly cap: number) {}
+  constructor(
+    private readonly cap: number,
+    private readonly lines?: LineSplitter,
+  ) {}
 
   push(chunk: Buffer): void {
+    this.lines?.push(chunk);
     const room = this.cap - this.size;
     if (chunk.length > room) this.truncated = true;
     if (room > 0) {

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 
 import { Capture } from './capture.js';
+import { LineSplitter } from './line-splitter.js';
 
 export type Exit = { code: number | null; signal: NodeJS.Signals | null };
 
@@ -34,10 +35,21 @@ const SETUP_TEXT_CAP = 16 * 1024;
 
 export function superviseProcess(
   launch: ProcessLaunch,
-  options: { cap: number; signal: AbortSignal; killGraceMs: number },
+  options: {
+    cap: number;
+    signal: AbortSignal;
+    killGraceMs: number;
+    /** Each line of the program's stdout and stderr, as it comes (the node's live log). */
+    onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
+  },
 ): Promise<ProcessResult> {
-  const stdout = new Capture(options.cap);
-  const stderr = new Capture(options.cap);
+  const onLine = options.onLine;
+  const lines = onLine && {
+    stdout: new LineSplitter((line) => onLine('stdout', line)),
+    stderr: new LineSplitter((line) => onLine('stderr', line)),
+  };
+  const stdout = new Capture(options.cap, lines?.stdout);
+  const stderr = new Capture(options.cap, lines?.stderr);
   const setup = new Capture(SETUP_TEXT_CAP);
   return new Promise<ProcessResult>((resolve, reject) => {
     const child = spawn(launch.command, [...launch.args], {
@@ -91,6 +103,8 @@ export function superviseProcess(
     child.once('close', () => {
       options.signal.removeEventListener('abort', onAbort);
       clearTimeout(drainTimer);
+      lines?.stdout.finish();
+      lines?.stderr.finish();
       // Keep the SIGKILL pending only while something of the group is still alive.
       if (child.pid !== undefined && !signalGroup(child.pid, 0)) clearTimeout(killTimer);
       if (exit !== undefined) resolve({ exit, stdout, stderr, setup: setup.text() });

@@ -40,6 +40,7 @@ import { checkoutInto, withOwnWorkingDirectory } from './checkout/fill.js';
 import type { CheckoutRequest } from './checkout/request.js';
 import type { CheckoutSource } from './checkout/source.js';
 import { HandlerError } from '../contracts/errors.js';
+import { shellWord } from '../common/shell-words.js';
 
 export { DEFAULT_MAX_OUTPUT_BYTES, MAX_OUTPUT_BYTES } from './exec-spec.js';
 
@@ -146,10 +147,12 @@ async function runExec(
       ? await sandboxedLaunch(sandbox, attempt, identity, cwd, argv, env)
       : { command: program, args: argv.slice(1), env, cwd };
     if (context.signal.aborted) throw aborted(context.signal);
+    context.log.line('system', `$ ${input.shell ?? argv.map(shellWord).join(' ')}`);
     const result = await superviseProcess(launch, {
       cap,
       signal: context.signal,
       killGraceMs,
+      onLine: (stream, line) => context.log.line(stream, line),
     }).catch((error: NodeJS.ErrnoException) => {
       throw identity
         ? sandboxFailed(`could not start unshare: ${error.message}`)

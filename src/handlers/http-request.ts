@@ -97,14 +97,19 @@ async function runRequest(
   }
 
   context.logger.debug({ request }, 'http.request: sending');
+  // The node's log says what was asked and answered: never a header (credentials live there).
+  context.log.line('system', `${shown}`);
   let response: Response;
   try {
     response = await fetch(url, { method, headers, body, signal: context.signal });
   } catch (error) {
-    throw failure(error, shown, context.signal);
+    const failed = failure(error, shown, context.signal);
+    context.log.line('system', `no answer: ${failed.message}`);
+    throw failed;
   }
 
   const status = response.status;
+  context.log.line('system', `answered ${status} ${response.statusText}`.trimEnd());
   if (status < 400) {
     const read = await readBody(response, maxResponseBytes, context.signal, shown);
     if (read.truncated) {

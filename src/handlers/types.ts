@@ -4,6 +4,7 @@
  * throws a HandlerError saying whether a retry could help.
  */
 import type { HandlerSpec } from '../contracts/handler-spec.js';
+import type { NodeLog } from '../contracts/node-log.js';
 import type { RunControl } from '../contracts/run-control.js';
 import type { Event } from '../events/event.js';
 import type { SandboxSettings } from './sandbox/settings.js';
@@ -36,6 +37,8 @@ export interface HandlerContext {
   /** Aborted on timeout, cancel or worker shutdown; `signal.reason` says which. */
   signal: AbortSignal;
   logger: HandlerLogger;
+  /** The node's live log (what the API, the CLI and the page show); masked and bounded. */
+  log: NodeLog;
   /** Records progress; resets the heartbeat timeout. The details reach the next attempt. */
   heartbeat(details?: unknown): Promise<void>;
   /** Details of the last heartbeat of this node, from this or an earlier attempt. */

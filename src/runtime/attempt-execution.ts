@@ -12,6 +12,7 @@ import type { ClaimedAttempt } from './attempt-start.js';
 import type { Completions } from './completions.js';
 import type { AttemptResult } from './finish.js';
 import { heartbeat } from './leases.js';
+import { AttemptLog } from './logs/attempt-log.js';
 import type { ReportDeps } from './report-delivery.js';
 import { storable, storableError } from './storable.js';
 
@@ -70,9 +71,14 @@ export async function executeAttempt(
   };
   armHeartbeat();
 
+  const log = new AttemptLog(deps.engine, deps.logger, {
+    runId: claimed.run.id,
+    nodeId: claimed.node.id,
+    attempt: claimed.attempt,
+  });
   let result: AttemptResult;
   try {
-    const call = callHandler(deps, claimed, controller.signal, async (details) => {
+    const call = callHandler(deps, claimed, controller.signal, log, async (details) => {
       if (controller.signal.aborted) return;
       const kept = storable(details);
       try {
@@ -108,6 +114,8 @@ export async function executeAttempt(
     stopTimers.abort(DONE);
     heartbeatTimer.abort(DONE);
   }
+  // Its lines are stored before its end is: whoever sees the node finished sees all of them.
+  await log.close();
   return recordResult(
     deps,
     claimed,
@@ -144,6 +152,7 @@ async function callHandler(
   deps: AttemptDeps,
   claimed: ClaimedAttempt,
   signal: AbortSignal,
+  log: AttemptLog,
   beat: (details: unknown) => Promise<void>,
 ): Promise<unknown> {
   const action = claimed.node.action;
@@ -173,6 +182,7 @@ async function callHandler(
       { nonRetryable: true },
     );
   }
+  log.maskWith((text) => secrets.text(text));
   return secrets.guard(() =>
     handler.run(secrets.input, {
       runId: claimed.run.id,
@@ -180,6 +190,7 @@ async function callHandler(
       attempt: claimed.attempt,
       signal,
       logger: secrets.logger(deps.logger),
+      log,
       heartbeat: (details) => beat(secrets.mask(details)),
       lastHeartbeatDetails: claimed.lastHeartbeatDetails,
       event: claimed.run.event,

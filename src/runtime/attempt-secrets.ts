@@ -28,6 +28,8 @@ export interface AttemptSecrets {
   guard<T>(call: () => Promise<T>): Promise<T>;
   /** A copy of `value` with every secret replaced by `***`. */
   mask<T>(value: T): T;
+  /** `text` with every secret replaced by `***` (a log line). */
+  text(text: string): string;
   /** The handler's logger, masking every line. */
   logger(base: HandlerLogger): HandlerLogger;
 }
@@ -35,6 +37,7 @@ export interface AttemptSecrets {
 const PLAIN: Omit<AttemptSecrets, 'input'> = {
   guard: (call) => call(),
   mask: (value) => value,
+  text: (text) => text,
   logger: (base) => base,
 };
 
@@ -100,6 +103,7 @@ export async function openAttemptSecrets(
       }
     },
     mask: (value) => mask(masker, value),
+    text: (text) => masker.text(text),
     logger: (base) => maskedLogger(masker, base),
   };
 }

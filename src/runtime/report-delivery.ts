@@ -8,6 +8,7 @@
 import type { Handler, HandlerLogger, HandlerSettings } from '../handlers/types.js';
 import { NOT_CONFIGURED } from '../handlers/not-configured.js';
 import { errorInfo, toErrorInfo, type ErrorInfo } from '../contracts/errors.js';
+import { NO_LOG } from '../contracts/node-log.js';
 import type { RunControl } from '../contracts/run-control.js';
 import type { Engine } from './engine.js';
 import { finishReport, STATUS_HANDLER, statusInput, type ClaimedReport } from './report.js';
@@ -42,6 +43,7 @@ export async function deliverReport(
         attempt: report.failures + 1,
         signal,
         logger: deps.logger,
+        log: NO_LOG,
         heartbeat: () => Promise.resolve(),
         lastHeartbeatDetails: null,
         event: report.run.event,

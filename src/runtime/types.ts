@@ -5,6 +5,7 @@ import type { ConfigSource } from '../contracts/run-control.js';
 import type { Event } from '../events/event.js';
 import type { RuntimeEvent } from './events.js';
 import { DEFAULT_MAX_LOST_ATTEMPTS } from './lost-workers.js';
+import { DEFAULT_NODE_LOG_BYTES } from './logs/limits.js';
 import type { RunStatus, StopStatus } from './states.js';
 
 export interface RuntimeSettings {
@@ -31,6 +32,8 @@ export interface RuntimeSettings {
   maxLostAttempts: number;
   /** Where `${{ secrets.NAME }}` values come from, asked when an attempt starts. */
   secrets: SecretStore;
+  /** Text one node's log keeps; past it, its oldest lines are dropped (logs/limits.ts). */
+  maxNodeLogBytes: number;
 }
 
 export const DEFAULT_SETTINGS: RuntimeSettings = {
@@ -41,6 +44,7 @@ export const DEFAULT_SETTINGS: RuntimeSettings = {
   abortGraceMs: 10_000,
   maxLostAttempts: DEFAULT_MAX_LOST_ATTEMPTS,
   secrets: NO_SECRETS,
+  maxNodeLogBytes: DEFAULT_NODE_LOG_BYTES,
 };
 
 export interface ParentLink {

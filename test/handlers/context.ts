@@ -5,6 +5,7 @@
 import { manualEvent } from '../../src/forges/normalize.js';
 import type { HandlerContext, HandlerSettings } from '../../src/handlers/types.js';
 import { HandlerError } from '../../src/contracts/errors.js';
+import type { LogStream } from '../../src/contracts/node-log.js';
 import type { RunControl } from '../../src/contracts/run-control.js';
 
 export interface LogLine {
@@ -17,6 +18,8 @@ export interface TestContext {
   context: HandlerContext;
   controller: AbortController;
   logs: LogLine[];
+  /** What the handler wrote to its node's log (context.log), in order. */
+  lines: { stream: LogStream; text: string }[];
   heartbeats: unknown[];
 }
 
@@ -24,6 +27,7 @@ export function testContext(settings: Partial<HandlerSettings> = {}): TestContex
   const controller = new AbortController();
   const logs: LogLine[] = [];
   const heartbeats: unknown[] = [];
+  const lines: TestContext['lines'] = [];
   const log =
     (level: LogLine['level']) =>
     (obj: object, msg?: string): void => {
@@ -35,6 +39,7 @@ export function testContext(settings: Partial<HandlerSettings> = {}): TestContex
     attempt: 1,
     signal: controller.signal,
     logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    log: { line: (stream, text) => void lines.push({ stream, text }) },
     heartbeat: (details?: unknown) => {
       heartbeats.push(details);
       return Promise.resolve();
@@ -44,7 +49,7 @@ export function testContext(settings: Partial<HandlerSettings> = {}): TestContex
     settings: { execAllow: ['*'], secrets: {}, ...settings },
     runs: noRuns,
   };
-  return { context, controller, logs, heartbeats };
+  return { context, controller, logs, lines, heartbeats };
 }
 
 /** Handler tests run no runtime: a handler that reaches for runs fails the test loudly. */

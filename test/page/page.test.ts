@@ -8,16 +8,16 @@
  * child link to each other. Screenshots go to test-artifacts/.
  * Without chromium the test fails under CI and is skipped (loudly) elsewhere.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useApi, TOKEN } from '../api/support.js';
+import { CHROMIUM, chromiumPresent, launchChromium } from '../support/chromium.js';
 import { testHandlers } from '../support/runtime.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts';
-const present = existsSync(CHROMIUM);
+const present = chromiumPresent;
 const ci = process.env.CI === 'true';
 const backend = process.env.FORGEFLOW_TEST_DB ?? 'pglite';
 /** pglite's picture is the one the README means; the postgres project's sits beside it. */
@@ -90,19 +90,7 @@ describe.skipIf(!present)('the web page in chromium', () => {
 
   beforeAll(async () => {
     base = await api.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
   });
   afterAll(async () => {

@@ -31,6 +31,8 @@ import { leftText, serveCommand, signalHint } from '../local-run-text.js';
 import { exitCodeOf, Interrupts } from '../run-interrupts.js';
 import { watchRun } from '../run-watch.js';
 import { Progress } from '../progress.js';
+import { LogPrinter } from '../log-print.js';
+import { RunLogTail } from '../log-tail.js';
 import { EVENT_OPTIONS, readPipelineAndEvent } from '../read-event.js';
 import { formatNotTriggered } from '../format-graph.js';
 import { compileConfig, isPackitConfig, PACKIT_OPTION } from '../config-file.js';
@@ -166,6 +168,12 @@ export async function runCommand(
         : undefined,
     );
     const interrupts = new Interrupts(signals);
+    // Each step's log lines as they are stored, `node | line`, above the progress table.
+    const printer = new LogPrinter(
+      io,
+      Math.min(32, Math.max(...result.graph.nodes.map((n) => n.id.length))),
+    );
+    let tail: RunLogTail | undefined;
     try {
       await worker.start();
       io.out(
@@ -173,6 +181,10 @@ export async function runCommand(
       );
       const { runId } = await runtime.start(result.graph, event);
       watch.follow(runId);
+      tail = new RunLogTail(db, runId, (lines) =>
+        progress.note(lines.map((l) => printer.format(l.nodeId, l.line, l.dropped)).join('')),
+      );
+      await tail.start();
       // Kept by the run until a node waits for them (signals are buffered).
       for (const { name, payload } of given) await runtime.signal(runId, name, payload);
       const end = await awaitLocalRun(runtime, runId, interrupts, (line) =>
@@ -181,6 +193,7 @@ export async function runCommand(
       watch.stop();
       await api?.close();
       await runtime.stopWorkers(end.kind === 'left' ? 0 : 5_000);
+      await tail.drain();
       // Stopping the worker may have ended what it was canceling.
       const status: RunStatus | undefined =
         end.kind === 'ended' ? end.status : (await runtime.getRun(runId))?.status;
@@ -198,6 +211,7 @@ export async function runCommand(
       watch.stop();
       await api?.close();
       await runtime.stopWorkers(0); // after an error: none is left polling a closed database
+      await tail?.drain();
     }
   } finally {
     await db.close();

@@ -23,6 +23,7 @@ import {
   type RunSummary,
 } from '../run-text.js';
 import { client, COMMON, integer, json, oneOf, parse, sha, since, target } from './runs-args.js';
+import { logsCommand, logsUsage } from './runs-logs.js';
 import { startCommand, startUsage } from './runs-start.js';
 import { dispatchServerCommand, type ServerSubcommand } from './server-subcommands.js';
 
@@ -32,6 +33,7 @@ const USAGE = {
   list: `forgeflow runs list [--repo R] [--pipeline P] [--status S] [--trigger T] [--sha X] [--pr N] [--since TIME] [--children] [--limit N] [--cursor C | --all] ${COMMON}`,
   show: `forgeflow runs show ID ${COMMON}`,
   history: `forgeflow runs history ID [--after N] [--limit N] [--all] ${COMMON}`,
+  logs: logsUsage,
   cancel: `forgeflow runs cancel ID [--reason TEXT] ${COMMON}`,
   retry: `forgeflow runs retry ID ${COMMON}`,
   signal: `forgeflow runs signal ID NAME [--payload JSON] ${COMMON}`,
@@ -59,6 +61,8 @@ ${Object.values(USAGE)
   list: newest first, 50 a page (--limit up to 200); --all follows every page. --since takes
         an ISO time or a duration back from now (30m, 2h, 7d); --children adds polling child runs.
   history: 200 events a page (--limit up to 1000) from after --after N; --all reads to the end.
+  logs: every node's lines, "node | line" (NODE: one node's); --follow reads on until the node
+        (or the run) ends; --attempt N: that attempt's lines only.
   signal: --payload is JSON when it parses, else the text itself.
   start: sends FILE and a webhook payload (else a manual event of --repo, default local/manual,
          at --sha) to the server, which compiles and starts it; prints the run's id and page.
@@ -85,6 +89,7 @@ const SUBCOMMANDS: Record<Sub, ServerSubcommand> = {
   list: listCommand,
   show: showCommand,
   history: historyCommand,
+  logs: logsCommand,
   cancel: cancelCommand,
   retry: retryCommand,
   signal: signalCommand,

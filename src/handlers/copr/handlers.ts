@@ -163,6 +163,10 @@ export function coprBuildHandler(
         record: (buildId) =>
           ({ copr_build_id: buildId, owner, project, chroot }) satisfies SubmittedBuild,
       });
+      context.log.line(
+        'system',
+        `Copr build ${id} of ${owner}/${project} for ${chroot}: ${ref(id).url}`,
+      );
       return ref(id);
     },
   };

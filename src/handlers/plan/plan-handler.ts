@@ -79,6 +79,7 @@ export function planHandler(deps: PlanDeps): Handler<PlanInput> {
     },
     async run(input, context) {
       const result = withFiring(await plan(deps, context, input.delivery), context.event);
+      context.log.line('system', planSummary(input.delivery, result));
       await deps.record(
         {
           id: input.delivery,
@@ -92,6 +93,15 @@ export function planHandler(deps: PlanDeps): Handler<PlanInput> {
       return result;
     },
   };
+}
+
+/** One line for the plan node's log: what the delivery became, from which config, which runs. */
+function planSummary(delivery: string, result: DeliveryResult): string {
+  const config =
+    result.configPath != null ? ` config ${result.configPath}@${result.configSha ?? '?'}` : '';
+  const runs = result.runIds?.length ? `; runs ${result.runIds.join(', ')}` : '';
+  const reason = result.reason ? ` (${result.reason})` : '';
+  return `delivery ${delivery}: ${result.outcome}${reason}${config}${runs}`;
 }
 
 async function plan(

@@ -67,7 +67,9 @@ export function testingFarmRunHandler(
         submit: () => tf.submit(body, context.signal),
         record: (requestId) => ({ testing_farm_request_id: requestId }),
       });
-      return { request_id: id, url: tf.requestUrl(id) };
+      const url = tf.requestUrl(id);
+      context.log.line('system', `Testing Farm request ${id}: ${url}`);
+      return { request_id: id, url };
     },
   };
 }
