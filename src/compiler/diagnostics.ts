@@ -23,6 +23,7 @@ export type Rule =
   | 'expression'
   | 'script-injection'
   | 'trigger'
+  | 'inputs'
   | 'glob'
   | 'packit'
   | 'target';

@@ -45,6 +45,15 @@ export const COMPILE_LIMITS = {
   maxEdges: 100_000,
   /** Characters of a graph's JSON, estimated from each job's size times its nodes. */
   maxGraphChars: 16 * 1024 * 1024,
+  /** Inputs one `on.manual.inputs` declares (GitHub Actions allows 25 on workflow_dispatch). */
+  maxInputs: 25,
+  /** Options of one `choice` input. */
+  maxInputOptions: 100,
+  /**
+   * Characters of an input's value (a default, an option, a value given at start) and of its
+   * description: values are stored with the graph of every run they start.
+   */
+  maxInputChars: 4_096,
   /** Diagnostics reported for one file; the rest are counted in a last one. */
   maxDiagnostics: 1_000,
 } as const;

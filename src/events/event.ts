@@ -105,6 +105,11 @@ export interface Event {
   deleted: boolean;
   /** The raw payload, as the forge sent it. */
   payload: unknown;
+  /**
+   * A manual run's input values as given (the API's `inputs`, `--input k=v`): the compiler
+   * checks them against `on.manual.inputs` and puts the typed values in the graph. Not secrets.
+   */
+  inputs?: Record<string, unknown>;
 }
 
 /**

@@ -2,6 +2,7 @@
 import Type, { type Static } from 'typebox';
 import { TRIGGER_NAMES } from '../../contracts/triggers.js';
 import { StringList } from './common.js';
+import { InputsSchema } from './inputs.js';
 
 /** Actions in GitHub's words; GitLab's merge-request actions are translated to these. */
 export const PULL_REQUEST_ACTIONS = [
@@ -122,8 +123,11 @@ export const CommentTriggerSchema = Type.Object(
 );
 
 export const ManualTriggerSchema = Type.Object(
-  {},
-  { additionalProperties: false, description: 'Runs started through the API or the CLI.' },
+  { inputs: Type.Optional(InputsSchema) },
+  {
+    additionalProperties: false,
+    description: 'Runs started through the API, the CLI or the page, with optional inputs.',
+  },
 );
 
 /** `pull_request:` with nothing after it means "with the default filters". */
