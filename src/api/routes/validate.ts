@@ -30,7 +30,11 @@ export function validateRoutes(deps: ApiDeps) {
           handlers: deps.handlers,
           releases: deps.packitReleases,
         });
-        return Promise.resolve({ valid: result.ok, diagnostics: result.diagnostics });
+        return Promise.resolve({
+          valid: result.ok,
+          diagnostics: result.diagnostics,
+          inputs: result.inputs,
+        });
       },
     );
     return Promise.resolve();
