@@ -112,8 +112,15 @@ describe('a manual run with inputs', () => {
     expect(response.json()).toMatchObject({
       code: 'INVALID_INPUTS',
       errors: [
-        { input: 'colour', message: expect.stringContaining('no input "colour" is declared') },
-        { input: 'target', message: expect.stringContaining('did you mean "production"?') },
+        {
+          input: 'colour',
+          message: 'no input "colour" is declared; declared: target, debug, replicas, note',
+        },
+        {
+          input: 'target',
+          message:
+            '"target" must be one of "staging", "production"; got "producton"; did you mean "production"?',
+        },
         { input: 'replicas', message: '"replicas" must be a number; got "many"' },
         { input: 'note', message: '"note" is required' },
       ],
