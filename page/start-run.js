@@ -92,8 +92,9 @@ export function StartRunPage() {
         setProblem(`The pipeline has errors: ${shown.join(' · ')}`);
         return;
       }
-      setInputs(result.inputs);
-      setValues(Object.fromEntries(result.inputs.map((i) => [i.name, initial(i)])));
+      const declared = result.inputs ?? [];
+      setInputs(declared);
+      setValues(Object.fromEntries(declared.map((i) => [i.name, initial(i)])));
     } catch (error) {
       setProblem(error instanceof ApiError ? error.detail : String(error));
     } finally {

@@ -119,7 +119,7 @@
  * @typedef {object} Validation
  * @property {boolean} valid
  * @property {{ line: number, column: number, message: string, rule: string, severity: string }[]} diagnostics
- * @property {DeclaredInput[]} inputs
+ * @property {DeclaredInput[]} [inputs]
  *
  * @typedef {object} HistoryEvent
  * @property {number} seq

@@ -4,12 +4,11 @@
  * `env:` (never through its script), and inputs that do not fit are listed, each on its line,
  * before anything runs (exit 2).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './support/cli.js';
+import { forgeflowProcess } from './support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'forgeflow-cli-inputs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,22 +32,7 @@ jobs:
 `,
 );
 
-function forgeflow(
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  if (!existsSync(join(REPO_ROOT, 'dist/cli/main.js')))
-    expect.fail('dist/cli/main.js does not exist: run `npm run build` before this test');
-  const child = spawn(process.execPath, ['bin/forgeflow.js', ...args], {
-    cwd: REPO_ROOT,
-    env: process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const forgeflow = (args: string[]) => forgeflowProcess(args);
 
 describe('forgeflow run --input', () => {
   it('runs with the inputs given, read as their types, through env: to the step', async () => {

@@ -355,9 +355,12 @@ const DeclaredInputSchema = Type.Object({
 export const ValidateSchema = Type.Object({
   valid: Type.Boolean(),
   diagnostics: Type.Array(DiagnosticSchema),
-  inputs: Type.Array(DeclaredInputSchema, {
-    description: "A valid pipeline's on.manual.inputs, in order (empty otherwise).",
-  }),
+  inputs: Type.Optional(
+    Type.Array(DeclaredInputSchema, {
+      description:
+        "A valid pipeline.yaml's on.manual.inputs, in order (absent for a Packit config or a config with errors).",
+    }),
+  ),
 });
 
 /** Answers every route may give, besides its own. */

@@ -6,12 +6,11 @@
  * declared inputs (the page's form is made of them). `forgeflow runs start --input`, the built
  * command in its own process, does the same against this server.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/cli.js';
+import { forgeflowProcess } from '../support/cli.js';
 import { testHandlers } from '../support/runtime.js';
 import { TOKEN, useApi } from './support.js';
 
@@ -165,24 +164,8 @@ describe('a manual run with inputs', () => {
   });
 });
 
-/** The built command in its own process. */
-function forgeflow(
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  if (!existsSync(join(REPO_ROOT, 'dist/cli/main.js')))
-    expect.fail('dist/cli/main.js does not exist: run `npm run build` before this test');
-  const env: NodeJS.ProcessEnv = { ...process.env, FORGEFLOW_API_TOKEN: TOKEN };
-  const child = spawn(process.execPath, ['bin/forgeflow.js', ...args], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const forgeflow = (args: string[]) =>
+  forgeflowProcess(args, { ...process.env, FORGEFLOW_API_TOKEN: TOKEN });
 
 describe('forgeflow runs start --input', () => {
   it('starts the run with the inputs given as text', async () => {
