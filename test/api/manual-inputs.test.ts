@@ -128,6 +128,20 @@ describe('a manual run with inputs', () => {
     expect(after.runs).toHaveLength(before.runs.length);
   });
 
+  it('stores what it cannot store as given as U+FFFD (the body parser), never a 500', async () => {
+    const response = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/runs',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      payload: `{"pipeline": ${JSON.stringify(DEPLOY)}, "inputs": {"note": "a\\ud800\\u0000b"}}`,
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    const id = response.json<{ run_id: string }>().run_id;
+    expect(await api.runtime.waitForRun(id, 15_000)).toBe('succeeded');
+    const detail = (await api.get(`/api/v1/runs/${id}`)).json<Detail>();
+    expect(detail.inputs?.note).toBe('a\ufffd\ufffdb');
+  });
+
   it('refuses inputs given with a webhook event, and values of the wrong JSON shape', async () => {
     const withEvent = await api.post('/api/v1/runs', {
       pipeline: DEPLOY,

@@ -248,6 +248,21 @@ describe('resolving the values a run starts with', () => {
       ok: false,
       errors: [{ input: '', message: '1,000 inputs given; a pipeline declares at most 25' }],
     });
+    expect(resolveInputs(declared, { note: 'a\u0000b', tag: 'x\ud800' })).toEqual({
+      ok: false,
+      errors: [
+        {
+          input: 'note',
+          message:
+            '"note" contains a NUL character or a lone UTF-16 surrogate, which cannot be stored',
+        },
+        {
+          input: 'tag',
+          message:
+            '"tag" contains a NUL character or a lone UTF-16 surrogate, which cannot be stored',
+        },
+      ],
+    });
     expect(resolveInputs(declared, ['x'])).toMatchObject({ ok: false });
     expect(resolveInputs(declared, { count: 'Infinity', note: 'n' })).toMatchObject({
       ok: false,

@@ -5,6 +5,7 @@
  * its options, defaults applied, required inputs enforced, sizes bounded; every problem at once.
  */
 import type { InputProblem, InputValue, InputValues } from '../../contracts/inputs.js';
+import { isStorableText } from '../../events/storable-json.js';
 import { COMPILE_LIMITS, count } from '../limits.js';
 import { didYouMean } from '../suggest.js';
 import type { DeclaredInput } from './declared.js';
@@ -85,7 +86,11 @@ function coerce(input: DeclaredInput, raw: unknown): Coerced {
       return {
         problem: `"${name}" is ${count(raw.length)} characters long; at most ${count(COMPILE_LIMITS.maxInputChars)}`,
       };
-    if (raw.includes('\u0000')) return { problem: `"${name}" contains a NUL character` };
+    // The API's body parser already replaced them; the CLI's and other callers' text is checked.
+    if (!isStorableText(raw))
+      return {
+        problem: `"${name}" contains a NUL character or a lone UTF-16 surrogate, which cannot be stored`,
+      };
   }
   switch (type) {
     case 'string':
