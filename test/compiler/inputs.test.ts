@@ -176,6 +176,13 @@ jobs:
 `;
     expect(errorsOf(text)).toEqual([expect.stringContaining('[script-injection]')]);
   });
+
+  it('is not mixed into a value that reads a secret (evaluated with the secrets alone)', () => {
+    const mixed = pipeline(INPUTS, '${{ secrets.TOKEN }}:${{ inputs.env }}');
+    expect(errorsOf(mixed)).toEqual([
+      expect.stringContaining('"inputs.env" is in a value that reads a secret'),
+    ]);
+  });
 });
 
 describe('resolving the values a run starts with', () => {
