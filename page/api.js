@@ -7,7 +7,7 @@
  */
 import { forgetToken, requestToken, storedToken } from './token.js';
 
-/** @import { Delivery, GraphSpec, HistoryPage, RunDetail, RunList } from './types.js' */
+/** @import { Delivery, GraphSpec, HistoryPage, RunDetail, RunList, Validation } from './types.js' */
 
 export class ApiError extends Error {
   /**
@@ -15,14 +15,16 @@ export class ApiError extends Error {
    * @param {string} code the problem's stable code
    * @param {string} title
    * @param {string} detail
+   * @param {Record<string, unknown>} [problem] the whole problem document (`errors`, …)
    */
-  constructor(status, code, title, detail) {
+  constructor(status, code, title, detail, problem = {}) {
     super(`${title}: ${detail}`);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.title = title;
     this.detail = detail;
+    this.problem = problem;
   }
 }
 
@@ -67,6 +69,7 @@ async function request(method, path, body, token = storedToken()) {
       problem?.code ?? `HTTP_${response.status}`,
       problem?.title ?? response.statusText ?? 'Request failed',
       problem?.detail ?? (text.slice(0, 300) || `${method} ${path} answered ${response.status}`),
+      /** @type {Record<string, unknown>} */ (problem ?? {}),
     );
   }
   return json;
@@ -139,6 +142,14 @@ export const api = {
     control(`${runPath(id)}/cancel`, { reason: 'canceled from the web page' }, 'Cancel'),
   /** @param {string} id */
   retry: (id) => control(`${runPath(id)}/retry`, undefined, 'Retry'),
+  /** Diagnostics and declared inputs of a pipeline text (a read: no token needed unless reads need one). @param {string} pipeline */
+  validate: async (pipeline) =>
+    /** @type {Validation} */ (await request('POST', '/api/v1/validate', { pipeline })),
+  /** Starts a manual run. @param {{ pipeline: string, repo?: string, inputs: Record<string, string | boolean> }} body */
+  start: async (body) =>
+    /** @type {{ run_id: string, created: boolean }} */ (
+      /** @type {unknown} */ (await control('/api/v1/runs', body, 'Starting a run'))
+    ),
   /** @param {string} id @param {string} name @param {unknown} payload */
   signal: (id, name, payload) =>
     control(`${runPath(id)}/signals/${encodeURIComponent(name)}`, { payload }, 'A signal'),

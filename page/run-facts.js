@@ -1,7 +1,7 @@
 /**
  * The facts of one run at the top of its page: where it comes from (repository, trigger, pull
- * request, commit, sender), when it ran, its attempt, its concurrency group, its parent and
- * child runs, and its error.
+ * request, commit, sender), when it ran, its attempt, its concurrency group, its inputs, its
+ * parent and child runs, and its error.
  */
 import { shortId, shortSha, statusLabel } from './format.js';
 import { html } from './html.js';
@@ -71,6 +71,11 @@ export function RunFacts({ run, now }) {
         >${shortId(run.parent.run_id)}</${Link}> <span class="muted small">node ${run.parent.node_id}</span>`
     : null;
   const children = run.children.map((c) => html`<${ChildPill} key=${c.id} child=${c} />`);
+  // What `${{ inputs.NAME }}` read in this run (not secrets: shown as they are).
+  const inputs = Object.entries(run.inputs ?? {}).map(
+    ([name, value]) =>
+      html`<span class="input-value" key=${name} data-input=${name}><span class="mono">${name}</span>=<span class="mono">${value === null ? '–' : JSON.stringify(value)}</span></span> `,
+  );
 
   return html`<div class="facts-grid">
       <${Fact} name="repository"><${Out} href=${event?.repo?.html_url}>${run.repo}</${Out}></${Fact}>
@@ -99,6 +104,7 @@ export function RunFacts({ run, now }) {
           ? html`<${Fact} name="concurrency group"><span class="mono small">${run.concurrency_group}</span></${Fact}>`
           : null
       }
+      ${inputs.length ? html`<${Fact} name="inputs" wide>${inputs}</${Fact}>` : null}
       ${parent ? html`<${Fact} name="parent run">${parent}</${Fact}>` : null}
       ${children.length ? html`<${Fact} name="child runs" wide>${children}</${Fact}>` : null}
     </div>

@@ -105,7 +105,21 @@
  *   parent: { run_id: string, node_id: string } | null,
  *   children: ChildRun[],
  *   node_list: RunNode[],
+ *   inputs?: Record<string, string | number | boolean | null> | null,
  * }} RunDetail
+ *
+ * @typedef {object} DeclaredInput an input of `on.manual.inputs`, as POST /api/v1/validate answers it
+ * @property {string} name
+ * @property {'string' | 'number' | 'boolean' | 'choice'} type
+ * @property {boolean} required
+ * @property {string | number | boolean | null} default
+ * @property {string[] | null} options
+ * @property {string | null} description
+ *
+ * @typedef {object} Validation
+ * @property {boolean} valid
+ * @property {{ line: number, column: number, message: string, rule: string, severity: string }[]} diagnostics
+ * @property {DeclaredInput[]} [inputs]
  *
  * @typedef {object} HistoryEvent
  * @property {number} seq

@@ -1,7 +1,7 @@
 /**
  * The web page: plain ES modules in `page/` (no build step), the npm packages they import
  * served from node_modules under /vendor (an import map in index.html names them), so the page
- * works with no internet. Page routes (`/`, `/runs/:id`, `/deliveries/:id`) all answer
+ * works with no internet. Page routes (`/`, `/runs/:id`, `/deliveries/:id`, `/start`) all answer
  * index.html; the page reads the API. @dagrejs/dagre ships only a UMD bundle (it sets
  * `window.dagre`); /vendor/dagre/dagre.mjs wraps it as an ES module for the import map.
  */
@@ -61,7 +61,7 @@ export function pageRoutes() {
     await app.register(fastifyStatic, { root: PAGE_DIR, prefix: '/page/', decorateReply: false });
     for (const [name, root] of Object.entries(VENDOR))
       await app.register(fastifyStatic, { root, prefix: `/vendor/${name}/`, decorateReply: false });
-    for (const path of ['/', '/runs/:id', '/deliveries/:id'])
+    for (const path of ['/', '/runs/:id', '/deliveries/:id', '/start'])
       app.get(path, { schema: { hide: true } }, (_request, reply) =>
         reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(index()),
       );

@@ -47,6 +47,8 @@ export const ErrorInfoSchema = Type.Object(
 );
 const NullableError = Type.Union([ErrorInfoSchema, Type.Null()]);
 
+const InputValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
+
 export const ProblemSchema = Type.Object(
   {
     type: Type.String(),
@@ -162,6 +164,13 @@ const NodeSchema = Type.Object({
 
 export const RunDetailSchema = Type.Object({
   ...runSummaryFields,
+  inputs: Type.Union(
+    [Type.Record(Type.String(), Type.Union([InputValue, Type.Null()])), Type.Null()],
+    {
+      description:
+        'What `${{ inputs.NAME }}` reads in this run; null when the pipeline declares none.',
+    },
+  ),
   stopping: Type.Union([Type.String(), Type.Null()]),
   concurrency_group: Type.Union([Type.String(), Type.Null()]),
   history_length: Type.Integer(),
@@ -239,6 +248,17 @@ export const StartRunBody = Type.Object(
       }),
     ),
     idempotency_key: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    inputs: Type.Optional(
+      Type.Record(
+        Type.String(),
+        Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
+        {
+          maxProperties: 100,
+          description:
+            'A manual start\'s inputs (on.manual.inputs), by name: typed values, or text read as the declared type ("3", "true"). Refused with 422 INVALID_INPUTS, every problem listed, when they do not fit.',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -330,9 +350,25 @@ export const ValidateBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** A declared input, as the page builds its Run form from it. */
+const DeclaredInputSchema = Type.Object({
+  name: Type.String(),
+  type: Type.String({ enum: ['string', 'number', 'boolean', 'choice'] }),
+  required: Type.Boolean(),
+  default: Type.Union([InputValue, Type.Null()]),
+  options: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  description: Type.Union([Type.String(), Type.Null()]),
+});
+
 export const ValidateSchema = Type.Object({
   valid: Type.Boolean(),
   diagnostics: Type.Array(DiagnosticSchema),
+  inputs: Type.Optional(
+    Type.Array(DeclaredInputSchema, {
+      description:
+        "A valid pipeline.yaml's on.manual.inputs, in order (absent for a Packit config or a config with errors).",
+    }),
+  ),
 });
 
 /** Answers every route may give, besides its own. */

@@ -47,6 +47,7 @@ export function detailView(run: RunDetail, now: number) {
   delete (rest as Partial<RunDetail>).graph;
   return {
     ...rest,
+    inputs: run.graph.inputs ?? null,
     ...summaryView(rest, now),
     deadline_at: iso(run.deadline_at),
     event: eventView(event),

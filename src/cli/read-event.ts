@@ -8,6 +8,7 @@ import type { Event, Forge } from '../events/event.js';
 import { FORGE_NAMES, isForge } from '../events/forges.js';
 import { detectEvent } from '../forges/detect.js';
 import { manualEvent, normalizeEvent } from '../forges/normalize.js';
+import { INPUT_OPTION, parseInputArgs } from './input-args.js';
 import { UsageError, type Io } from './io.js';
 import { printable } from './terminal-text.js';
 
@@ -16,6 +17,7 @@ export const EVENT_OPTIONS = {
   event: { type: 'string' },
   'event-type': { type: 'string' },
   forge: { type: 'string' },
+  ...INPUT_OPTION,
 } as const;
 
 /**
@@ -26,14 +28,22 @@ export function readPipelineAndEvent(
   command: string,
   io: Io,
   positionals: readonly string[],
-  values: { event?: string; 'event-type'?: string; forge?: string },
+  values: { event?: string; 'event-type'?: string; forge?: string; input?: string[] },
 ): { file: string; text: string; event: Event | string; eventFile: string } {
   if (positionals.length !== 1) throw new UsageError(`${command} needs exactly one pipeline file`);
   const file = positionals[0]!;
   const text = io.readFile(file);
   const payload = readEventPayload(io, values);
-  if (payload === undefined)
-    return { file, text, event: localManualEvent(), eventFile: 'a manual start' };
+  const inputs = parseInputArgs(values.input);
+  if (payload === undefined) {
+    const event = localManualEvent();
+    return {
+      file,
+      text,
+      event: inputs ? { ...event, inputs } : event,
+      eventFile: 'a manual start',
+    };
+  }
   return { file, text, event: normalizePayload(payload), eventFile: payload.path };
 }
 
@@ -49,8 +59,10 @@ export interface EventPayload {
 /** `--event PAYLOAD.json` read and told apart, or undefined without --event (a manual start). */
 export function readEventPayload(
   io: Io,
-  values: { event?: string; 'event-type'?: string; forge?: string },
+  values: { event?: string; 'event-type'?: string; forge?: string; input?: string[] },
 ): EventPayload | undefined {
+  if (values.event && values.input?.length)
+    throw new UsageError('--input gives a manual start its inputs; an --event payload has none');
   if (!values.event) {
     if (values['event-type'] !== undefined)
       throw new UsageError('--event-type describes an --event PAYLOAD.json, and none was given');

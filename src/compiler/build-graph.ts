@@ -25,6 +25,7 @@ import type { JobConfig } from './schema/job.js';
 import type { PipelineConfig } from './schema/pipeline.js';
 import type { RetryPolicyConfig } from './schema/policy.js';
 import type { TriggerName } from '../contracts/triggers.js';
+import type { InputValues } from '../contracts/inputs.js';
 
 export interface ExcludedJob {
   job: string;
@@ -38,6 +39,8 @@ export interface BuildInput {
   text: string;
   trigger: TriggerName;
   event: Event;
+  /** The values `${{ inputs.NAME }}` reads; null when the pipeline declares no inputs. */
+  inputs: InputValues | null;
 }
 
 export function buildGraph(input: BuildInput): { graph: Graph; excluded: ExcludedJob[] } {
@@ -89,6 +92,8 @@ export function buildGraph(input: BuildInput): { graph: Graph; excluded: Exclude
       kind: input.event.kind,
       action: input.event.action,
     },
+    // Only where inputs are declared: the graphs (and hashes) of other pipelines stay as they were.
+    ...(input.inputs === null ? {} : { inputs: input.inputs }),
     env,
     concurrency:
       concurrency === undefined

@@ -15,6 +15,7 @@ import { CheckContext } from './checks/context.js';
 import { checkExpressions, checkNulCharacters } from './checks/expressions.js';
 import { checkHandlers } from './checks/handlers.js';
 import { checkCheckout } from './checks/checkout.js';
+import { checkInputs } from './checks/inputs.js';
 import { checkJobs } from './checks/jobs.js';
 import { checkMatrices } from './checks/matrix.js';
 import { refuseOversized } from './checks/sizes.js';
@@ -29,6 +30,9 @@ import { checkVersion, describeLocation } from './locations.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import type { PipelineConfig } from './schema/pipeline.js';
 import { matchTriggers, type TriggerMiss } from './trigger-match.js';
+import type { InputProblem } from '../contracts/inputs.js';
+import { declaredInputs } from './inputs/declared.js';
+import { defaultInputs, resolveInputs } from './inputs/resolve.js';
 import { validatePipelineShape } from './validators.js';
 import { Locator, loadYaml, makeDiagnostic } from './yaml-source.js';
 
@@ -42,7 +46,8 @@ export type ValidationResult =
   | { ok: true; pipeline: PipelineConfig; name: string; diagnostics: Diagnostic[] }
   | { ok: false; diagnostics: Diagnostic[] };
 
-export type CompileResult =
+/** What compiling a config without inputs gives (a Packit config's compile too). */
+export type ConfigResult =
   | { status: 'invalid'; diagnostics: Diagnostic[] }
   | {
       status: 'not-triggered';
@@ -62,6 +67,17 @@ export type CompileResult =
       diagnostics: Diagnostic[];
       schedules?: DeclaredSchedule[];
     };
+
+/** A manual start whose input values do not fit the declared inputs: every problem. */
+export interface InvalidInputs {
+  status: 'invalid-inputs';
+  pipeline: string;
+  errors: InputProblem[];
+  diagnostics: Diagnostic[];
+  schedules?: DeclaredSchedule[];
+}
+
+export type CompileResult = ConfigResult | InvalidInputs;
 
 export function validatePipeline(text: string, options: CompileOptions): ValidationResult {
   const file = options.file ?? 'pipeline.yaml';
@@ -124,6 +140,7 @@ function validateUnsafe(text: string, file: string, handlers: HandlerRegistry): 
   checkControls(ctx, value);
   checkTriggers(ctx, value);
   checkSchedules(ctx, value);
+  checkInputs(ctx, value);
   checkDurations(ctx, value);
   checkHandlers(ctx, value);
   checkCheckout(ctx, value);
@@ -155,6 +172,20 @@ export function compilePipeline(
       diagnostics,
       schedules,
     };
+  // A manual start is held to the declared inputs; any other trigger reads their defaults.
+  const declared = declaredInputs(pipeline.on);
+  const inputs =
+    match.trigger === 'manual'
+      ? resolveInputs(declared, event.inputs)
+      : { ok: true as const, values: defaultInputs(declared) };
+  if (!inputs.ok)
+    return {
+      status: 'invalid-inputs',
+      pipeline: name,
+      errors: inputs.errors,
+      diagnostics,
+      schedules,
+    };
   const { graph, excluded } = buildGraph({
     pipeline,
     name,
@@ -162,6 +193,7 @@ export function compilePipeline(
     text,
     trigger: match.trigger,
     event,
+    inputs: declared.length > 0 ? inputs.values : null,
   });
   return {
     status: 'graph',

@@ -11,6 +11,7 @@ import type { Event } from '../events/event.js';
 import { compilePipeline, validatePipeline, type CompileResult } from './compile.js';
 import { compilePackit, validatePackit } from './packit/compile.js';
 import { isPackitFile } from './packit/files.js';
+import { declaredInputs, type DeclaredInput } from './inputs/declared.js';
 import type { ReleasesTable } from './packit/types.js';
 
 /** A Packit config: said to be one (`--packit`, `"packit": true`), or by its file name. */
@@ -31,19 +32,35 @@ export interface ConfigOptions {
   releases?: ReleasesTable | null;
 }
 
+/** Diagnostics, and a valid pipeline.yaml's declared inputs (a form to start it is made of them). */
 export function validateConfig(
   text: string,
   options: ConfigOptions,
-): { ok: boolean; diagnostics: Diagnostic[] } {
+): { ok: boolean; diagnostics: Diagnostic[]; inputs: DeclaredInput[] } {
   const { file, handlers } = options;
-  if (!options.packit) return validatePipeline(text, { file, handlers });
-  return validatePackit(text, { file, handlers, ...packitOptions(options) });
+  if (options.packit) {
+    const { ok, diagnostics } = validatePackit(text, { file, handlers, ...packitOptions(options) });
+    return { ok, diagnostics, inputs: [] };
+  }
+  const result = validatePipeline(text, { file, handlers });
+  return {
+    ok: result.ok,
+    diagnostics: result.diagnostics,
+    inputs: result.ok ? declaredInputs(result.pipeline.on) : [],
+  };
 }
 
 /** The graph `event` starts, or why it starts none. Packit's repoName defaults to the event's. */
 export function compileConfig(text: string, event: Event, options: ConfigOptions): CompileResult {
   const { file, handlers } = options;
   if (!options.packit) return compilePipeline(text, event, { file, handlers });
+  if (Object.keys(event.inputs ?? {}).length > 0)
+    return {
+      status: 'invalid-inputs',
+      pipeline: file,
+      errors: [{ input: '', message: 'a Packit config declares no inputs' }],
+      diagnostics: [],
+    };
   return compilePackit(text, event, {
     file,
     handlers,

@@ -24,6 +24,7 @@ export type Rule =
   | 'script-injection'
   | 'trigger'
   | 'schedule'
+  | 'inputs'
   | 'glob'
   | 'packit'
   | 'target';

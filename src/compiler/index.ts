@@ -7,8 +7,16 @@
  * imports nothing of runtime, forges, api, webhooks or cli (enforced by lint).
  */
 export { compilePipeline, validatePipeline } from './compile.js';
-export type { CompileOptions, CompileResult, ValidationResult } from './compile.js';
+export type {
+  CompileOptions,
+  CompileResult,
+  ConfigResult,
+  InvalidInputs,
+  ValidationResult,
+} from './compile.js';
 export type { ExcludedJob } from './build-graph.js';
+export { declaredInputs, type DeclaredInput } from './inputs/declared.js';
+export { defaultInputs, resolveInputs, type InputResolution } from './inputs/resolve.js';
 export { diagnosticsToJson, formatDiagnostic, formatDiagnostics } from './diagnostics.js';
 export type { Diagnostic, Rule, Severity } from './diagnostics.js';
 export { formatDuration, parseDuration } from '../contracts/duration.js';

@@ -45,12 +45,21 @@ export const COMPILE_LIMITS = {
   maxEdges: 100_000,
   /** Characters of a graph's JSON, estimated from each job's size times its nodes. */
   maxGraphChars: 16 * 1024 * 1024,
+  /** Inputs one `on.manual.inputs` declares (GitHub Actions allows 25 on workflow_dispatch). */
+  maxInputs: 25,
+  /** Options of one `choice` input. */
+  maxInputOptions: 100,
+  /**
+   * Characters of an input's value (a default, an option, a value given at start) and of its
+   * description: values are stored with the graph of every run they start.
+   */
+  maxInputChars: 4_096,
   /** Diagnostics reported for one file; the rest are counted in a last one. */
   maxDiagnostics: 1_000,
 } as const;
 
 /** `on.schedule`: schedules per pipeline, characters of a cron and of a time zone. */
-export { SCHEDULE_LIMITS } from './schema/triggers.js';
+export const SCHEDULE_LIMITS = { maxSchedules: 20, maxCronChars: 120, maxTimezoneChars: 64 };
 
 /** `1.3 MiB`, `512 KiB`: sizes in messages. */
 export function size(bytes: number): string {

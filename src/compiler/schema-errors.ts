@@ -2,6 +2,7 @@
  * Turns ajv's errors into diagnostics a person can act on: the place, what is wrong in words
  * (never a regular expression), and "did you mean" for misspelt keys and values.
  */
+import { count } from './limits.js';
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic, Rule } from './diagnostics.js';
 import { pointerToPath, valueAt } from './paths.js';
@@ -178,6 +179,15 @@ function toDiagnostic(error: ErrorObject, data: unknown, ctx: ErrorContext): Dia
       return make(ctx.rule, `${what} must not be empty`);
     case 'minProperties':
       return make(ctx.rule, `${what} must have at least one entry`);
+    case 'maxItems':
+    case 'maxProperties':
+    case 'maxLength': {
+      const limit = (error.params as { limit: number }).limit;
+      const unit = { maxItems: 'items', maxProperties: 'entries', maxLength: 'characters' }[
+        error.keyword
+      ];
+      return make(ctx.rule, `${what} may have at most ${count(limit)} ${unit}`);
+    }
     case 'minimum':
     case 'maximum': {
       const limit = (error.params as { limit: number }).limit;

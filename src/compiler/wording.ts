@@ -1,4 +1,5 @@
 /** How messages name things: places in the file, JSON types, name rules and lists. */
+import { INPUT_NAME_PATTERN } from './schema/inputs.js';
 import {
   DURATION_PATTERN,
   ENV_NAME_PATTERN,
@@ -57,6 +58,8 @@ export function joinOr(items: readonly string[], word = 'or'): string {
 const PATTERN_RULES: Record<string, (value: string) => string> = {
   [JOB_ID_PATTERN]: (v) =>
     `job id "${shorten(v)}" may use only letters, digits, "_" and "-", must not start with a digit, and may be at most 100 characters long`,
+  [INPUT_NAME_PATTERN]: (v) =>
+    `input name "${shorten(v)}" may use only letters, digits, "_" and "-", must not start with a digit, and may be at most 64 characters long`,
   [ENV_NAME_PATTERN]: (v) =>
     `variable name "${shorten(v)}" may use only letters, digits and "_", and must not start with a digit`,
   [SIGNAL_PATTERN]: (v) => `signal name "${v}" may use only letters, digits, "_", ".", ":" and "-"`,

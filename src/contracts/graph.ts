@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Forge, EventKind } from '../events/event.js';
+import type { InputValues } from './inputs.js';
 import type { TriggerName } from './triggers.js';
 
 export type MatrixValue = string | number | boolean;
@@ -136,6 +137,11 @@ export interface Graph {
   pipeline: string;
   source: { kind: 'pipeline' | 'packit'; file: string; sha256: string };
   trigger: { name: TriggerName; forge: Forge; kind: EventKind; action: string | null };
+  /**
+   * What `${{ inputs.NAME }}` reads: a manual run's values (checked, defaults applied), or the
+   * defaults for a run of another trigger. Absent when the pipeline declares no inputs.
+   */
+  inputs?: InputValues;
   /** The pipeline's own `env` (templates over event and run), for the concurrency group. */
   env: Record<string, string>;
   /** The group template, evaluated when the run starts. */

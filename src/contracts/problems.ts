@@ -30,6 +30,7 @@ export const ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   PIPELINE_INVALID: { status: 422, title: 'Pipeline invalid' },
   NOT_TRIGGERED: { status: 422, title: 'Pipeline not triggered' },
+  INVALID_INPUTS: { status: 422, title: 'Inputs do not fit the pipeline' },
   PIPELINE_NOT_FOUND: { status: 422, title: 'Pipeline not found' },
   FORGE_ERROR: { status: 502, title: 'Forge request failed' },
   NOT_READY: { status: 503, title: 'Not ready' },

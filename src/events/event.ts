@@ -110,6 +110,11 @@ export interface Event {
   payload: unknown;
   /** A `schedule` event's firing (its payload has the cron too, as GitHub's `event.schedule`). */
   schedule?: ScheduleFiring;
+  /**
+   * A manual run's input values as given (the API's `inputs`, `--input k=v`): the compiler
+   * checks them against `on.manual.inputs` and puts the typed values in the graph. Not secrets.
+   */
+  inputs?: Record<string, unknown>;
 }
 
 /** Which cron fired, for which due time, and what it stands for after downtime. */

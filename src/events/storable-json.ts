@@ -17,6 +17,11 @@ export const REPLACEMENT = '\ufffd';
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 
+/** Whether PostgreSQL can store `text` as it is (no NUL, no unpaired surrogate). */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE.test(text);
+}
+
 export type Storable =
   | { ok: true; value: unknown; /** Code units replaced by U+FFFD. */ substituted: number }
   | { ok: false; reason: string };

@@ -75,8 +75,6 @@ export function templateReferences(template: string): Reference[] | undefined {
 const FOREIGN_CONTEXTS: Record<string, string> = {
   github:
     'there is no "github" context; forgeflow\'s is "event" (event.sha, event.pr.number, event.repo.full_name)',
-  inputs:
-    'there is no "inputs" context; read the event as "event" and job results as "needs.<job>.output"',
   steps: 'there is no "steps" context; a job\'s result is "needs.<job>.output"',
   job: 'there is no "job" context; use "matrix", "env" or "run"',
 };

@@ -29,6 +29,8 @@ export interface ExpressionContext {
   run?: Record<string, unknown>;
   /** The latest call's output, inside `poll.with` and `poll.until`. */
   output?: unknown;
+  /** A manual run's input values (the defaults for runs of other triggers): graph.inputs. */
+  inputs?: Readonly<Record<string, unknown>>;
   /** Given only when an attempt starts, to the templates that read them (secrets.ts). */
   secrets?: Readonly<Record<string, string>>;
 }

@@ -5,7 +5,16 @@
  */
 import type { FunctionInfo } from '@actions/expressions/funcs/info';
 
-export const CONTEXTS = ['event', 'env', 'matrix', 'needs', 'run', 'output', 'secrets'] as const;
+export const CONTEXTS = [
+  'event',
+  'env',
+  'matrix',
+  'needs',
+  'run',
+  'output',
+  'secrets',
+  'inputs',
+] as const;
 export type ContextName = (typeof CONTEXTS)[number];
 
 /** Job-status functions; allowed only in `if:`, as in GitHub Actions. */

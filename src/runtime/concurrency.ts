@@ -49,10 +49,12 @@ export function evaluateGroup(
 ): { group: string } | { error: string } {
   if (graph.concurrency === null) return { error: 'the pipeline has no concurrency group' };
   try {
-    const env = evaluateValue(graph.env, { event, run }) as Record<string, unknown>;
+    const inputs = graph.inputs ?? {};
+    const env = evaluateValue(graph.env, { event, run, inputs }) as Record<string, unknown>;
     const text = evaluateTemplate(graph.concurrency.group, {
       event,
       run,
+      inputs,
       env: Object.fromEntries(
         Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
       ),

@@ -65,6 +65,7 @@ export function buildContext(
   }
   const base: ExpressionContext = {
     event: run.event,
+    inputs: run.graph.inputs ?? {},
     matrix: node.matrix,
     needs,
     run: runContext(run, settings),

@@ -89,7 +89,14 @@ export async function startPolling(
     maximum_interval_ms: poll.maximum_interval_ms,
     until: poll.until,
     signal: poll.signal,
-    context: { env: context.env, matrix: context.matrix, needs: context.needs, run: context.run },
+    context: {
+      env: context.env,
+      matrix: context.matrix,
+      needs: context.needs,
+      run: context.run,
+      // Only where the pipeline declares inputs: other poll graphs keep their bytes and hashes.
+      ...(run.graph.inputs ? { inputs: context.inputs } : {}),
+    },
     polls_before: 0,
     polls_per_run: scope.settings.pollsPerRun,
   };

@@ -102,7 +102,7 @@ jobs:
     ]);
     const many = Array.from({ length: 21 }, (_, i) => `    - cron: "${i} 3 * * *"`).join('\n');
     expect(errors(`  schedule:\n${many}`)).toEqual([
-      '4:5: "on.schedule" must NOT have more than 20 items [schema]',
+      '4:5: "on.schedule" may have at most 20 items [schema]',
     ]);
   });
 

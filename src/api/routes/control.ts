@@ -54,6 +54,13 @@ export function controlRoutes(deps: ApiDeps) {
           return sendProblem(reply, 'PIPELINE_INVALID', `${file} has errors`, {
             diagnostics: diagnosticsToJson(compiled.diagnostics),
           });
+        if (compiled.status === 'invalid-inputs')
+          return sendProblem(
+            reply,
+            'INVALID_INPUTS',
+            `the inputs do not fit pipeline ${compiled.pipeline}: ${compiled.errors.length} problem${compiled.errors.length === 1 ? '' : 's'}`,
+            { errors: compiled.errors },
+          );
         if (compiled.status === 'not-triggered')
           return sendProblem(
             reply,
@@ -168,19 +175,23 @@ function eventOf(
     repo?: string;
     ref?: string;
     sha?: string;
+    inputs?: Record<string, unknown>;
   },
   forge: Forge,
 ): Event | string {
   if (body.event !== undefined) {
+    if (body.inputs !== undefined) return 'inputs are for a manual start, not for an event';
     const normalized = normalizeEvent(forge, body.event_type ?? null, body.event);
     return normalized.ok ? normalized.event : `event: ${normalized.ignored}`;
   }
-  return manualEvent({
+  const event = manualEvent({
     repo: body.repo ?? 'local/manual',
     forge,
     ...(body.sha !== undefined ? { sha: body.sha.toLowerCase() } : {}),
     ...(body.ref !== undefined ? { ref: body.ref } : {}),
   });
+  // As given: the compiler checks them against the pipeline and puts the typed values in the graph.
+  return body.inputs === undefined ? event : { ...event, inputs: body.inputs };
 }
 
 /** The pipeline text given, or read from the forge; a reply already sent otherwise. */

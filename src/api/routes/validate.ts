@@ -30,7 +30,9 @@ export function validateRoutes(deps: ApiDeps) {
           handlers: deps.handlers,
           releases: deps.packitReleases,
         });
-        return Promise.resolve({ valid: result.ok, diagnostics: result.diagnostics });
+        // The declared inputs of a valid pipeline.yaml (a form to start it is made of them).
+        const inputs = result.ok && !isPackitConfig(file, packit) ? { inputs: result.inputs } : {};
+        return Promise.resolve({ valid: result.ok, diagnostics: result.diagnostics, ...inputs });
       },
     );
     return Promise.resolve();

@@ -9,11 +9,12 @@ import { builtInRegistry } from '../../handlers/catalog.js';
 import { compileConfig, isPackitConfig, PACKIT_OPTION } from '../config-file.js';
 import { EXIT, type Io } from '../io.js';
 import { formatGraph, formatNotTriggered } from '../format-graph.js';
+import { formatInputProblems } from '../input-args.js';
 import { formatOption } from './options.js';
 import { EVENT_OPTIONS, readPipelineAndEvent } from '../read-event.js';
 
 export const planUsage =
-  'forgeflow plan FILE [--event PAYLOAD.json [--event-type NAME]] [--forge github|gitlab] [--format text|json|mermaid] [--packit]';
+  'forgeflow plan FILE [--event PAYLOAD.json [--event-type NAME]] [--forge github|gitlab] [--input NAME=VALUE]… [--format text|json|mermaid] [--packit]';
 
 export function planCommand(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({
@@ -38,12 +39,18 @@ export function planCommand(args: string[], io: Io): number {
     io.err(formatDiagnostics(result.diagnostics, text) + '\n');
     return EXIT.failed;
   }
+  if (result.status === 'invalid-inputs') {
+    io.err(
+      `forgeflow plan: ${file}: the inputs do not fit the pipeline:\n${formatInputProblems(result.errors)}`,
+    );
+    return EXIT.usage;
+  }
   io.out(render(result, event, format));
   return EXIT.ok;
 }
 
 function render(
-  result: Exclude<CompileResult, { status: 'invalid' }>,
+  result: Exclude<CompileResult, { status: 'invalid' | 'invalid-inputs' }>,
   event: Event,
   format: 'text' | 'json' | 'mermaid',
 ): string {

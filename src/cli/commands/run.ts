@@ -36,13 +36,14 @@ import { RunLogTail } from '../log-tail.js';
 import { EVENT_OPTIONS, readPipelineAndEvent } from '../read-event.js';
 import { formatNotTriggered } from '../format-graph.js';
 import { compileConfig, isPackitConfig, PACKIT_OPTION } from '../config-file.js';
+import { formatInputProblems } from '../input-args.js';
 import { loadOperatorHandlers, workerHandlers } from '../service.js';
 import { DEFAULT_DATA_DIR, readPackitSettings } from '../settings.js';
 import { makeDataDir } from '../webhook-secret.js';
 import { readSecretStore } from '../secret-store.js';
 
 export const runUsage =
-  'forgeflow run FILE [--event PAYLOAD.json [--event-type NAME]] [--forge github|gitlab] [--data-dir DIR] [--signal NAME[=JSON]]… [--handlers FILE] [--packit] [--workdir DIR] [--exec-sandbox namespaces|none]';
+  'forgeflow run FILE [--event PAYLOAD.json [--event-type NAME]] [--forge github|gitlab] [--data-dir DIR] [--input NAME=VALUE]… [--signal NAME[=JSON]]… [--handlers FILE] [--packit] [--workdir DIR] [--exec-sandbox namespaces|none]';
 
 export const runHelp = `usage: ${runUsage}
 
@@ -50,6 +51,7 @@ Runs the pipeline here, to the end, on the embedded database in DIR/db (--data-d
 FORGEFLOW_DATA_DIR, else ${DEFAULT_DATA_DIR}), printing each node's progress. Without --event
 the run is a manual start.
 
+  --input NAME=VALUE    a manual start's input (on.manual.inputs), read as its declared type
   --signal NAME[=JSON]  send a signal as the run starts; it is kept until a node waits for it
   --workdir DIR         every step's working directory, shared (default: a fresh, empty
                         one per attempt, removed at its end)
@@ -129,6 +131,12 @@ export async function runCommand(
   if (result.status === 'not-triggered') {
     io.out(formatNotTriggered(result.pipeline, event, result.misses, result.excluded));
     return EXIT.failed;
+  }
+  if (result.status === 'invalid-inputs') {
+    io.err(
+      `forgeflow run: ${file}: the inputs do not fit the pipeline:\n${formatInputProblems(result.errors)}`,
+    );
+    return EXIT.usage;
   }
 
   const secrets = readSecretStore(process.env);

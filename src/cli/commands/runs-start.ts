@@ -4,19 +4,22 @@
  * `plan` and `run` read it (read-event.ts): its forge and event are told from it unless
  * `--forge` and `--event-type` say; a Packit config is one by its name or with `--packit`
  * (config-file.ts). A config the server finds broken (422 PIPELINE_INVALID) is printed as
- * `forgeflow validate` prints it, from the diagnostics of the server's answer.
+ * `forgeflow validate` prints it, from the diagnostics of the server's answer; inputs that do not
+ * fit (`--input NAME=VALUE`, 422 INVALID_INPUTS) are printed one per line.
  */
 import { basename } from 'node:path';
 import { diagnosticsToJson, type Diagnostic } from '../../compiler/index.js';
 import { repoFileProblem } from '../../forges/repo-paths.js';
+import type { InputProblem } from '../../contracts/inputs.js';
 import { ApiError } from '../api-client.js';
+import { formatInputProblems, parseInputArgs } from '../input-args.js';
 import { isPackitConfig, PACKIT_OPTION } from '../config-file.js';
 import { EXIT, type Io } from '../io.js';
 import { EVENT_OPTIONS, forgeOption, readEventPayload } from '../read-event.js';
 import { client, COMMON, json, parse, sha } from './runs-args.js';
 import { showDiagnostics } from './validate.js';
 
-export const startUsage = `forgeflow runs start FILE [--event PAYLOAD.json [--event-type T]] [--forge github|gitlab] [--packit] [--repo R] [--sha X] ${COMMON}`;
+export const startUsage = `forgeflow runs start FILE [--event PAYLOAD.json [--event-type T]] [--forge github|gitlab] [--packit] [--repo R] [--sha X] [--input NAME=VALUE]… ${COMMON}`;
 
 export async function startCommand(
   args: string[],
@@ -36,6 +39,7 @@ export async function startCommand(
   const [file] = positionals;
   const forge = forgeOption(values.forge);
   const commit = sha(values.sha);
+  const inputs = parseInputArgs(values.input);
   const text = io.readFile(file);
   const payload = readEventPayload(io, values);
   const sent = serverFile(file);
@@ -54,12 +58,24 @@ export async function startCommand(
         : {}),
     ...(values.repo !== undefined ? { repo: values.repo } : {}),
     ...(commit !== undefined ? { sha: commit } : {}),
+    ...(inputs !== undefined ? { inputs } : {}),
   };
   const api = client(values, env);
   let answer: { run_id: string; created: boolean };
   try {
     answer = await api.post<{ run_id: string; created: boolean }>('/api/v1/runs', body);
   } catch (error) {
+    const refused = error instanceof ApiError ? inputProblems(error) : undefined;
+    if (refused !== undefined) {
+      if (values.json) {
+        json(io, { code: 'INVALID_INPUTS', errors: refused });
+        return EXIT.failed;
+      }
+      io.err(
+        `forgeflow runs start: the inputs do not fit ${file}: the server started nothing (INVALID_INPUTS)\n${formatInputProblems(refused)}`,
+      );
+      return EXIT.failed;
+    }
     const diagnostics = error instanceof ApiError ? invalidConfig(error, sent, file) : undefined;
     if (diagnostics === undefined) throw error;
     if (values.json) {
@@ -97,6 +113,19 @@ function invalidConfig(error: ApiError, sent: string, file: string): Diagnostic[
   const read = diagnostics.filter(isDiagnostic);
   if (read.length === 0) return undefined;
   return read.map((d) => (d.file === sent ? { ...d, file } : d));
+}
+
+/** The problems of a 422 INVALID_INPUTS answer, each `{input, message}`; undefined otherwise. */
+function inputProblems(error: ApiError): InputProblem[] | undefined {
+  const { code, errors } = error.problem;
+  if (code !== 'INVALID_INPUTS' || !Array.isArray(errors)) return undefined;
+  return errors.filter(
+    (e): e is InputProblem =>
+      typeof e === 'object' &&
+      e !== null &&
+      typeof (e as InputProblem).input === 'string' &&
+      typeof (e as InputProblem).message === 'string',
+  );
 }
 
 function isDiagnostic(value: unknown): value is Diagnostic {

@@ -12,6 +12,7 @@ import {
 } from '../../expressions/language.js';
 import { hasExpression, parseTemplate } from '../../expressions/template.js';
 import type { Path } from '../yaml-source.js';
+import { inputsMapping } from '../inputs/declared.js';
 import { didYouMean, FIELD_ALIASES } from '../suggest.js';
 import { subject } from '../wording.js';
 import {
@@ -31,7 +32,7 @@ export interface Site {
   job?: string;
 }
 
-const JOB_CONTEXTS: ContextName[] = ['event', 'env', 'matrix', 'needs', 'run'];
+const JOB_CONTEXTS: ContextName[] = ['event', 'env', 'matrix', 'needs', 'run', 'inputs'];
 
 /**
  * Which contexts an expression at this path may use; undefined where expressions are not
@@ -46,9 +47,9 @@ export function siteOf(path: Path): Site | undefined {
     statusFunctions,
   });
   if (top === 'concurrency' && (path.length === 1 || job === 'group'))
-    return { scope: plain(['event', 'env', 'run']), bare: false };
+    return { scope: plain(['event', 'env', 'run', 'inputs']), bare: false };
   if (top === 'env' && path.length === 2)
-    return { scope: plain(['event', 'run', 'secrets']), bare: false };
+    return { scope: plain(['event', 'run', 'inputs', 'secrets']), bare: false };
   if (top !== 'jobs' || typeof job !== 'string') return undefined;
   if (field === 'if' && path.length === 3)
     return { scope: plain(JOB_CONTEXTS, true), bare: true, job };
@@ -82,6 +83,7 @@ export function checkNulCharacters(ctx: CheckContext, pipeline: unknown): void {
 export function checkExpressions(ctx: CheckContext, pipeline: unknown): void {
   const jobs = new Map(jobsOf(pipeline));
   const envNames = Object.keys(dict(dict(pipeline).env));
+  const inputNames = Object.keys(inputsMapping(dict(pipeline).on));
   walkStrings(pipeline, [], (value, path) => {
     const site = siteOf(path);
     const isBare = site?.bare && !hasExpression(value) && path[path.length - 1] !== 'name';
@@ -97,7 +99,7 @@ export function checkExpressions(ctx: CheckContext, pipeline: unknown): void {
     }
     const job = site.job ? jobs.get(site.job) : undefined;
     const check = (source: string, occurrence: number) =>
-      checkOne(ctx, path, occurrence, source, site, job, envNames);
+      checkOne(ctx, path, occurrence, source, site, job, { envNames, inputNames });
     if (isBare) {
       check(value, -1);
       return;
@@ -130,7 +132,7 @@ function checkOne(
   source: string,
   site: Site,
   job: Dict | undefined,
-  envNames: string[],
+  names: { envNames: string[]; inputNames: string[] },
 ): void {
   const span =
     occurrence < 0
@@ -142,10 +144,10 @@ function checkOne(
     return;
   }
   for (const reference of result.references) {
-    const problem = referenceProblem(reference, job, site.job, [
-      ...envNames,
-      ...Object.keys(dict(job?.env)),
-    ]);
+    const problem = referenceProblem(reference, job, site.job, {
+      envNames: [...names.envNames, ...Object.keys(dict(job?.env))],
+      inputNames: names.inputNames,
+    });
     if (problem) ctx.reportAt(span, 'expression', problem);
   }
 }
@@ -155,7 +157,7 @@ function referenceProblem(
   ref: Reference,
   job: Dict | undefined,
   jobId: string | undefined,
-  envNames: string[],
+  { envNames, inputNames }: { envNames: string[]; inputNames: string[] },
 ): string | undefined {
   const [context, first, second] = ref;
   const shown = ref.join('.');
@@ -196,6 +198,14 @@ function referenceProblem(
       return (RUN_FIELDS as readonly string[]).includes(first)
         ? undefined
         : `"${shown}": run has no field "${first}"${didYouMean(first, RUN_FIELDS)}`;
+    case 'inputs':
+      if (!inputNames.includes(first))
+        return inputNames.length === 0
+          ? `"${shown}": the pipeline declares no inputs; declare them under on.manual.inputs`
+          : `"${shown}": no input "${first}" is declared under on.manual.inputs${didYouMean(first, inputNames)}`;
+      return second === undefined
+        ? undefined
+        : `"${shown}": an input is a string, a number or a boolean; it has no "${second}"`;
     case 'env':
       return envNames.includes(first)
         ? undefined

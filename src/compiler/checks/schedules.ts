@@ -5,7 +5,7 @@
  */
 import { DEFAULT_TIMEZONE } from '../../contracts/schedules.js';
 import { cronProblem, timezoneProblem } from '../cron.js';
-import { SCHEDULE_LIMITS } from '../schema/triggers.js';
+import { SCHEDULE_LIMITS } from '../limits.js';
 import { type CheckContext, dict, isDict } from './context.js';
 
 export function checkSchedules(ctx: CheckContext, pipeline: unknown): void {

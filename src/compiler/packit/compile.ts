@@ -7,7 +7,7 @@
  */
 import type { Event } from '../../events/event.js';
 import type { ExcludedJob } from '../build-graph.js';
-import type { CompileResult } from '../compile.js';
+import type { ConfigResult } from '../compile.js';
 import { capDiagnostics, finalizeDiagnostics, hasErrors, type Diagnostic } from '../diagnostics.js';
 import type { HandlerRegistry } from '../../contracts/handler-spec.js';
 import { TRIGGER_OF_KIND } from '../trigger-match.js';
@@ -80,11 +80,11 @@ function validateUnsafe(text: string, options: PackitOptions): PackitValidation 
 
 const RERUN_FAILED = new Set(['retest-failed', 'rebuild-failed']);
 
-export function compilePackit(text: string, event: Event, options: PackitOptions): CompileResult {
+export function compilePackit(text: string, event: Event, options: PackitOptions): ConfigResult {
   const validated = validatePackit(text, options);
   if (!validated.ok) return { status: 'invalid', diagnostics: validated.diagnostics };
   const { config, targets, diagnostics } = validated;
-  const notTriggered = (reason: string, excluded: ExcludedJob[] = []): CompileResult => ({
+  const notTriggered = (reason: string, excluded: ExcludedJob[] = []): ConfigResult => ({
     status: 'not-triggered',
     pipeline: PACKIT_PIPELINE,
     misses: [{ trigger: TRIGGER_OF_KIND[event.kind], reason }],

@@ -1,7 +1,9 @@
 /** `on:` — which events start a pipeline, with GitHub Actions' filter names in snake_case. */
 import Type, { type Static } from 'typebox';
 import { TRIGGER_NAMES } from '../../contracts/triggers.js';
+import { SCHEDULE_LIMITS } from '../limits.js';
 import { StringList } from './common.js';
+import { InputsSchema } from './inputs.js';
 
 /** Actions in GitHub's words; GitLab's merge-request actions are translated to these. */
 export const PULL_REQUEST_ACTIONS = [
@@ -122,13 +124,14 @@ export const CommentTriggerSchema = Type.Object(
 );
 
 export const ManualTriggerSchema = Type.Object(
-  {},
-  { additionalProperties: false, description: 'Runs started through the API or the CLI.' },
+  { inputs: Type.Optional(InputsSchema) },
+  {
+    additionalProperties: false,
+    description: 'Runs started through the API, the CLI or the page, with optional inputs.',
+  },
 );
 
-/** Bounds of `on.schedule`; checks/schedules.ts checks what the schema cannot (limits.ts documents them). */
-export const SCHEDULE_LIMITS = { maxSchedules: 20, maxCronChars: 120, maxTimezoneChars: 64 };
-
+/** `on.schedule`; checks/schedules.ts checks what the schema cannot (limits.ts has the bounds). */
 export const ScheduleTriggerSchema = Type.Array(
   Type.Object(
     {

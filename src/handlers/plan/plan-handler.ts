@@ -203,6 +203,13 @@ async function plan(
       diagnostics: compiled.diagnostics,
     };
   }
+  // Only a manual start carries inputs; a forge's event reads the defaults.
+  if (compiled.status === 'invalid-inputs')
+    return {
+      ...where,
+      outcome: 'not_triggered',
+      reason: compiled.errors.map((e) => e.message).join('; '),
+    };
   if (compiled.status === 'not-triggered')
     return {
       ...where,

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import {
   compilePackit,
-  type CompileResult,
+  type ConfigResult,
   type Graph,
   type PreviousNode,
 } from '../../../src/compiler/index.js';
@@ -80,7 +80,7 @@ export function compile(
   event: Event,
   previous?: PreviousNode[],
   file = '.packit.yaml',
-): CompileResult {
+): ConfigResult {
   return compilePackit(text, event, {
     file,
     repoName: 'app',
