@@ -11,7 +11,7 @@ import { runCli } from './support/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'forgeflow-run-logs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it('prints every step line prefixed by its node id, before the run ends', async () => {
+it('prints every step line prefixed by its node id, before the step ends', async () => {
   const file = join(dir, 'logs.yaml');
   writeFileSync(
     file,
@@ -39,4 +39,10 @@ jobs:
   expect(out).toContain("test     | $ printf '\\033[32mok\\033[0m\\n'\n");
   expect(out).toContain('test     | ok\n');
   expect(out.indexOf('test     | ok')).toBeLessThan(out.search(/run \S+ succeeded/));
+  // What a step printed comes before the line that says how it ended.
+  for (const target of ['x', 'y'])
+    expect(out.indexOf(`build[${target}] | warn ${target}`)).toBeLessThan(
+      out.indexOf(`build[${target}]: succeeded`),
+    );
+  expect(out.indexOf('test     | ok')).toBeLessThan(out.indexOf('test: succeeded'));
 }, 60_000);

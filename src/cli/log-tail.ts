@@ -34,6 +34,12 @@ export class RunLogTail {
     });
   }
 
+  /** Prints every line stored so far (a node's end waits for this: its lines come first). */
+  catchUp(): Promise<void> {
+    this.read();
+    return this.reading;
+  }
+
   /** Stops listening and prints every line not printed yet. */
   async drain(): Promise<void> {
     const unlisten = this.unlisten;

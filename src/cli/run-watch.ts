@@ -2,7 +2,8 @@
  * What `forgeflow run` shows of its run as it goes: the run's events fed to the progress (a
  * poll's child run on the line of the node that started it), and a note the first time a node
  * waits for each signal. Events that come before the run's id is known (its start emits them)
- * are kept and shown once it is.
+ * are kept and shown once it is. A node's end waits for `catchUp` (the log lines stored before
+ * it), so what a step printed comes before the line that says how it ended.
  */
 import type { Runtime } from '../runtime/runtime.js';
 import type { RuntimeEvent } from '../runtime/events.js';
@@ -14,11 +15,19 @@ export interface RunWatch {
   stop(): void;
 }
 
+const ENDS_ATTEMPT = new Set<RuntimeEvent['type']>([
+  'node:completed',
+  'node:failed',
+  'node:retrying',
+  'node:canceled',
+]);
+
 export function watchRun(
   runtime: Runtime,
   progress: Progress,
   /** What to say when a node waits for `signal`; called once per signal name. */
   waitingHint?: (runId: string, nodeId: string, signal: string) => string | undefined,
+  catchUp: () => Promise<void> = () => Promise.resolve(),
 ): RunWatch {
   let target: string | undefined;
   const buffered: RuntimeEvent[] = [];
@@ -39,14 +48,24 @@ export function watchRun(
       if (hint !== undefined) progress.note(hint);
     }
   };
+  // Events are shown in order; one that ends an attempt first prints the lines logged before it.
+  let shown = Promise.resolve();
+  const showInOrder = (e: RuntimeEvent) => {
+    shown = shown
+      .then(() =>
+        ENDS_ATTEMPT.has(e.type) && 'runId' in e && e.runId === target ? catchUp() : undefined,
+      )
+      .catch(() => undefined)
+      .then(() => show(e));
+  };
   const off = runtime.events.onAny((e) => {
     if (target === undefined) buffered.push(e);
-    else show(e);
+    else showInOrder(e);
   });
   return {
     follow(runId) {
       target = runId;
-      for (const e of buffered.splice(0)) show(e);
+      for (const e of buffered.splice(0)) showInOrder(e);
     },
     stop: off,
   };

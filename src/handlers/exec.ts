@@ -147,7 +147,7 @@ async function runExec(
       ? await sandboxedLaunch(sandbox, attempt, identity, cwd, argv, env)
       : { command: program, args: argv.slice(1), env, cwd };
     if (context.signal.aborted) throw aborted(context.signal);
-    context.log.line('system', `$ ${input.shell ?? argv.map(shellWord).join(' ')}`);
+    context.log.line('system', `$ ${input.shell?.trimEnd() ?? argv.map(shellWord).join(' ')}`);
     const result = await superviseProcess(launch, {
       cap,
       signal: context.signal,

@@ -170,10 +170,15 @@ export async function runCommand(
         })
       : undefined;
     // No hint for a signal given with --signal: it is on its way.
-    const watch = watchRun(runtime, progress, (runId, nodeId, signal) =>
-      api && !given.some((g) => g.name === signal)
-        ? signalHint(api, runId, nodeId, signal)
-        : undefined,
+    let tail: RunLogTail | undefined;
+    const watch = watchRun(
+      runtime,
+      progress,
+      (runId, nodeId, signal) =>
+        api && !given.some((g) => g.name === signal)
+          ? signalHint(api, runId, nodeId, signal)
+          : undefined,
+      () => tail?.catchUp() ?? Promise.resolve(),
     );
     const interrupts = new Interrupts(signals);
     // Each step's log lines as they are stored, `node | line`, above the progress table.
@@ -181,7 +186,6 @@ export async function runCommand(
       io,
       Math.min(32, Math.max(...result.graph.nodes.map((n) => n.id.length))),
     );
-    let tail: RunLogTail | undefined;
     try {
       await worker.start();
       io.out(
