@@ -20,6 +20,8 @@ const ENDS_ATTEMPT = new Set<RuntimeEvent['type']>([
   'node:failed',
   'node:retrying',
   'node:canceled',
+  // A poll's first call ends as its child run starts.
+  'child:started',
 ]);
 
 export function watchRun(
