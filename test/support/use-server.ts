@@ -58,8 +58,12 @@ export function useServer(options: {
   clock: FakeClock;
   /** Started before, stopped after everything else. */
   fakes: readonly FakeService[];
-  /** The service's forges, concurrency and Packit services (called once the fakes listen). */
-  settings: () => Pick<ServiceSettings, 'forges' | 'concurrency' | 'packit'>;
+  /**
+   * The service's forges, concurrency, Packit services and exec settings (called once the
+   * fakes listen); exec stays disabled unless `execAllow` is given.
+   */
+  settings: () => Pick<ServiceSettings, 'forges' | 'concurrency' | 'packit'> &
+    Partial<Pick<ServiceSettings, 'execAllow' | 'execSandbox' | 'checkoutMirrors'>>;
   webhooks: { githubSecret: string | null; gitlabToken?: string | null };
   /** The API's bearer token for mutations (default: none, every mutation refused). */
   apiToken?: string;
