@@ -89,7 +89,7 @@ jobs:
   koji:
     uses: koji.build
 `);
-        expect(ok).toEqual({ valid: true, diagnostics: [] });
+        expect(ok).toEqual({ valid: true, diagnostics: [], inputs: [] });
         const bad = await validate(`version: 1
 on: push
 jobs:
