@@ -1,4 +1,5 @@
 /** How messages name things: places in the file, JSON types, name rules and lists. */
+import { COMMENT_COMMAND_PATTERN } from '../contracts/comment-commands.js';
 import { INPUT_NAME_PATTERN } from './schema/inputs.js';
 import {
   DURATION_PATTERN,
@@ -63,6 +64,8 @@ const PATTERN_RULES: Record<string, (value: string) => string> = {
   [ENV_NAME_PATTERN]: (v) =>
     `variable name "${shorten(v)}" may use only letters, digits and "_", and must not start with a digit`,
   [SIGNAL_PATTERN]: (v) => `signal name "${v}" may use only letters, digits, "_", ".", ":" and "-"`,
+  [COMMENT_COMMAND_PATTERN]: (v) =>
+    `comment command "${shorten(v)}" must be a slash command: a "/" and a word right after it, as in "/ci retest"`,
   [DURATION_PATTERN]: (v) => `"${v}" is not a duration; write 500ms, 30s, 5m, 2h, 7d or 1h30m`,
 };
 

@@ -2,11 +2,13 @@
  * Accepting a verified delivery: normalize it, start its plan run (the delivery id is the
  * run's idempotency key, so a redelivery or two copies arriving at once start one plan run),
  * and record the delivery. A payload no forge could have sent is refused before anything is
- * written. Nothing slow happens here: the answer goes back in milliseconds,
+ * written. A comment with no command line ("LGTM") starts nothing, whatever the repository's
+ * config says (contracts/comment-commands.ts): it is recorded as ignored, with no plan run. Nothing slow happens here: the answer goes back in milliseconds,
  * and fetching, compiling and starting pipelines is the plan run's work.
  */
+import { mayHoldCommand, NO_COMMAND_REASON } from '../contracts/comment-commands.js';
 import type { Db } from '../db/db.js';
-import type { Forge } from '../events/event.js';
+import type { Event, Forge } from '../events/event.js';
 import { normalizeEvent } from '../forges/normalize.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -43,22 +45,25 @@ export async function acceptDelivery(
   const now = new Date(deps.clock.now());
   const normalized = normalizeEvent(input.forge, input.eventName, input.payload);
   if (!normalized.ok && normalized.impossible) return { refused: normalized.ignored };
-  if (!normalized.ok) {
+  const ignore = async (normalizedEvent: Event | null, reason: string): Promise<Accepted> => {
     const fresh = await recordDelivery(
       deps.db,
       {
         id,
         forge: input.forge,
         event: input.eventName,
-        normalized: null,
+        normalized: normalizedEvent,
         outcome: 'ignored',
-        reason: normalized.ignored,
+        reason,
       },
       now,
     );
-    return { delivery: id, outcome: 'ignored', reason: normalized.ignored, duplicate: !fresh };
-  }
+    return { delivery: id, outcome: 'ignored', reason, duplicate: !fresh };
+  };
+  if (!normalized.ok) return ignore(null, normalized.ignored);
   const event = normalized.event;
+  if (event.kind === 'comment' && !mayHoldCommand(event.comment?.body ?? ''))
+    return ignore(event, NO_COMMAND_REASON);
   // The delivery's record commits with its plan run, in one transaction (shared with the
   // deliveries arriving meanwhile: start-queue.ts). The plan run's idempotency key is what
   // deduplicates: whichever copy created it is the one.

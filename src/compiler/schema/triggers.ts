@@ -1,5 +1,6 @@
 /** `on:` — which events start a pipeline, with GitHub Actions' filter names in snake_case. */
 import Type, { type Static } from 'typebox';
+import { COMMENT_COMMAND_PATTERN } from '../../contracts/comment-commands.js';
 import { TRIGGER_NAMES } from '../../contracts/triggers.js';
 import { SCHEDULE_LIMITS } from '../limits.js';
 import { StringList } from './common.js';
@@ -113,10 +114,10 @@ export const ReleaseTriggerSchema = Type.Object(
 
 export const CommentTriggerSchema = Type.Object(
   {
-    commands: Type.Array(Type.String({ pattern: '^\\S' }), {
+    commands: Type.Array(Type.String({ pattern: COMMENT_COMMAND_PATTERN }), {
       minItems: 1,
       description:
-        'ChatOps commands (`/ci retest`): a comment on a pull/merge request whose first line starts with one of them starts the pipeline.',
+        'ChatOps commands, each a slash command (`/ci retest`): a comment on a pull/merge request whose first line starts with one of them starts the pipeline.',
     }),
     types: Type.Optional(ActionList(COMMENT_ACTIONS, 'Comment actions. Default: created.')),
   },
