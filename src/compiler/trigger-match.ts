@@ -97,7 +97,7 @@ function checkTrigger(name: TriggerName, filter: object, event: Event): Check {
     case 'push':
       return checkPush(filter, event);
     case 'release':
-      return checkRelease(filter as ReleaseTrigger, event);
+      return checkRelease(filter, event);
     case 'comment':
       return checkComment(filter as CommentTrigger, event);
     case 'manual':

@@ -7,7 +7,8 @@ import { fixturesUrl } from '../support/fixtures.js';
 
 /** GitLab's real Release Hook (test/fixtures/gitlab/release.json), normalized, with changes. */
 function gitlabRelease(changes: Record<string, unknown>): Event {
-  const hook = JSON.parse(readFileSync(new URL('release.json', fixturesUrl('gitlab')), 'utf8'));
+  const file = new URL('release.json', fixturesUrl('gitlab'));
+  const hook = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const result = normalizeGitLab('Release Hook', { ...hook, ...changes });
   if (!result.ok) throw new Error(result.ignored);
   return result.event;
