@@ -354,16 +354,17 @@ jobs:
     return { body: JSON.stringify(payload), payload };
   }
 
-  it('starts types: [published] on the Release Hook create, in GitHub words', async () => {
-    const { body, payload } = releaseHook(RELEASE_PIPELINE('published'));
-    expect(payload.action).toBe('create');
-    const response = await deliver(
-      '/webhooks/gitlab',
-      body,
-      gitlabHeaders(payload, TOKEN, 'gl-r1'),
-    );
+  /** Delivers that hook, signed, for a pipeline with these `types`; answers what it planned. */
+  async function deliverRelease(types: string, id: string) {
+    const { body, payload } = releaseHook(RELEASE_PIPELINE(types));
+    const response = await deliver('/webhooks/gitlab', body, gitlabHeaders(payload, TOKEN, id));
     expect(response.status).toBe(202);
-    const delivery = await planned('gitlab:gl-r1');
+    return { payload, delivery: await planned(`gitlab:${id}`) };
+  }
+
+  it('starts types: [published] on the Release Hook create, in GitHub words', async () => {
+    const { payload, delivery } = await deliverRelease('published', 'gl-r1');
+    expect(payload.action).toBe('create');
     expect(delivery.outcome, delivery.reason ?? '').toBe('started');
     const runId = delivery.run_ids[0]!;
     expect(await app.runtime.waitForRun(runId, 15_000)).toBe('succeeded');
@@ -380,14 +381,7 @@ jobs:
   });
 
   it("starts nothing for types: [edited], and says how GitLab's create was read", async () => {
-    const { body, payload } = releaseHook(RELEASE_PIPELINE('edited'));
-    const response = await deliver(
-      '/webhooks/gitlab',
-      body,
-      gitlabHeaders(payload, TOKEN, 'gl-r2'),
-    );
-    expect(response.status).toBe(202);
-    const delivery = await planned('gitlab:gl-r2');
+    const { delivery } = await deliverRelease('edited', 'gl-r2');
     expect(delivery.outcome).not.toBe('started');
     expect(delivery.run_ids).toEqual([]);
     expect(JSON.stringify(delivery)).toContain(
