@@ -15,6 +15,7 @@ import type {
 } from './schema/triggers.js';
 import type { TriggerName } from '../contracts/triggers.js';
 import { DEFAULT_TIMEZONE } from '../contracts/schedules.js';
+import { gitlabReleaseWord, releaseActionWords } from '../contracts/release-actions.js';
 
 export interface TriggerMiss {
   trigger: TriggerName;
@@ -96,7 +97,7 @@ function checkTrigger(name: TriggerName, filter: object, event: Event): Check {
     case 'push':
       return checkPush(filter, event);
     case 'release':
-      return checkTypes((filter as ReleaseTrigger).types, event.action, undefined);
+      return checkRelease(filter, event);
     case 'comment':
       return checkComment(filter as CommentTrigger, event);
     case 'manual':
@@ -160,6 +161,15 @@ function checkComment(filter: CommentTrigger, event: Event): Check {
   return command
     ? undefined
     : `the comment does not start with ${filter.commands.map((c) => `"${c}"`).join(' or ')}`;
+}
+
+/** GitLab's one `create` counts as every word GitHub sends for a release published at once. */
+function checkRelease(filter: ReleaseTrigger, event: Event): Check {
+  const words = releaseActionWords(event.forge, event.action, event.release?.prerelease ?? false);
+  if (!filter.types || words.some((word) => filter.types!.includes(word))) return undefined;
+  const miss = checkTypes(filter.types, event.action, undefined);
+  const raw = event.forge === 'gitlab' ? gitlabReleaseWord(event.action) : undefined;
+  return raw === undefined ? miss : `${miss} (GitLab's "${raw}" counts as ${words.join(', ')})`;
 }
 
 function checkTypes(

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { comment, compile, manual, pullRequest, push, tagPush, withTriggers } from './helpers.js';
 import type { Event } from '../../src/events/event.js';
+import { readFileSync } from 'node:fs';
+import { normalizeGitLab } from '../../src/forges/gitlab/normalize.js';
+import { fixturesUrl } from '../support/fixtures.js';
+
+/** GitLab's real Release Hook (test/fixtures/gitlab/release.json), normalized, with changes. */
+function gitlabRelease(changes: Record<string, unknown>): Event {
+  const file = new URL('release.json', fixturesUrl('gitlab'));
+  const hook = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const result = normalizeGitLab('Release Hook', { ...hook, ...changes });
+  if (!result.ok) throw new Error(result.ignored);
+  return result.event;
+}
 
 function starts(on: string, event: Event): boolean {
   const result = compile(withTriggers(on), event);
@@ -112,6 +124,43 @@ describe('comment, release and manual triggers', () => {
     const release = (action: string): Event => ({ ...manual(), kind: 'release', action });
     expect(starts('  release:', release('edited'))).toBe(true);
     expect(starts('  release: { types: [published] }', release('edited'))).toBe(false);
+  });
+
+  it("GitHub's words on GitLab: a Release Hook create counts as published, created and released", () => {
+    const create = gitlabRelease({});
+    for (const word of ['published', 'created', 'released'])
+      expect(starts(`  release: { types: [${word}] }`, create)).toBe(true);
+    expect(missReasons('  release: { types: [edited, prereleased] }', create)).toEqual([
+      'release: action "published" is not one of edited, prereleased' +
+        ` (GitLab's "create" counts as published, created, released)`,
+    ]);
+    const upcoming = gitlabRelease({ upcoming_release: true });
+    expect(starts('  release: { types: [prereleased] }', upcoming)).toBe(true);
+    expect(starts('  release: { types: [released] }', upcoming)).toBe(false);
+  });
+
+  it('GitLab update is edited and delete is deleted, and the miss names the mapping', () => {
+    expect(starts('  release: { types: [edited] }', gitlabRelease({ action: 'update' }))).toBe(
+      true,
+    );
+    expect(
+      missReasons('  release: { types: [published] }', gitlabRelease({ action: 'delete' })),
+    ).toEqual([
+      `release: action "deleted" is not one of published (GitLab's "delete" counts as deleted)`,
+    ]);
+  });
+
+  it('a GitHub release delivery is its one word: each of created and published arrives alone', () => {
+    const github = (action: string): Event => ({
+      ...gitlabRelease({}),
+      forge: 'github',
+      action,
+    });
+    expect(starts('  release: { types: [published] }', github('created'))).toBe(false);
+    expect(missReasons('  release: { types: [published] }', github('created'))).toEqual([
+      'release: action "created" is not one of published',
+    ]);
+    expect(starts('  release: { types: [published] }', github('published'))).toBe(true);
   });
 
   it('says for every declared trigger why an event missed it', () => {

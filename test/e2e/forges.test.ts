@@ -330,3 +330,62 @@ describe('a GitLab merge request', () => {
     );
   });
 });
+
+describe('a GitLab release', () => {
+  const RELEASE_PIPELINE = (types: string) => `version: 1
+name: release
+on:
+  release: { types: [${types}] }
+jobs:
+  announce:
+    uses: forge.status
+    with: { state: success, context: announce, description: "\${{ event.action }} \${{ event.tag }}" }
+    report: forgeflow/release
+`;
+
+  /** GitLab's real Release Hook (action `create`) on a commit of its own holding `pipeline`. */
+  function releaseHook(pipeline: string): { body: string; payload: Record<string, unknown> } {
+    const payload = gitlabFixture('release');
+    const project = payload.project as { path_with_namespace: string; id: number };
+    const commit = sha();
+    (payload.commit as { id: string }).id = commit;
+    gitlab.addProject(project.path_with_namespace, { id: project.id });
+    gitlab.setFile(project.path_with_namespace, commit, 'pipeline.yaml', pipeline);
+    return { body: JSON.stringify(payload), payload };
+  }
+
+  /** Delivers that hook, signed, for a pipeline with these `types`; answers what it planned. */
+  async function deliverRelease(types: string, id: string) {
+    const { body, payload } = releaseHook(RELEASE_PIPELINE(types));
+    const response = await deliver('/webhooks/gitlab', body, gitlabHeaders(payload, TOKEN, id));
+    expect(response.status).toBe(202);
+    return { payload, delivery: await planned(`gitlab:${id}`) };
+  }
+
+  it('starts types: [published] on the Release Hook create, in GitHub words', async () => {
+    const { payload, delivery } = await deliverRelease('published', 'gl-r1');
+    expect(payload.action).toBe('create');
+    expect(delivery.outcome, delivery.reason ?? '').toBe('started');
+    const runId = delivery.run_ids[0]!;
+    expect(await app.runtime.waitForRun(runId, 15_000)).toBe('succeeded');
+    const project = (payload.project as { path_with_namespace: string }).path_with_namespace;
+    const commit = (payload.commit as { id: string }).id;
+    await statusesOn(() => gitlab.statuses(project, commit), 4);
+    // The job's own status reads the action in GitHub's words; the report went to the commit.
+    expect(gitlab.latestStatus(project, commit, 'announce')).toMatchObject({
+      description: `published ${String(payload.tag)}`,
+    });
+    expect(gitlab.latestStatus(project, commit, 'forgeflow/release')).toMatchObject({
+      status: 'success',
+    });
+  });
+
+  it("starts nothing for types: [edited], and says how GitLab's create was read", async () => {
+    const { delivery } = await deliverRelease('edited', 'gl-r2');
+    expect(delivery.outcome).not.toBe('started');
+    expect(delivery.run_ids).toEqual([]);
+    expect(JSON.stringify(delivery)).toContain(
+      `GitLab's \\"create\\" counts as published, created, released`,
+    );
+  });
+});

@@ -364,10 +364,10 @@ describe('note', () => {
 describe('release', () => {
   const hook = load<ReleaseHook>('release.json');
 
-  it('create → created, field by field (GitLab names no user: empty sender)', () => {
+  it('create → published (no drafts on GitLab), field by field (no user: empty sender)', () => {
     expect(accepted(normalizeGitLab('Release Hook', hook))).toStrictEqual({
       ...expected('release', hook, { login: '', id: null }),
-      action: 'created',
+      action: 'published',
       sha: hook.commit.id,
       ref: `refs/tags/${hook.tag}`,
       tag: hook.tag,
@@ -380,6 +380,14 @@ describe('release', () => {
     expect(run({ action: 'update' }).action).toBe('edited');
     expect(run({ action: 'delete' }).action).toBe('deleted');
     expect(run({ upcoming_release: true }).release?.prerelease).toBe(true);
+  });
+
+  it("keeps GitLab's own word in the payload, and passes an unknown word through", () => {
+    const event = accepted(normalizeGitLab('Release Hook', hook));
+    expect((event.payload as { action: string }).action).toBe('create');
+    expect(accepted(normalizeGitLab(null, { ...hook, action: 'constructor' })).action).toBe(
+      'constructor',
+    );
   });
 });
 

@@ -3,7 +3,8 @@
  *
  * - pull_request opened / reopened / synchronize → `pull_request` (ref: the PR's target branch).
  * - a push to a branch → `commit` (ref: the pushed branch).
- * - a release published (GitHub) or created (GitLab's Release Hook) → `release` (ref: the tag).
+ * - a release published (GitHub; GitLab's Release Hook `create`, normalized to published) →
+ *   `release` (ref: the tag).
  *   GitHub's `created` is not one: a release published straight away sends `created` and
  *   `published`, and packit-service reacts to `published` only.
  * - a pushed tag → nothing. packit-service files GitLab's Tag Push Hook as a branch push named
@@ -30,8 +31,11 @@ export interface PackitEvent {
 export type EventTrigger = ({ ok: true } & PackitEvent) | { ok: false; reason: string };
 
 const PULL_REQUEST_ACTIONS = ['opened', 'reopened', 'synchronize'];
-/** The release action that starts release jobs, per forge (one per release). */
-const RELEASE_ACTION: Record<Event['forge'], string> = { github: 'published', gitlab: 'created' };
+/**
+ * The release action that starts release jobs, per forge (one per release). Both say published
+ * now (contracts/release-actions.ts); the table makes a new forge answer the question.
+ */
+const RELEASE_ACTION: Record<Event['forge'], string> = { github: 'published', gitlab: 'published' };
 
 export function eventTrigger(event: Event): EventTrigger {
   switch (event.kind) {
@@ -52,9 +56,7 @@ export function eventTrigger(event: Event): EventTrigger {
       if (event.release?.draft) return miss('the release is a draft');
       return event.action === RELEASE_ACTION[event.forge]
         ? ok(['release'], event.release?.tag ?? event.tag)
-        : miss(
-            `release action "${event.action ?? 'none'}" is not ${event.forge === 'github' ? 'published' : 'created (published)'}`,
-          );
+        : miss(`release action "${event.action ?? 'none'}" is not ${RELEASE_ACTION[event.forge]}`);
     case 'comment':
       return commentTrigger(event);
     case 'manual':

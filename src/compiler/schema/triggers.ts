@@ -1,6 +1,7 @@
 /** `on:` — which events start a pipeline, with GitHub Actions' filter names in snake_case. */
 import Type, { type Static } from 'typebox';
 import { COMMENT_COMMAND_PATTERN } from '../../contracts/comment-commands.js';
+import { RELEASE_ACTIONS } from '../../contracts/release-actions.js';
 import { TRIGGER_NAMES } from '../../contracts/triggers.js';
 import { SCHEDULE_LIMITS } from '../limits.js';
 import { StringList } from './common.js';
@@ -33,15 +34,6 @@ export const PULL_REQUEST_ACTIONS = [
   'unapproved',
   'approval',
   'unapproval',
-] as const;
-export const RELEASE_ACTIONS = [
-  'published',
-  'unpublished',
-  'created',
-  'edited',
-  'deleted',
-  'prereleased',
-  'released',
 ] as const;
 export const COMMENT_ACTIONS = ['created', 'edited', 'deleted'] as const;
 
@@ -105,7 +97,7 @@ export const ReleaseTriggerSchema = Type.Object(
     types: Type.Optional(
       ActionList(
         RELEASE_ACTIONS,
-        'Release actions: published, created, edited, released, prereleased, deleted, … Default: all.',
+        "Release actions, in GitHub's words on both forges: published, created, released, prereleased, edited, deleted, unpublished. GitLab's `create` counts as published, created and released (prereleased for an upcoming release); `update` is edited, `delete` is deleted. Default: all.",
       ),
     ),
   },

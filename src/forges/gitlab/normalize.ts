@@ -10,6 +10,7 @@
  */
 
 import type { Actor, Event, NormalizeResult, PullRequest, Repository } from '../../events/event.js';
+import { GITLAB_RELEASE_ACTION } from '../../contracts/release-actions.js';
 import { mergeRequest, mergeRequestAction } from './merge-request.js';
 import {
   accept,
@@ -216,19 +217,14 @@ function noteEvent(p: Payload): NormalizeResult {
   return accept({ ...event, sha: needStr(p, 'commit', 'id') });
 }
 
-const RELEASE_ACTIONS: ReadonlyMap<string, string> = new Map([
-  ['create', 'created'],
-  ['update', 'edited'],
-  ['delete', 'deleted'],
-]);
-
 function releaseEvent(p: Payload): NormalizeResult {
   const event = start('release', p);
   const tag = needStr(p, 'tag');
   const action = str(p, 'action');
   return accept({
     ...event,
-    action: action === null ? null : (RELEASE_ACTIONS.get(action) ?? action),
+    // In GitHub's words (contracts/release-actions.ts); the raw word stays in event.payload.
+    action: action === null ? null : (GITLAB_RELEASE_ACTION.get(action) ?? action),
     sha: str(p, 'commit', 'id'),
     ref: `refs/tags/${tag}`,
     tag,

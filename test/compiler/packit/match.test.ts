@@ -72,9 +72,9 @@ describe('event kinds', () => {
     );
   });
 
-  it("starts release jobs on GitLab's Release Hook (created), not on an edited release", () => {
+  it("starts release jobs on GitLab's Release Hook create (published), not on an edited release", () => {
     const text = jobs('- {job: propose_downstream, trigger: release}');
-    const gitlab: Event = { ...release('v2', 'created'), forge: 'gitlab' };
+    const gitlab: Event = { ...release('v2', 'published'), forge: 'gitlab' };
     expect(ids(graphOf(text, gitlab).graph)).toEqual(['propose_downstream[main]']);
     expect(whyNot(compile(text, release('v2', 'edited')))).toContain('"edited" is not published');
   });
