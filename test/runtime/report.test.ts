@@ -124,14 +124,31 @@ describe('reported nodes', () => {
     expect(rows).toEqual([]);
   });
 
-  it('reports canceled nodes as canceled', async () => {
+  it('reports canceled nodes as canceled; one canceled before it was scheduled posts nothing', async () => {
     const runId = await t.startRun(`  gate:
     wait_for: { signal: go }
     report: gate
+  after:
+    needs: gate
+    uses: test.script
+    report: after
 `);
     expect(await statuses('gate', 1)).toEqual(['pending']);
     await t.runtime.cancel(runId);
     expect(await statuses('gate', 2)).toEqual(['pending', 'canceled']);
+    expect(await t.runtime.waitForRun(runId, 15_000)).toBe('canceled');
+    // Never scheduled, so never named: as before, no status (and no "skipped" success).
+    const { rows } = await t.db.query<{ status: string }>(
+      `SELECT status FROM forgeflow.nodes WHERE run_id = $1 AND node_id = 'after'`,
+      [runId],
+    );
+    expect(rows).toEqual([{ status: 'canceled' }]);
+    const { rows: queued } = await t.db.query(
+      `SELECT 1 FROM forgeflow.tasks WHERE run_id = $1 AND node_id = 'after'`,
+      [runId],
+    );
+    expect(queued).toEqual([]);
+    expect(posted.filter((p) => p.context === 'after')).toEqual([]);
   });
 
   it('post one skipped status for a node that never runs, named in its own context', async () => {
