@@ -21,7 +21,9 @@ export interface RepoRef {
   installationId?: number | null;
 }
 
-export type StatusState = 'pending' | 'running' | 'success' | 'failure' | 'error' | 'canceled';
+/** `skipped`: a reported job that did not run (its `if:` false, or a need failed). */
+export type StatusState =
+  'pending' | 'running' | 'success' | 'failure' | 'error' | 'canceled' | 'skipped';
 
 export const STATUS_STATES: readonly StatusState[] = [
   'pending',
@@ -30,6 +32,7 @@ export const STATUS_STATES: readonly StatusState[] = [
   'failure',
   'error',
   'canceled',
+  'skipped',
 ];
 
 export interface CommitStatus {

@@ -21,7 +21,9 @@ export const forgeStatusSpec: HandlerSpec = {
     additionalProperties: false,
     required: ['state', 'context'],
     properties: {
-      state: { enum: ['pending', 'running', 'success', 'failure', 'error', 'canceled'] },
+      state: {
+        enum: ['pending', 'running', 'success', 'failure', 'error', 'canceled', 'skipped'],
+      },
       context: { type: 'string', description: 'The status name, e.g. build:fedora-41-x86_64.' },
       description: { type: 'string' },
       target_url: { type: 'string' },

@@ -5,7 +5,8 @@
  * dependents; when no node is left unfinished the run ends. Completing a node and scheduling
  * what it unblocks thus happen in the same transaction.
  */
-import { EvaluationError } from '../expressions/evaluate.js';
+import type { GraphNode } from '../contracts/graph.js';
+import { EvaluationError, type ExpressionContext } from '../expressions/evaluate.js';
 import { errorInfo, type ErrorInfo } from '../contracts/errors.js';
 import { endRun } from './end-run.js';
 import { failFast, failsFast } from './fail-fast.js';
@@ -22,6 +23,7 @@ import { nodeCondition } from './node-condition.js';
 import { failNode } from './node-end.js';
 import { takeSlot, waitingForSlot } from './max-parallel.js';
 import { loadNeeded } from './node-outputs.js';
+import { startReporting } from './report.js';
 import { scheduleNode } from './schedule.js';
 import { record, type TxScope } from './scope.js';
 import { FINAL_NODE_STATES } from './states.js';
@@ -147,6 +149,7 @@ async function decideNode(scope: TxScope, nodeId: string): Promise<Decision> {
       await setNodeStatus(q, run.id, nodeId, 'skipped', { finished_at: new Date(now) });
       record(scope, [{ type: 'NodeSkipped', node: nodeId, data: { reason } }]);
       scope.after.emit({ type: 'node:skipped', runId: run.id, nodeId, reason });
+      if (node.report !== null) await reportSkipped(scope, node, condition.context, reason);
       return 'skipped';
     }
     if (!(await takeSlot(scope, node))) return 'throttled';
@@ -159,6 +162,24 @@ async function decideNode(scope: TxScope, nodeId: string): Promise<Decision> {
       errorInfo('ExpressionError', error.message, { nonRetryable: true }),
     );
     return 'failed';
+  }
+}
+
+/**
+ * A reported node that will never run posts its end as the others do (node-end.ts), so a
+ * required check of its name does not wait forever. A `report:` that cannot be evaluated in
+ * the skipped node's context names no status: nothing is posted (the skip stands).
+ */
+async function reportSkipped(
+  scope: TxScope,
+  node: GraphNode,
+  context: ExpressionContext,
+  reason: string,
+): Promise<void> {
+  try {
+    await startReporting(scope, node, context, 'skipped', `skipped: ${reason}`);
+  } catch (error) {
+    if (!(error instanceof EvaluationError)) throw error;
   }
 }
 

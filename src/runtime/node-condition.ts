@@ -8,8 +8,10 @@ import { evaluateCondition, type ExpressionContext } from '../expressions/evalua
 import { buildContext, concluded, statusFunctions, type NeededNode } from './node-context.js';
 import type { RunInfo, RuntimeSettings } from './types.js';
 
+/** A skipped node keeps its context too: a reported one names its skipped status with it. */
 export type Condition =
-  { runs: true; context: ExpressionContext } | { runs: false; reason: string };
+  | { runs: true; context: ExpressionContext }
+  | { runs: false; reason: string; context: ExpressionContext };
 
 /** Throws EvaluationError when the condition (or the context: env) cannot be evaluated. */
 export function nodeCondition(
@@ -29,5 +31,5 @@ export function nodeCondition(
       : seen.some((n) => n.status !== 'succeeded')
         ? `a needed node did not succeed and "if: ${node.if}" is false`
         : `"if: ${node.if}" is false`;
-  return { runs: false, reason };
+  return { runs: false, reason, context };
 }

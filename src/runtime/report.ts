@@ -1,13 +1,15 @@
 /**
  * Reporting nodes on the forge (`report:` in pipeline.yaml). The runtime knows nothing of
  * forges: it records, in the transaction of each state change, the status to post (pending
- * when scheduled, running when an attempt starts, the outcome at the end) on a `report` task of
- * the node, and a worker posts them, in order, through the handler named `forge.status`. A
+ * when scheduled, running when an attempt starts, the outcome at the end; `skipped` alone for a
+ * node that never ran) on a `report` task of the node, and a worker posts them, in order, through the handler named `forge.status`. A
  * failed post is retried with backoff (a rate limit's Retry-After honoured); the run does not
  * wait for its statuses.
  */
 import type { Queryable } from '../db/db.js';
 import type { ErrorInfo } from '../contracts/errors.js';
+import type { GraphNode } from '../contracts/graph.js';
+import { evaluateTemplate, type ExpressionContext } from '../expressions/evaluate.js';
 import type { Engine } from './engine.js';
 import { findNode } from './graph-index.js';
 import { backoff } from './retry.js';
@@ -64,6 +66,27 @@ export async function reportNode(
     ],
   );
   scope.after.notifyTasks = true;
+}
+
+/**
+ * Evaluates a reported node's `report:` context once, as it is scheduled or skipped, stores it
+ * (later statuses use it) and queues the first status. Throws EvaluationError.
+ */
+export async function startReporting(
+  scope: TxScope,
+  node: GraphNode,
+  context: ExpressionContext,
+  state: ReportState,
+  description: string,
+): Promise<void> {
+  const evaluated = evaluateTemplate(node.report ?? '', context);
+  const name = typeof evaluated === 'string' ? evaluated : JSON.stringify(evaluated);
+  await scope.q.query('UPDATE forgeflow.nodes SET report = $3 WHERE run_id = $1 AND node_id = $2', [
+    scope.run.id,
+    node.id,
+    name,
+  ]);
+  await reportNode(scope, node.id, state, description, name);
 }
 
 /** Queues a status of the run itself (not of a node), with its own context. */

@@ -5,10 +5,10 @@
  * re-run by a retry of its run keeps every earlier attempt row.
  */
 import type { GraphNode, PollAction } from '../contracts/graph.js';
-import { evaluateTemplate, type ExpressionContext } from '../expressions/evaluate.js';
+import type { ExpressionContext } from '../expressions/evaluate.js';
 import { activityInput } from './activity-input.js';
 import { completeNode } from './node-end.js';
-import { reportNode } from './report.js';
+import { startReporting } from './report.js';
 import { queueRunTask } from './run-tasks.js';
 import { record, type TxScope } from './scope.js';
 import { takeBufferedSignal } from './signal-buffer.js';
@@ -23,7 +23,7 @@ export async function scheduleNode(
 ): Promise<boolean> {
   const { now } = scope;
   const action = node.action;
-  if (node.report !== null) await startReporting(scope, node, context);
+  if (node.report !== null) await startReporting(scope, node, context, 'pending', 'queued');
   switch (action.kind) {
     case 'activity':
       await scheduleAttempt(scope, node, activityInput(node, action.input, context), now);
@@ -42,22 +42,6 @@ export async function scheduleNode(
     case 'signal':
       return scheduleSignalWait(scope, node, action.signal, action.timeout_ms);
   }
-}
-
-/** Evaluates the node's `report:` context once, and reports it pending. */
-async function startReporting(
-  scope: TxScope,
-  node: GraphNode,
-  context: ExpressionContext,
-): Promise<void> {
-  const evaluated = evaluateTemplate(node.report ?? '', context);
-  const name = typeof evaluated === 'string' ? evaluated : JSON.stringify(evaluated);
-  await scope.q.query('UPDATE forgeflow.nodes SET report = $3 WHERE run_id = $1 AND node_id = $2', [
-    scope.run.id,
-    node.id,
-    name,
-  ]);
-  await reportNode(scope, node.id, 'pending', 'queued', name);
 }
 
 /** The wait before poll number `polls + 1`: `every`, grown by the coefficient, capped. */

@@ -93,7 +93,8 @@ export interface TaskRow {
 export type TaskKind =
   'attempt' | 'timer' | 'child' | 'deadline' | 'dequeue' | 'cancel' | 'report' | 'signal';
 
-export type ReportState = 'pending' | 'running' | 'success' | 'failure' | 'error' | 'canceled';
+export type ReportState =
+  'pending' | 'running' | 'success' | 'failure' | 'error' | 'canceled' | 'skipped';
 
 /** One commit status to post: an item of a `report` task's payload (report.ts). */
 export interface ReportItem {

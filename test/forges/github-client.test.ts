@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import type { RepoRef } from '../../src/forges/client.js';
+import { STATUS_STATES, type RepoRef } from '../../src/forges/client.js';
 import { GitHubClient } from '../../src/forges/github/client.js';
 import { toErrorInfo } from '../../src/contracts/errors.js';
 import { FakeGitHub, generateAppKeys } from '../support/fake-github.js';
@@ -92,10 +92,9 @@ describe('with a token', () => {
     expect(error.nonRetryable).toBe(true);
   });
 
-  it('maps the six states to commit statuses; running and canceled keep a description', async () => {
+  it('maps the seven states to commit statuses; running, canceled and skipped keep a description', async () => {
     const client = tokenClient();
-    const states = ['pending', 'running', 'success', 'failure', 'error', 'canceled'] as const;
-    for (const state of states) {
+    for (const state of STATUS_STATES) {
       await client.setStatus(repo, SHA, { context: `ctx-${state}`, state });
     }
     await client.setStatus(repo, SHA, {
@@ -105,13 +104,16 @@ describe('with a token', () => {
       targetUrl: 'https://ci.example/runs/1',
     });
     const posted = github.statuses('octo/hello', SHA);
-    expect(posted.slice(0, 6).map((s) => [s.context, s.state, s.description])).toEqual([
+    expect(posted.slice(0, 7).map((s) => [s.context, s.state, s.description])).toEqual([
       ['ctx-pending', 'pending', null],
       ['ctx-running', 'pending', 'Running'],
       ['ctx-success', 'success', null],
       ['ctx-failure', 'failure', null],
       ['ctx-error', 'error', null],
       ['ctx-canceled', 'error', 'Canceled'],
+      // No skipped state on GitHub's statuses API: success (a required check passes), as
+      // GitHub Actions' skipped jobs do.
+      ['ctx-skipped', 'success', 'Skipped'],
     ]);
     expect(github.latestStatus('octo/hello', SHA, 'build')).toMatchObject({
       state: 'pending',
@@ -234,11 +236,12 @@ describe('as a GitHub App installation', () => {
     expect(github.statuses('octo/hello', SHA).filter((s) => s.context === name)).toHaveLength(0);
   });
 
-  it('maps failure, error and canceled to check-run conclusions', async () => {
+  it('maps failure, error, canceled and skipped to check-run conclusions', async () => {
     const client = appClient();
     await client.setStatus(appRepo, SHA2, { context: 'f', state: 'failure' });
     await client.setStatus(appRepo, SHA2, { context: 'e', state: 'error' });
     await client.setStatus(appRepo, SHA2, { context: 'c', state: 'canceled' });
+    await client.setStatus(appRepo, SHA2, { context: 's', state: 'skipped' });
     await client.setStatus(appRepo, SHA2, { context: 'q', state: 'pending' });
     expect(
       github
@@ -248,6 +251,7 @@ describe('as a GitHub App installation', () => {
       ['f', 'completed', 'failure', 'Failed'],
       ['e', 'completed', 'failure', 'Errored'],
       ['c', 'completed', 'cancelled', 'Canceled'],
+      ['s', 'completed', 'skipped', 'Skipped'],
       ['q', 'queued', null, 'Queued'],
     ]);
   });

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import type { RepoRef } from '../../src/forges/client.js';
+import { STATUS_STATES, type RepoRef } from '../../src/forges/client.js';
 import { GitLabClient } from '../../src/forges/gitlab/client.js';
 import { toErrorInfo } from '../../src/contracts/errors.js';
 import { FakeGitLab } from '../support/fake-gitlab.js';
@@ -104,9 +104,8 @@ describe('reading', () => {
 });
 
 describe('writing', () => {
-  it('maps the six states to GitLab commit statuses with name, description and target URL', async () => {
-    const states = ['pending', 'running', 'success', 'failure', 'error', 'canceled'] as const;
-    for (const state of states) {
+  it('maps the seven states to GitLab commit statuses with name, description and target URL', async () => {
+    for (const state of STATUS_STATES) {
       await client().setStatus(repo, SHA, {
         context: `ctx-${state}`,
         state,
@@ -127,6 +126,7 @@ describe('writing', () => {
           ['failure', 'failed'],
           ['error', 'failed'],
           ['canceled', 'canceled'],
+          ['skipped', 'skipped'],
         ] as const
       ).map(([ours, theirs]) => [`ctx-${ours}`, theirs, `is ${ours}`, 'https://ci.example/runs/1']),
     );

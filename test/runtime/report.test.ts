@@ -124,13 +124,72 @@ describe('reported nodes', () => {
     expect(rows).toEqual([]);
   });
 
-  it('reports canceled nodes as canceled', async () => {
+  it('reports canceled nodes as canceled; one canceled before it was scheduled posts nothing', async () => {
     const runId = await t.startRun(`  gate:
     wait_for: { signal: go }
     report: gate
+  after:
+    needs: gate
+    uses: test.script
+    report: after
 `);
     expect(await statuses('gate', 1)).toEqual(['pending']);
     await t.runtime.cancel(runId);
     expect(await statuses('gate', 2)).toEqual(['pending', 'canceled']);
+    expect(await t.runtime.waitForRun(runId, 15_000)).toBe('canceled');
+    // Never scheduled, so never named: as before, no status (and no "skipped" success).
+    const { rows } = await t.db.query<{ status: string }>(
+      `SELECT status FROM forgeflow.nodes WHERE run_id = $1 AND node_id = 'after'`,
+      [runId],
+    );
+    expect(rows).toEqual([{ status: 'canceled' }]);
+    const { rows: queued } = await t.db.query(
+      `SELECT 1 FROM forgeflow.tasks WHERE run_id = $1 AND node_id = 'after'`,
+      [runId],
+    );
+    expect(queued).toEqual([]);
+    expect(posted.filter((p) => p.context === 'after')).toEqual([]);
+  });
+
+  it('post one skipped status for a node that never runs, named in its own context', async () => {
+    const runId = await t.startRun(`  off:
+    if: \${{ false }}
+    uses: test.script
+    report: off
+  broken:
+    uses: test.script
+    with: { steps: [{ fail: { type: Boom, non_retryable: true } }] }
+  after:
+    needs: broken
+    matrix: { target: [f41, f42] }
+    uses: test.script
+    report: "after:\${{ matrix.target }}"
+  unreported:
+    if: \${{ false }}
+    uses: test.script
+`);
+    expect(await t.runtime.waitForRun(runId, 15_000)).toBe('failed');
+    expect(await statuses('off', 1)).toEqual(['skipped']);
+    expect(await statuses('after:f41', 1)).toEqual(['skipped']);
+    expect(await statuses('after:f42', 1)).toEqual(['skipped']);
+    const mine = posted.filter((p) => p.target_url === `http://localhost:8080/runs/${runId}`);
+    expect(mine.find((p) => p.context === 'off')?.description).toBe(
+      'skipped: "if: false" is false',
+    );
+    expect(mine.find((p) => p.context === 'after:f41')?.description).toMatch(
+      /^skipped: a needed node did not succeed/,
+    );
+    expect(mine.map((p) => p.context).sort()).toEqual(['after:f41', 'after:f42', 'off']);
+    const { rows } = await t.db.query<{ node_id: string; report: string | null }>(
+      `SELECT node_id, report FROM forgeflow.nodes WHERE run_id = $1 AND status = 'skipped'
+       ORDER BY node_id`,
+      [runId],
+    );
+    expect(rows).toEqual([
+      { node_id: 'after[f41]', report: 'after:f41' },
+      { node_id: 'after[f42]', report: 'after:f42' },
+      { node_id: 'off', report: 'off' },
+      { node_id: 'unreported', report: null },
+    ]);
   });
 });

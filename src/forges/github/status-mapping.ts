@@ -1,7 +1,9 @@
 /**
  * forgeflow's status states in GitHub's two vocabularies: commit statuses (any token; four
- * states, so "running" is "pending" and "canceled" is "error", each with a description saying
- * so) and check runs (Apps only; a status and a conclusion).
+ * states, so "running" is "pending", "canceled" is "error" and "skipped" is "success", each with
+ * a description saying so) and check runs (Apps only; a status and a conclusion). A skipped job
+ * is posted as GitHub Actions posts one: a check run concluded `skipped`, or, on the statuses
+ * API, which has no such state, `success`: both satisfy a required check, as Actions' do.
  */
 import type { CommitStatus, StatusState } from '../client.js';
 import { truncate } from '../text.js';
@@ -28,6 +30,7 @@ const STATUS_STATE: Record<StatusState, GitHubStatusState> = {
   failure: 'failure',
   error: 'error',
   canceled: 'error',
+  skipped: 'success',
 };
 
 /** Said when the caller gives no description, so what GitHub cannot show is still visible. */
@@ -38,6 +41,7 @@ const WORDS: Record<StatusState, string> = {
   failure: 'Failed',
   error: 'Errored',
   canceled: 'Canceled',
+  skipped: 'Skipped',
 };
 
 export function commitStatusBody(status: CommitStatus): GitHubStatusBody {
@@ -54,7 +58,7 @@ export function commitStatusBody(status: CommitStatus): GitHubStatusBody {
 }
 
 export type CheckRunStatus = 'queued' | 'in_progress' | 'completed';
-export type CheckRunConclusion = 'success' | 'failure' | 'cancelled';
+export type CheckRunConclusion = 'success' | 'failure' | 'cancelled' | 'skipped';
 
 export interface CheckRunFields {
   name: string;
@@ -71,6 +75,7 @@ const CHECK_RUN: Record<StatusState, [CheckRunStatus, CheckRunConclusion?]> = {
   failure: ['completed', 'failure'],
   error: ['completed', 'failure'],
   canceled: ['completed', 'cancelled'],
+  skipped: ['completed', 'skipped'],
 };
 
 export function checkRunFields(status: CommitStatus): CheckRunFields {

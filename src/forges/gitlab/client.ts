@@ -28,7 +28,8 @@ export const STATUS_DESCRIPTION_MAX = 255;
 /** GitLab refuses notes over 1,000,000 characters. */
 const NOTE_MAX = 1_000_000;
 
-export type GitLabStatusState = 'pending' | 'running' | 'success' | 'failed' | 'canceled';
+export type GitLabStatusState =
+  'pending' | 'running' | 'success' | 'failed' | 'canceled' | 'skipped';
 
 const STATUS_STATE: Record<StatusState, GitLabStatusState> = {
   pending: 'pending',
@@ -37,6 +38,8 @@ const STATUS_STATE: Record<StatusState, GitLabStatusState> = {
   failure: 'failed',
   error: 'failed',
   canceled: 'canceled',
+  // GitLab's own state for a job that did not run (accepted by the statuses API since 17.x).
+  skipped: 'skipped',
 };
 
 export interface GitLabClientOptions {
