@@ -7,10 +7,8 @@
  * the line, and an untrusted commenter starting nothing. Clock injected; both backends.
  */
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/runtime/clock.js';
-import { FakeGitHub } from '../support/fake-github.js';
-import { FakeGitLab } from '../support/fake-gitlab.js';
-import { randomSha as sha, useServer } from '../support/use-server.js';
+import { randomSha as sha } from '../support/use-server.js';
+import { useForgeServer } from '../support/use-forge-server.js';
 import {
   githubExample,
   githubHeaders,
@@ -34,27 +32,7 @@ jobs:
     report: forgeflow/build
 `;
 
-const clock = new FakeClock(Date.now());
-const github = new FakeGitHub();
-const gitlab = new FakeGitLab();
-const app = useServer({
-  clock,
-  fakes: [github, gitlab],
-  settings: () => {
-    github.addToken('gh-token');
-    gitlab.addToken('gl-token');
-    return {
-      forges: {
-        githubApiUrl: github.url,
-        githubToken: 'gh-token',
-        gitlabUrl: gitlab.url,
-        gitlabToken: 'gl-token',
-      },
-      concurrency: 4,
-    };
-  },
-  webhooks: { githubSecret: SECRET, gitlabToken: TOKEN },
-});
+const { app, clock, github, gitlab } = useForgeServer({ githubSecret: SECRET, gitlabToken: TOKEN });
 const deliver = app.post;
 const planned = app.planned;
 

@@ -7,10 +7,9 @@
  * clock injected; both backends.
  */
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/runtime/clock.js';
-import { FakeGitHub, generateAppKeys } from '../support/fake-github.js';
-import { FakeGitLab } from '../support/fake-gitlab.js';
-import { randomSha as sha, useServer } from '../support/use-server.js';
+import { generateAppKeys } from '../support/fake-github.js';
+import { useForgeServer } from '../support/use-forge-server.js';
+import { randomSha as sha } from '../support/use-server.js';
 import {
   githubExample,
   githubHeaders,
@@ -42,31 +41,13 @@ jobs:
     report: ci/deploy
 `;
 
-const clock = new FakeClock(Date.now());
-const github = new FakeGitHub();
-const gitlab = new FakeGitLab();
-const app = useServer({
-  clock,
-  fakes: [github, gitlab],
-  settings: () => {
-    github
-      .addToken('gh-token')
-      .setApp({ id: APP_ID, publicKey: keys.publicKey })
-      .addInstallation(INSTALLATION);
-    gitlab.addToken('gl-token');
-    return {
-      forges: {
-        githubApiUrl: github.url,
-        githubToken: 'gh-token',
-        githubAppId: APP_ID,
-        githubPrivateKey: keys.privateKey,
-        gitlabUrl: gitlab.url,
-        gitlabToken: 'gl-token',
-      },
-      concurrency: 4,
-    };
+const { app, github, gitlab } = useForgeServer({
+  githubSecret: SECRET,
+  gitlabToken: TOKEN,
+  github: (fake) => {
+    fake.setApp({ id: APP_ID, publicKey: keys.publicKey }).addInstallation(INSTALLATION);
+    return { githubAppId: APP_ID, githubPrivateKey: keys.privateKey };
   },
-  webhooks: { githubSecret: SECRET, gitlabToken: TOKEN },
 });
 
 /** Waits until `done` holds, a worker going idle at a time (statuses post after the run). */

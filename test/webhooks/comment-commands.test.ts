@@ -7,10 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NO_COMMAND_REASON } from '../../src/contracts/comment-commands.js';
-import { FakeClock } from '../../src/runtime/clock.js';
-import { FakeGitHub } from '../support/fake-github.js';
-import { FakeGitLab } from '../support/fake-gitlab.js';
-import { randomSha as sha, useServer } from '../support/use-server.js';
+import { randomSha as sha } from '../support/use-server.js';
+import { useForgeServer } from '../support/use-forge-server.js';
 import {
   githubExample,
   githubHeaders,
@@ -33,27 +31,7 @@ jobs:
     with: { body: "retested \${{ event.sha }}" }
 `;
 
-const clock = new FakeClock(Date.now());
-const github = new FakeGitHub();
-const gitlab = new FakeGitLab();
-const app = useServer({
-  clock,
-  fakes: [github, gitlab],
-  settings: () => {
-    github.addToken('gh-token');
-    gitlab.addToken('gl-token');
-    return {
-      forges: {
-        githubApiUrl: github.url,
-        githubToken: 'gh-token',
-        gitlabUrl: gitlab.url,
-        gitlabToken: 'gl-token',
-      },
-      concurrency: 4,
-    };
-  },
-  webhooks: { githubSecret: SECRET, gitlabToken: TOKEN },
-});
+const { app, github, gitlab } = useForgeServer({ githubSecret: SECRET, gitlabToken: TOKEN });
 
 /** A comment by a member on pull request `number` of REPO, as GitHub sends it. */
 function githubComment(number: number, text: string): string {

@@ -6,11 +6,9 @@
  * against the fake GitHub and GitLab; both backends.
  */
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/runtime/clock.js';
 import type { ConfigSource } from '../../src/contracts/run-control.js';
-import { FakeGitHub } from '../support/fake-github.js';
-import { FakeGitLab } from '../support/fake-gitlab.js';
-import { randomSha as sha, useServer } from '../support/use-server.js';
+import { randomSha as sha } from '../support/use-server.js';
+import { useForgeServer } from '../support/use-forge-server.js';
 import {
   githubExample,
   githubHeaders,
@@ -44,27 +42,7 @@ const FORK_CONFIG = config(
 `,
 );
 
-const clock = new FakeClock(Date.now());
-const github = new FakeGitHub();
-const gitlab = new FakeGitLab();
-const app = useServer({
-  clock,
-  fakes: [github, gitlab],
-  settings: () => {
-    github.addToken('gh-token');
-    gitlab.addToken('gl-token');
-    return {
-      forges: {
-        githubApiUrl: github.url,
-        githubToken: 'gh-token',
-        gitlabUrl: gitlab.url,
-        gitlabToken: 'gl-token',
-      },
-      concurrency: 4,
-    };
-  },
-  webhooks: { githubSecret: SECRET, gitlabToken: TOKEN },
-});
+const { app, github, gitlab } = useForgeServer({ githubSecret: SECRET, gitlabToken: TOKEN });
 
 async function configSourceOf(runId: string): Promise<ConfigSource | null> {
   const { rows } = await app.db.query<{ config_source: ConfigSource | null }>(
