@@ -15,6 +15,8 @@ export function useForgeServer(options: {
   githubSecret: string;
   gitlabToken: string;
   github?: (github: FakeGitHub) => Partial<Forges>;
+  /** The worker's slots (default 4). */
+  concurrency?: number;
 }) {
   const clock = new FakeClock(Date.now());
   const github = new FakeGitHub();
@@ -33,7 +35,7 @@ export function useForgeServer(options: {
           gitlabToken: 'gl-token',
           ...options.github?.(github),
         },
-        concurrency: 4,
+        concurrency: options.concurrency ?? 4,
       };
     },
     webhooks: { githubSecret: options.githubSecret, gitlabToken: options.gitlabToken },

@@ -6,10 +6,8 @@
  * the substituted title, down to the comment it posts. Clock injected; both backends.
  */
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/runtime/clock.js';
-import { FakeGitHub } from '../support/fake-github.js';
-import { FakeGitLab } from '../support/fake-gitlab.js';
-import { randomSha, useServer } from '../support/use-server.js';
+import { useForgeServer } from '../support/use-forge-server.js';
+import { randomSha } from '../support/use-server.js';
 import {
   githubExample,
   githubHeaders,
@@ -32,26 +30,10 @@ jobs:
     with: { body: "title: \${{ event.pr.title }}" }
 `;
 
-const clock = new FakeClock(Date.now());
-const github = new FakeGitHub();
-const gitlab = new FakeGitLab();
-const app = useServer({
-  clock,
-  fakes: [github, gitlab],
-  settings: () => {
-    github.addToken('gh-token');
-    gitlab.addToken('gl-token');
-    return {
-      forges: {
-        githubApiUrl: github.url,
-        githubToken: 'gh-token',
-        gitlabUrl: gitlab.url,
-        gitlabToken: 'gl-token',
-      },
-      concurrency: 2,
-    };
-  },
-  webhooks: { githubSecret: SECRET, gitlabToken: TOKEN },
+const { app, github, gitlab } = useForgeServer({
+  githubSecret: SECRET,
+  gitlabToken: TOKEN,
+  concurrency: 2,
 });
 
 async function runTitle(runId: string): Promise<string> {
