@@ -2,9 +2,9 @@
  * Reporting nodes on the forge (`report:` in pipeline.yaml). The runtime knows nothing of
  * forges: it records, in the transaction of each state change, the status to post (pending
  * when scheduled, running when an attempt starts, the outcome at the end; `skipped` alone for a
- * node that never ran) on a `report` task of the node, and a worker posts them, in order, through the handler named `forge.status`. A
- * failed post is retried with backoff (a rate limit's Retry-After honoured); the run does not
- * wait for its statuses.
+ * node that never ran) on a `report` task of the node, and a worker posts them, in order,
+ * through the handler named `forge.status`. A failed post is retried with backoff (a rate
+ * limit's Retry-After honoured); the run does not wait for its statuses.
  */
 import type { Queryable } from '../db/db.js';
 import type { ErrorInfo } from '../contracts/errors.js';

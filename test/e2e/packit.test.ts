@@ -181,7 +181,9 @@ describe('a pull request on a repository with a .packit.yaml', () => {
       new Set(Object.keys(allOf('success'))),
     );
     for (const context of Object.keys(allOf('success'))) {
-      const states = statesOf(list, context);
+      // Statuses are posted at least once: when the clock jumps a poll interval while a post is
+      // in flight, its lease runs out and the same status is posted again. A repeat is no change.
+      const states = statesOf(list, context).filter((s, i, all) => i === 0 || s !== all[i - 1]);
       expect(states[0], context).toBe('pending');
       expect(states.at(-1), context).toBe('success');
       expect(new Set(states.slice(0, -1)), context).toEqual(new Set(['pending']));

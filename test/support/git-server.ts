@@ -140,6 +140,8 @@ export class GitServer {
       },
       stdio: ['pipe', 'pipe', 'ignore'],
     });
+    // git may answer (a refusal, a GET) without reading its input: a closed pipe is no error.
+    cgi.stdin.on('error', () => undefined);
     cgi.stdin.end(body);
     const chunks: Buffer[] = [];
     cgi.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
