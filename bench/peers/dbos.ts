@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
 import pg from 'pg';
-import { installedVersion, type Peer, type PeerSession } from './peer.js';
+import { installedVersion, succeededAtLeast, type Peer, type PeerSession } from './peer.js';
 import { CONCURRENCY, DBOS_TUNING, START_IN_FLIGHT, type DbosWorkerConfig } from './settings.js';
 
 const WORKER = fileURLToPath(new URL('./dbos-worker.js', import.meta.url));
@@ -51,16 +51,15 @@ async function open(url: string): Promise<PeerSession> {
     async startChain(steps) {
       await enqueue('chain', steps);
     },
-    async finished(expected) {
-      const { rows } = await poll.query<{ ok: number; bad: number }>(
+    finished: (expected) =>
+      succeededAtLeast(
+        poll,
         `SELECT count(*) FILTER (WHERE status = 'SUCCESS')::int AS ok,
                 count(*) FILTER (WHERE status IN ('ERROR', 'CANCELLED', 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'))::int AS bad
            FROM dbos.workflow_status`,
-      );
-      const { ok, bad } = rows[0]!;
-      if (bad > 0) throw new Error(`DBOS: ${bad} workflows did not succeed`);
-      return ok >= expected;
-    },
+        'DBOS workflows',
+        expected,
+      ),
     worker: (report) => ({
       file: WORKER,
       config: {

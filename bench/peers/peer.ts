@@ -35,3 +35,19 @@ export function installedVersion(pkg: string): string {
   const file = `${process.cwd()}/node_modules/${pkg}/package.json`;
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
+
+/**
+ * Whether at least `expected` items succeeded, read with `sql`, which counts them as `ok` and
+ * those that ended otherwise as `bad`; any bad one stops the bench (the figures would be wrong).
+ */
+export async function succeededAtLeast(
+  q: { query<R>(sql: string): Promise<{ rows: R[] }> },
+  sql: string,
+  what: string,
+  expected: number,
+): Promise<boolean> {
+  const { rows } = await q.query<{ ok: number; bad: number }>(sql);
+  const { ok, bad } = rows[0]!;
+  if (bad > 0) throw new Error(`${what} did not succeed: ${bad}`);
+  return ok >= expected;
+}

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { randomSha as sha } from '../support/use-server.js';
-import { useForgeServer } from '../support/use-forge-server.js';
+import { gitlabMergeRequest, useForgeServer } from '../support/use-forge-server.js';
 import {
   githubExample,
   githubHeaders,
@@ -278,34 +278,16 @@ jobs:
 
 describe('a GitLab merge request', () => {
   it('runs the pipeline.yaml of its commit and reports pending → running → success', async () => {
-    const payload = gitlabFixture('merge_request');
-    const project = payload.project as { path_with_namespace: string; id: number };
-    const attributes = payload.object_attributes as {
-      iid: number;
-      author_id: number;
-      source_branch: string;
-      last_commit: { id: string };
-    };
-    const head = attributes.last_commit.id;
-    gitlab.addProject(project.path_with_namespace, { id: project.id });
-    gitlab.setFile(project.path_with_namespace, head, 'pipeline.yaml', PIPELINE);
-    gitlab.addMergeRequest(project.path_with_namespace, {
-      iid: attributes.iid,
-      sha: head,
-      sourceBranch: attributes.source_branch,
-    });
-    gitlab.addMember(project.path_with_namespace, attributes.author_id, 30);
+    const { payload, path, head, iid } = gitlabMergeRequest(gitlab, PIPELINE);
     const body = JSON.stringify(payload);
     const response = await deliver('/webhooks/gitlab', body, gitlabHeaders(payload, TOKEN, 'gl-1'));
     expect(response.status).toBe(202);
     const delivery = await planned('gitlab:gl-1');
     expect(delivery.outcome).toBe('started');
     expect(await app.runtime.waitForRun(delivery.run_ids[0]!, 15_000)).toBe('succeeded');
-    const states = await statusesOn(() => gitlab.statuses(project.path_with_namespace, head), 3);
+    const states = await statusesOn(() => gitlab.statuses(path, head), 3);
     expect(states).toEqual(['pending', 'running', 'success']);
-    expect(gitlab.notes(project.path_with_namespace, attributes.iid).map((n) => n.body)).toContain(
-      `built ${head}`,
-    );
+    expect(gitlab.notes(path, iid).map((n) => n.body)).toContain(`built ${head}`);
   });
 });
 

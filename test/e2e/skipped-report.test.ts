@@ -8,14 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateAppKeys } from '../support/fake-github.js';
-import { useForgeServer } from '../support/use-forge-server.js';
+import { gitlabMergeRequest, useForgeServer } from '../support/use-forge-server.js';
 import { randomSha as sha } from '../support/use-server.js';
-import {
-  githubExample,
-  githubHeaders,
-  gitlabFixture,
-  gitlabHeaders,
-} from '../support/webhook-payloads.js';
+import { githubExample, githubHeaders, gitlabHeaders } from '../support/webhook-payloads.js';
 
 const SECRET = 'github-webhook-secret';
 const TOKEN = 'gitlab-webhook-token';
@@ -110,24 +105,7 @@ describe('a skipped reported job', () => {
   });
 
   it('posts the GitLab state skipped on a merge request', async () => {
-    const payload = gitlabFixture('merge_request');
-    const project = payload.project as { path_with_namespace: string; id: number };
-    const attributes = payload.object_attributes as {
-      iid: number;
-      author_id: number;
-      source_branch: string;
-      last_commit: { id: string };
-    };
-    const head = attributes.last_commit.id;
-    const path = project.path_with_namespace;
-    gitlab.addProject(path, { id: project.id });
-    gitlab.setFile(path, head, 'pipeline.yaml', PIPELINE);
-    gitlab.addMergeRequest(path, {
-      iid: attributes.iid,
-      sha: head,
-      sourceBranch: attributes.source_branch,
-    });
-    gitlab.addMember(path, attributes.author_id, 30);
+    const { payload, path, head } = gitlabMergeRequest(gitlab, PIPELINE);
     const body = JSON.stringify(payload);
     await app.post('/webhooks/gitlab', body, gitlabHeaders(payload, TOKEN, 'gl-skip'));
     const delivery = await app.planned('gitlab:gl-skip');

@@ -7,6 +7,7 @@ import { FakeClock } from '../../src/runtime/clock.js';
 import { FakeGitHub } from './fake-github.js';
 import { FakeGitLab } from './fake-gitlab.js';
 import { useServer } from './use-server.js';
+import { gitlabFixture } from './webhook-payloads.js';
 
 type ServerOptions = Parameters<typeof useServer>[0];
 type Forges = ReturnType<ServerOptions['settings']>['forges'];
@@ -41,4 +42,37 @@ export function useForgeServer(options: {
     webhooks: { githubSecret: options.githubSecret, gitlabToken: options.gitlabToken },
   });
   return { app, clock, github, gitlab };
+}
+
+/**
+ * GitLab's real merge-request hook (test/fixtures/gitlab), and the fake GitLab seeded to match:
+ * its project, `pipeline.yaml` at the head commit, the merge request, and its author a
+ * developer. `edit` changes the payload first (a head of its own, a hostile title).
+ */
+export function gitlabMergeRequest(
+  gitlab: FakeGitLab,
+  pipeline: string,
+  edit: (attributes: Record<string, unknown> & { last_commit: { id: string } }) => void = () =>
+    undefined,
+) {
+  const payload = gitlabFixture('merge_request');
+  const project = payload.project as { path_with_namespace: string; id: number };
+  const attributes = payload.object_attributes as Record<string, unknown> & {
+    iid: number;
+    author_id: number;
+    source_branch: string;
+    last_commit: { id: string };
+  };
+  edit(attributes);
+  const head = attributes.last_commit.id;
+  const path = project.path_with_namespace;
+  gitlab.addProject(path, { id: project.id });
+  gitlab.setFile(path, head, 'pipeline.yaml', pipeline);
+  gitlab.addMergeRequest(path, {
+    iid: attributes.iid,
+    sha: head,
+    sourceBranch: attributes.source_branch,
+  });
+  gitlab.addMember(path, attributes.author_id, 30);
+  return { payload, path, head, iid: attributes.iid };
 }

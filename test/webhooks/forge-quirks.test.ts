@@ -6,14 +6,9 @@
  * the substituted title, down to the comment it posts. Clock injected; both backends.
  */
 import { describe, expect, it } from 'vitest';
-import { useForgeServer } from '../support/use-forge-server.js';
+import { gitlabMergeRequest, useForgeServer } from '../support/use-forge-server.js';
 import { randomSha } from '../support/use-server.js';
-import {
-  githubExample,
-  githubHeaders,
-  gitlabFixture,
-  gitlabHeaders,
-} from '../support/webhook-payloads.js';
+import { githubExample, githubHeaders, gitlabHeaders } from '../support/webhook-payloads.js';
 
 const SECRET = 'github-webhook-secret';
 const TOKEN = 'gitlab-webhook-token';
@@ -72,25 +67,10 @@ describe('a title holding a NUL and half an emoji', () => {
   });
 
   it('on GitLab: stored with U+FFFD, and the pipeline runs with it', async () => {
-    const payload = gitlabFixture('merge_request');
-    const project = payload.project as { path_with_namespace: string; id: number };
-    const attributes = payload.object_attributes as Record<string, unknown> & {
-      iid: number;
-      author_id: number;
-      source_branch: string;
-      last_commit: { id: string };
-    };
-    const head = randomSha();
-    attributes.last_commit.id = head;
-    attributes.title = TITLE;
-    gitlab.addProject(project.path_with_namespace, { id: project.id });
-    gitlab.setFile(project.path_with_namespace, head, 'pipeline.yaml', PIPELINE);
-    gitlab.addMergeRequest(project.path_with_namespace, {
-      iid: attributes.iid,
-      sha: head,
-      sourceBranch: attributes.source_branch,
+    const { payload, path, iid } = gitlabMergeRequest(gitlab, PIPELINE, (attributes) => {
+      attributes.last_commit.id = randomSha();
+      attributes.title = TITLE;
     });
-    gitlab.addMember(project.path_with_namespace, attributes.author_id, 30);
     const body = JSON.stringify(payload);
     const answer = await app.post(
       '/webhooks/gitlab',
@@ -103,8 +83,6 @@ describe('a title holding a NUL and half an emoji', () => {
     const runId = delivery.run_ids[0]!;
     expect(await app.runtime.waitForRun(runId, 15_000)).toBe('succeeded');
     expect(await runTitle(runId)).toBe(STORED);
-    expect(gitlab.notes(project.path_with_namespace, attributes.iid).map((n) => n.body)).toContain(
-      `title: ${STORED}`,
-    );
+    expect(gitlab.notes(path, iid).map((n) => n.body)).toContain(`title: ${STORED}`);
   });
 });
