@@ -129,6 +129,8 @@ export function assembleService(
     execSandbox?: SandboxSettings;
     secrets?: SecretStore;
     maxNodeLogBytes?: number;
+    /** How long a worker's claim on a task lasts unless renewed (the runtime's default: 30 s). */
+    leaseMs?: number;
   },
   deps: {
     clock: Clock;
@@ -145,6 +147,7 @@ export function assembleService(
       publicUrl: settings.publicUrl,
       ...(settings.secrets ? { secrets: settings.secrets } : {}),
       ...(settings.maxNodeLogBytes ? { maxNodeLogBytes: settings.maxNodeLogBytes } : {}),
+      ...(settings.leaseMs ? { leaseMs: settings.leaseMs } : {}),
     },
     ...(deps.random ? { random: deps.random } : {}),
   });

@@ -54,6 +54,9 @@ const app = useServer({
     return {
       forges: { githubApiUrl: github.url, githubToken: 'gh-token' },
       concurrency: 4,
+      // The clock jumps a whole poll interval (30 s, the default lease) while calls and status
+      // posts may be in flight: a longer lease keeps a jump from taking their tasks away.
+      leaseMs: 3_600_000,
       packit: {
         copr: { url: copr.url, login: 'copr-login', token: 'copr-token', owner: 'ff' },
         testingFarm: {
@@ -181,9 +184,7 @@ describe('a pull request on a repository with a .packit.yaml', () => {
       new Set(Object.keys(allOf('success'))),
     );
     for (const context of Object.keys(allOf('success'))) {
-      // Statuses are posted at least once: when the clock jumps a poll interval while a post is
-      // in flight, its lease runs out and the same status is posted again. A repeat is no change.
-      const states = statesOf(list, context).filter((s, i, all) => i === 0 || s !== all[i - 1]);
+      const states = statesOf(list, context);
       expect(states[0], context).toBe('pending');
       expect(states.at(-1), context).toBe('success');
       expect(new Set(states.slice(0, -1)), context).toEqual(new Set(['pending']));

@@ -63,7 +63,7 @@ export function useServer(options: {
    * fakes listen); exec stays disabled unless `execAllow` is given.
    */
   settings: () => Pick<ServiceSettings, 'forges' | 'concurrency' | 'packit'> &
-    Partial<Pick<ServiceSettings, 'execAllow' | 'execSandbox' | 'checkoutMirrors'>>;
+    Partial<Pick<ServiceSettings, 'execAllow' | 'execSandbox' | 'checkoutMirrors' | 'leaseMs'>>;
   webhooks: { githubSecret: string | null; gitlabToken?: string | null };
   /** The API's bearer token for mutations (default: none, every mutation refused). */
   apiToken?: string;
