@@ -77,5 +77,5 @@ export function pageEntries(
     throw malformed('answer is not JSON');
   }
   if (!Array.isArray(parsed)) throw malformed('answer is not a list');
-  return parsed;
+  return parsed as unknown[];
 }
