@@ -11,6 +11,8 @@
  */
 import type { ChangedFiles, PullRequestCommits } from './changed-files.js';
 
+const COMMIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
 export const CHANGED_FILES_CACHE = {
   maxEntries: 500,
   /** About 32 MB of UTF-16 at most. */
@@ -66,7 +68,9 @@ export function changedFilesKey(
   pr: PullRequestCommits,
 ): string {
   const name = repo.full_name.toLowerCase();
-  return `${forge}\u0000${repo.id ?? ''}\u0000${name}\u0000${pr.number}\u0000${pr.headSha}\u0000${pr.baseSha ?? ''}`;
+  // The base comes from the payload unchecked: only a sha is part of the key (bounded, exact).
+  const base = pr.baseSha !== null && COMMIT_SHA.test(pr.baseSha) ? pr.baseSha : '';
+  return `${forge}\u0000${repo.id ?? ''}\u0000${name}\u0000${pr.number}\u0000${pr.headSha}\u0000${base}`;
 }
 
 function sumLengths(paths: readonly string[]): number {
