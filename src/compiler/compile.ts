@@ -29,7 +29,7 @@ import type { HandlerRegistry } from '../contracts/handler-spec.js';
 import { checkVersion, describeLocation } from './locations.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import type { PipelineConfig } from './schema/pipeline.js';
-import { matchTriggers, type TriggerMiss } from './trigger-match.js';
+import { matchTriggers, needsChangedPaths, type TriggerMiss } from './trigger-match.js';
 import type { InputProblem } from '../contracts/inputs.js';
 import { declaredInputs } from './inputs/declared.js';
 import { defaultInputs, resolveInputs } from './inputs/resolve.js';
@@ -64,6 +64,11 @@ export type ConfigResult =
       graph: Graph;
       excluded: ExcludedJob[];
       note?: string;
+      /**
+       * The trigger matched, but its `paths` filter waits for the changed files, which the
+       * event lacks (trigger-match.ts `needsChangedPaths`): compile again with them.
+       */
+      wantsChangedPaths?: true;
       diagnostics: Diagnostic[];
       schedules?: DeclaredSchedule[];
     };
@@ -202,6 +207,7 @@ export function compilePipeline(
     diagnostics,
     schedules,
     ...(match.note ? { note: match.note } : {}),
+    ...(needsChangedPaths(pipeline.on, event) ? { wantsChangedPaths: true as const } : {}),
   };
 }
 

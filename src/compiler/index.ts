@@ -36,6 +36,7 @@ export { registryOf } from '../contracts/handler-spec.js';
 export type { HandlerRegistry, HandlerSpec } from '../contracts/handler-spec.js';
 export { toMermaid } from './mermaid.js';
 export type { TriggerMiss } from './trigger-match.js';
+export { needsChangedPaths } from './trigger-match.js';
 export { PipelineSchema } from './schema/pipeline.js';
 export { compilePackit, validatePackit } from './packit/compile.js';
 export { compileConfig, isPackitConfig, validateConfig } from './config.js';

@@ -198,6 +198,18 @@ function checkRef(
   return undefined;
 }
 
+/**
+ * Whether the event's pull_request trigger has a `paths`/`paths_ignore` filter that the event
+ * cannot be held to, for want of its changed files (no forge sends a pull request's). The plan
+ * step asks the forge for them then, and only then: a pipeline without such a filter costs no
+ * API call. Pushes carry theirs (or cannot be asked: null stays null).
+ */
+export function needsChangedPaths(on: OnConfig, event: Event): boolean {
+  if (event.kind !== 'pull_request' || event.changed_paths !== null) return false;
+  const filter = normalizeOn(on).pull_request;
+  return filter !== undefined && filter !== null && needsPaths('pull_request', filter);
+}
+
 function needsPaths(name: TriggerName, filter: object): boolean {
   return (
     (name === 'push' || name === 'pull_request') && ('paths' in filter || 'paths_ignore' in filter)

@@ -92,7 +92,10 @@ export interface Event {
   /** The forge's action, in GitHub's words: opened, synchronize, closed, created, published, pushed, … */
   action: string | null;
   repo: Repository;
-  /** The commit the event is about; null where the payload does not say (GitHub comment and release payloads). */
+  /**
+   * The commit the event is about; null where the payload does not say (GitHub comment,
+   * release and tag `create` payloads): the plan step asks the forge before a run starts.
+   */
   sha: string | null;
   /** The full git ref (`refs/heads/main`, `refs/tags/v1.0`), where there is one. */
   ref: string | null;
@@ -102,7 +105,10 @@ export interface Event {
   comment: Comment | null;
   release: Release | null;
   sender: Actor;
-  /** Files changed, where the forge sends them (pushes); null when unknown or incomplete. */
+  /**
+   * Files changed, where the forge sends them (pushes), or, for a pull request whose `paths`
+   * filter needs them, as the plan step read them from the forge; null when unknown or incomplete.
+   */
   changed_paths: string[] | null;
   /** A push that deleted its branch or tag. */
   deleted: boolean;

@@ -8,8 +8,10 @@
  * runtime's retry policy applies (see `http-errors.ts`), and never a token in its message.
  */
 import type { Forge } from '../events/event.js';
+import type { ChangedFiles, PullRequestCommits } from './changed-files.js';
 
 export type { Forge };
+export type { ChangedFiles, PullRequestCommits };
 
 export interface RepoRef {
   forge: Forge;
@@ -82,6 +84,22 @@ export interface ForgeClient {
     pr: number,
     options?: CallOptions,
   ): Promise<PullRequestHead | null>;
+  /**
+   * The commit a tag points at, an annotated tag peeled to its commit (a release names its tag,
+   * not its commit; GitHub's `create` names no commit). null when the forge has no such tag.
+   */
+  tagCommit(repo: RepoRef, tag: string, options?: CallOptions): Promise<string | null>;
+  /**
+   * The files a pull/merge request changes (a renamed file with its old and new path), read
+   * page by page within `CHANGED_FILES_LIMITS` (changed-files.ts) and kept per head commit;
+   * `{paths: null, why}` when the list cannot be known whole. null when the forge no longer
+   * knows the pull request (404).
+   */
+  changedFiles(
+    repo: RepoRef,
+    pr: PullRequestCommits,
+    options?: CallOptions,
+  ): Promise<ChangedFiles | null>;
   /** The commit a branch points at (an untrusted author's PR config is read from the base branch head). null when not found. */
   branchHead(repo: RepoRef, branch: string, options?: CallOptions): Promise<string | null>;
   /**

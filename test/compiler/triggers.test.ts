@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { comment, compile, manual, pullRequest, push, tagPush, withTriggers } from './helpers.js';
 import type { Event } from '../../src/events/event.js';
+import { needsChangedPaths } from '../../src/compiler/index.js';
 import { readFileSync } from 'node:fs';
 import { normalizeGitLab } from '../../src/forges/gitlab/normalize.js';
 import { fixturesUrl } from '../support/fixtures.js';
@@ -76,6 +77,27 @@ describe('pull_request trigger', () => {
     expect(
       starts(on, pullRequest('opened', {}, { changed_paths: ['docs/a.md', 'src/x/y.ts'] })),
     ).toBe(true);
+  });
+
+  it('says when the changed files are wanted: a matched pull_request trigger with paths and none known', () => {
+    const wants = (on: string, event: Event) => {
+      const result = compile(withTriggers(on), event);
+      return result.status === 'graph' && result.wantsChangedPaths === true;
+    };
+    expect(wants('  pull_request: { paths: ["src/**"] }', pullRequest('opened'))).toBe(true);
+    expect(wants('  pull_request: { paths_ignore: ["docs/**"] }', pullRequest('opened'))).toBe(
+      true,
+    );
+    // Known already, no filter, a push (it sends its own), or another filter misses: none asked.
+    const known = pullRequest('opened', {}, { changed_paths: ['src/a.ts'] });
+    expect(wants('  pull_request: { paths: ["src/**"] }', known)).toBe(false);
+    expect(wants('  pull_request:', pullRequest('opened'))).toBe(false);
+    expect(wants('  push: { paths: ["src/**"] }', push('main', null))).toBe(false);
+    expect(wants('  pull_request: { paths: ["src/**"] }', pullRequest('closed'))).toBe(false);
+    expect(needsChangedPaths({ pull_request: { paths: ['src/**'] } }, pullRequest('opened'))).toBe(
+      true,
+    );
+    expect(needsChangedPaths(['pull_request'], pullRequest('opened'))).toBe(false);
   });
 });
 

@@ -187,6 +187,16 @@ describe('push', () => {
     expect(pushes.some((p) => p.deleted)).toBe(true);
   });
 
+  it("takes an annotated tag's commit from head_commit, not the tag object in after", () => {
+    const tagPush = clone(pushes.find((p) => p.ref.startsWith('refs/tags/') && !p.deleted)!);
+    const commit = tagPush.after;
+    tagPush.after = 'f'.repeat(40); // the tag object's own sha
+    expect(accepted(normalizeGitHub('push', tagPush))).toMatchObject({ kind: 'tag', sha: commit });
+    Reflect.deleteProperty(tagPush, 'head_commit');
+    // No commit named: the plan step asks the forge which commit the tag points at.
+    expect(accepted(normalizeGitHub('push', tagPush))).toMatchObject({ kind: 'tag', sha: null });
+  });
+
   it('reports a branch deletion with no sha', () => {
     const p = clone(branchPush);
     Object.assign(p, { deleted: true, created: false, after: '0'.repeat(40), commits: [] });

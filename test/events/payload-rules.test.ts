@@ -158,7 +158,8 @@ describe('normalizeEvent applies the rules for every caller', () => {
     ['GitLab push', ['project', 'path_with_namespace'], 'group/..'],
     ['GitHub push', ['deep'], deep()],
     ['GitHub pull_request', ['pull_request', 'head', 'sha'], 'ab'.repeat(3_000)],
-    ['GitHub push', ['after'], 'not-a-commit'],
+    // The example is a tag push: its commit is head_commit's (`after` names an annotated tag's object).
+    ['GitHub push', ['head_commit', 'id'], 'not-a-commit'],
     ['GitLab merge request', ['object_attributes', 'last_commit', 'id'], 'f'.repeat(41)],
   ] as const)('%s with %j = %j is impossible', (name, path, value) => {
     const payload = payloads[name]();

@@ -46,6 +46,8 @@ function gitlabWith(levels: Record<number, number>): ForgeClient {
     comment: none,
     pullRequestHead: none,
     branchHead: none,
+    tagCommit: none,
+    changedFiles: none,
     accessLevel: (_repo, id) => Promise.resolve(levels[id] ?? null),
   };
 }

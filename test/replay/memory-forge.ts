@@ -31,6 +31,14 @@ export class MemoryForge implements ForgeClient {
     return Promise.resolve(null);
   }
 
+  tagCommit(): Promise<null> {
+    return Promise.resolve(null);
+  }
+
+  changedFiles(): Promise<null> {
+    return Promise.resolve(null);
+  }
+
   branchHead(): Promise<null> {
     return Promise.resolve(null);
   }

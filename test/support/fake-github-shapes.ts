@@ -19,6 +19,16 @@ export interface RepoState {
   files: Map<string, Map<string, string>>;
   branches: Map<string, string>;
   pulls: Map<number, PullState>;
+  /** tag name → the commit it points at, and an annotated tag's own object sha. */
+  tags: Map<string, { commit: string; object: string | null }>;
+}
+
+/** One changed file of a pull request, as `GET /pulls/{n}/files` lists it. */
+export interface PullFileState {
+  filename: string;
+  status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
+  previous_filename?: string;
+  patch?: string;
 }
 
 export interface PullState {
@@ -31,6 +41,7 @@ export interface PullState {
   baseSha: string;
   user: FakeUser;
   draft: boolean;
+  files: PullFileState[];
 }
 
 export interface StatusState {
@@ -285,5 +296,63 @@ export function contentJson(
     html_url: `${WEB}/${repo.fullName}/blob/${ref}/${path}`,
     download_url: `https://raw.githubusercontent.com/${repo.fullName}/${ref}/${path}`,
     _links: { self: url, git: `${api}/repos/${repo.fullName}/git/blobs/${sha}` },
+  };
+}
+
+/**
+ * An entry of "List pull requests files"
+ * (https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files).
+ */
+export function pullFileJson(
+  api: string,
+  repo: RepoState,
+  head: string,
+  file: PullFileState,
+): Record<string, unknown> {
+  const patch = file.patch ?? '@@ -1 +1 @@\n-old\n+new';
+  const blob = createHash('sha1').update(`${head}:${file.filename}`).digest('hex');
+  return {
+    sha: blob,
+    filename: file.filename,
+    status: file.status,
+    additions: 1,
+    deletions: file.status === 'added' ? 0 : 1,
+    changes: 2,
+    blob_url: `${WEB}/${repo.fullName}/blob/${head}/${file.filename}`,
+    raw_url: `${WEB}/${repo.fullName}/raw/${head}/${file.filename}`,
+    contents_url: `${api}/repos/${repo.fullName}/contents/${file.filename}?ref=${head}`,
+    patch,
+    ...(file.previous_filename === undefined ? {} : { previous_filename: file.previous_filename }),
+  };
+}
+
+/** "Get a commit" (https://docs.github.com/en/rest/commits/commits#get-a-commit), without files. */
+export function commitJson(api: string, repo: RepoState, sha: string): Record<string, unknown> {
+  const base = `${api}/repos/${repo.fullName}`;
+  const person = {
+    name: 'Monalisa Octocat',
+    email: 'mona@github.com',
+    date: '2024-01-01T00:00:00Z',
+  };
+  return {
+    url: `${base}/commits/${sha}`,
+    sha,
+    node_id: nodeId('Commit', parseInt(sha.slice(0, 6), 16) || 0),
+    html_url: `${WEB}/${repo.fullName}/commit/${sha}`,
+    comments_url: `${base}/commits/${sha}/comments`,
+    commit: {
+      url: `${base}/git/commits/${sha}`,
+      author: person,
+      committer: person,
+      message: 'a commit',
+      tree: { url: `${base}/git/trees/${sha}`, sha: sha.split('').reverse().join('') },
+      comment_count: 0,
+      verification: { verified: false, reason: 'unsigned', signature: null, payload: null },
+    },
+    author: null,
+    committer: null,
+    parents: [],
+    stats: { additions: 0, deletions: 0, total: 0 },
+    files: [],
   };
 }

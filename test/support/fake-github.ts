@@ -16,22 +16,37 @@ import { STATUS_CODES } from 'node:http';
 
 import type { Caller, FakeInstallation, FakeUser } from './fake-github-auth.js';
 import { DEFAULT_INSTALLATION_PERMISSIONS, FakeGitHubAuth } from './fake-github-auth.js';
-import type { CheckRunState, CommentState, RepoState, StatusState } from './fake-github-shapes.js';
+import type {
+  CheckRunState,
+  CommentState,
+  PullFileState,
+  RepoState,
+  StatusState,
+} from './fake-github-shapes.js';
 import {
   branchJson,
   checkRunJson,
   commentJson,
+  commitJson,
   contentJson,
+  pullFileJson,
   pullJson,
   statusJson,
 } from './fake-github-shapes.js';
 import type { FakeRequest, PathMatch, Reply } from './fake-http.js';
 import { FakeHttpServer, isoSeconds, objectBody } from './fake-http.js';
 
-export type { CheckRunState, CommentState, StatusState } from './fake-github-shapes.js';
+export type {
+  CheckRunState,
+  CommentState,
+  PullFileState,
+  StatusState,
+} from './fake-github-shapes.js';
 export { generateAppKeys } from './fake-github-auth.js';
 
 const DOCS = 'https://docs.github.com/rest';
+/** GitHub lists at most this many files of a pull request (the docs of "List pull requests files"). */
+const PULL_FILES_MAX = 3_000;
 const STATUS_STATES = ['error', 'failure', 'pending', 'success'];
 const CHECK_STATUSES = ['queued', 'in_progress', 'completed', 'waiting', 'requested', 'pending'];
 const CONCLUSIONS = [
@@ -125,6 +140,7 @@ export class FakeGitHub extends FakeHttpServer {
       files: new Map(),
       branches: new Map(),
       pulls: new Map(),
+      tags: new Map(),
     };
     if (options.id !== undefined) repo.id = options.id;
     if (options.defaultBranch !== undefined) repo.defaultBranch = options.defaultBranch;
@@ -173,7 +189,33 @@ export class FakeGitHub extends FakeHttpServer {
       baseSha,
       user: { login: seed.author ?? 'octocat', id: 583_231, type: 'User' },
       draft: seed.draft ?? false,
+      files: repo.pulls.get(seed.number)?.files ?? [],
     });
+    return this;
+  }
+
+  /** The files a pull request changes: a path (modified), or an entry with its status. */
+  setPullFiles(fullName: string, number: number, files: readonly (string | PullFileState)[]): this {
+    const pull = this.seedRepo(fullName).pulls.get(number);
+    if (pull === undefined) throw new Error(`no pull request #${number} in ${fullName}`);
+    pull.files = files.map((f) =>
+      typeof f === 'string' ? { filename: f, status: 'modified' as const } : f,
+    );
+    return this;
+  }
+
+  /**
+   * A tag on a commit; `annotated` is the tag object's own sha (what a push's `after` names),
+   * which "Get a commit" peels to the commit.
+   */
+  setTag(
+    fullName: string,
+    tag: string,
+    commit: string,
+    options: { annotated?: string } = {},
+  ): this {
+    this.addCommit(fullName, commit);
+    this.seedRepo(fullName).tags.set(tag, { commit, object: options.annotated ?? null });
     return this;
   }
 
@@ -328,6 +370,16 @@ export class FakeGitHub extends FakeHttpServer {
       if (b === 'statuses') return this.listStatuses(repo, a);
       if (b === 'check-runs') return this.listCheckRuns(request, repo, a);
     }
+    if (what === 'commits' && a !== undefined && method === 'GET')
+      return this.getCommit(request, repo, tail.slice(1).join('/'));
+    if (
+      what === 'pulls' &&
+      a !== undefined &&
+      b === 'files' &&
+      tail.length === 3 &&
+      method === 'GET'
+    )
+      return this.listPullFiles(request, repo, Number(a));
     if (what === 'check-runs' && tail.length === 1 && method === 'POST') {
       return this.postCheckRun(request, repo, caller);
     }
@@ -379,6 +431,56 @@ export class FakeGitHub extends FakeHttpServer {
       };
     }
     return { status: 200, body: contentJson(this.url, repo, path, ref, content) };
+  }
+
+  /**
+   * "Get a commit": `ref` a sha, `heads/BRANCH` or `tags/TAG` (an annotated tag peeled); 422
+   * "No commit found for SHA" for a ref that is not there. With `application/vnd.github.sha`
+   * the answer is the sha alone, as text.
+   */
+  private getCommit(request: FakeRequest, repo: RepoState, ref: string): Reply {
+    const sha = ref.startsWith('tags/')
+      ? repo.tags.get(ref.slice('tags/'.length))?.commit
+      : resolveRef(repo, ref.replace(/^heads\//, ''));
+    if (sha === undefined)
+      return {
+        status: 422,
+        body: {
+          message: `No commit found for SHA: ${ref}`,
+          documentation_url: `${DOCS}/commits/commits#get-a-commit`,
+          status: '422',
+        },
+      };
+    if (/vnd\.github(\.v3)?\.sha\b/.test(String(request.headers.accept ?? '')))
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/vnd.github.sha; charset=utf-8' },
+        body: sha,
+      };
+    return { status: 200, body: commitJson(this.url, repo, sha) };
+  }
+
+  /** "List pull requests files": 30 a page unless `per_page` (at most 100), 3,000 files at most. */
+  private listPullFiles(request: FakeRequest, repo: RepoState, number: number): Reply {
+    const pull = repo.pulls.get(number);
+    if (pull === undefined) return this.error(404, 'Not Found');
+    const perPage = Math.min(100, Math.max(1, Number(request.query.get('per_page') ?? 30) || 30));
+    const page = Math.max(1, Number(request.query.get('page') ?? 1) || 1);
+    const listed = pull.files.slice(0, PULL_FILES_MAX);
+    const last = Math.max(1, Math.ceil(listed.length / perPage));
+    const link = (n: number, rel: string) =>
+      `<${this.url}/repos/${repo.fullName}/pulls/${number}/files?per_page=${perPage}&page=${n}>; rel="${rel}"`;
+    const links = [
+      ...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []),
+      ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : []),
+    ];
+    return {
+      status: 200,
+      headers: links.length > 0 ? { link: links.join(', ') } : {},
+      body: listed
+        .slice((page - 1) * perPage, page * perPage)
+        .map((f) => pullFileJson(this.url, repo, pull.headSha, f)),
+    };
   }
 
   private postStatus(request: FakeRequest, repo: RepoState, sha: string, caller: Caller): Reply {

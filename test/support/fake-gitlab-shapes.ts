@@ -19,6 +19,17 @@ export interface ProjectState {
   branches: Map<string, string>;
   mergeRequests: Map<number, MergeRequestState>;
   members: Map<number, MemberState>;
+  /** tag name → the commit it points at, and an annotated tag's own object sha. */
+  tags: Map<string, { commit: string; object: string | null }>;
+}
+
+/** One changed file of a merge request, as `GET …/merge_requests/:iid/diffs` lists it. */
+export interface DiffState {
+  old_path: string;
+  new_path: string;
+  new_file: boolean;
+  renamed_file: boolean;
+  deleted_file: boolean;
 }
 
 export interface MergeRequestState {
@@ -30,6 +41,7 @@ export interface MergeRequestState {
   targetBranch: string;
   baseSha: string;
   author: GitLabUser;
+  diffs: DiffState[];
 }
 
 export interface MemberState {
@@ -167,6 +179,64 @@ export function mergeRequestJson(
     has_conflicts: false,
     blocking_discussions_resolved: true,
     diff_refs: { base_sha: mr.baseSha, head_sha: mr.sha, start_sha: mr.baseSha },
+    // A string: past the diff limits GitLab says "1000+" (and lists no more files than that).
+    changes_count:
+      mr.diffs.length > DIFF_MAX_FILES ? `${DIFF_MAX_FILES}+` : String(mr.diffs.length),
+  };
+}
+
+/**
+ * GitLab's default diff limit on files (https://docs.gitlab.com/administration/diff_limits/):
+ * a merge request changing more is "overflow", and its diffs stop there.
+ */
+export const DIFF_MAX_FILES = 1_000;
+
+/** An entry of "List merge request diffs" (https://docs.gitlab.com/api/merge_requests/#list-merge-request-diffs). */
+export function diffJson(diff: DiffState): Record<string, unknown> {
+  return {
+    old_path: diff.old_path,
+    new_path: diff.new_path,
+    a_mode: diff.new_file ? '0' : '100644',
+    b_mode: diff.deleted_file ? '0' : '100644',
+    diff: '@@ -1 +1 @@\n-old\n+new\n',
+    new_file: diff.new_file,
+    renamed_file: diff.renamed_file,
+    deleted_file: diff.deleted_file,
+    generated_file: false,
+    collapsed: false,
+    too_large: false,
+  };
+}
+
+/** "Get a single repository tag" (https://docs.gitlab.com/api/tags/#get-a-single-repository-tag). */
+export function tagJson(
+  web: string,
+  project: ProjectState,
+  name: string,
+  tag: { commit: string; object: string | null },
+): Record<string, unknown> {
+  return {
+    name,
+    message: tag.object === null ? '' : `Release ${name}`,
+    target: tag.object ?? tag.commit,
+    commit: {
+      id: tag.commit,
+      short_id: tag.commit.slice(0, 8),
+      title: 'a commit',
+      created_at: '2024-01-01T00:00:00.000+00:00',
+      parent_ids: [],
+      message: 'a commit',
+      author_name: 'Example User',
+      author_email: 'user@example.com',
+      authored_date: '2024-01-01T00:00:00.000+00:00',
+      committer_name: 'Example User',
+      committer_email: 'user@example.com',
+      committed_date: '2024-01-01T00:00:00.000+00:00',
+      web_url: `${web}/${project.path}/-/commit/${tag.commit}`,
+    },
+    release: null,
+    protected: false,
+    created_at: tag.object === null ? null : '2024-01-01T00:00:00.000Z',
   };
 }
 

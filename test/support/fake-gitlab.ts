@@ -18,6 +18,7 @@ import type { FakeRequest, PathMatch, Reply } from './fake-http.js';
 import { FakeHttpServer, objectBody } from './fake-http.js';
 import type {
   CommitStatusState,
+  DiffState,
   GitLabUser,
   MemberState,
   MergeRequestState,
@@ -25,12 +26,15 @@ import type {
   ProjectState,
 } from './fake-gitlab-shapes.js';
 import {
+  DIFF_MAX_FILES,
   branchJson,
+  diffJson,
   fileJson,
   memberJson,
   mergeRequestJson,
   noteJson,
   statusJson,
+  tagJson,
 } from './fake-gitlab-shapes.js';
 
 export type { CommitStatusState, NoteState } from './fake-gitlab-shapes.js';
@@ -109,6 +113,7 @@ export class FakeGitLab extends FakeHttpServer {
       branches: new Map(),
       mergeRequests: new Map(),
       members: new Map(),
+      tags: new Map(),
     };
     if (options.id !== undefined) project.id = options.id;
     if (options.defaultBranch !== undefined) project.defaultBranch = options.defaultBranch;
@@ -160,7 +165,42 @@ export class FakeGitLab extends FakeHttpServer {
       targetBranch,
       baseSha,
       author: { id: authorId, username: `user${authorId}`, name: `User ${authorId}` },
+      diffs: project.mergeRequests.get(seed.iid)?.diffs ?? [],
     });
+    return this;
+  }
+
+  /** The files a merge request changes: a path (modified), or `{from, to}` for a rename. */
+  setMergeRequestFiles(
+    fullPath: string,
+    iid: number,
+    files: readonly (string | { from: string; to: string })[],
+  ): this {
+    const mr = this.project(fullPath).mergeRequests.get(iid);
+    if (mr === undefined) throw new Error(`no merge request !${iid} in ${fullPath}`);
+    mr.diffs = files.map((f) =>
+      typeof f === 'string'
+        ? { old_path: f, new_path: f, new_file: false, renamed_file: false, deleted_file: false }
+        : {
+            old_path: f.from,
+            new_path: f.to,
+            new_file: false,
+            renamed_file: true,
+            deleted_file: false,
+          },
+    );
+    return this;
+  }
+
+  /** A tag on a commit; `annotated` is the tag object's own sha (GitLab's `target`). */
+  setTag(
+    fullPath: string,
+    tag: string,
+    commit: string,
+    options: { annotated?: string } = {},
+  ): this {
+    this.addCommit(fullPath, commit);
+    this.project(fullPath).tags.set(tag, { commit, object: options.annotated ?? null });
     return this;
   }
 
@@ -303,6 +343,10 @@ export class FakeGitLab extends FakeHttpServer {
           ? this.message(404, '404 Not found')
           : { status: 200, body: mergeRequestJson(this.url, project, mr) };
       }
+      if (rest.length === 3 && c === 'diffs' && method === 'GET') {
+        if (mr === undefined) return this.message(404, '404 Not found');
+        return this.listDiffs(request, project, mr.iid, mr.diffs);
+      }
       if (rest.length === 3 && c === 'notes') {
         if (mr === undefined) return this.message(404, '404 Not found');
         if (method === 'POST') return this.postNote(request, project, mr, user);
@@ -321,6 +365,13 @@ export class FakeGitLab extends FakeHttpServer {
           : { status: 200, body: branchJson(this.url, project, c, sha) };
       }
     }
+    if (a === 'repository' && b === 'tags' && c !== undefined && rest.length === 3) {
+      const tag = project.tags.get(c);
+      if (method === 'GET')
+        return tag === undefined
+          ? this.message(404, '404 Tag Not Found')
+          : { status: 200, body: tagJson(this.url, project, c, tag) };
+    }
     if (a === 'members' && method === 'GET') {
       const all = b === 'all';
       const userId = all ? c : b;
@@ -333,6 +384,42 @@ export class FakeGitLab extends FakeHttpServer {
       }
     }
     return { status: 404, body: { error: '404 Not Found' } };
+  }
+
+  /**
+   * "List merge request diffs": 20 a page unless `per_page` (at most 100), with GitLab's
+   * pagination headers (https://docs.gitlab.com/api/rest/#pagination-link-header); past the
+   * diff limits the list stops at DIFF_MAX_FILES.
+   */
+  private listDiffs(
+    request: FakeRequest,
+    project: ProjectState,
+    iid: number,
+    diffs: DiffState[],
+  ): Reply {
+    const perPage = Math.min(100, Math.max(1, Number(request.query.get('per_page') ?? 20) || 20));
+    const page = Math.max(1, Number(request.query.get('page') ?? 1) || 1);
+    const listed = diffs.slice(0, DIFF_MAX_FILES);
+    const pages = Math.max(1, Math.ceil(listed.length / perPage));
+    const link = (n: number, rel: string) =>
+      `<${this.url}/api/v4/projects/${project.id}/merge_requests/${iid}/diffs?page=${n}&per_page=${perPage}>; rel="${rel}"`;
+    return {
+      status: 200,
+      headers: {
+        'x-page': String(page),
+        'x-per-page': String(perPage),
+        'x-next-page': page < pages ? String(page + 1) : '',
+        'x-prev-page': page > 1 ? String(page - 1) : '',
+        'x-total': String(listed.length),
+        'x-total-pages': String(pages),
+        link: [
+          ...(page < pages ? [link(page + 1, 'next')] : []),
+          link(1, 'first'),
+          link(pages, 'last'),
+        ].join(', '),
+      },
+      body: listed.slice((page - 1) * perPage, page * perPage).map(diffJson),
+    };
   }
 
   private getFile(request: FakeRequest, project: ProjectState, path: string, raw: boolean): Reply {

@@ -45,7 +45,7 @@ const branches = StringList(
 );
 const branchesIgnore = StringList('Branch globs that must not match.');
 const paths = StringList(
-  'Changed-file globs; at least one changed file must match. Applies where the forge sends the changed files (pushes).',
+  "Changed-file globs; at least one changed file must match. Pushes carry their changed files; a pull request's are read from the forge's API (a renamed file counts with both paths). When they cannot be known whole (a push past the forge's commit cap, a pull request of 3,000 files or more), the filter is not applied and the run starts.",
 );
 const pathsIgnore = StringList(
   'Changed-file globs; the event matches unless every changed file matches one of these.',

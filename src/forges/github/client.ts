@@ -5,11 +5,15 @@
  */
 import type {
   CallOptions,
+  ChangedFiles,
   CommitStatus,
   ForgeClient,
+  PullRequestCommits,
   PullRequestHead,
   RepoRef,
 } from '../client.js';
+import { CHANGED_FILES_LIMITS, addPaths, pageEntries, tooManyFiles } from '../changed-files.js';
+import { ChangedFilesCache, changedFilesKey } from '../changed-files-cache.js';
 import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import { FORGE_ERRORS, badResponse, fileTooLarge } from '../http-errors.js';
 import { HandlerError } from '../../contracts/errors.js';
@@ -28,6 +32,11 @@ export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** GitHub refuses longer comment bodies. */
 const COMMENT_MAX = 65_536;
 const RAW = 'application/vnd.github.raw+json';
+/** "Get a commit" answers only the commit's SHA with this media type (no files, no patches). */
+const SHA_ONLY = 'application/vnd.github.sha';
+const JSON_TYPE = 'application/vnd.github+json';
+/** A SHA-1 or SHA-256 object name. */
+const COMMIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 export interface GitHubClientOptions {
   /** GITHUB_API_URL; GitHub Enterprise Server: `https://HOST/api/v3`. */
@@ -52,6 +61,7 @@ export class GitHubClient implements ForgeClient {
   private readonly transport: GitHubTransport;
   private readonly now: () => number;
   private readonly maxFileBytes: number;
+  private readonly changed = new ChangedFilesCache();
 
   constructor(options: GitHubClientOptions = {}) {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -155,6 +165,74 @@ export class GitHubClient implements ForgeClient {
       throw badResponse({ forge: 'github', ...request }, 'no head.sha or head.ref');
     }
     return { sha, ref, baseRef: stringField(answer, 'base', 'ref') ?? null };
+  }
+
+  /**
+   * `GET /repos/{owner}/{repo}/commits/tags/{tag}` with the SHA media type: the commit, an
+   * annotated tag peeled (https://docs.github.com/en/rest/commits/commits#get-a-commit).
+   * GitHub answers 422 "No commit found for SHA" for a ref that is not there, 404 for a repo.
+   */
+  async tagCommit(repo: RepoRef, tag: string, options?: CallOptions): Promise<string | null> {
+    const request = {
+      method: 'GET' as const,
+      path: `${repoPath(repo)}/commits/${urlPath(['tags', ...tag.split('/')], 'tag')}`,
+      accept: SHA_ONLY,
+      notFoundIsNull: true,
+      none: (status: number) => status === 422,
+    };
+    const session = await this.sessions.session(repo);
+    const answer = await this.transport.text(session, request, 1024, options);
+    if (answer === null) return null;
+    const sha = answer.text.trim().toLowerCase();
+    if (answer.truncated || !COMMIT_SHA.test(sha))
+      throw badResponse({ forge: 'github', ...request }, 'the answer is not a commit SHA');
+    return sha;
+  }
+
+  /**
+   * `GET /repos/{owner}/{repo}/pulls/{n}/files`, 100 a page, at most 30 pages: GitHub lists at
+   * most 3,000 files of a pull request (https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files).
+   * A renamed file counts with `previous_filename` too.
+   */
+  async changedFiles(
+    repo: RepoRef,
+    pr: PullRequestCommits,
+    options?: CallOptions,
+  ): Promise<ChangedFiles | null> {
+    const key = changedFilesKey('github', repo, pr);
+    const cached = this.changed.get(key);
+    if (cached !== undefined) return cached;
+    const session = await this.sessions.session(repo);
+    const path = `${repoPath(repo)}/pulls/${idSegment(pr.number, 'pull request')}/files`;
+    const { perPage, maxPages, maxPageBytes } = CHANGED_FILES_LIMITS;
+    const paths = new Set<string>();
+    const remember = (value: ChangedFiles) => {
+      this.changed.set(key, value);
+      return value;
+    };
+    for (let page = 1; page <= maxPages; page++) {
+      const query = { per_page: perPage, page };
+      const request = {
+        method: 'GET' as const,
+        path,
+        query,
+        accept: JSON_TYPE,
+        notFoundIsNull: true,
+      };
+      const malformed = (what: string) =>
+        badResponse(
+          { forge: 'github', method: 'GET', path: `${path}?per_page=${perPage}&page=${page}` },
+          what,
+        );
+      const answer = await this.transport.text(session, request, maxPageBytes, options);
+      if (answer === null) return null;
+      const entries = pageEntries(answer, page, malformed);
+      if (typeof entries === 'string') return remember({ paths: null, why: entries });
+      const why = addPaths(paths, entries, (e) => [e.filename, e.previous_filename], malformed);
+      if (why !== null) return remember({ paths: null, why });
+      if (entries.length < perPage) return remember({ paths: [...paths].sort() });
+    }
+    return remember({ paths: null, why: tooManyFiles() });
   }
 
   async branchHead(repo: RepoRef, branch: string, options?: CallOptions): Promise<string | null> {

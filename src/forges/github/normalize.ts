@@ -151,7 +151,10 @@ function pushEvent(p: Payload): NormalizeResult {
     ...event,
     kind: target.type === 'branch' ? 'push' : 'tag',
     action: deleted ? 'deleted' : 'pushed',
-    sha: deleted ? null : after,
+    // An annotated tag's push names the tag object in `after`, and its commit in `head_commit`
+    // (https://github.blog/changelog/2021-10-01-the-push-webhook-payload-provides-a-consistent-head_commit-on-tag-creation/):
+    // statuses go on commits, so a tag without one is left for the plan step to ask about.
+    sha: deleted ? null : target.type === 'tag' ? str(p, 'head_commit', 'id') : after,
     ref,
     branch: target.type === 'branch' ? target.name : null,
     tag: target.type === 'tag' ? target.name : null,

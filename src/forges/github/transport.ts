@@ -22,6 +22,8 @@ export interface GitHubRequest {
   accept?: string;
   /** A 404 means "none": answer null instead of throwing. */
   notFoundIsNull?: boolean;
+  /** Other failures that mean "none" (a 422 "No commit found" for a ref that is not there). */
+  none?: (status: number, forgeMessage: string | undefined) => boolean;
 }
 
 export interface GitHubTransportOptions {
@@ -89,13 +91,17 @@ export class GitHubTransport {
     } catch (error) {
       if (!isOctokitFailure(error)) throw requestFailed(label, limit, error);
       const failed = failedRequest(error, label);
-      if (error.status === 404 && request.notFoundIsNull && failed === label) return null;
+      const forgeMessage = errorMessage(error.response.data);
+      const none =
+        (error.status === 404 && request.notFoundIsNull === true) ||
+        request.none?.(error.status, forgeMessage) === true;
+      if (none && failed === label) return null;
       throw httpError(
         {
           ...failed,
           status: error.status,
           headers: headerReader(error.response.headers),
-          forgeMessage: errorMessage(error.response.data),
+          forgeMessage,
         },
         this.options.now,
         this.options.secrets,

@@ -6,12 +6,16 @@
  */
 import type {
   CallOptions,
+  ChangedFiles,
   CommitStatus,
   ForgeClient,
+  PullRequestCommits,
   PullRequestHead,
   RepoRef,
   StatusState,
 } from '../client.js';
+import { CHANGED_FILES_LIMITS, addPaths, pageEntries, tooManyFiles } from '../changed-files.js';
+import { ChangedFilesCache, changedFilesKey } from '../changed-files-cache.js';
 import { DEFAULT_TIMEOUT_MS } from '../deadline.js';
 import { HandlerError } from '../../contracts/errors.js';
 import { FORGE_ERRORS, badResponse, fileTooLarge } from '../http-errors.js';
@@ -59,6 +63,7 @@ export class GitLabClient implements ForgeClient {
   private readonly transport: GitLabTransport;
   private readonly webUrl: string;
   private readonly maxFileBytes: number;
+  private readonly changed = new ChangedFilesCache();
 
   constructor(options: GitLabClientOptions = {}) {
     const url = options.url ?? DEFAULT_GITLAB_URL;
@@ -153,6 +158,94 @@ export class GitLabClient implements ForgeClient {
     return { sha, ref, baseRef: stringField(answer, 'target_branch') ?? null };
   }
 
+  /**
+   * `GET /projects/:id/repository/tags/:tag_name`: `commit.id` is the tagged commit (`target`
+   * is the tag object of an annotated tag). https://docs.gitlab.com/api/tags/#get-a-single-repository-tag
+   */
+  async tagCommit(repo: RepoRef, tag: string, options?: CallOptions): Promise<string | null> {
+    const request: GitLabRequest = {
+      method: 'GET',
+      path: `${project(repo)}/repository/tags/${pathSegment(checkSegment(tag, 'tag'))}`,
+      none: (status, message) => status === 404 && !/project not found/i.test(message ?? ''),
+    };
+    const answer = await this.transport.json(request, options);
+    if (answer === null) return null;
+    const sha = stringField(answer, 'commit', 'id');
+    if (sha === undefined) throw badResponse({ forge: 'gitlab', ...request }, 'no commit.id');
+    return sha;
+  }
+
+  /**
+   * The merge request first (https://docs.gitlab.com/api/merge_requests/#get-single-mr): past
+   * GitLab's diff limits its `changes_count` reads "1000+" and the diffs list is cut short, so
+   * the list cannot be whole. Then `GET /projects/:id/merge_requests/:iid/diffs`, 100 a page,
+   * following `x-next-page` (https://docs.gitlab.com/api/merge_requests/#list-merge-request-diffs,
+   * https://docs.gitlab.com/api/rest/#pagination), at most 30 pages. A renamed file counts with
+   * `old_path` too.
+   */
+  async changedFiles(
+    repo: RepoRef,
+    pr: PullRequestCommits,
+    options?: CallOptions,
+  ): Promise<ChangedFiles | null> {
+    const key = changedFilesKey('gitlab', repo, pr);
+    const cached = this.changed.get(key);
+    if (cached !== undefined) return cached;
+    const remember = (value: ChangedFiles) => {
+      this.changed.set(key, value);
+      return value;
+    };
+    const mrPath = `${project(repo)}/merge_requests/${idSegment(pr.number, 'merge request')}`;
+    const mr = await this.transport.json(
+      { method: 'GET', path: mrPath, none: (status) => status === 404 },
+      options,
+    );
+    if (mr === null) return null;
+    // Another push since the event: the list GitLab has is of the newer head (not kept).
+    const head = stringField(mr, 'sha');
+    if (head !== undefined && head !== pr.headSha)
+      return { paths: null, why: `the merge request's head moved on to ${head.slice(0, 12)}` };
+    const count = stringField(mr, 'changes_count');
+    if (count === undefined || count === '')
+      return { paths: null, why: "GitLab has not counted the merge request's changes yet" };
+    if (count.endsWith('+'))
+      return remember({
+        paths: null,
+        why: `GitLab lists only part of the merge request's changed files (changes_count "${count.slice(0, 20)}", past its diff limits)`,
+      });
+    const { perPage, maxPages, maxPageBytes } = CHANGED_FILES_LIMITS;
+    const paths = new Set<string>();
+    let page = 1;
+    for (let read = 0; read < maxPages; read++) {
+      const request: GitLabRequest = {
+        method: 'GET',
+        path: `${mrPath}/diffs`,
+        query: { per_page: perPage, page },
+        none: (status) => status === 404,
+      };
+      const malformed = (what: string) =>
+        badResponse(
+          {
+            forge: 'gitlab',
+            method: 'GET',
+            path: `${request.path}?per_page=${perPage}&page=${page}`,
+          },
+          what,
+        );
+      const answer = await this.transport.page(request, maxPageBytes, options);
+      if (answer === null) return null;
+      const entries = pageEntries(answer, page, malformed);
+      if (typeof entries === 'string') return remember({ paths: null, why: entries });
+      const why = addPaths(paths, entries, (e) => [e.new_path, e.old_path], malformed);
+      if (why !== null) return remember({ paths: null, why });
+      const next = nextPage(answer.headers, page, entries.length, perPage);
+      if (next === undefined) throw malformed('x-next-page is not a later page');
+      if (next === null) return remember({ paths: [...paths].sort() });
+      page = next;
+    }
+    return remember({ paths: null, why: tooManyFiles() });
+  }
+
   async branchHead(repo: RepoRef, branch: string, options?: CallOptions): Promise<string | null> {
     const request: GitLabRequest = {
       method: 'GET',
@@ -202,6 +295,25 @@ function project(repo: RepoRef): string {
 function filePath(path: string): string {
   const parts = path.replace(/^\/+/, '').split('/');
   return pathSegment(parts.map((part) => checkSegment(part, 'file path')).join('/'));
+}
+
+/**
+ * The page after `page`: GitLab's `x-next-page` (empty on the last page); without the header
+ * (a proxy dropped it), a full page means there may be more. undefined for a header that is
+ * no later page.
+ */
+function nextPage(
+  headers: Headers,
+  page: number,
+  got: number,
+  perPage: number,
+): number | null | undefined {
+  const next = headers.get('x-next-page');
+  if (next === null) return got < perPage ? null : page + 1;
+  if (next.trim() === '') return null;
+  const number = Number(next);
+  // Only forward: a page that points back would read the same files again.
+  return Number.isSafeInteger(number) && number > page ? number : undefined;
 }
 
 /** An already checked value as one path segment: slashes and dots encoded too. */

@@ -64,11 +64,20 @@ export class GitLabTransport {
     return this.send(request, limit, call);
   }
 
+  /** One page of a list: the body as text (at most `limit` bytes) and the pagination headers. */
+  page(
+    request: GitLabRequest,
+    limit: number,
+    call?: CallOptions,
+  ): Promise<{ text: string; truncated: boolean; headers: Headers } | null> {
+    return this.send(request, limit, call);
+  }
+
   private async send(
     request: GitLabRequest,
     limit: number,
     call: CallOptions | undefined,
-  ): Promise<{ text: string; truncated: boolean } | null> {
+  ): Promise<{ text: string; truncated: boolean; headers: Headers } | null> {
     const token = this.options.token;
     if (token === undefined || token === '') {
       throw notConfigured('GitLab is not configured: set GITLAB_TOKEN');
@@ -91,7 +100,7 @@ export class GitLabTransport {
     } catch (error) {
       throw requestFailed(label, limits, error);
     }
-    if (response.ok) return answer;
+    if (response.ok) return { ...answer, headers: response.headers };
     const forgeMessage = errorMessage(parseMaybe(answer.text));
     if (request.none?.(response.status, forgeMessage)) return null;
     throw httpError(

@@ -1,6 +1,6 @@
 /**
  * Reading a repository's config for the plan step: which commit the event is about (GitHub
- * comment payloads name none), the base branch's head (an untrusted author's pull request is
+ * comment payloads name none, nor do releases and GitHub's tag `create`), the base branch's head (an untrusted author's pull request is
  * planned from it), the first config file present, and `trust.users` of the default branch's
  * pipeline.yaml.
  */
@@ -40,6 +40,25 @@ export async function withCommit(
   const pr = { ...event.pr, base_ref: event.pr.base_ref ?? head.baseRef };
   if (eventSha(event) !== null) return { ...event, pr };
   return { ...event, sha: head.sha, pr: { ...pr, head_sha: head.sha, head_ref: head.ref } };
+}
+
+/**
+ * A release names its tag, not its commit (GitHub's `target_commitish` is mostly a branch),
+ * and GitHub's `create` (or a tag push without `head_commit`) names none: the forge says which
+ * commit the tag points at, an annotated tag peeled, so the config is read there and the run's
+ * statuses land on it (`eventSha`). `{gone}` when the forge has no such tag (deleted since).
+ */
+export async function withTagCommit(
+  event: Event,
+  forge: ForgeClient,
+  repo: RepoRef,
+  options: Signal,
+): Promise<Event | { gone: string }> {
+  if (event.kind !== 'release' && event.kind !== 'tag') return event;
+  const tag = event.tag ?? event.release?.tag ?? null;
+  if (event.sha !== null || event.deleted || tag === null) return event;
+  const sha = await forge.tagCommit(repo, tag, options);
+  return sha === null ? { gone: tag } : { ...event, sha };
 }
 
 /**

@@ -7,7 +7,9 @@
  * answered with a failed `forgeflow/config` status. Forge failures throw retryable errors: the
  * plan attempt is retried like any other. Runs are started, found, retried, canceled and
  * signaled only through `context.runs` (the runtime's RunControl), with idempotency keys, so a
- * retried attempt never starts a run twice.
+ * retried attempt never starts a run twice. A release's or tag's commit is asked of the forge
+ * when the payload lacks it (config-lookup.ts), and a pull request's changed files when a
+ * `paths` filter needs them (changed-paths.ts), before anything is compiled or started.
  */
 import {
   compilePackit,
@@ -33,7 +35,9 @@ import {
   findConfig,
   trustedByPipeline,
   withCommit,
+  withTagCommit,
 } from './config-lookup.js';
+import { withChangedPaths } from './changed-paths.js';
 import { learnSchedules } from './learn-schedules.js';
 import { CONFIG_STATUS, type DeliveryResult, type RecordPlanOutcome } from './outcome.js';
 import { PLAN_HANDLER } from './plan-graph.js';
@@ -113,14 +117,25 @@ async function plan(
   const forge = deps.forges[context.event.forge];
   const repo = repoRef(context.event);
   const scheduled = context.event.kind === 'schedule';
-  const event = scheduled
+  const known = scheduled
     ? await atDefaultHead(context.event, forge, repo, options)
-    : await withCommit(context.event, forge, repo, options);
-  if (event === null)
+    : await withTagCommit(
+        await withCommit(context.event, forge, repo, options),
+        forge,
+        repo,
+        options,
+      );
+  if (known === null)
     return {
       outcome: 'no_config',
       reason: `the default branch ${context.event.repo.default_branch ?? ''} has no head commit`,
     };
+  if ('gone' in known)
+    return {
+      outcome: 'no_config',
+      reason: `the forge has no tag "${known.gone}" (deleted since?): no commit to read the config at or to report on`,
+    };
+  let event = known;
   const trust = async (who: Actor): Promise<TrustVerdict> => {
     const verdict = await forgeTrusts(who, forge, repo, deps.trustedUsers);
     return verdict.trusted
@@ -148,7 +163,7 @@ async function plan(
   const sameAsActor = author?.login === actor?.login && author?.id === actor?.id;
   const authorVerdict = author === null ? null : sameAsActor ? verdict : await trust(author);
   const untrustedPr = authorVerdict !== null && !authorVerdict.trusted;
-  // A GitHub release names its tag, not its commit: the tag is read instead.
+  // A release's and a tag's commit were asked for above; the tag is the last resort.
   const ownRef = sha ?? event.ref ?? (event.release ? `refs/tags/${event.release.tag}` : null);
   const configRef = untrustedPr ? await baseHead(forge, repo, event, options) : ownRef;
   if (configRef === null)
@@ -180,7 +195,18 @@ async function plan(
       ? `${authorVerdict.why}: the config of ${event.pr?.base_ref ?? 'the base branch'} was read`
       : (authorVerdict?.why ?? `${event.kind} of ${event.repo.full_name}`),
   };
-  const compiled = await compileConfig(deps, context.runs, found, event);
+  const first = await compileConfig(deps, context.runs, found, event);
+  const paths = await withChangedPaths(
+    forge,
+    repo,
+    event,
+    first,
+    (withPaths) => compileConfig(deps, context.runs, found, withPaths),
+    options,
+  );
+  if ('gone' in paths) return { ...where, outcome: 'not_triggered', reason: paths.gone };
+  const compiled = paths.compiled;
+  event = paths.event;
   await learnSchedules(deps.schedules, forge, repo, event, { path: found.path, compiled }, options);
   if (compiled.status === 'invalid') {
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error');
@@ -223,12 +249,14 @@ async function plan(
     idempotencyKey: `${delivery}:${compiled.graph.pipeline}`,
     configSource,
   });
+  const said = [
+    untrustedPr ? `${authorVerdict.why}: the config of ${event.pr?.base_ref} was used` : null,
+    paths.note,
+  ].filter((part) => part !== null);
   return {
     ...where,
     outcome: 'started',
-    reason: untrustedPr
-      ? `${authorVerdict.why}: the config of ${event.pr?.base_ref} was used`
-      : null,
+    reason: said.length > 0 ? said.join('; ') : null,
     runIds: [started.runId],
   };
 }
