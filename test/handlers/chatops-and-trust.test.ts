@@ -47,6 +47,7 @@ function gitlabWith(levels: Record<number, number>): ForgeClient {
     pullRequestHead: none,
     branchHead: none,
     accessLevel: (_repo, id) => Promise.resolve(levels[id] ?? null),
+    react: none,
   };
 }
 
