@@ -55,6 +55,8 @@ const { app, clock, github, gitlab } = useForgeServer({
 const MEMBER = { login: 'maintainer', association: 'MEMBER' };
 const OUTSIDER = { login: 'mallory', association: 'NONE' };
 let nextCommentId = 880_000;
+/** Pull request 51's run, which fails. */
+let flakyRun = '';
 
 /** A member's pull request `number` whose head holds `files`, opened: its run is planned. */
 async function openPullRequest(number: number, files: Record<string, string>): Promise<string> {
@@ -74,10 +76,11 @@ async function openPullRequest(number: number, files: Record<string, string>): P
 }
 
 /** A comment on pull request `pr` (on GitHub too, to react to), and its signed delivery. */
-function githubComment(pr: number, text: string, who = MEMBER) {
+function githubComment(pr: number, text: string, who = MEMBER, action = 'created') {
   const commentId = nextCommentId++;
   github.addIssueComment(REPO, pr, { id: commentId, body: text, login: who.login });
   const payload = githubExample('issue_comment', 'created');
+  payload.action = action;
   const issue = payload.issue as Record<string, unknown>;
   issue.number = pr;
   issue.pull_request = { url: `https://api.github.com/repos/${REPO}/pulls/${pr}` };
@@ -99,6 +102,13 @@ function botReplies(pr: number): string[] {
     .map((c) => c.body);
 }
 
+async function runCount(): Promise<number> {
+  const { rows } = await app.db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM forgeflow.runs',
+  );
+  return rows[0]!.n;
+}
+
 function reactionsOn(commentId: number): string[] {
   return github.reactions(REPO, commentId).map((r) => r.content);
 }
@@ -106,6 +116,7 @@ function reactionsOn(commentId: number): string[] {
 describe('ChatOps answers on GitHub', () => {
   it('a trusted /forgeflow retry gets a 👍 reaction and no reply', async () => {
     const runId = await openPullRequest(51, { 'pipeline.yaml': FLAKY });
+    flakyRun = runId;
     expect(await app.runtime.waitForRun(runId, 15_000)).toBe('failed');
     const { commentId, body } = githubComment(51, '/forgeflow retry');
     await sendGitHub(body, 'ack-retry');
@@ -116,6 +127,24 @@ describe('ChatOps answers on GitHub', () => {
     expect(reactionsOn(commentId)).toEqual(['+1']);
     expect(botReplies(51)).toEqual([]);
     expect(await app.runtime.waitForRun(runId, 15_000)).toBe('failed');
+  });
+
+  it('an edited or deleted comment gives no command again, and gets no answer', async () => {
+    const before = await runCount();
+    const history = (await app.runtime.history(flakyRun)).length;
+    for (const action of ['edited', 'deleted']) {
+      const { commentId, body } = githubComment(51, '/forgeflow retry', MEMBER, action);
+      await sendGitHub(body, `ack-${action}`);
+      expect(await app.planned(`github:ack-${action}`)).toMatchObject({
+        outcome: 'ignored',
+        reason: `the comment was ${action}: commands are read from new comments only`,
+      });
+      expect(reactionsOn(commentId)).toEqual([]);
+    }
+    expect(botReplies(51)).toEqual([]);
+    // Their two plan runs, and no other; the pull request's run was not retried again.
+    expect(await runCount()).toBe(before + 2);
+    expect(await app.runtime.history(flakyRun)).toHaveLength(history);
   });
 
   it("someone else's slash command (/assign) gets nothing, and only the delivery says why", async () => {

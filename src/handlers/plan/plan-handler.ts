@@ -154,7 +154,7 @@ async function plan(
       if (event.action !== 'created')
         return {
           outcome: 'ignored',
-          reason: `a ${event.action ?? 'changed'} comment gives no command`,
+          reason: `the comment was ${event.action ?? 'changed'}: commands are read from new comments only`,
         };
       if (verdict && !verdict.trusted)
         return {
