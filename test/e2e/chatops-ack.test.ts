@@ -184,6 +184,15 @@ describe('ChatOps answers on GitHub', () => {
     expect(botReplies(51)).toHaveLength(1);
     expect(reactionsOn(second.commentId)).toEqual(['confused']);
     expect(reactionsOn(third.commentId)).toEqual(['confused']);
+
+    // A flood's 😕 that fails is given up, not retried: the plan ends at its first attempt.
+    const fourth = githubComment(51, '/forgeflow retry', OUTSIDER);
+    github.failNext('POST', `/comments/${fourth.commentId}/reactions`, 502, 1);
+    await sendGitHub(fourth.body, 'ack-refused-4');
+    expect(await app.planned('github:ack-refused-4')).toMatchObject({ outcome: 'untrusted' });
+    const tries = github.requestsTo('POST', `/comments/${fourth.commentId}/reactions`);
+    expect(tries.map((r) => r.status)).toEqual([502]);
+    expect(botReplies(51)).toHaveLength(1);
   });
 
   it('an unknown command gets one reply naming the valid ones, redelivered or not', async () => {

@@ -2,9 +2,10 @@
  * Answering a comment's command on the forge, after the plan step decided and recorded it
  * (issue 17 item 5): a command that did something gets a 👍 reaction and no reply; a refused
  * one (untrusted author) a reply saying why and who may, at most once per author and pull
- * request in REFUSAL_WINDOW_MS (later ones a 😕 reaction); a rejected one (unknown, malformed,
- * nothing to act on) a reply saying why and what is valid, once per comment. A slash command
- * that no config of the repository knows (a GitLab quick action, another bot's) gets nothing.
+ * request in REFUSAL_WINDOW_MS (later ones a 😕 reaction, not retried when it fails: a flood
+ * must not become a storm of retries); a rejected one (unknown, malformed, nothing to act on)
+ * a reply saying why and what is valid, once per comment. A slash command that no config of
+ * the repository knows (a GitLab quick action, another bot's) gets nothing.
  *
  * The decision is stored with the comment (CommentAckBook) before anything is posted: a plan
  * attempt retried because a post failed replays it instead of carrying out the command again,
@@ -75,7 +76,12 @@ export async function acknowledge(
       await book.replied(comment, reply.id);
       return `replied to comment ${comment.commentId} (${ack.kind})`;
     }
-    if (ack.kind === 'refused') return await react(REFUSED_AGAIN);
+    // A flood's later refusals are not worth a retry: a failed 😕 is given up at once.
+    if (ack.kind === 'refused')
+      return await react(REFUSED_AGAIN).catch((error: unknown) => {
+        if (!(error instanceof HandlerError)) throw error;
+        return `comment ${comment.commentId} not answered: ${error.message}`;
+      });
     return `comment ${comment.commentId} was answered before`;
   } catch (error) {
     if (error instanceof HandlerError && error.nonRetryable)
