@@ -38,6 +38,7 @@ import type { Worker } from '../runtime/worker.js';
 import { watchPlanRuns } from '../webhooks/plan-end.js';
 import { planHandler } from '../handlers/plan/plan-handler.js';
 import { deliveryRecorder } from '../webhooks/deliveries.js';
+import { commentAckBook } from '../webhooks/comment-acks.js';
 import { scheduleBook } from '../webhooks/schedules/book.js';
 import { ScheduleFirer } from '../webhooks/schedules/firer.js';
 import { UsageError } from './io.js';
@@ -183,6 +184,7 @@ export function assembleService(
     record: deliveryRecorder(db, deps.clock),
     packitReleases: settings.packitReleases ?? null,
     schedules: scheduleBook(db, deps.clock),
+    acks: commentAckBook(db, deps.clock),
   });
   // A plan run that ends without deciding (a poison pill, a cancel) ends its delivery too.
   watchPlanRuns(runtime, { publicUrl: settings.publicUrl });

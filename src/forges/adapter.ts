@@ -76,6 +76,8 @@ export interface ForgeAdapter<Client extends object, Secrets extends object> {
    */
   detect(payload: Readonly<Record<string, unknown>>): { eventName: string | null } | undefined;
   detectsAnything?: boolean;
+  /** Whom `trust` trusts, in words for people (a refused command's reply names it). */
+  trustRule: string;
   /** The forge's own answer on `actor` (the operator's allow-list is asked before). */
   trust(actor: Actor, client: ForgeClient, repo: RepoRef): Promise<TrustVerdict>;
 }

@@ -58,6 +58,9 @@ export interface PullRequestHead {
   baseRef: string | null;
 }
 
+/** A reaction on a comment, in GitHub's words (GitLab's award emoji: `+1` is `thumbsup`, …). */
+export type Reaction = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
+
 export interface ForgeClient {
   readonly forge: Forge;
   /** The file's text at `ref` (always pass a commit sha), or null when there is no such file (404). */
@@ -107,4 +110,15 @@ export interface ForgeClient {
    * developer), null when not a member. GitHub: null (author_association comes in the payload).
    */
   accessLevel(repo: RepoRef, userId: number, options?: CallOptions): Promise<number | null>;
+  /**
+   * A reaction on a comment of a pull/merge request (GitHub: on the issue comment; GitLab: an
+   * award emoji on the merge request's note). Idempotent: a reaction already there is done.
+   */
+  react(
+    repo: RepoRef,
+    pr: number,
+    commentId: number,
+    reaction: Reaction,
+    options?: CallOptions,
+  ): Promise<void>;
 }

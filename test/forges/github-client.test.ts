@@ -145,6 +145,31 @@ describe('with a token', () => {
     });
   });
 
+  it('reacts to an issue comment once (201, then 200 for the same reaction), 404 for no comment', async () => {
+    github.addIssueComment('octo/hello', 2, { id: 9001, body: '/forgeflow retry' });
+    const client = tokenClient();
+    await client.react(repo, 2, 9001, '+1');
+    await client.react(repo, 2, 9001, '+1');
+    await client.react(repo, 2, 9001, 'confused');
+    const posts = github.requestsTo('POST', '/reactions');
+    expect(posts.map((r) => [r.path, r.body, r.status])).toEqual([
+      ['/repos/octo/hello/issues/comments/9001/reactions', { content: '+1' }, 201],
+      ['/repos/octo/hello/issues/comments/9001/reactions', { content: '+1' }, 200],
+      ['/repos/octo/hello/issues/comments/9001/reactions', { content: 'confused' }, 201],
+    ]);
+    expect(github.reactions('octo/hello', 9001).map((r) => [r.content, r.user.login])).toEqual([
+      ['+1', 'octo'],
+      ['confused', 'octo'],
+    ]);
+    const gone = await rejection(client.react(repo, 2, 9002, '+1'));
+    expect(gone).toMatchObject({ type: 'ForgeRequestError', nonRetryable: true });
+    expect(gone.message).toContain(
+      'POST /repos/octo/hello/issues/comments/9002/reactions answered 404',
+    );
+    const bad = await rejection(client.react(repo, 2, 0, '+1'));
+    expect(bad).toMatchObject({ type: 'ForgeRequestError', nonRetryable: true });
+  });
+
   it('reads the head of a pull request, null when there is none', async () => {
     const client = tokenClient();
     expect(await client.pullRequestHead(repo, 2)).toEqual({
@@ -262,6 +287,14 @@ describe('as a GitHub App installation', () => {
       id: result.id,
       user: { login: 'forgeflow[bot]', type: 'Bot' },
     });
+  });
+
+  it('reacts as the App', async () => {
+    github.addIssueComment('octo/hello', 2, { id: 9101, body: '/forgeflow cancel' });
+    await appClient().react(appRepo, 2, 9101, 'rocket');
+    expect(github.reactions('octo/hello', 9101)).toMatchObject([
+      { content: 'rocket', user: { login: 'forgeflow[bot]', type: 'Bot' } },
+    ]);
   });
 
   it('uses the token for an event without an installation id when both are configured', async () => {

@@ -171,6 +171,35 @@ describe('writing', () => {
   });
 });
 
+describe('award emoji', () => {
+  it("awards an emoji to a merge request's note; one already awarded is done, not an error", async () => {
+    gitlab.addNote('group/sub/app', 7, { id: 5001, body: '/forgeflow retry', authorId: 11 });
+    await client().react(repo, 7, 5001, '+1');
+    await client().react(byPath, 7, 5001, '+1');
+    await client().react(repo, 7, 5001, 'confused');
+    const posts = gitlab.requestsTo('POST', '/award_emoji');
+    expect(posts.map((r) => [r.path, r.body, r.status])).toEqual([
+      ['/api/v4/projects/42/merge_requests/7/notes/5001/award_emoji', { name: 'thumbsup' }, 201],
+      [
+        '/api/v4/projects/group%2Fsub%2Fapp/merge_requests/7/notes/5001/award_emoji',
+        { name: 'thumbsup' },
+        404,
+      ],
+      ['/api/v4/projects/42/merge_requests/7/notes/5001/award_emoji', { name: 'confused' }, 201],
+    ]);
+    expect(gitlab.awards('group/sub/app', 5001).map((a) => a.name)).toEqual([
+      'thumbsup',
+      'confused',
+    ]);
+  });
+
+  it('fails for good for a note that is not there', async () => {
+    const gone = await rejection(client().react(repo, 7, 5999, '+1'));
+    expect(gone).toMatchObject({ type: 'ForgeRequestError', nonRetryable: true });
+    expect(gone.message).toContain('answered 404: 404 Not found');
+  });
+});
+
 describe('errors', () => {
   it('retries 5xx as ForgeUnavailable, naming the request', async () => {
     gitlab.failNext('GET', /\/raw/, 502, 1);

@@ -49,6 +49,7 @@ function gitlabWith(levels: Record<number, number>): ForgeClient {
     tagCommit: none,
     changedFiles: none,
     accessLevel: (_repo, id) => Promise.resolve(levels[id] ?? null),
+    react: none,
   };
 }
 

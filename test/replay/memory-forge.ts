@@ -47,6 +47,10 @@ export class MemoryForge implements ForgeClient {
     return Promise.resolve(null);
   }
 
+  react(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** As the plan handler takes them: this forge, and an empty one for the other forge. */
   clients(): ForgeClients {
     const other = new MemoryForge(this.forge === 'github' ? 'gitlab' : 'github', {});

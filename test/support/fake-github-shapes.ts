@@ -80,6 +80,16 @@ export interface CommentState {
   created_at: string;
 }
 
+/** A reaction on an issue comment (the comment's id, who reacted, with what). */
+export interface ReactionState {
+  id: number;
+  repo: string;
+  commentId: number;
+  content: string;
+  user: FakeUser;
+  created_at: string;
+}
+
 export function nodeId(kind: string, id: number): string {
   return Buffer.from(`0${kind.length}:${kind}${id}`).toString('base64');
 }
@@ -194,6 +204,17 @@ export function commentJson(
     issue_url: `${api}/repos/${comment.repo}/issues/${comment.issue}`,
     author_association: association,
     performed_via_github_app: null,
+  };
+}
+
+/** https://docs.github.com/en/rest/reactions/reactions#create-reaction-for-an-issue-comment */
+export function reactionJson(api: string, reaction: ReactionState): Record<string, unknown> {
+  return {
+    id: reaction.id,
+    node_id: nodeId('Reaction', reaction.id),
+    user: userJson(api, reaction.user),
+    content: reaction.content,
+    created_at: reaction.created_at,
   };
 }
 

@@ -20,6 +20,7 @@ import type {
   CheckRunState,
   CommentState,
   PullFileState,
+  ReactionState,
   RepoState,
   StatusState,
 } from './fake-github-shapes.js';
@@ -31,6 +32,7 @@ import {
   contentJson,
   pullFileJson,
   pullJson,
+  reactionJson,
   statusJson,
 } from './fake-github-shapes.js';
 import type { FakeRequest, PathMatch, Reply } from './fake-http.js';
@@ -40,6 +42,7 @@ export type {
   CheckRunState,
   CommentState,
   PullFileState,
+  ReactionState,
   StatusState,
 } from './fake-github-shapes.js';
 export { generateAppKeys } from './fake-github-auth.js';
@@ -48,6 +51,7 @@ const DOCS = 'https://docs.github.com/rest';
 /** GitHub lists at most this many files of a pull request (the docs of "List pull requests files"). */
 const PULL_FILES_MAX = 3_000;
 const STATUS_STATES = ['error', 'failure', 'pending', 'success'];
+const REACTIONS = ['+1', '-1', 'laugh', 'confused', 'heart', 'hooray', 'rocket', 'eyes'];
 const CHECK_STATUSES = ['queued', 'in_progress', 'completed', 'waiting', 'requested', 'pending'];
 const CONCLUSIONS = [
   'action_required',
@@ -84,6 +88,7 @@ export class FakeGitHub extends FakeHttpServer {
   private readonly statusLog: StatusState[] = [];
   private readonly checkRunLog: CheckRunState[] = [];
   private readonly commentLog: CommentState[] = [];
+  private readonly reactionLog: ReactionState[] = [];
   private nextId = 1;
   private nextRepoId = 1_296_269;
   private served = 0;
@@ -219,6 +224,27 @@ export class FakeGitHub extends FakeHttpServer {
     return this;
   }
 
+  /**
+   * A comment someone wrote on pull request `issue` (what a webhook's `comment` names), so that
+   * forgeflow may react to it; `comments()` lists it with forgeflow's own.
+   */
+  addIssueComment(
+    fullName: string,
+    issue: number,
+    comment: { id: number; body: string; login?: string },
+  ): this {
+    const repo = this.seedRepo(fullName);
+    this.commentLog.push({
+      id: comment.id,
+      repo: repo.fullName,
+      issue,
+      body: comment.body,
+      user: { login: comment.login ?? 'octocat', id: 583_231, type: 'User' },
+      created_at: isoSeconds(this.now()),
+    });
+    return this;
+  }
+
   // ---- reading back --------------------------------------------------------------------
 
   /** Commit statuses in the order they were posted. */
@@ -250,6 +276,15 @@ export class FakeGitHub extends FakeHttpServer {
       (c) =>
         (fullName === undefined || same(c.repo, fullName)) &&
         (issue === undefined || c.issue === issue),
+    );
+  }
+
+  /** Reactions on issue comments, in the order they were created. */
+  reactions(fullName?: string, commentId?: number): ReactionState[] {
+    return this.reactionLog.filter(
+      (r) =>
+        (fullName === undefined || same(r.repo, fullName)) &&
+        (commentId === undefined || r.commentId === commentId),
     );
   }
 
@@ -386,6 +421,10 @@ export class FakeGitHub extends FakeHttpServer {
     if (what === 'check-runs' && a !== undefined && tail.length === 2) {
       if (method === 'PATCH') return this.patchCheckRun(request, repo, Number(a), caller);
       if (method === 'GET') return this.getCheckRun(repo, Number(a));
+    }
+    if (what === 'issues' && a === 'comments' && b !== undefined && tail[3] === 'reactions') {
+      if (method === 'POST' && tail.length === 4)
+        return this.postReaction(request, repo, b, caller);
     }
     if (what === 'issues' && a !== undefined && b === 'comments' && tail.length === 3) {
       if (method === 'POST') return this.postComment(request, repo, Number(a), caller);
@@ -668,6 +707,34 @@ export class FakeGitHub extends FakeHttpServer {
     };
     this.commentLog.push(comment);
     return { status: 201, body: commentJson(this.url, comment, association(repo, comment.user)) };
+  }
+
+  /**
+   * https://docs.github.com/en/rest/reactions/reactions#create-reaction-for-an-issue-comment:
+   * 201 with the new reaction, 200 with the one this user already left, 404 for no comment.
+   */
+  private postReaction(request: FakeRequest, repo: RepoState, id: string, caller: Caller): Reply {
+    const comment = this.commentLog.find((c) => same(c.repo, repo.fullName) && String(c.id) === id);
+    if (comment === undefined) return this.error(404, 'Not Found');
+    const content = objectBody(request.body).content;
+    if (typeof content !== 'string' || !REACTIONS.includes(content)) {
+      return this.invalid('Reaction', 'content', 'content is not included in the list');
+    }
+    const user = callerUser(caller, this.auth.botUser());
+    const existing = this.reactions(repo.fullName, comment.id).find(
+      (r) => r.content === content && r.user.id === user.id,
+    );
+    if (existing !== undefined) return { status: 200, body: reactionJson(this.url, existing) };
+    const reaction: ReactionState = {
+      id: this.nextId++,
+      repo: repo.fullName,
+      commentId: comment.id,
+      content,
+      user,
+      created_at: isoSeconds(this.now()),
+    };
+    this.reactionLog.push(reaction);
+    return { status: 201, body: reactionJson(this.url, reaction) };
   }
 
   private listComments(repo: RepoState, issue: number): Reply {

@@ -78,6 +78,17 @@ export interface NoteState {
   created_at: string;
 }
 
+/** An emoji awarded to a merge request's note. */
+export interface AwardState {
+  id: number;
+  project: string;
+  iid: number;
+  noteId: number;
+  name: string;
+  user: GitLabUser;
+  created_at: string;
+}
+
 export function userJson(web: string, user: GitLabUser): Record<string, unknown> {
   return {
     id: user.id,
@@ -127,6 +138,20 @@ export function noteJson(web: string, note: NoteState, mrId: number): Record<str
     internal: false,
     noteable_iid: note.iid,
     commands_changes: {},
+  };
+}
+
+/** https://docs.gitlab.com/api/emoji_reactions/ (an emoji reaction on a comment) */
+export function awardJson(web: string, award: AwardState): Record<string, unknown> {
+  return {
+    id: award.id,
+    name: award.name,
+    user: userJson(web, award.user),
+    created_at: award.created_at,
+    updated_at: award.created_at,
+    awardable_id: award.noteId,
+    awardable_type: 'Note',
+    url: null,
   };
 }
 

@@ -17,6 +17,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FakeRequest, PathMatch, Reply } from './fake-http.js';
 import { FakeHttpServer, objectBody } from './fake-http.js';
 import type {
+  AwardState,
   CommitStatusState,
   DiffState,
   GitLabUser,
@@ -27,6 +28,7 @@ import type {
 } from './fake-gitlab-shapes.js';
 import {
   DIFF_MAX_FILES,
+  awardJson,
   branchJson,
   diffJson,
   fileJson,
@@ -37,8 +39,10 @@ import {
   tagJson,
 } from './fake-gitlab-shapes.js';
 
-export type { CommitStatusState, NoteState } from './fake-gitlab-shapes.js';
+export type { AwardState, CommitStatusState, NoteState } from './fake-gitlab-shapes.js';
 
+/** The names forgeflow may award (GitLab knows many more; any other is refused here). */
+const EMOJI = ['thumbsup', 'thumbsdown', 'laughing', 'confused', 'heart', 'tada', 'rocket', 'eyes'];
 const STATES = ['pending', 'running', 'success', 'failed', 'canceled', 'skipped'];
 /** The state-machine event GitLab fires for each requested state (named in its 400s). */
 const EVENTS: Record<string, string> = {
@@ -78,6 +82,7 @@ export class FakeGitLab extends FakeHttpServer {
   private readonly statusLog: CommitStatusState[] = [];
   private readonly statusHistory: CommitStatusState[] = [];
   private readonly noteLog: NoteState[] = [];
+  private readonly awardLog: AwardState[] = [];
   private nextId = 1;
   private nextProjectId = 1;
   private served = 0;
@@ -221,6 +226,26 @@ export class FakeGitLab extends FakeHttpServer {
     return this;
   }
 
+  /** A note someone wrote on merge request `iid` (what a note hook names), to award emoji to. */
+  addNote(
+    fullPath: string,
+    iid: number,
+    note: { id: number; body: string; authorId?: number },
+  ): this {
+    const project = this.project(fullPath);
+    const authorId = note.authorId ?? 1;
+    this.noteLog.push({
+      id: note.id,
+      project: project.path,
+      projectId: project.id,
+      iid,
+      body: note.body,
+      author: { id: authorId, username: `user${authorId}`, name: `User ${authorId}` },
+      created_at: new Date(this.now()).toISOString(),
+    });
+    return this;
+  }
+
   // ---- reading back --------------------------------------------------------------------
 
   /** Every accepted status change in order (a pending status later run is listed twice). */
@@ -244,6 +269,15 @@ export class FakeGitLab extends FakeHttpServer {
       (n) =>
         (fullPath === undefined || same(n.project, fullPath)) &&
         (iid === undefined || n.iid === iid),
+    );
+  }
+
+  /** Emoji awarded to notes, in the order they were awarded. */
+  awards(fullPath?: string, noteId?: number): AwardState[] {
+    return this.awardLog.filter(
+      (a) =>
+        (fullPath === undefined || same(a.project, fullPath)) &&
+        (noteId === undefined || a.noteId === noteId),
     );
   }
 
@@ -346,6 +380,10 @@ export class FakeGitLab extends FakeHttpServer {
       if (rest.length === 3 && c === 'diffs' && method === 'GET') {
         if (mr === undefined) return this.message(404, '404 Not found');
         return this.listDiffs(request, project, mr.iid, mr.diffs);
+      }
+      if (rest.length === 5 && c === 'notes' && rest[4] === 'award_emoji' && method === 'POST') {
+        if (mr === undefined) return this.message(404, '404 Not found');
+        return this.postAward(request, project, mr, Number(d), user);
       }
       if (rest.length === 3 && c === 'notes') {
         if (mr === undefined) return this.message(404, '404 Not found');
@@ -524,6 +562,42 @@ export class FakeGitLab extends FakeHttpServer {
     };
     this.noteLog.push(note);
     return { status: 201, body: noteJson(this.url, note, project.id * 1000 + mr.iid) };
+  }
+
+  /**
+   * https://docs.gitlab.com/api/emoji_reactions/: 201 with the award; GitLab's API answers a
+   * failed award with `not_found!("Award Emoji #{message}")`, so an emoji this user already
+   * awarded is 404 "Award Emoji Name has already been taken Not Found".
+   */
+  private postAward(
+    request: FakeRequest,
+    project: ProjectState,
+    mr: MergeRequestState,
+    noteId: number,
+    user: GitLabUser,
+  ): Reply {
+    const note = this.noteLog.find(
+      (n) => n.projectId === project.id && n.iid === mr.iid && n.id === noteId,
+    );
+    if (note === undefined) return this.message(404, '404 Not found');
+    const name = objectBody(request.body).name;
+    if (typeof name !== 'string' || name === '')
+      return { status: 400, body: { error: 'name is missing' } };
+    if (!EMOJI.includes(name))
+      return this.message(404, '404 Award Emoji Name is not a valid emoji name Not Found');
+    if (this.awards(project.path, noteId).some((a) => a.name === name && a.user.id === user.id))
+      return this.message(404, '404 Award Emoji Name has already been taken Not Found');
+    const award: AwardState = {
+      id: this.nextId++,
+      project: project.path,
+      iid: mr.iid,
+      noteId,
+      name,
+      user,
+      created_at: new Date(this.now()).toISOString(),
+    };
+    this.awardLog.push(award);
+    return { status: 201, body: awardJson(this.url, award) };
   }
 
   private authenticate(request: FakeRequest): TokenState | null {

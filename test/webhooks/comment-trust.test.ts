@@ -146,7 +146,7 @@ describe('a GitHub comment command on a pull request', () => {
     });
   });
 
-  it('by the untrusted author herself starts nothing, as before', async () => {
+  it('by the untrusted author herself starts nothing, and is answered with why', async () => {
     forkPullRequest(33, 'mallory');
     const body = githubComment(
       33,
@@ -155,7 +155,10 @@ describe('a GitHub comment command on a pull request', () => {
     );
     await app.post('/webhooks/github', body, githubHeaders('issue_comment', body, SECRET, 'c-3'));
     expect(await app.planned('github:c-3')).toMatchObject({ outcome: 'untrusted', run_ids: [] });
-    expect(github.comments(REPO, 33)).toEqual([]);
+    // Issue 17 item 5: the base config knows /ci retest, so the refusal is said on the PR.
+    const replies = github.comments(REPO, 33);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.body).toContain('forgeflow did not run `/ci retest`');
   });
 
   it("and the untrusted author's own pull request event reads the base config too", async () => {

@@ -98,6 +98,7 @@ export const githubAdapter: ForgeAdapter<GitHubSettings, GitHubSecrets> = {
   // GitHub names its event only in a header: a payload is recognized by its distinctive keys.
   detect: (payload) => ({ eventName: guessGitHubEvent(payload) }),
   detectsAnything: true,
+  trustRule: "the repository's owners, members and collaborators",
   trust(actor) {
     const association = actor.association ?? 'NONE';
     return Promise.resolve(

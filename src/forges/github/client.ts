@@ -10,6 +10,7 @@ import type {
   ForgeClient,
   PullRequestCommits,
   PullRequestHead,
+  Reaction,
   RepoRef,
 } from '../client.js';
 import { CHANGED_FILES_LIMITS, addPaths, pageEntries, tooManyFiles } from '../changed-files.js';
@@ -247,6 +248,26 @@ export class GitHubClient implements ForgeClient {
     const sha = stringField(answer, 'commit', 'sha');
     if (sha === undefined) throw badResponse({ forge: 'github', ...request }, 'no commit.sha');
     return sha;
+  }
+
+  /**
+   * https://docs.github.com/en/rest/reactions/reactions#create-reaction-for-an-issue-comment:
+   * 201 for a new reaction, 200 when this user's reaction is already there.
+   */
+  async react(
+    repo: RepoRef,
+    _pr: number,
+    commentId: number,
+    reaction: Reaction,
+    options?: CallOptions,
+  ): Promise<void> {
+    const request = {
+      method: 'POST' as const,
+      path: `${repoPath(repo)}/issues/comments/${idSegment(commentId, 'comment')}/reactions`,
+      body: { content: reaction },
+    };
+    const session = await this.sessions.session(repo);
+    await this.transport.json(session, request, options);
   }
 
   /** GitHub sends `author_association` with every event; nothing to ask. */

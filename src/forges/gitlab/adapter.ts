@@ -100,6 +100,7 @@ export const gitlabAdapter: ForgeAdapter<GitLabSettings, GitLabSecrets> = {
   // GitLab also names its event in the body (`object_kind`), so its header may be missing.
   normalize: (eventName, payload) => normalizeGitLab(eventName, payload),
   detect: gitlabEventOf,
+  trustRule: 'members of the project with the Developer role or above',
   async trust(actor, client, repo) {
     if (actor.id === null)
       return { trusted: false, why: `the payload names no user id for ${actor.login}` };

@@ -11,6 +11,7 @@ import type {
   ForgeClient,
   PullRequestCommits,
   PullRequestHead,
+  Reaction,
   RepoRef,
   StatusState,
 } from '../client.js';
@@ -44,6 +45,18 @@ const STATUS_STATE: Record<StatusState, GitLabStatusState> = {
   canceled: 'canceled',
   // GitLab's own state for a job that did not run (accepted by the statuses API since 17.x).
   skipped: 'skipped',
+};
+
+/** GitLab's emoji names for GitHub's eight reactions. */
+const AWARD_EMOJI: Record<Reaction, string> = {
+  '+1': 'thumbsup',
+  '-1': 'thumbsdown',
+  laugh: 'laughing',
+  confused: 'confused',
+  heart: 'heart',
+  hooray: 'tada',
+  rocket: 'rocket',
+  eyes: 'eyes',
 };
 
 export interface GitLabClientOptions {
@@ -257,6 +270,29 @@ export class GitLabClient implements ForgeClient {
     const sha = stringField(answer, 'commit', 'id');
     if (sha === undefined) throw badResponse({ forge: 'gitlab', ...request }, 'no commit.id');
     return sha;
+  }
+
+  /**
+   * https://docs.gitlab.com/api/emoji_reactions/#add-a-new-emoji-reaction-to-a-comment: an
+   * emoji this user already awarded answers 404 "Award Emoji Name has already been taken".
+   */
+  async react(
+    repo: RepoRef,
+    pr: number,
+    commentId: number,
+    reaction: Reaction,
+    options?: CallOptions,
+  ): Promise<void> {
+    const mr = idSegment(pr, 'merge request');
+    await this.transport.json(
+      {
+        method: 'POST',
+        path: `${project(repo)}/merge_requests/${mr}/notes/${idSegment(commentId, 'note')}/award_emoji`,
+        body: { name: AWARD_EMOJI[reaction] },
+        none: (status, message) => status === 404 && /already been taken/i.test(message ?? ''),
+      },
+      options,
+    );
   }
 
   /** Direct and inherited membership (members/all); a member whose account is not active counts as none. */

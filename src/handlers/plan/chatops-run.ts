@@ -1,8 +1,13 @@
-/** Carrying out a ChatOps command on the latest run of the pull request it was written on. */
+/**
+ * Carrying out a ChatOps command on the latest run of the pull request it was written on. What
+ * it did decides how the comment is answered (chatops-ack.ts): a command that acted gets a
+ * reaction; one with nothing to act on (no run yet, nothing failed, the run already ended) a
+ * reply saying so.
+ */
 import type { RunControl } from '../../contracts/run-control.js';
 import type { Event } from '../../events/event.js';
 import type { Command } from './chatops.js';
-import type { DeliveryResult } from './outcome.js';
+import type { CommentAck, DeliveryResult } from './outcome.js';
 import { PLAN_PIPELINE } from './plan-graph.js';
 
 export async function runChatOps(
@@ -16,13 +21,20 @@ export async function runChatOps(
     pr: event.pr.number,
     exceptPipeline: PLAN_PIPELINE,
   });
-  if (!run) return { outcome: 'command', reason: `no run of #${event.pr.number} yet` };
+  if (!run) {
+    const reason = `no run of #${event.pr.number} yet`;
+    return { outcome: 'command', reason, ack: rejected(reason) };
+  }
   const who = event.comment?.author ?? event.sender.login;
-  const done = (what: string): DeliveryResult => ({
-    outcome: 'command',
-    reason: `${command.verb} of run ${run.id}: ${what}`,
-    runIds: [run.id],
-  });
+  const done = (what: string): DeliveryResult => {
+    const reason = `${command.verb} of run ${run.id}: ${what}`;
+    return {
+      outcome: 'command',
+      reason,
+      runIds: [run.id],
+      ack: ACTED.has(what) ? { kind: 'done' } : rejected(reason),
+    };
+  };
   switch (command.verb) {
     case 'retry': {
       const result = await runs.retry(run.id);
@@ -37,4 +49,18 @@ export async function runChatOps(
       return done(result?.outcome ?? 'no such run');
     }
   }
+}
+
+/** What RunControl answers when a command acted (or a cancel already under way). */
+const ACTED = new Set([
+  'retried',
+  'canceling',
+  'canceled',
+  'already-canceling',
+  'delivered',
+  'buffered',
+]);
+
+function rejected(why: string): CommentAck {
+  return { kind: 'rejected', why, commands: 'forgeflow' };
 }

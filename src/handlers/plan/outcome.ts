@@ -23,6 +23,18 @@ export const DELIVERY_OUTCOMES = [
 
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
+/**
+ * How the comment that gave a command is answered on the forge (chatops-ack.ts): `done` with a
+ * reaction; `refused` (its author is not trusted) with a reply saying why, once per author and
+ * pull request a day; `rejected` (a command forgeflow cannot carry out: unknown, malformed, or
+ * with nothing to act on) with a reply saying why and which commands there are, once per comment.
+ * A comment whose command is no config's of the repository's gets none: silence.
+ */
+export type CommentAck =
+  | { kind: 'done' }
+  | { kind: 'refused'; why: string }
+  | { kind: 'rejected'; why: string; commands: 'forgeflow' | 'packit' };
+
 export interface DeliveryResult {
   outcome: DeliveryOutcome;
   reason?: string | null;
@@ -32,6 +44,8 @@ export interface DeliveryResult {
   diagnostics?: unknown;
   /** A scheduled firing's due time and what it stands in for. */
   schedule?: ScheduleFiring;
+  /** What the comment that gave the command is answered with. */
+  ack?: CommentAck;
 }
 
 /** The delivery a plan run plans. */

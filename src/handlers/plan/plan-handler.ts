@@ -9,7 +9,9 @@
  * signaled only through `context.runs` (the runtime's RunControl), with idempotency keys, so a
  * retried attempt never starts a run twice. A release's or tag's commit is asked of the forge
  * when the payload lacks it (config-lookup.ts), and a pull request's changed files when a
- * `paths` filter needs them (changed-paths.ts), before anything is compiled or started.
+ * `paths` filter needs them (changed-paths.ts), before anything is compiled or started. A
+ * comment's command is then answered on the forge
+ * (chatops-ack.ts), its decision kept with the comment so a retried attempt does not act twice.
  */
 import {
   compilePackit,
@@ -27,6 +29,7 @@ import type { Event } from '../../events/event.js';
 import { eventSha, repoRef } from '../../forges/repo-ref.js';
 import type { ForgeClients } from '../../forges/clients.js';
 import type { Handler, HandlerContext } from '../types.js';
+import { acknowledge, commentOf, type AckBook } from './chatops-ack.js';
 import { runChatOps } from './chatops-run.js';
 import { parseCommand } from './chatops.js';
 import {
@@ -38,6 +41,7 @@ import {
   withTagCommit,
 } from './config-lookup.js';
 import { withChangedPaths } from './changed-paths.js';
+import { packitRejection, untrustedComment } from './comment-commands.js';
 import { learnSchedules } from './learn-schedules.js';
 import { CONFIG_STATUS, type DeliveryResult, type RecordPlanOutcome } from './outcome.js';
 import { PLAN_HANDLER } from './plan-graph.js';
@@ -63,6 +67,8 @@ export interface PlanDeps {
   packitReleases?: ReleasesTable | null;
   /** Where a default branch's `on.schedule` goes (the webhooks layer's schedules table). */
   schedules?: ScheduleBook;
+  /** What comments' commands were answered with (the webhooks layer's comment_acks table). */
+  acks?: AckBook;
 }
 
 interface PlanInput {
@@ -82,7 +88,12 @@ export function planHandler(deps: PlanDeps): Handler<PlanInput> {
       },
     },
     async run(input, context) {
-      const result = withFiring(await plan(deps, context, input.delivery), context.event);
+      const comment = commentOf(context.event);
+      // An earlier attempt decided, then failed to answer: its decision stands, not a second act.
+      const earlier =
+        comment && deps.acks ? await deps.acks.decided(comment, input.delivery) : undefined;
+      const result =
+        earlier ?? withFiring(await plan(deps, context, input.delivery), context.event);
       context.log.line('system', planSummary(input.delivery, result));
       await deps.record(
         {
@@ -94,6 +105,13 @@ export function planHandler(deps: PlanDeps): Handler<PlanInput> {
         },
         result,
       );
+      if (deps.acks) {
+        const forge = deps.forges[context.event.forge];
+        const options = { signal: context.signal };
+        const event = context.event;
+        const said = await acknowledge(deps.acks, forge, event, input.delivery, result, options);
+        if (said !== null) context.log.line('system', said);
+      }
       return result;
     },
   };
@@ -148,12 +166,29 @@ async function plan(
   if (event.kind === 'comment' && event.comment) {
     const command = parseCommand(event.comment.body);
     if (command !== undefined) {
-      if (verdict && !verdict.trusted) return { outcome: 'untrusted', reason: verdict.why };
-      if (!command.ok) return { outcome: 'command', reason: command.error };
+      // An edit or a deletion gives no command again (as Packit and `on.comment` read them).
+      if (event.action !== 'created')
+        return {
+          outcome: 'ignored',
+          reason: `the comment was ${event.action ?? 'changed'}: commands are read from new comments only`,
+        };
+      if (verdict && !verdict.trusted)
+        return {
+          outcome: 'untrusted',
+          reason: verdict.why,
+          ack: { kind: 'refused', why: verdict.why },
+        };
+      if (!command.ok)
+        return {
+          outcome: 'command',
+          reason: command.error,
+          ack: { kind: 'rejected', why: command.error, commands: 'forgeflow' },
+        };
       return runChatOps(context.runs, event, command.command);
     }
     // Other comments may match `on.comment.commands`: only a trusted author's start anything.
-    if (verdict && !verdict.trusted) return { outcome: 'untrusted', reason: verdict.why };
+    if (verdict && !verdict.trusted)
+      return untrustedComment(deps, forge, repo, event, verdict, options);
   }
 
   const sha = eventSha(event);
@@ -236,15 +271,14 @@ async function plan(
       outcome: 'not_triggered',
       reason: compiled.errors.map((e) => e.message).join('; '),
     };
-  if (compiled.status === 'not-triggered')
-    return {
-      ...where,
-      outcome: 'not_triggered',
-      reason: [
-        ...compiled.misses.map((m) => `${m.trigger}: ${m.reason}`),
-        ...(compiled.excluded ?? []).map((e) => `${e.job}: ${e.reason}`),
-      ].join('; '),
-    };
+  if (compiled.status === 'not-triggered') {
+    const reason = [
+      ...compiled.misses.map((m) => `${m.trigger}: ${m.reason}`),
+      ...(compiled.excluded ?? []).map((e) => `${e.job}: ${e.reason}`),
+    ].join('; ');
+    const ack = packitRejection(found.path, event, reason);
+    return { ...where, outcome: 'not_triggered', reason, ...(ack ? { ack } : {}) };
+  }
   const started = await context.runs.start(compiled.graph, event, {
     idempotencyKey: `${delivery}:${compiled.graph.pipeline}`,
     configSource,
@@ -258,6 +292,7 @@ async function plan(
     outcome: 'started',
     reason: said.length > 0 ? said.join('; ') : null,
     runIds: [started.runId],
+    ...(event.kind === 'comment' ? { ack: { kind: 'done' } } : {}),
   };
 }
 
