@@ -38,7 +38,6 @@ export interface ServerOptions extends IntakeDeps {
   handlers?: HandlerRegistry;
   /** For Packit configs given to the API; default: the built-in table. */
   packitReleases?: ReleasesTable | null;
-  forges?: ForgeClients | null;
   /** Body limit of API requests (webhooks have their own). */
   bodyLimit?: number;
 }

@@ -4,10 +4,11 @@
  * pull request's author is untrusted, whoever wrote the comment that asked), compile it (a
  * pipeline.yaml, or a .packit.yaml with its `/packit` commands, which may need the latest run
  * of the pull request), start the run, and record the delivery's outcome. A broken config is
- * answered with a failed `forgeflow/config` status. Forge failures throw retryable errors: the
- * plan attempt is retried like any other. Runs are started, found, retried, canceled and
- * signaled only through `context.runs` (the runtime's RunControl), with idempotency keys, so a
- * retried attempt never starts a run twice.
+ * answered with a failed `forgeflow/config` status. A forge's Re-run of a check retries the run
+ * it names instead (rerun.ts). Forge failures throw retryable errors: the plan attempt is
+ * retried like any other. Runs are started, found, retried, canceled and signaled only through
+ * `context.runs` (the runtime's RunControl), with idempotency keys, so a retried attempt never
+ * starts a run twice.
  */
 import {
   compilePackit,
@@ -35,6 +36,7 @@ import {
   withCommit,
 } from './config-lookup.js';
 import { learnSchedules } from './learn-schedules.js';
+import { rerunFromForge } from './rerun.js';
 import { CONFIG_STATUS, type DeliveryResult, type RecordPlanOutcome } from './outcome.js';
 import { PLAN_HANDLER } from './plan-graph.js';
 import {
@@ -109,6 +111,8 @@ async function plan(
   context: HandlerContext,
   delivery: string,
 ): Promise<DeliveryResult> {
+  // A Re-run retries runs it names: no config is read, no pipeline started (rerun.ts).
+  if (context.event.kind === 'rerun') return rerunFromForge(context.runs, context.event);
   const options = { signal: context.signal };
   const forge = deps.forges[context.event.forge];
   const repo = repoRef(context.event);
