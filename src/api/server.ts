@@ -9,7 +9,6 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { HandlerRegistry } from '../contracts/handler-spec.js';
 import type { ReleasesTable } from '../compiler/index.js';
-import type { ForgeClients } from '../forges/clients.js';
 import type { IntakeDeps } from '../webhooks/intake.js';
 import { webhookRoutes, type WebhookSettings } from '../webhooks/routes.js';
 import { authFirst, requireToken, type AuthSettings, type Guard } from './auth.js';

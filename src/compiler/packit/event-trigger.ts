@@ -64,7 +64,9 @@ export function eventTrigger(event: Event): EventTrigger {
     case 'schedule':
       return miss('Packit jobs start from forge events and /packit comments, not on a schedule');
     case 'rerun':
-      return miss('a Re-run starts no Packit job: it retries the failed nodes of the runs it names');
+      return miss(
+        'a Re-run starts no Packit job: it retries the failed nodes of the runs it names',
+      );
   }
 }
 

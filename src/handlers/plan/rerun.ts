@@ -8,11 +8,11 @@
  * newest run of each pipeline at its commit (an older run of the same pipeline at the same commit
  * was superseded, and its statuses too).
  *
- * Trust: none is asked of the sender. GitHub lets only users with write access press Re-run and
- * signs the webhook; write access is what forgeflow's own rule trusts (OWNER, MEMBER,
- * COLLABORATOR), the payload carries no association to check, and a retry runs the graph the run
- * was started with, config and secrets decided then (DESIGN.md §4, §4a). Who pressed it is
- * recorded in the delivery's reason.
+ * Trust: none is asked of the sender. GitHub lets only users with write access press Re-run (and
+ * Apps installed on the repository call its rerequest endpoint) and signs the webhook; write
+ * access is what forgeflow's own rule trusts (OWNER, MEMBER, COLLABORATOR), the payload carries
+ * no association to check, and a retry runs nothing new: the graph the run was started with, its
+ * config and secrets decided then (DESIGN.md §4, §4a). Who asked is recorded in the reason.
  */
 import type { RunAt, RunControl } from '../../contracts/run-control.js';
 import type { Event, RerunRequest } from '../../events/event.js';
