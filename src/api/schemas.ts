@@ -5,7 +5,7 @@
  */
 import Type from 'typebox';
 import { RUN_ID, RUN_ID_PREFIX } from '../contracts/run-id.js';
-import { TRIGGER_NAMES } from '../contracts/triggers.js';
+import { RUN_TRIGGER_NAMES } from '../contracts/triggers.js';
 import { FORGE_NAMES } from '../events/forges.js';
 import { RUN_STATUSES } from '../runtime/states.js';
 import { DELIVERY_OUTCOMES } from '../webhooks/deliveries.js';
@@ -30,7 +30,7 @@ const FilterText = (maxLength: number) =>
 
 // The API's enums are the runtime's and the compiler's own lists, never copies of them.
 export { RUN_STATUSES };
-export const TRIGGERS = TRIGGER_NAMES;
+export const TRIGGERS = RUN_TRIGGER_NAMES;
 
 export const ErrorInfoSchema = Type.Object(
   {

@@ -9,7 +9,6 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { HandlerRegistry } from '../contracts/handler-spec.js';
 import type { ReleasesTable } from '../compiler/index.js';
-import type { ForgeClients } from '../forges/clients.js';
 import type { IntakeDeps } from '../webhooks/intake.js';
 import { webhookRoutes, type WebhookSettings } from '../webhooks/routes.js';
 import { authFirst, requireToken, type AuthSettings, type Guard } from './auth.js';
@@ -38,7 +37,6 @@ export interface ServerOptions extends IntakeDeps {
   handlers?: HandlerRegistry;
   /** For Packit configs given to the API; default: the built-in table. */
   packitReleases?: ReleasesTable | null;
-  forges?: ForgeClients | null;
   /** Body limit of API requests (webhooks have their own). */
   bodyLimit?: number;
 }

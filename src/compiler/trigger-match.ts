@@ -13,12 +13,12 @@ import type {
   ScheduleTrigger,
   TriggerMap,
 } from './schema/triggers.js';
-import type { TriggerName } from '../contracts/triggers.js';
+import type { RunTriggerName, TriggerName } from '../contracts/triggers.js';
 import { DEFAULT_TIMEZONE } from '../contracts/schedules.js';
 import { gitlabReleaseWord, releaseActionWords } from '../contracts/release-actions.js';
 
 export interface TriggerMiss {
-  trigger: TriggerName;
+  trigger: RunTriggerName;
   reason: string;
 }
 
@@ -26,8 +26,8 @@ export type TriggerResult =
   | { matched: true; trigger: TriggerName; note?: string }
   | { matched: false; misses: TriggerMiss[] };
 
-/** The pipeline trigger each event kind is (a pushed tag is a push). */
-export const TRIGGER_OF_KIND: Record<EventKind, TriggerName> = {
+/** The pipeline trigger each event kind is (a pushed tag is a push; a Re-run is none). */
+export const TRIGGER_OF_KIND: Record<EventKind, RunTriggerName> = {
   pull_request: 'pull_request',
   push: 'push',
   tag: 'push',
@@ -35,11 +35,12 @@ export const TRIGGER_OF_KIND: Record<EventKind, TriggerName> = {
   comment: 'comment',
   manual: 'manual',
   schedule: 'schedule',
+  rerun: 'rerun',
 };
 
 /** A graph's `trigger`: the event in the graph's words. */
 export function graphTrigger(event: Event): {
-  name: TriggerName;
+  name: RunTriggerName;
   forge: Event['forge'];
   kind: EventKind;
   action: string | null;
@@ -66,6 +67,16 @@ type Check = string | undefined; // a reason for missing, or undefined for a mat
 export function matchTriggers(on: OnConfig, event: Event): TriggerResult {
   const triggers = normalizeOn(on);
   const wanted = TRIGGER_OF_KIND[event.kind];
+  if (wanted === 'rerun')
+    return {
+      matched: false,
+      misses: [
+        {
+          trigger: wanted,
+          reason: 'a Re-run starts no pipeline: it retries the failed nodes of the runs it names',
+        },
+      ],
+    };
   const misses: TriggerMiss[] = [];
   for (const name of Object.keys(triggers) as TriggerName[]) {
     if (name !== wanted) {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Forge, EventKind } from '../events/event.js';
 import type { InputValues } from './inputs.js';
-import type { TriggerName } from './triggers.js';
+import type { RunTriggerName } from './triggers.js';
 
 export type MatrixValue = string | number | boolean;
 /** One instance of a matrix: a value for each of its keys. */
@@ -136,7 +136,7 @@ export interface Graph {
   format: typeof GRAPH_FORMAT;
   pipeline: string;
   source: { kind: 'pipeline' | 'packit'; file: string; sha256: string };
-  trigger: { name: TriggerName; forge: Forge; kind: EventKind; action: string | null };
+  trigger: { name: RunTriggerName; forge: Forge; kind: EventKind; action: string | null };
   /**
    * What `${{ inputs.NAME }}` reads: a manual run's values (checked, defaults applied), or the
    * defaults for a run of another trigger. Absent when the pipeline declares no inputs.

@@ -28,6 +28,12 @@ export interface PreviousNode {
   output?: unknown;
 }
 
+/** A run found by RunControl.runsAt. */
+export interface RunAt {
+  id: string;
+  pipeline: string;
+}
+
 /** What a command on a run did (`canceling`, `already-finished`, `delivered`, …). */
 export interface RunCommandResult {
   outcome: string;
@@ -53,6 +59,19 @@ export interface RunControl {
     pipeline: string;
     sha: string;
   }): Promise<PreviousNode[]>;
+  /**
+   * The top-level runs of a repository at commit `sha` on `forge`, newest first (a bounded
+   * number), of any pipeline but `exceptPipeline`; only run `runId` when given, only runs with
+   * a node reported as `report` when given. A forge's Re-run of a check finds its runs so.
+   */
+  runsAt(where: {
+    forge: string;
+    repo: string;
+    sha: string;
+    exceptPipeline: string;
+    runId?: string;
+    report?: string;
+  }): Promise<RunAt[]>;
   /** Each of these is undefined when there is no such run. */
   retry(runId: string): Promise<RunCommandResult | undefined>;
   cancel(runId: string, reason: string): Promise<RunCommandResult | undefined>;

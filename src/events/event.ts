@@ -19,9 +19,12 @@ export type { Forge };
  * - `comment`: a comment on a pull/merge request or on a commit.
  * - `manual`: started through the API or CLI.
  * - `schedule`: an `on.schedule` cron fired, for the repository's default branch.
+ * - `rerun`: someone pressed a forge's "Re-run" on a check forgeflow reported (GitHub
+ *   `check_run` / `check_suite` `rerequested`): it retries runs, it starts no pipeline, and no
+ *   `on:` names it.
  */
 export type EventKind =
-  'pull_request' | 'push' | 'tag' | 'release' | 'comment' | 'manual' | 'schedule';
+  'pull_request' | 'push' | 'tag' | 'release' | 'comment' | 'manual' | 'schedule' | 'rerun';
 
 export const EVENT_KINDS: readonly EventKind[] = [
   'pull_request',
@@ -31,6 +34,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'comment',
   'manual',
   'schedule',
+  'rerun',
 ];
 
 export interface Repository {
@@ -86,6 +90,20 @@ export interface Release {
   url: string | null;
 }
 
+/** What a `rerun` event asks to re-run: one check run, or a whole check suite of a commit. */
+export interface RerunRequest {
+  /** `check_run`: the Re-run of one check run; `check_suite`: "Re-run all" of the commit's suite. */
+  of: 'check_run' | 'check_suite';
+  /** The check run's (or suite's) id on the forge. */
+  id: number | null;
+  /** The check run's name (a reported node's context); null for a suite. */
+  name: string | null;
+  /** The check run's `external_id` (forgeflow puts its run id there); null when empty. */
+  external_id: string | null;
+  /** The App that made the check run or suite: only forgeflow's own are acted on. */
+  app_id: number | null;
+}
+
 export interface Event {
   forge: Forge;
   kind: EventKind;
@@ -116,6 +134,8 @@ export interface Event {
   payload: unknown;
   /** A `schedule` event's firing (its payload has the cron too, as GitHub's `event.schedule`). */
   schedule?: ScheduleFiring;
+  /** A `rerun` event's check run or suite. */
+  rerun?: RerunRequest;
   /**
    * A manual run's input values as given (the API's `inputs`, `--input k=v`): the compiler
    * checks them against `on.manual.inputs` and puts the typed values in the graph. Not secrets.

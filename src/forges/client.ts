@@ -43,6 +43,11 @@ export interface CommitStatus {
   state: StatusState;
   description?: string;
   targetUrl?: string;
+  /**
+   * The forgeflow run posting it. A GitHub App's check run carries it as `external_id`, which
+   * GitHub sends back when someone presses Re-run on it, so the Re-run names its run.
+   */
+  runId?: string;
 }
 
 /** Per call: a caller's AbortSignal (a handler's `context.signal`), on top of the client's timeout. */
@@ -63,6 +68,11 @@ export type Reaction = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' |
 
 export interface ForgeClient {
   readonly forge: Forge;
+  /**
+   * The App this client posts check runs as (a GitHub App's id), absent when it posts commit
+   * statuses only: a Re-run of a check made by another App is not forgeflow's to act on.
+   */
+  readonly appId?: string;
   /** The file's text at `ref` (always pass a commit sha), or null when there is no such file (404). */
   readFile(repo: RepoRef, path: string, ref: string, options?: CallOptions): Promise<string | null>;
   /**

@@ -92,6 +92,7 @@ export function forgeStatusHandler(clients: ForgeClients | null): Handler<Status
         state: input.state,
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(input.target_url !== undefined ? { targetUrl: input.target_url } : {}),
+        runId: context.runId,
       },
       { signal: context.signal },
     );

@@ -17,6 +17,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Engine } from './engine.js';
 import { RuntimeEvents } from './events.js';
 import { previousNodes } from './previous-nodes.js';
+import { runsAt } from './runs-at.js';
 import { getRun, latestRunOf, listRuns, runHistory } from './queries.js';
 import { retryRun, type RetryResult } from './retry-run.js';
 import { RunCache } from './run-cache.js';
@@ -203,6 +204,7 @@ export class Runtime {
     start: (graph, event, options) => this.start(graph, event, options),
     latestRunOf: (where) => this.latestRunOf(where),
     previousNodes: (where) => previousNodes(this.engine.db, where),
+    runsAt: (where) => runsAt(this.engine.db, where),
     retry: (runId) => this.retry(runId),
     cancel: (runId, reason) => this.cancel(runId, reason),
     signal: (runId, name, payload) => this.signal(runId, name, payload),

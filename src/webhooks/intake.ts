@@ -3,8 +3,10 @@
  * run's idempotency key, so a redelivery or two copies arriving at once start one plan run),
  * and record the delivery. A payload no forge could have sent is refused before anything is
  * written. A comment with no command line ("LGTM") starts nothing, whatever the repository's
- * config says (contracts/comment-commands.ts): it is recorded as ignored, with no plan run. Nothing slow happens here: the answer goes back in milliseconds,
- * and fetching, compiling and starting pipelines is the plan run's work.
+ * config says (contracts/comment-commands.ts): it is recorded as ignored, with no plan run; so is
+ * a Re-run of a check that another App made (handlers/plan/rerun.ts). Nothing slow happens
+ * here: the answer goes back in milliseconds, and fetching, compiling and starting pipelines is
+ * the plan run's work.
  */
 import { mayHoldCommand, NO_COMMAND_REASON } from '../contracts/comment-commands.js';
 import type { Db } from '../db/db.js';
@@ -14,11 +16,15 @@ import type { Clock } from '../runtime/clock.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { recordDelivery, type DeliveryOutcome } from './deliveries.js';
 import { planGraph } from '../handlers/plan/plan-graph.js';
+import { foreignRerun } from '../handlers/plan/rerun.js';
+import type { ForgeClients } from '../forges/clients.js';
 
 export interface IntakeDeps {
   db: Db;
   runtime: Runtime;
   clock: Clock;
+  /** The forge clients: which App forgeflow posts check runs as, for a Re-run of one. */
+  forges?: ForgeClients | null;
 }
 
 export interface Accepted {
@@ -64,6 +70,9 @@ export async function acceptDelivery(
   const event = normalized.event;
   if (event.kind === 'comment' && !mayHoldCommand(event.comment?.body ?? ''))
     return ignore(event, NO_COMMAND_REASON);
+  const foreign =
+    event.kind === 'rerun' ? foreignRerun(event, deps.forges?.[event.forge].appId) : null;
+  if (foreign !== null) return ignore(event, foreign);
   // The delivery's record commits with its plan run, in one transaction (shared with the
   // deliveries arriving meanwhile: start-queue.ts). The plan run's idempotency key is what
   // deduplicates: whichever copy created it is the one.

@@ -32,7 +32,14 @@ const pushes = examplesOf('push');
 const creates = examplesOf('create');
 const releases = examplesOf('release');
 const comments = examplesOf('issue_comment');
-const others = definitions.filter((d) => !(HANDLED as readonly string[]).includes(d.name));
+/** Re-runs of check runs and suites: their own file (github-rerun.test.ts). */
+const RERUN = ['check_run', 'check_suite'];
+const rerunExamples = definitions
+  .filter((d) => RERUN.includes(d.name))
+  .reduce((n, d) => n + d.examples.length, 0);
+const others = definitions.filter(
+  (d) => !(HANDLED as readonly string[]).includes(d.name) && !RERUN.includes(d.name),
+);
 
 type GhRepo = (typeof pushes)[number]['repository'];
 type Sender = { login: string; id: number };
@@ -93,11 +100,14 @@ describe('the examples file', () => {
     expect(creates.length).toBeGreaterThanOrEqual(3);
     expect(releases.length).toBeGreaterThanOrEqual(10);
     expect(comments.length).toBeGreaterThanOrEqual(5);
-    expect(others.length).toBe(definitions.length - HANDLED.length);
+    expect(others.length).toBe(definitions.length - HANDLED.length - RERUN.length);
+    expect(rerunExamples).toBeGreaterThanOrEqual(4);
     const otherExamples = others.reduce((n, d) => n + d.examples.length, 0);
     const handled = prs.length + pushes.length + creates.length + releases.length + comments.length;
     expect(otherExamples).toBeGreaterThan(200);
-    expect(handled + otherExamples).toBe(definitions.reduce((n, d) => n + d.examples.length, 0));
+    expect(handled + rerunExamples + otherExamples).toBe(
+      definitions.reduce((n, d) => n + d.examples.length, 0),
+    );
   });
 });
 

@@ -99,6 +99,17 @@ export function eventShapeProblems(event: Event): string[] {
       url: ['string', 'null'],
     });
   }
+  if (event.rerun !== undefined) {
+    checkAll('rerun', event.rerun, {
+      of: ['string'],
+      id: ['number', 'null'],
+      name: ['string', 'null'],
+      external_id: ['string', 'null'],
+      app_id: ['number', 'null'],
+    });
+    if (event.kind !== 'rerun') problems.push(`rerun on a ${event.kind} event`);
+  }
+  if (event.kind === 'rerun' && event.rerun === undefined) problems.push('rerun: missing');
   return problems;
 }
 

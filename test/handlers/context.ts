@@ -57,6 +57,7 @@ const noRuns: RunControl = {
   start: () => unavailable(),
   latestRunOf: () => unavailable(),
   previousNodes: () => unavailable(),
+  runsAt: () => unavailable(),
   retry: () => unavailable(),
   cancel: () => unavailable(),
   signal: () => unavailable(),

@@ -103,6 +103,7 @@ export function useServer(options: {
       runtime,
       clock,
       logger,
+      forges: service.forges,
       ...(options.apiToken ? { auth: { token: options.apiToken, readsNeedToken: false } } : {}),
       webhooks: {
         githubSecret: options.webhooks.githubSecret,

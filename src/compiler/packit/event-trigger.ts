@@ -63,6 +63,10 @@ export function eventTrigger(event: Event): EventTrigger {
       return miss('Packit jobs start from forge events and /packit comments, not manually');
     case 'schedule':
       return miss('Packit jobs start from forge events and /packit comments, not on a schedule');
+    case 'rerun':
+      return miss(
+        'a Re-run starts no Packit job: it retries the failed nodes of the runs it names',
+      );
   }
 }
 

@@ -15,6 +15,8 @@ export interface CheckRunTarget {
   sha: string;
   appId: number | string | undefined;
   now: () => number;
+  /** The run posting (CommitStatus.runId): GitHub echoes it in a Re-run's check_run webhook. */
+  externalId?: string | undefined;
 }
 
 interface ExistingRun {
@@ -37,13 +39,14 @@ export async function upsertCheckRun(
   if (existing !== null && same(existing, fields)) return;
   const completedAt =
     fields.status === 'completed' ? { completed_at: new Date(target.now()).toISOString() } : {};
+  const externalId = target.externalId === undefined ? {} : { external_id: target.externalId };
   if (existing !== null && existing.status !== 'completed') {
     await transport.json(
       session,
       {
         method: 'PATCH',
         path: `${target.repoPath}/check-runs/${existing.id}`,
-        body: { ...fields, ...completedAt },
+        body: { ...fields, ...completedAt, ...externalId },
       },
       call,
     );
@@ -54,7 +57,7 @@ export async function upsertCheckRun(
     {
       method: 'POST',
       path: `${target.repoPath}/check-runs`,
-      body: { ...fields, head_sha: target.sha, ...completedAt },
+      body: { ...fields, head_sha: target.sha, ...completedAt, ...externalId },
     },
     call,
   );

@@ -58,6 +58,7 @@ export interface GitHubClientOptions {
 
 export class GitHubClient implements ForgeClient {
   readonly forge = 'github' as const;
+  readonly appId?: string;
   private readonly sessions: GitHubSessions;
   private readonly transport: GitHubTransport;
   private readonly now: () => number;
@@ -68,6 +69,7 @@ export class GitHubClient implements ForgeClient {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.now = options.now ?? Date.now;
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    if (options.appId !== undefined) this.appId = String(options.appId);
     this.sessions = new GitHubSessions({
       baseUrl: options.baseUrl ?? DEFAULT_GITHUB_API_URL,
       token: options.token,
@@ -114,7 +116,13 @@ export class GitHubClient implements ForgeClient {
     const path = `${repoPath(repo)}/statuses/${urlSegment(sha, 'commit')}`;
     const session = await this.sessions.session(repo);
     if (session.asApp) {
-      const target = { repoPath: repoPath(repo), sha, appId: this.sessions.appId, now: this.now };
+      const target = {
+        repoPath: repoPath(repo),
+        sha,
+        appId: this.sessions.appId,
+        now: this.now,
+        externalId: status.runId,
+      };
       await upsertCheckRun(this.transport, session, target, checkRunFields(status), options);
       return;
     }

@@ -8,7 +8,14 @@
  * mistyped field gives an `ignored` reason, never an exception.
  */
 
-import type { Actor, Event, NormalizeResult, PullRequest, Repository } from '../../events/event.js';
+import type {
+  Actor,
+  Event,
+  NormalizeResult,
+  PullRequest,
+  RerunRequest,
+  Repository,
+} from '../../events/event.js';
 import {
   accept,
   arr,
@@ -33,6 +40,7 @@ import {
   str,
   strings,
 } from '../payload-readers.js';
+import { truncate } from '../text.js';
 
 type Payload = Record<string, unknown>;
 
@@ -42,6 +50,8 @@ export const GITHUB_HANDLED_EVENTS = [
   'create',
   'release',
   'issue_comment',
+  'check_run',
+  'check_suite',
 ] as const;
 
 /** GitHub sends at most this many commits in a push payload; a list this long may be cut. */
@@ -73,6 +83,10 @@ function handlerFor(eventName: string): ((p: Payload) => NormalizeResult) | 'pin
       return releaseEvent;
     case 'issue_comment':
       return issueCommentEvent;
+    case 'check_run':
+      return checkRunEvent;
+    case 'check_suite':
+      return checkSuiteEvent;
     case 'ping':
       return 'ping';
     default:
@@ -236,4 +250,50 @@ function issueCommentEvent(p: Payload): NormalizeResult {
       url: str(p, 'comment', 'html_url'),
     },
   });
+}
+
+/**
+ * The Re-run button of a check run (`check_run` `rerequested`): GitHub sends it only to the App
+ * that made the check run, and only a user with write access can press it. Its other actions
+ * (created, completed: forgeflow's own posts coming back; requested_action) start nothing.
+ */
+function checkRunEvent(p: Payload): NormalizeResult {
+  const action = str(p, 'action');
+  if (action !== 'rerequested') return notRerun('check_run', action);
+  needObj(p, 'check_run');
+  return rerunEvent(p, needStr(p, 'check_run', 'head_sha'), {
+    of: 'check_run',
+    id: num(p, 'check_run', 'id'),
+    name: needStr(p, 'check_run', 'name'),
+    external_id: str(p, 'check_run', 'external_id') || null,
+    app_id: num(p, 'check_run', 'app', 'id'),
+  });
+}
+
+/** "Re-run all" (or failed) jobs of a commit's check suite (`check_suite` `rerequested`). */
+function checkSuiteEvent(p: Payload): NormalizeResult {
+  const action = str(p, 'action');
+  if (action !== 'rerequested') return notRerun('check_suite', action);
+  needObj(p, 'check_suite');
+  return rerunEvent(p, needStr(p, 'check_suite', 'head_sha'), {
+    of: 'check_suite',
+    id: num(p, 'check_suite', 'id'),
+    name: null,
+    external_id: null,
+    app_id: num(p, 'check_suite', 'app', 'id'),
+  });
+}
+
+/** The commit the check is on; no branch (a suite's head_branch may be a fork's). */
+function rerunEvent(p: Payload, sha: string, rerun: RerunRequest): NormalizeResult {
+  return accept({ ...start('rerun', p), action: 'rerequested', sha, rerun });
+}
+
+function notRerun(eventName: string, action: string | null): NormalizeResult {
+  const said = `${eventName} action "${truncate(action ?? 'none', 40)}"`;
+  return ignore(
+    action === 'requested_action'
+      ? `${said}: forgeflow's check runs offer no actions`
+      : `${said}: forgeflow acts only on "rerequested" (the Re-run button)`,
+  );
 }

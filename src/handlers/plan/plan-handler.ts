@@ -4,14 +4,15 @@
  * pull request's author is untrusted, whoever wrote the comment that asked), compile it (a
  * pipeline.yaml, or a .packit.yaml with its `/packit` commands, which may need the latest run
  * of the pull request), start the run, and record the delivery's outcome. A broken config is
- * answered with a failed `forgeflow/config` status. Forge failures throw retryable errors: the
- * plan attempt is retried like any other. Runs are started, found, retried, canceled and
- * signaled only through `context.runs` (the runtime's RunControl), with idempotency keys, so a
- * retried attempt never starts a run twice. A release's or tag's commit is asked of the forge
- * when the payload lacks it (config-lookup.ts), and a pull request's changed files when a
- * `paths` filter needs them (changed-paths.ts), before anything is compiled or started. A
- * comment's command is then answered on the forge
- * (chatops-ack.ts), its decision kept with the comment so a retried attempt does not act twice.
+ * answered with a failed `forgeflow/config` status. A forge's Re-run of a check retries the run
+ * it names instead (rerun.ts). Forge failures throw retryable errors: the plan attempt is
+ * retried like any other. Runs are started, found, retried, canceled and signaled only through
+ * `context.runs` (the runtime's RunControl), with idempotency keys, so a retried attempt never
+ * starts a run twice. A release's or tag's commit is asked of the forge when the payload lacks
+ * it (config-lookup.ts), and a pull request's changed files when a `paths` filter needs them
+ * (changed-paths.ts), before anything is compiled or started. A comment's command is then
+ * answered on the forge (chatops-ack.ts), its decision kept with the comment so a retried
+ * attempt does not act twice.
  */
 import {
   compilePackit,
@@ -43,6 +44,7 @@ import {
 import { withChangedPaths } from './changed-paths.js';
 import { packitRejection, untrustedComment } from './comment-commands.js';
 import { learnSchedules } from './learn-schedules.js';
+import { rerunFromForge } from './rerun.js';
 import { CONFIG_STATUS, type DeliveryResult, type RecordPlanOutcome } from './outcome.js';
 import { PLAN_HANDLER } from './plan-graph.js';
 import {
@@ -131,6 +133,8 @@ async function plan(
   context: HandlerContext,
   delivery: string,
 ): Promise<DeliveryResult> {
+  // A Re-run retries runs it names: no config is read, no pipeline started (rerun.ts).
+  if (context.event.kind === 'rerun') return rerunFromForge(context.runs, context.event);
   const options = { signal: context.signal };
   const forge = deps.forges[context.event.forge];
   const repo = repoRef(context.event);
