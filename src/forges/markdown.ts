@@ -35,7 +35,8 @@ export function inlineText(text: string, max = 300): string {
  * shows no HTML, no link and no mention. Not for a table cell (its `|` would split it).
  */
 export function codeSpan(text: string, max = 200): string {
-  const line = oneLine(text, max);
+  // Forges skip code when they look for mentions; the word joiner is for any that would not.
+  const line = oneLine(text, max).replaceAll('@', NO_MENTION);
   const fence = '`'.repeat(longestRun(line, '`') + 1);
   return `${fence} ${line} ${fence}`;
 }

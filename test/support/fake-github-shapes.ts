@@ -67,6 +67,8 @@ export interface CommentState {
   body: string;
   user: FakeUser;
   created_at: string;
+  /** Set by an edit (PATCH); GitHub answers created_at until then. */
+  updated_at?: string;
 }
 
 export function nodeId(kind: string, id: number): string {
@@ -179,7 +181,7 @@ export function commentJson(
     body: comment.body,
     user: userJson(api, comment.user),
     created_at: comment.created_at,
-    updated_at: comment.created_at,
+    updated_at: comment.updated_at ?? comment.created_at,
     issue_url: `${api}/repos/${comment.repo}/issues/${comment.issue}`,
     author_association: association,
     performed_via_github_app: null,
