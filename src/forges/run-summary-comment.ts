@@ -32,7 +32,7 @@ function failingBody(summary: RunSummaryFacts): string {
     `### ❌ ${codeSpan(summary.pipeline)} ${how}`,
     '',
     `${runLink(summary)}${onCommit(summary)} ${how}${
-      count > 0 ? `: ${count === 1 ? '1 node' : `${count} nodes`} failed.` : '.'
+      count === 0 ? '.' : `, with ${count === 1 ? '1 failed node' : `${count} failed nodes`}:`
     }`,
   ];
   if (summary.error !== null && count === 0)
