@@ -64,6 +64,7 @@ export async function reportNode(
   description: string,
   context?: string,
 ): Promise<void> {
+  if (findNode(scope.run, nodeId)?.report == null) return;
   await queueNodeStatus(scope, nodeId, { state, description } satisfies ReportItem, null, context);
 }
 
@@ -102,7 +103,6 @@ async function queueNodeStatus(
   facts: Omit<NodeEndFacts, 'attempts' | 'duration_ms'> | null,
   context?: string,
 ): Promise<void> {
-  if (findNode(scope.run, nodeId)?.report == null) return;
   await scope.q.query(
     `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at, payload)
      SELECT $1, $2, 'report', 0, $3, $3, jsonb_build_array(CASE WHEN $6::jsonb IS NULL THEN $4::jsonb
