@@ -36,6 +36,9 @@ import { systemClock, type Clock } from '../runtime/clock.js';
 import { Runtime } from '../runtime/runtime.js';
 import type { Worker } from '../runtime/worker.js';
 import { watchPlanRuns } from '../webhooks/plan-end.js';
+import { summaryBook } from '../webhooks/run-summaries.js';
+import { watchRunSummaries } from '../webhooks/run-summary-end.js';
+import { runSummaryHandler } from '../handlers/run-summary.js';
 import { planHandler } from '../handlers/plan/plan-handler.js';
 import { deliveryRecorder } from '../webhooks/deliveries.js';
 import { commentAckBook } from '../webhooks/comment-acks.js';
@@ -188,7 +191,10 @@ export function assembleService(
   });
   // A plan run that ends without deciding (a poison pill, a cancel) ends its delivery too.
   watchPlanRuns(runtime, { publicUrl: settings.publicUrl });
-  const handlers = handlerRegistry([...base.values(), plan]);
+  // A pull request's run that ends queues its summary: one comment per PR and pipeline.
+  watchRunSummaries(runtime, { publicUrl: settings.publicUrl });
+  const summaries = runSummaryHandler({ forges, book: summaryBook(db, deps.clock) });
+  const handlers = handlerRegistry([...base.values(), plan, summaries]);
   const worker = runtime.createWorker({
     handlers,
     handlerSettings: {

@@ -224,6 +224,11 @@ export const ERROR_TYPES = {
     retryable: 'no',
     meaning: '`forge.comment` without `pr`, for an event about no pull or merge request.',
   },
+  SummaryBusy: {
+    retryable: 'yes',
+    meaning:
+      "Another run's summary is being posted on the same pull request and pipeline: this one is posted after it.",
+  },
   // Copr (copr.build and its poll)
   CoprBadInput: {
     retryable: 'no',

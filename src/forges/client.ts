@@ -7,6 +7,7 @@
  * Every method throws a `HandlerError` (src/contracts/errors.ts) on failure, typed so the
  * runtime's retry policy applies (see `http-errors.ts`), and never a token in its message.
  */
+import type { NodeEndFacts } from '../contracts/report-facts.js';
 import type { Forge } from '../events/event.js';
 import type { ChangedFiles, PullRequestCommits } from './changed-files.js';
 
@@ -48,6 +49,8 @@ export interface CommitStatus {
    * GitHub sends back when someone presses Re-run on it, so the Re-run names its run.
    */
   runId?: string;
+  /** A reported node's end: a GitHub App check run shows it as its summary; others ignore it. */
+  facts?: NodeEndFacts;
 }
 
 /** Per call: a caller's AbortSignal (a handler's `context.signal`), on top of the client's timeout. */
@@ -88,6 +91,17 @@ export interface ForgeClient {
     body: string,
     options?: CallOptions,
   ): Promise<{ id: number; url: string | null }>;
+  /**
+   * Replaces the body of a comment forgeflow posted on a pull/merge request (GitHub issue
+   * comment, GitLab MR note); null when it is gone (deleted: 404).
+   */
+  updateComment(
+    repo: RepoRef,
+    pr: number,
+    commentId: number,
+    body: string,
+    options?: CallOptions,
+  ): Promise<{ id: number; url: string | null } | null>;
   /**
    * Head sha and branch of a pull/merge request, and the branch it targets (GitHub comment
    * payloads carry neither). null when not found.

@@ -6,6 +6,7 @@
  * them compiles as it does on a server; they fail NotConfigured when they run.
  */
 import type { HandlerSpec } from '../contracts/handler-spec.js';
+import type { NodeEndFacts } from '../contracts/report-facts.js';
 import type { ForgeClient, StatusState } from '../forges/client.js';
 import type { ForgeClients } from '../forges/clients.js';
 import { eventSha, repoRef } from '../forges/repo-ref.js';
@@ -52,6 +53,11 @@ interface StatusInput {
   description?: string;
   target_url?: string;
   sha?: string;
+  /**
+   * A reported node's end (report.ts statusInput): forgeflow's own, never a pipeline's (the
+   * spec does not offer it, so no `with:` can set it); a GitHub App check run shows it.
+   */
+  facts?: NodeEndFacts;
 }
 
 interface CommentInput {
@@ -93,6 +99,7 @@ export function forgeStatusHandler(clients: ForgeClients | null): Handler<Status
         ...(input.description !== undefined ? { description: input.description } : {}),
         ...(input.target_url !== undefined ? { targetUrl: input.target_url } : {}),
         runId: context.runId,
+        ...(input.facts !== undefined ? { facts: input.facts } : {}),
       },
       { signal: context.signal },
     );

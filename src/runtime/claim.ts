@@ -17,12 +17,12 @@ import {
 import type { Engine } from './engine.js';
 import { findNode } from './graph-index.js';
 import { applyInternalTask } from './internal-tasks.js';
-import { dropHeadStatus, triedOut, type ClaimedReport } from './report.js';
+import { dropHeadStatus, isRunSummary, triedOut, type ClaimedReport } from './report.js';
 import type { LockedRun } from './run-lock.js';
 import { activeChildren, queueRunTask } from './run-tasks.js';
 import { closeScopes, notifyIfNeeded, publish } from './run-transaction.js';
 import { openScope, type TxScope } from './scope.js';
-import { AfterCommit, type ReportItem, type RunInfo, type TaskRow } from './types.js';
+import { AfterCommit, type QueuedReport, type RunInfo, type TaskRow } from './types.js';
 
 export interface Claimed {
   /** How many tasks it took, internal ones included. */
@@ -179,11 +179,14 @@ async function claimedReports(
   const claimed: ClaimedReport[] = [];
   for (const task of tasks) {
     const run = specs.get(task.run_id);
-    const item = (task.payload as ReportItem[] | null)?.[0];
+    const item = (task.payload as QueuedReport[] | null)?.[0];
+    // A run summary has no status context; a status without one has nowhere to go.
     const context =
-      item?.context ??
-      rows.find((r) => r.run_id === task.run_id && r.node_id === task.node_id)?.report;
-    if (!run || !context || !item) {
+      item === undefined || isRunSummary(item)
+        ? null
+        : (item.context ??
+          rows.find((r) => r.run_id === task.run_id && r.node_id === task.node_id)?.report);
+    if (!run || !item || (!isRunSummary(item) && !context)) {
       await q.query('DELETE FROM forgeflow.tasks WHERE id = $1', [task.id]); // nothing to post
       continue;
     }
@@ -195,7 +198,7 @@ async function claimedReports(
       taskId: task.id,
       run,
       nodeId: task.node_id,
-      context,
+      context: context ?? null,
       item,
       failures: task.attempt,
     });

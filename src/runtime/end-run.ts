@@ -6,8 +6,8 @@
  */
 import type { ErrorInfo } from '../contracts/errors.js';
 import { RUN_END_EVENT, type EndStatus, type HistoryEvent } from './history.js';
-import { queueStatus } from './report.js';
-import type { RunEnding } from './run-end-hooks.js';
+import { queueRunSummary, queueStatus } from './report.js';
+import type { FailedNode, RunEndTx, RunEnding } from './run-end-hooks.js';
 import { queueRunTask } from './run-tasks.js';
 import { record, type TxScope } from './scope.js';
 import { RUN_TRANSITIONS, sourcesOf } from './states.js';
@@ -18,13 +18,13 @@ import { RUN_TRANSITIONS, sourcesOf } from './states.js';
  */
 const END_RUN = `WITH moved AS (
     UPDATE forgeflow.runs SET status = $2, finished_at = $3, updated_at = $3, error = $4::jsonb
-    WHERE id = $1 AND status = ANY($5::text[]) RETURNING id),
+    WHERE id = $1 AND status = ANY($5::text[]) RETURNING id, created_at),
   gone AS (
     DELETE FROM forgeflow.tasks WHERE id IN (
       SELECT t.id FROM forgeflow.tasks t JOIN moved ON t.run_id = moved.id
       WHERE t.lease_owner IS NULL AND t.kind NOT IN ('dequeue', 'report')
       FOR UPDATE OF t SKIP LOCKED))
-  SELECT count(*)::int AS moved FROM moved`;
+  SELECT count(*)::int AS moved, max(created_at) AS created_at FROM moved`;
 
 export async function endRun(
   scope: TxScope,
@@ -33,7 +33,7 @@ export async function endRun(
   error: ErrorInfo | null = null,
 ): Promise<boolean> {
   const { q, run, now } = scope;
-  const { rows } = await q.query<{ moved: number }>(END_RUN, [
+  const { rows } = await q.query<{ moved: number; created_at: Date | null }>(END_RUN, [
     run.id,
     status,
     new Date(now),
@@ -45,7 +45,7 @@ export async function endRun(
   const type = RUN_END_EVENT[status];
   const recorded = status === 'timed_out' ? { ...data, error } : data;
   record(scope, [{ type, data: recorded } as HistoryEvent]);
-  await tellRunEndHook(scope, status, error);
+  await tellRunEndHooks(scope, status, error, rows[0].created_at ?? new Date(now));
   scope.after.runEnds.push(`${run.id}:${status}`);
   if (run.parent && status !== 'continued') await tellParent(scope);
   if (run.group !== null) await wakeGroup(scope, run.group);
@@ -90,15 +90,16 @@ async function wakeGroup(scope: TxScope, group: string): Promise<void> {
   scope.after.notifyTasks = true;
 }
 
-/** The hook of the run's pipeline, if an edge registered one, told once the run's row has moved. */
-async function tellRunEndHook(
+/** The hooks the edges registered for the run's pipeline and for every run, told once its row moved. */
+async function tellRunEndHooks(
   scope: TxScope,
   status: EndStatus,
   error: ErrorInfo | null,
+  createdAt: Date,
 ): Promise<void> {
   const { run } = scope;
-  const hook = scope.engine.runEndHooks.get(run.pipeline);
-  if (!hook || run.parent !== null || status === 'continued') return;
+  const hooks = scope.engine.runEndHooks.forRun(run.pipeline);
+  if (hooks.length === 0 || run.parent !== null || status === 'continued') return;
   const ending: RunEnding = {
     runId: run.id,
     pipeline: run.pipeline,
@@ -107,11 +108,43 @@ async function tellRunEndHook(
     reason: status === 'canceled' ? await cancelReason(scope) : null,
     event: run.event,
     at: new Date(scope.now),
+    createdAt,
+    attempt: run.attempt,
   };
-  await hook(ending, {
+  const tx: RunEndTx = {
     q: scope.q,
     postStatus: (item) => queueStatus(scope, item),
-  });
+    failedNodes: (limit) => failedNodes(scope, limit),
+    postRunSummary: (summary) => queueRunSummary(scope, summary),
+  };
+  for (const hook of hooks) await hook(ending, tx);
+}
+
+async function failedNodes(
+  scope: TxScope,
+  limit: number,
+): Promise<{ nodes: FailedNode[]; total: number }> {
+  const { rows } = await scope.q.query<{
+    node_id: string;
+    status: 'failed' | 'timed_out';
+    attempt: number;
+    error: ErrorInfo | null;
+    total: number;
+  }>(
+    `SELECT node_id, status, attempt, error, count(*) OVER ()::int AS total FROM forgeflow.nodes
+     WHERE run_id = $1 AND status IN ('failed', 'timed_out')
+     ORDER BY finished_at, node_id LIMIT $2`,
+    [scope.run.id, Math.max(1, limit)],
+  );
+  return {
+    nodes: rows.slice(0, limit).map((r) => ({
+      node: r.node_id,
+      result: r.status,
+      attempts: r.attempt,
+      error: r.error,
+    })),
+    total: rows[0]?.total ?? 0,
+  };
 }
 
 async function firstNodeError(scope: TxScope): Promise<ErrorInfo | null> {

@@ -63,6 +63,8 @@ export type RuntimeEvent =
       state: string;
       outcome: 'posted' | 'retry' | 'given-up';
     }
+  /** A run summary's post recorded (report.ts): posted, to be tried again, or given up. */
+  | { type: 'summary:finished'; runId: string; outcome: 'posted' | 'retry' | 'given-up' }
   | { type: 'worker:idle'; worker: string };
 
 export type RuntimeEventType = RuntimeEvent['type'];

@@ -5,7 +5,7 @@
  */
 import type { ErrorInfo } from '../contracts/errors.js';
 import { findNode } from './graph-index.js';
-import { reportNode } from './report.js';
+import { reportNodeEnd } from './report.js';
 import { record, type TxScope } from './scope.js';
 import { Json, setNodeStatus } from './store.js';
 
@@ -48,7 +48,7 @@ export async function nodeCompleted(
     nodeId,
     attempt: how.attempt ?? 0,
   });
-  await reportNode(scope, nodeId, 'success', 'succeeded');
+  await reportNodeEnd(scope, nodeId, 'success', 'succeeded', { result: 'succeeded' });
 }
 
 export async function failNode(
@@ -84,11 +84,12 @@ export async function failNode(
     error,
     timedOut,
   });
-  await reportNode(
+  await reportNodeEnd(
     scope,
     nodeId,
     timedOut ? 'error' : 'failure',
     `${timedOut ? 'timed out' : 'failed'}: ${error.message}`,
+    { result: timedOut ? 'timed_out' : 'failed', error },
   );
 }
 
@@ -119,7 +120,7 @@ export async function cancelNode(
     },
   ]);
   scope.after.emit({ type: 'node:canceled', runId: run.id, nodeId, reason });
-  await reportNode(scope, nodeId, 'canceled', `canceled: ${reason}`);
+  await reportNodeEnd(scope, nodeId, 'canceled', `canceled: ${reason}`, { result: 'canceled' });
 }
 
 /**

@@ -5,18 +5,31 @@
  * node that never ran) on a `report` task of the node, and a worker posts them, in order,
  * through the handler named `forge.status`. A failed post is retried with backoff (a rate
  * limit's Retry-After honoured); the run does not wait for its statuses.
+ *
+ * A node's final status carries its facts (result, duration, attempts, error: NodeEndFacts),
+ * which a GitHub App check run shows as its summary. A run of a pull request that ends may
+ * queue its summary on the run's own report task (run-end-hooks.ts), posted the same way
+ * through `forge.run_summary`: the runtime says what happened, the forge layer says it.
  */
 import type { Queryable } from '../db/db.js';
 import type { ErrorInfo } from '../contracts/errors.js';
 import type { GraphNode } from '../contracts/graph.js';
+import {
+  errorFacts,
+  pageUrl,
+  type NodeEndFacts,
+  type NodeResult,
+  type RunSummaryFacts,
+} from '../contracts/report-facts.js';
 import { evaluateTemplate, type ExpressionContext } from '../expressions/evaluate.js';
 import type { Engine } from './engine.js';
 import { findNode } from './graph-index.js';
 import { backoff } from './retry.js';
 import type { TxScope } from './scope.js';
-import type { ReportItem, ReportState, RunSpec } from './types.js';
+import type { QueuedReport, ReportItem, ReportState, RunSpec, RunSummaryItem } from './types.js';
 
 export const STATUS_HANDLER = 'forge.status';
+export { RUN_SUMMARY_HANDLER } from '../contracts/report-facts.js';
 
 /** The node id of a run's own statuses (no node row, so its context travels in each item). */
 export const RUN_STATUS_NODE = '';
@@ -25,9 +38,9 @@ export interface ClaimedReport {
   taskId: number;
   run: RunSpec;
   nodeId: string;
-  /** The commit status context (the node's evaluated `report:`). */
-  context: string;
-  item: ReportItem;
+  /** The commit status context (the node's evaluated `report:`); null for a run summary. */
+  context: string | null;
+  item: QueuedReport;
   /** Failed tries of this item so far. */
   failures: number;
 }
@@ -52,17 +65,60 @@ export async function reportNode(
   context?: string,
 ): Promise<void> {
   if (findNode(scope.run, nodeId)?.report == null) return;
+  await queueNodeStatus(scope, nodeId, { state, description } satisfies ReportItem, null, context);
+}
+
+/** How a node ended, for the facts of its final status. */
+export interface NodeEnd {
+  result: NodeResult;
+  error?: ErrorInfo | null;
+}
+
+/**
+ * Queues the final status of a reported node with its facts: attempts and duration read from
+ * its row (already moved to its end) in the same statement.
+ */
+export async function reportNodeEnd(
+  scope: TxScope,
+  nodeId: string,
+  state: ReportState,
+  description: string,
+  end: NodeEnd,
+): Promise<void> {
+  const node = findNode(scope.run, nodeId);
+  if (node?.report == null) return;
+  const maximum = node.retry.maximum_attempts;
+  const known: Omit<NodeEndFacts, 'attempts' | 'duration_ms'> = {
+    result: end.result,
+    max_attempts: maximum > 0 ? maximum : null,
+    error: end.error ? errorFacts(end.error) : null,
+  };
+  await queueNodeStatus(scope, nodeId, { state, description }, known);
+}
+
+async function queueNodeStatus(
+  scope: TxScope,
+  nodeId: string,
+  item: ReportItem,
+  facts: Omit<NodeEndFacts, 'attempts' | 'duration_ms'> | null,
+  context?: string,
+): Promise<void> {
   await scope.q.query(
     `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at, payload)
-     SELECT $1, $2, 'report', 0, $3, $3, $4::jsonb FROM forgeflow.nodes
+     SELECT $1, $2, 'report', 0, $3, $3, jsonb_build_array(CASE WHEN $6::jsonb IS NULL THEN $4::jsonb
+       ELSE $4::jsonb || jsonb_build_object('facts', $6::jsonb || jsonb_build_object(
+         'attempts', attempt,
+         'duration_ms', floor(extract(epoch FROM ($3::timestamptz - started_at)) * 1000)::bigint)) END)
+     FROM forgeflow.nodes
      WHERE run_id = $1 AND node_id = $2 AND COALESCE($5, report) IS NOT NULL
      ON CONFLICT (run_id, node_id, kind) DO UPDATE SET payload = forgeflow.tasks.payload || EXCLUDED.payload`,
     [
       scope.run.id,
       nodeId,
       new Date(scope.now),
-      JSON.stringify([{ state, description } satisfies ReportItem]),
+      JSON.stringify(item),
       context ?? null,
+      facts === null ? null : JSON.stringify(facts),
     ],
   );
   scope.after.notifyTasks = true;
@@ -103,13 +159,36 @@ export async function queueStatus(
   scope.after.notifyTasks = true;
 }
 
+/**
+ * Queues a run's summary on the run's own report task, after any status queued there: posted
+ * through RUN_SUMMARY_HANDLER once this transaction commits.
+ */
+export async function queueRunSummary(scope: TxScope, summary: RunSummaryFacts): Promise<void> {
+  const item: RunSummaryItem = { kind: 'run-summary', summary };
+  await scope.q.query(
+    `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at, payload)
+     VALUES ($1, $2, 'report', 0, $3, $3, $4::jsonb)
+     ON CONFLICT (run_id, node_id, kind) DO UPDATE SET payload = forgeflow.tasks.payload || EXCLUDED.payload`,
+    [scope.run.id, RUN_STATUS_NODE, new Date(scope.now), JSON.stringify([item])],
+  );
+  scope.after.notifyTasks = true;
+}
+
+export function isRunSummary(item: QueuedReport): item is RunSummaryItem {
+  return (item as Partial<RunSummaryItem>).kind === 'run-summary';
+}
+
 /** The handler's input for one status. */
-export function statusInput(report: ClaimedReport, publicUrl: string) {
+export function statusInput(report: ClaimedReport & { item: ReportItem }, publicUrl: string) {
+  const { item } = report;
   return {
-    context: report.context,
-    state: report.item.state,
-    description: report.item.description,
-    target_url: report.item.target_url ?? `${publicUrl.replace(/\/$/, '')}/runs/${report.run.id}`,
+    context: report.context ?? '',
+    state: item.state,
+    description: item.description,
+    target_url: item.target_url ?? pageUrl(publicUrl, report.run.id),
+    ...(item.facts
+      ? { facts: { ...item.facts, log_url: pageUrl(publicUrl, report.run.id, report.nodeId) } }
+      : {}),
   };
 }
 

@@ -78,6 +78,14 @@ export class Runtime {
     return this.engine.runEndHooks.set(pipeline, hook);
   }
 
+  /**
+   * Runs `hook` in the transaction that ends each top-level run, whatever its pipeline (after
+   * its pipeline's own hook). Returns a function that removes it.
+   */
+  onEveryRunEnd(hook: RunEndHook): () => void {
+    return this.engine.runEndHooks.addForEveryRun(hook);
+  }
+
   get db(): Db {
     return this.engine.db;
   }

@@ -1,6 +1,7 @@
 /** Shapes shared inside the runtime: rows as the runtime reads them, settings, post-commit notes. */
 import { NO_SECRETS, type SecretStore } from '../common/secrets.js';
 import type { StoredGraph } from '../contracts/graph.js';
+import type { NodeEndFacts, RunSummaryFacts } from '../contracts/report-facts.js';
 import type { ConfigSource } from '../contracts/run-control.js';
 import type { Event } from '../events/event.js';
 import type { RuntimeEvent } from './events.js';
@@ -104,7 +105,21 @@ export interface ReportItem {
   context?: string;
   /** Where the status links to, when not the run's page. */
   target_url?: string;
+  /** A reported node's final status: how it ended (a GitHub App check run's summary shows it). */
+  facts?: NodeEndFacts;
 }
+
+/**
+ * A run of a pull/merge request ended: its summary, posted through `forge.run_summary` from
+ * the run's own report task (report.ts), after the statuses queued before it.
+ */
+export interface RunSummaryItem {
+  kind: 'run-summary';
+  summary: RunSummaryFacts;
+}
+
+/** An item of a `report` task's payload. */
+export type QueuedReport = ReportItem | RunSummaryItem;
 
 /** An attempt task a transaction queued: a worker finishing in it may take it at once. */
 export interface NewAttemptTask {

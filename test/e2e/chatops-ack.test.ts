@@ -17,6 +17,7 @@ import {
   gitlabFixture,
   gitlabHeaders,
 } from '../support/webhook-payloads.js';
+import { SUMMARY_MARK } from '../support/run-summaries.js';
 
 const SECRET = 'github-webhook-secret';
 const TOKEN = 'gitlab-webhook-token';
@@ -95,10 +96,11 @@ async function sendGitHub(body: string, delivery: string) {
   return app.post('/webhooks/github', body, githubHeaders('issue_comment', body, SECRET, delivery));
 }
 
+/** The bot's replies to commands (not the run summary a failed run keeps on the PR). */
 function botReplies(pr: number): string[] {
   return github
     .comments(REPO, pr)
-    .filter((c) => c.user.login === BOT)
+    .filter((c) => c.user.login === BOT && !c.body.startsWith(SUMMARY_MARK))
     .map((c) => c.body);
 }
 
@@ -318,7 +320,10 @@ describe('ChatOps answers on GitLab', () => {
     return app.planned(`gitlab:${delivery}`);
   }
 
-  const botNotes = () => gitlab.notes(PROJECT, IID).filter((n) => n.author.username === BOT);
+  const botNotes = () =>
+    gitlab
+      .notes(PROJECT, IID)
+      .filter((n) => n.author.username === BOT && !n.body.startsWith(SUMMARY_MARK));
   const awardsOn = (id: number) => gitlab.awards(PROJECT, id).map((a) => a.name);
 
   it("a developer's /ci test and /forgeflow retry get a thumbsup each, and no note", async () => {

@@ -13,6 +13,7 @@ import { generateAppKeys, type CheckRunState } from '../support/fake-github.js';
 import { useForgeServer } from '../support/use-forge-server.js';
 import { randomSha as sha } from '../support/use-server.js';
 import { githubExample, githubHeaders } from '../support/webhook-payloads.js';
+import { SUMMARY_MARK } from '../support/run-summaries.js';
 
 const SECRET = 'github-webhook-secret';
 const REPO = 'Codertocat/Hello-World';
@@ -78,6 +79,8 @@ async function failedRun(number: number, head: string): Promise<string> {
   expect(await app.runtime.waitForRun(runId, 15_000)).toBe('failed');
   await until(() => latest(head, 'ci/build')?.conclusion === 'failure');
   await until(() => latest(head, 'ci/lint')?.conclusion === 'success');
+  // The failure's summary comment is the run's last post to the forge.
+  await until(() => github.comments(REPO, number).some((c) => c.body.startsWith(SUMMARY_MARK)));
   return runId;
 }
 
@@ -169,7 +172,10 @@ describe('Re-run on a check run forgeflow posted', () => {
     expect(latest(head, 'ci/build')!.id).not.toBe(failed.id);
     // What succeeded is kept: lint is not run again.
     expect(checkRunPosts(from, 'ci/lint')).toEqual([]);
-    expect(github.comments(REPO, 61).map((c) => c.body)).toEqual(['built']);
+    const bodies = () => github.comments(REPO, 61).map((c) => c.body);
+    expect(bodies().filter((body) => !body.startsWith(SUMMARY_MARK))).toEqual(['built']);
+    // The failure's summary comment on the pull request is edited to say it passes now.
+    await until(() => bodies().some((body) => body.includes('passes now')));
 
     // A redelivery of the same webhook is a duplicate: nothing is retried again.
     const attempt = await attemptOf(runId);

@@ -24,6 +24,7 @@ import {
 import type { Handler } from '../../src/handlers/types.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { PLAN_HANDLER } from '../../src/handlers/plan/plan-graph.js';
+import { RUN_SUMMARY_HANDLER } from '../../src/contracts/report-facts.js';
 import { testContext } from './context.js';
 
 const catalog = [...builtInRegistry.keys()].sort();
@@ -100,7 +101,7 @@ describe('the handler catalog', () => {
     expect(error?.message).toContain('forge.comment needs a forge client');
   });
 
-  it("is what serve's API and plan handler compile against (the plan handler is not in it)", () => {
+  it("is what serve's API and plan handler compile against (forgeflow's own handlers are not in it)", () => {
     const service = assembleService(
       {} as Db, // nothing here reads the database: only the handlers are looked at
       {
@@ -114,9 +115,11 @@ describe('the handler catalog', () => {
       { clock: new FakeClock(0), logger: pino({ level: 'silent' }) },
     );
     expect(names(service.compilerHandlers)).toEqual(catalog);
-    expect(names(service.handlers)).toEqual([...catalog, PLAN_HANDLER].sort());
+    // The plan step and the run summary: workers run them, no pipeline may name them.
+    const own = [PLAN_HANDLER, RUN_SUMMARY_HANDLER];
+    expect(names(service.handlers)).toEqual([...catalog, ...own].sort());
     expect(
-      otherSpecs([...service.handlers.values()].filter((h) => h.spec.name !== PLAN_HANDLER)),
+      otherSpecs([...service.handlers.values()].filter((h) => !own.includes(h.spec.name))),
     ).toEqual([]);
   });
 });

@@ -44,6 +44,7 @@ function gitlabWith(levels: Record<number, number>): ForgeClient {
     readFile: none,
     setStatus: none,
     comment: none,
+    updateComment: none,
     pullRequestHead: none,
     branchHead: none,
     tagCommit: none,

@@ -27,6 +27,10 @@ export class MemoryForge implements ForgeClient {
     return Promise.reject(new Error('the replay forge takes no comments'));
   }
 
+  updateComment(): Promise<null> {
+    return Promise.reject(new Error('the replay forge takes no comments'));
+  }
+
   pullRequestHead(): Promise<null> {
     return Promise.resolve(null);
   }

@@ -12,6 +12,7 @@ import { FakeClock } from '../../src/runtime/clock.js';
 import { MAXIMUM_TRIES } from '../../src/runtime/report.js';
 import type { Runtime } from '../../src/runtime/runtime.js';
 import { sweep } from '../../src/runtime/sweep.js';
+import type { ReportItem } from '../../src/runtime/types.js';
 import { testDb, type TestDb } from '../support/db.js';
 import { expectAllHistoriesMatch } from '../support/fold-history.js';
 import { compileFor, pipeline, testHandlers, testRuntime } from '../support/runtime.js';
@@ -47,7 +48,9 @@ describe('a status whose post kills its worker', () => {
       );
     for (let tries = 1; tries <= MAXIMUM_TRIES; tries++) {
       const claimed = await claim(runtime.engine, `ghost-${tries}`, 1);
-      expect(claimed.reports.map((r) => [r.context, r.item.state])).toEqual([['gate', 'pending']]);
+      expect(claimed.reports.map((r) => [r.context, (r.item as ReportItem).state])).toEqual([
+        ['gate', 'pending'],
+      ]);
       clock.advance(runtime.engine.settings.leaseMs + 1);
       await sweep(runtime.engine);
       expect((await reportTasks()).rows.map((r) => r.attempt)).toEqual([tries]);
@@ -59,6 +62,6 @@ describe('a status whose post kills its worker', () => {
     // The next status of the node still goes out.
     await runtime.cancel(runId);
     const after = await claim(runtime.engine, 'survivor', 1);
-    expect(after.reports.map((r) => r.item.state)).toEqual(['canceled']);
+    expect(after.reports.map((r) => (r.item as ReportItem).state)).toEqual(['canceled']);
   });
 });

@@ -78,6 +78,8 @@ export interface CommentState {
   body: string;
   user: FakeUser;
   created_at: string;
+  /** Set by an edit (PATCH); GitHub answers created_at until then. */
+  updated_at?: string;
 }
 
 /** A reaction on an issue comment (the comment's id, who reacted, with what). */
@@ -200,7 +202,7 @@ export function commentJson(
     body: comment.body,
     user: userJson(api, comment.user),
     created_at: comment.created_at,
-    updated_at: comment.created_at,
+    updated_at: comment.updated_at ?? comment.created_at,
     issue_url: `${api}/repos/${comment.repo}/issues/${comment.issue}`,
     author_association: association,
     performed_via_github_app: null,

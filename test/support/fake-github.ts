@@ -89,6 +89,7 @@ export class FakeGitHub extends FakeHttpServer {
   private readonly checkRunLog: CheckRunState[] = [];
   private readonly commentLog: CommentState[] = [];
   private readonly reactionLog: ReactionState[] = [];
+  private commentEdits = 0;
   private nextId = 1;
   private nextRepoId = 1_296_269;
   private served = 0;
@@ -288,6 +289,18 @@ export class FakeGitHub extends FakeHttpServer {
     );
   }
 
+  /** Comment edits (PATCH) accepted so far. */
+  get commentsEdited(): number {
+    return this.commentEdits;
+  }
+
+  /** Someone deletes a comment (as `DELETE /repos/{owner}/{repo}/issues/comments/{id}` would). */
+  deleteComment(id: number): this {
+    const at = this.commentLog.findIndex((c) => c.id === id);
+    if (at >= 0) this.commentLog.splice(at, 1);
+    return this;
+  }
+
   /** Installation tokens minted so far. */
   get installationTokensIssued(): number {
     return this.auth.installationTokens.size;
@@ -429,6 +442,10 @@ export class FakeGitHub extends FakeHttpServer {
     if (what === 'issues' && a !== undefined && b === 'comments' && tail.length === 3) {
       if (method === 'POST') return this.postComment(request, repo, Number(a), caller);
       if (method === 'GET') return this.listComments(repo, Number(a));
+    }
+    // https://docs.github.com/en/rest/issues/comments#update-an-issue-comment
+    if (what === 'issues' && a === 'comments' && b !== undefined && tail.length === 3) {
+      if (method === 'PATCH') return this.patchComment(request, repo, Number(b));
     }
     if (what === 'pulls' && a !== undefined && tail.length === 2 && method === 'GET') {
       const pull = repo.pulls.get(Number(a));
@@ -735,6 +752,22 @@ export class FakeGitHub extends FakeHttpServer {
     };
     this.reactionLog.push(reaction);
     return { status: 201, body: reactionJson(this.url, reaction) };
+  }
+
+  private patchComment(request: FakeRequest, repo: RepoState, id: number): Reply {
+    const comment = this.commentLog.find((c) => c.id === id && same(c.repo, repo.fullName));
+    if (comment === undefined) return this.error(404, 'Not Found');
+    const body = objectBody(request.body).body;
+    if (typeof body !== 'string' || body === '') {
+      return this.invalid('IssueComment', 'body', 'body is missing');
+    }
+    if (Array.from(body).length > 65_536) {
+      return this.invalid('IssueComment', 'body', 'Body is too long (maximum is 65536 characters)');
+    }
+    comment.body = body;
+    comment.updated_at = isoSeconds(this.now());
+    this.commentEdits += 1;
+    return { status: 200, body: commentJson(this.url, comment, association(repo, comment.user)) };
   }
 
   private listComments(repo: RepoState, issue: number): Reply {

@@ -76,6 +76,8 @@ export interface NoteState {
   body: string;
   author: GitLabUser;
   created_at: string;
+  /** Set by an edit (PUT); GitLab answers created_at until then. */
+  updated_at?: string;
 }
 
 /** An emoji awarded to a merge request's note. */
@@ -128,7 +130,7 @@ export function noteJson(web: string, note: NoteState, mrId: number): Record<str
     attachment: null,
     author: userJson(web, note.author),
     created_at: note.created_at,
-    updated_at: note.created_at,
+    updated_at: note.updated_at ?? note.created_at,
     system: false,
     noteable_id: mrId,
     noteable_type: 'MergeRequest',

@@ -83,6 +83,7 @@ export class FakeGitLab extends FakeHttpServer {
   private readonly statusHistory: CommitStatusState[] = [];
   private readonly noteLog: NoteState[] = [];
   private readonly awardLog: AwardState[] = [];
+  private noteEdits = 0;
   private nextId = 1;
   private nextProjectId = 1;
   private served = 0;
@@ -281,6 +282,18 @@ export class FakeGitLab extends FakeHttpServer {
     );
   }
 
+  /** Note edits (PUT) accepted so far. */
+  get notesEdited(): number {
+    return this.noteEdits;
+  }
+
+  /** Someone deletes a note (as `DELETE /projects/:id/merge_requests/:iid/notes/:note_id` would). */
+  deleteNote(id: number): this {
+    const at = this.noteLog.findIndex((n) => n.id === id);
+    if (at >= 0) this.noteLog.splice(at, 1);
+    return this;
+  }
+
   // ---- faults ---------------------------------------------------------------------------
 
   /** GitLab's rate limit: 429 "Retry later" with `Retry-After` and `RateLimit-*` headers. */
@@ -384,6 +397,11 @@ export class FakeGitLab extends FakeHttpServer {
       if (rest.length === 5 && c === 'notes' && rest[4] === 'award_emoji' && method === 'POST') {
         if (mr === undefined) return this.message(404, '404 Not found');
         return this.postAward(request, project, mr, Number(d), user);
+      }
+      // https://docs.gitlab.com/api/notes/#modify-existing-merge-request-note
+      if (rest.length === 4 && c === 'notes' && d !== undefined && method === 'PUT') {
+        if (mr === undefined) return this.message(404, '404 Not found');
+        return this.putNote(request, project, mr, Number(d));
       }
       if (rest.length === 3 && c === 'notes') {
         if (mr === undefined) return this.message(404, '404 Not found');
@@ -598,6 +616,29 @@ export class FakeGitLab extends FakeHttpServer {
     };
     this.awardLog.push(award);
     return { status: 201, body: awardJson(this.url, award) };
+  }
+
+  private putNote(
+    request: FakeRequest,
+    project: ProjectState,
+    mr: MergeRequestState,
+    id: number,
+  ): Reply {
+    const note = this.noteLog.find(
+      (n) => n.id === id && n.projectId === project.id && n.iid === mr.iid,
+    );
+    if (note === undefined) return this.message(404, '404 Not found');
+    const body = objectBody(request.body).body;
+    if (typeof body !== 'string' || body.trim() === '') {
+      return { status: 400, body: { error: 'body is missing' } };
+    }
+    if (Array.from(body).length > 1_000_000) {
+      return this.message(400, { note: ['is too long (maximum is 1000000 characters)'] });
+    }
+    note.body = body;
+    note.updated_at = new Date(this.now()).toISOString();
+    this.noteEdits += 1;
+    return { status: 200, body: noteJson(this.url, note, project.id * 1000 + mr.iid) };
   }
 
   private authenticate(request: FakeRequest): TokenState | null {

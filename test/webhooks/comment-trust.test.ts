@@ -15,6 +15,7 @@ import {
   gitlabFixture,
   gitlabHeaders,
 } from '../support/webhook-payloads.js';
+import { withoutSummaries } from '../support/run-summaries.js';
 
 const SECRET = 'github-webhook-secret';
 const TOKEN = 'gitlab-webhook-token';
@@ -115,7 +116,9 @@ describe('a GitHub comment command on a pull request', () => {
     expect(await app.runtime.waitForRun(runId!, 15_000)).toBe('succeeded');
     // The base config ran (no `steal` job), and reported on the pull request's commit.
     expect((await app.runtime.getRun(runId!))?.nodes.map((n) => n.node_id)).toEqual(['build']);
-    expect(github.comments(REPO, 31).map((c) => c.body)).toEqual([`the base config at ${head}`]);
+    expect(withoutSummaries(github.comments(REPO, 31).map((c) => c.body))).toEqual([
+      `the base config at ${head}`,
+    ]);
     expect(github.statuses(REPO, head).map((s) => s.context)).toContain('forgeflow/build');
     expect(await configSourceOf(runId!)).toEqual({
       trusted: true,
@@ -138,7 +141,9 @@ describe('a GitHub comment command on a pull request', () => {
     expect(await deliverySha('github:c-2')).toBe(head);
     const [runId] = delivery.run_ids;
     await app.runtime.waitForRun(runId!, 15_000);
-    expect(github.comments(REPO, 32).map((c) => c.body)).toEqual([`the fork config at ${head}`]);
+    expect(withoutSummaries(github.comments(REPO, 32).map((c) => c.body))).toEqual([
+      `the fork config at ${head}`,
+    ]);
     expect(await configSourceOf(runId!)).toMatchObject({
       trusted: true,
       ref: head,
@@ -174,7 +179,9 @@ describe('a GitHub comment command on a pull request', () => {
     const delivery = await app.planned('github:c-4');
     expect(await deliverySha('github:c-4')).toBe(base);
     await app.runtime.waitForRun(delivery.run_ids[0]!, 15_000);
-    expect(github.comments(REPO, 34).map((c) => c.body)).toEqual([`the base config at ${head}`]);
+    expect(withoutSummaries(github.comments(REPO, 34).map((c) => c.body))).toEqual([
+      `the base config at ${head}`,
+    ]);
     expect(await configSourceOf(delivery.run_ids[0]!)).toMatchObject({ trusted: true, ref: base });
   });
 });

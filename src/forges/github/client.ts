@@ -155,6 +155,28 @@ export class GitHubClient implements ForgeClient {
     return { id, url: stringField(answer, 'html_url') ?? null };
   }
 
+  /** https://docs.github.com/en/rest/issues/comments#update-an-issue-comment */
+  async updateComment(
+    repo: RepoRef,
+    _pr: number,
+    commentId: number,
+    body: string,
+    options?: CallOptions,
+  ): Promise<{ id: number; url: string | null } | null> {
+    const request = {
+      method: 'PATCH' as const,
+      path: `${repoPath(repo)}/issues/comments/${idSegment(commentId, 'comment')}`,
+      body: { body: truncate(body, COMMENT_MAX) },
+      notFoundIsNull: true,
+    };
+    const session = await this.sessions.session(repo);
+    const answer = await this.transport.json(session, request, options);
+    if (answer === null) return null;
+    const id = numberField(answer, 'id');
+    if (id === undefined) throw badResponse({ forge: 'github', ...request }, 'no comment id');
+    return { id, url: stringField(answer, 'html_url') ?? null };
+  }
+
   async pullRequestHead(
     repo: RepoRef,
     pr: number,

@@ -6,6 +6,7 @@
  * API, which has no such state, `success`: both satisfy a required check, as Actions' do.
  */
 import type { CommitStatus, StatusState } from '../client.js';
+import { nodeSummary } from '../node-summary.js';
 import { truncate } from '../text.js';
 
 /** GitHub answers 422 to a longer commit-status description. */
@@ -86,6 +87,10 @@ export function checkRunFields(status: CommitStatus): CheckRunFields {
     status: runStatus,
     ...(conclusion === undefined ? {} : { conclusion }),
     ...(status.targetUrl === undefined ? {} : { details_url: status.targetUrl }),
-    output: { title: truncate(text, TITLE_MAX), summary: truncate(text, SUMMARY_MAX) },
+    output: {
+      title: truncate(text, TITLE_MAX),
+      // A node's end shows its facts (node-summary.ts); the states before it, their words.
+      summary: truncate(status.facts ? nodeSummary(status.facts) : text, SUMMARY_MAX),
+    },
   };
 }

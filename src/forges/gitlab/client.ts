@@ -151,6 +151,27 @@ export class GitLabClient implements ForgeClient {
     return { id, url: `${this.webUrl}/${repo.full_name}/-/merge_requests/${pr}#note_${id}` };
   }
 
+  /** https://docs.gitlab.com/api/notes/#modify-existing-merge-request-note */
+  async updateComment(
+    repo: RepoRef,
+    pr: number,
+    commentId: number,
+    body: string,
+    options?: CallOptions,
+  ): Promise<{ id: number; url: string | null } | null> {
+    const request: GitLabRequest = {
+      method: 'PUT',
+      path: `${project(repo)}/merge_requests/${idSegment(pr, 'merge request')}/notes/${idSegment(commentId, 'note')}`,
+      body: { body: truncate(body, NOTE_MAX) },
+      none: (status) => status === 404,
+    };
+    const answer = await this.transport.json(request, options);
+    if (answer === null) return null;
+    const id = numberField(answer, 'id');
+    if (id === undefined) throw badResponse({ forge: 'gitlab', ...request }, 'no note id');
+    return { id, url: `${this.webUrl}/${repo.full_name}/-/merge_requests/${pr}#note_${id}` };
+  }
+
   async pullRequestHead(
     repo: RepoRef,
     pr: number,

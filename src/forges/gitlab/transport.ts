@@ -16,7 +16,7 @@ const JSON_MAX_BYTES = 5 * 1024 * 1024;
 const ERROR_BODY_BYTES = 64 * 1024;
 
 export interface GitLabRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** Encoded path under /api/v4. */
   path: string;
   query?: Record<string, string | number | undefined>;
