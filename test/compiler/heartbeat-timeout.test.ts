@@ -17,16 +17,10 @@ ${jobKeys}`;
 describe('heartbeat_timeout', () => {
   it('under 3s: a warning at its line, and the graph still compiles', () => {
     const result = graphOf(pipelineWith('    heartbeat_timeout: 2s\n'), push('main'));
-    expect(result.diagnostics).toMatchObject([
-      {
-        line: 7,
-        severity: 'warning',
-        rule: 'duration',
-        message: expect.stringMatching(
-          /heartbeat_timeout.*"2s" is shorter than 3s: heartbeats are writes through the database, sent every 1s at the most often/,
-        ),
-      },
-    ]);
+    expect(result.diagnostics).toMatchObject([{ line: 7, severity: 'warning', rule: 'duration' }]);
+    expect(result.diagnostics[0]?.message).toMatch(
+      /heartbeat_timeout.*"2s" is shorter than 3s: heartbeats are writes through the database, sent every 1s at the most often/,
+    );
     expect(result.graph.nodes.find((n) => n.id === 'build')?.timeouts.heartbeat_ms).toBe(2_000);
   });
 
