@@ -155,6 +155,11 @@ describe(`a worker that stops beating`, () => {
       type: 'WorkerLost',
       details: { kind: 'lease' },
     });
+    const { rows: lost } = await db.query<{ lost_attempts: number }>(
+      'SELECT lost_attempts FROM forgeflow.nodes WHERE run_id = $1',
+      [runId],
+    );
+    expect(lost, 'counted toward the poison-pill limit').toEqual([{ lost_attempts: 1 }]);
     liveClock.advance(1_000); // the retry's initial interval
     const second = await gate.arrived(runId, 2);
     expect(liveClock.now() - t0).toBeLessThan(LEASE_MS / 3);
