@@ -135,6 +135,8 @@ export function assembleService(
     maxNodeLogBytes?: number;
     /** How long a worker's claim on a task lasts unless renewed (the runtime's default: 30 s). */
     leaseMs?: number;
+    /** How long this worker may miss its liveness beats before others judge it dead. */
+    workerDeadAfterMs?: number;
   },
   deps: {
     clock: Clock;
@@ -152,6 +154,7 @@ export function assembleService(
       ...(settings.secrets ? { secrets: settings.secrets } : {}),
       ...(settings.maxNodeLogBytes ? { maxNodeLogBytes: settings.maxNodeLogBytes } : {}),
       ...(settings.leaseMs ? { leaseMs: settings.leaseMs } : {}),
+      ...(settings.workerDeadAfterMs ? { workerDeadAfterMs: settings.workerDeadAfterMs } : {}),
     },
     ...(deps.random ? { random: deps.random } : {}),
   });

@@ -22,6 +22,9 @@ import { readPackitReleases } from './packit-releases.js';
 import { readSecretStore } from './secret-store.js';
 
 import { DEFAULT_NODE_LOG_BYTES, MIN_NODE_LOG_BYTES } from '../runtime/logs/limits.js';
+import { DEFAULT_SETTINGS } from '../runtime/types.js';
+import { formatDuration } from '../contracts/duration.js';
+import { durationSetting } from './duration-setting.js';
 export interface ServiceSettings {
   databaseUrl: string | undefined;
   /** Holds the embedded database (`db/`) and generated secrets. */
@@ -55,7 +58,23 @@ export interface ServiceSettings {
   secrets: SecretStore;
   /** FORGEFLOW_LOG_LIMIT: bytes of text one node's log keeps (its tail); default 1 MiB. */
   maxNodeLogBytes: number;
+  /** `--lease` / FORGEFLOW_LEASE: how long a claimed task stays leased unless renewed. */
+  leaseMs: number;
+  /**
+   * FORGEFLOW_WORKER_DEAD_AFTER: how long this worker process may go without beating before
+   * the others judge it dead and retry what it ran (src/runtime/liveness.ts).
+   */
+  workerDeadAfterMs: number;
 }
+
+/** Bounds of `--lease`: shorter leases cost renewals, longer ones only delay the last resort. */
+export const LEASE_BOUNDS = { fallback: DEFAULT_SETTINGS.leaseMs, min: 5_000, max: 3_600_000 };
+/** Bounds of FORGEFLOW_WORKER_DEAD_AFTER: at least 3 beats of the database's round trip. */
+export const DEAD_AFTER_BOUNDS = {
+  fallback: DEFAULT_SETTINGS.workerDeadAfterMs,
+  min: 3_000,
+  max: 600_000,
+};
 
 export const DEFAULT_DATA_DIR = './.forgeflow';
 export const DEFAULT_PORT = 8080;
@@ -109,6 +128,7 @@ export function readSettings(
     concurrency?: string;
     'exec-sandbox'?: string;
     'log-format'?: string;
+    lease?: string;
   },
 ): ServiceSettings {
   const port = integer('--port / PORT', flags.port ?? env.PORT, DEFAULT_PORT, 0);
@@ -157,5 +177,28 @@ export function readSettings(
       DEFAULT_NODE_LOG_BYTES,
       MIN_NODE_LOG_BYTES,
     ),
+    ...liveness(env, flags.lease),
   };
+}
+
+/** The lease and the dead-after: a worker judged dead after its lease ran out is judged late. */
+function liveness(
+  env: NodeJS.ProcessEnv,
+  leaseFlag: string | undefined,
+): Pick<ServiceSettings, 'leaseMs' | 'workerDeadAfterMs'> {
+  const leaseMs = durationSetting(
+    '--lease / FORGEFLOW_LEASE',
+    leaseFlag ?? env.FORGEFLOW_LEASE,
+    LEASE_BOUNDS,
+  );
+  const workerDeadAfterMs = durationSetting(
+    'FORGEFLOW_WORKER_DEAD_AFTER',
+    env.FORGEFLOW_WORKER_DEAD_AFTER,
+    DEAD_AFTER_BOUNDS,
+  );
+  if (workerDeadAfterMs >= leaseMs)
+    throw new UsageError(
+      `FORGEFLOW_WORKER_DEAD_AFTER (${formatDuration(workerDeadAfterMs)}) must be shorter than the lease (${formatDuration(leaseMs)}): a dead worker's tasks are otherwise retried by the lease first`,
+    );
+  return { leaseMs, workerDeadAfterMs };
 }

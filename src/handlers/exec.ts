@@ -63,14 +63,16 @@ export interface ExecOutput {
 }
 
 export const DEFAULT_KILL_GRACE_MS = 2_000;
-export const DEFAULT_HEARTBEAT_EVERY_MS = 10_000;
 /** Worker variables a child inherits; everything else must come from the input's `env`. */
 const INHERITED_ENV = ['PATH', 'HOME', 'LANG'] as const;
 
 export interface ExecHandlerOptions {
   /** Between SIGTERM and SIGKILL to the process group. */
   killGraceMs?: number;
-  /** How often a running program is reported alive (heartbeat); default 10 s. */
+  /**
+   * How often a running program is reported alive (heartbeat); by default what the runtime
+   * recommends for the node (a third of its heartbeat_timeout, 1–10 s).
+   */
   heartbeatEveryMs?: number;
   /** Where `checkout:` gets the repository from; without it, a checkout fails CheckoutDenied. */
   checkout?: CheckoutSource;
@@ -80,23 +82,41 @@ export function createExecHandler(
   options: ExecHandlerOptions = {},
 ): Handler<ExecInput, ExecOutput> {
   const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
-  const heartbeatEveryMs = options.heartbeatEveryMs ?? DEFAULT_HEARTBEAT_EVERY_MS;
   return {
     spec: execSpec,
     run: async (input, context) => {
       // A program that is still running is alive: say so, so that heartbeat_timeout measures
-      // a hung worker rather than a long build. Details show progress on the page.
-      const beat = setInterval(() => {
-        void context.heartbeat({ running_for_ms: Date.now() - started }).catch(() => undefined);
-      }, heartbeatEveryMs);
-      const started = Date.now();
+      // a hung worker rather than a long build. Details show progress on the page. The beat
+      // follows the node's heartbeat_timeout (a 3 s timeout beats every second, not every 10).
+      const done = new AbortController();
+      const beating = keepBeating(
+        context,
+        options.heartbeatEveryMs ?? context.heartbeatEveryMs,
+        done.signal,
+      );
       try {
         return await runExec(input, context, killGraceMs, options.checkout);
       } finally {
-        clearInterval(beat);
+        done.abort();
+        await beating;
       }
     },
   };
+}
+
+/** Heartbeats every `everyMs` of the runtime's clock until `done` (or the attempt) aborts. */
+async function keepBeating(
+  context: HandlerContext,
+  everyMs: number,
+  done: AbortSignal,
+): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    await context.sleep(everyMs, done);
+    if (done.aborted || context.signal.aborted) return;
+    // A failed beat is the runtime's to report (it aborts the attempt on a lost lease).
+    await context.heartbeat({ running_for_ms: Date.now() - started }).catch(() => undefined);
+  }
 }
 
 export const execHandler: Handler<ExecInput, ExecOutput> = createExecHandler();

@@ -41,6 +41,16 @@ export interface HandlerContext {
   log: NodeLog;
   /** Records progress; resets the heartbeat timeout. The details reach the next attempt. */
   heartbeat(details?: unknown): Promise<void>;
+  /**
+   * How often a handler that runs long should heartbeat: a third of the node's
+   * heartbeat_timeout, 1–10 s (10 s without one; src/contracts/heartbeat.ts).
+   */
+  heartbeatEveryMs: number;
+  /**
+   * Waits `ms` on the runtime's clock (tests move it instead of waiting); ends early when
+   * `signal` or the attempt's own signal aborts.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Details of the last heartbeat of this node, from this or an earlier attempt. */
   lastHeartbeatDetails: unknown;
   /** The run's event (repository, commit, pull request). */

@@ -6,6 +6,7 @@
  */
 import { handlerRuntimeValidator } from '../contracts/handler-input.js';
 import { errorInfo, HandlerError, toErrorInfo } from '../contracts/errors.js';
+import { heartbeatEvery } from '../contracts/heartbeat.js';
 import { timeoutError, type TimeoutKind } from './attempt-outcome.js';
 import { openAttemptSecrets } from './attempt-secrets.js';
 import type { ClaimedAttempt } from './attempt-start.js';
@@ -192,6 +193,9 @@ async function callHandler(
       logger: secrets.logger(deps.logger),
       log,
       heartbeat: (details) => beat(secrets.mask(details)),
+      heartbeatEveryMs: heartbeatEvery(claimed.node.timeouts.heartbeat_ms),
+      sleep: (ms, until) =>
+        deps.engine.clock.sleep(ms, until ? AbortSignal.any([signal, until]) : signal),
       lastHeartbeatDetails: claimed.lastHeartbeatDetails,
       event: claimed.run.event,
       settings: deps.handlerSettings,

@@ -65,7 +65,11 @@ export type RuntimeEvent =
     }
   /** A run summary's post recorded (report.ts): posted, to be tried again, or given up. */
   | { type: 'summary:finished'; runId: string; outcome: 'posted' | 'retry' | 'given-up' }
-  | { type: 'worker:idle'; worker: string };
+  | { type: 'worker:idle'; worker: string }
+  /** A worker beat its liveness row (`alive`: its row was still there). */
+  | { type: 'worker:beat'; worker: string; alive: boolean }
+  /** Workers that stopped beating were judged dead by `by`, their `tasks` released (liveness.ts). */
+  | { type: 'workers:dead'; by: string; workers: string[]; tasks: number };
 
 export type RuntimeEventType = RuntimeEvent['type'];
 export type EventOf<T extends RuntimeEventType> = Extract<RuntimeEvent, { type: T }>;

@@ -6,6 +6,7 @@
  * forge.status fails NotConfigured) or without that handler has nowhere to post: the
  * statuses (and summaries) are dropped.
  */
+import { DEFAULT_HEARTBEAT_EVERY_MS } from '../contracts/heartbeat.js';
 import type { Handler, HandlerLogger, HandlerSettings } from '../handlers/types.js';
 import { NOT_CONFIGURED } from '../handlers/not-configured.js';
 import { errorInfo, toErrorInfo, type ErrorInfo } from '../contracts/errors.js';
@@ -57,6 +58,9 @@ export async function deliverReport(
         logger: deps.logger,
         log: NO_LOG,
         heartbeat: () => Promise.resolve(),
+        heartbeatEveryMs: DEFAULT_HEARTBEAT_EVERY_MS,
+        sleep: (ms, until) =>
+          deps.engine.clock.sleep(ms, until ? AbortSignal.any([signal, until]) : signal),
         lastHeartbeatDetails: null,
         event: report.run.event,
         settings: deps.handlerSettings,

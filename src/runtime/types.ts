@@ -5,6 +5,7 @@ import type { NodeEndFacts, RunSummaryFacts } from '../contracts/report-facts.js
 import type { ConfigSource } from '../contracts/run-control.js';
 import type { Event } from '../events/event.js';
 import type { RuntimeEvent } from './events.js';
+import { DEFAULT_WORKER_DEAD_AFTER_MS } from './liveness-timing.js';
 import { DEFAULT_MAX_LOST_ATTEMPTS } from './lost-workers.js';
 import { DEFAULT_NODE_LOG_BYTES } from './logs/limits.js';
 import type { RunStatus, StopStatus } from './states.js';
@@ -12,8 +13,16 @@ import type { RunStatus, StopStatus } from './states.js';
 export interface RuntimeSettings {
   /** Base URL of the web page, for `run.url`, `run.server_url` and status links. */
   publicUrl: string;
-  /** How long a claimed task stays leased without the worker extending it. */
+  /**
+   * How long a claimed task stays leased without the worker extending it: the last resort when
+   * a worker dies (workerDeadAfterMs notices a dead worker process much sooner).
+   */
   leaseMs: number;
+  /**
+   * How long a worker process may go without beating its liveness row before the others judge
+   * it dead and release its tasks at once (liveness.ts). It beats every fifth of it, at most 2 s.
+   */
+  workerDeadAfterMs: number;
   /**
    * History events one run may hold. A run that would grow past it is ended (failed, with a
    * HistoryLimitExceeded error) instead of growing forever; Temporal's own cap is 51,200.
@@ -40,6 +49,7 @@ export interface RuntimeSettings {
 export const DEFAULT_SETTINGS: RuntimeSettings = {
   publicUrl: 'http://localhost:8080',
   leaseMs: 30_000,
+  workerDeadAfterMs: DEFAULT_WORKER_DEAD_AFTER_MS,
   maxHistoryEvents: 50_000,
   pollsPerRun: 100,
   abortGraceMs: 10_000,

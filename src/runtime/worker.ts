@@ -1,7 +1,8 @@
 /**
  * A worker: claims due tasks (woken by NOTIFY, polling only as a fallback), runs them with a
  * bounded concurrency (an attempt: attempt-execution.ts, which also enforces its timeouts
- * locally; a status: report-delivery.ts), keeps their leases alive, sweeps overdue tasks, and
+ * locally; a status: report-delivery.ts), keeps their leases alive, beats its liveness row (and
+ * releases the tasks of workers that stopped beating: liveness.ts), sweeps overdue tasks, and
  * on stop lets in-flight attempts finish within a grace period before releasing them to other
  * workers.
  */
@@ -17,6 +18,14 @@ import { dequeue } from './concurrency.js';
 import { deliverReport } from './report-delivery.js';
 import type { Engine } from './engine.js';
 import { extendLeases } from './leases.js';
+import {
+  beat,
+  judgeTime,
+  registerWorker,
+  releaseDeadWorkers,
+  unregisterWorker,
+} from './liveness.js';
+import { beatInterval } from './liveness-timing.js';
 import { sweep } from './sweep.js';
 
 export interface WorkerOptions {
@@ -58,6 +67,7 @@ export class Worker {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private keeper: Promise<void> | undefined;
+  private beater: Promise<void> | undefined;
   /**
    * Aborted when stop() is done waiting for what is in flight: ends the lease keeper, and an
    * attempt still running then (its handler ignores its AbortSignal) records nothing: its lease
@@ -99,8 +109,10 @@ export class Worker {
     this.unlisten.push(
       await this.engine.db.listen('forgeflow_abort', (message) => this.abortTasks(message)),
     );
+    await registerWorker(this.engine, this.id);
     this.loop = this.run();
     this.keeper = this.keepLeases();
+    this.beater = this.keepAlive();
   }
 
   /** Stops claiming, lets in-flight attempts finish for `graceMs`, then aborts and releases them. */
@@ -120,7 +132,13 @@ export class Worker {
     abandon.abort();
     this.keeperStop.abort();
     await this.keeper;
+    await this.beater;
     for (const unlisten of this.unlisten.splice(0)) await unlisten();
+    // Gone for good: nobody needs to judge it dead. (What an abandoned attempt still holds
+    // lapses with its lease, as before.)
+    await unregisterWorker(this.engine, this.id).catch((error: unknown) =>
+      this.options.logger.warn({ err: error, worker: this.id }, 'could not unregister worker'),
+    );
   }
 
   /** Resolves when no slot is busy, including attempts a finishing one handed its slot to. */
@@ -236,15 +254,65 @@ export class Worker {
       await this.engine.clock.sleep(every, this.keeperStop.signal);
       if (this.keeperStop.signal.aborted) break;
       try {
-        const { lost, canceled } = await extendLeases(this.engine, this.id, [
-          ...this.inFlight.keys(),
-        ]);
-        for (const id of lost)
-          this.inFlight.get(id)?.controller.abort({ kind: 'lease_lost' } satisfies AbortReason);
-        for (const id of canceled)
-          this.inFlight.get(id)?.controller.abort({ kind: 'canceled' } satisfies AbortReason);
+        await this.checkLeases();
       } catch (error) {
         this.options.logger.warn({ err: error, worker: this.id }, 'could not extend leases');
+      }
+    }
+  }
+
+  /** Extends the leases of what runs here; aborts what lost its lease or was canceled. */
+  private async checkLeases(): Promise<void> {
+    const { lost, canceled } = await extendLeases(this.engine, this.id, [...this.inFlight.keys()]);
+    for (const id of lost)
+      this.inFlight.get(id)?.controller.abort({ kind: 'lease_lost' } satisfies AbortReason);
+    for (const id of canceled)
+      this.inFlight.get(id)?.controller.abort({ kind: 'canceled' } satisfies AbortReason);
+  }
+
+  /**
+   * Beats this worker's liveness row, and releases the tasks of workers that stopped beating
+   * (the sweep that retries them is run at once). A worker that finds its own row gone was
+   * judged dead (paused past its dead-after): its tasks may have been handed to others, so it
+   * registers again and checks its leases at once, aborting the attempts it lost.
+   */
+  private async keepAlive(): Promise<void> {
+    const every = beatInterval(this.engine.settings.workerDeadAfterMs);
+    let lastBeatAt = this.engine.clock.now();
+    while (!this.keeperStop.signal.aborted) {
+      await this.engine.clock.sleep(every, this.keeperStop.signal);
+      if (this.keeperStop.signal.aborted) break;
+      try {
+        const now = this.engine.clock.now();
+        const judgeBy = judgeTime(now, lastBeatAt, every);
+        const { alive, dead } = await beat(this.engine, this.id, judgeBy);
+        lastBeatAt = now;
+        if (!alive) {
+          this.options.logger.warn(
+            { worker: this.id },
+            'this worker was judged dead (it missed its beats); checking its leases',
+          );
+          await registerWorker(this.engine, this.id);
+          await this.checkLeases();
+        }
+        const released = await releaseDeadWorkers(this.engine, dead, judgeBy);
+        if (released.workers.length > 0) {
+          this.options.logger.warn(
+            { worker: this.id, dead: released.workers, tasks: released.tasks },
+            'released the tasks of workers that stopped beating',
+          );
+          this.engine.events.emit({
+            type: 'workers:dead',
+            by: this.id,
+            workers: released.workers,
+            tasks: released.tasks,
+          });
+          this.nextSweep = 0;
+          this.wake();
+        }
+        this.engine.events.emit({ type: 'worker:beat', worker: this.id, alive });
+      } catch (error) {
+        this.options.logger.warn({ err: error, worker: this.id }, 'liveness beat failed');
       }
     }
   }

@@ -44,6 +44,14 @@ export function testContext(settings: Partial<HandlerSettings> = {}): TestContex
       heartbeats.push(details);
       return Promise.resolve();
     },
+    heartbeatEveryMs: 10_000,
+    sleep: (ms, until) =>
+      new Promise((resolve) => {
+        const signals = until ? AbortSignal.any([controller.signal, until]) : controller.signal;
+        if (signals.aborted) return resolve();
+        const timer = setTimeout(resolve, ms);
+        signals.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      }),
     lastHeartbeatDetails: undefined,
     event: manualEvent({ repo: 'acme/widgets', sha: 'a'.repeat(40), ref: 'main' }),
     settings: { execAllow: ['*'], secrets: {}, ...settings },

@@ -28,8 +28,13 @@ import {
 } from './fixtures/worker-process.js';
 
 const backend = testBackend();
-/** Short, so the dead worker's lease runs out quickly; real time (lease expiry is real time). */
-const LEASE_MS = 1_000;
+/**
+ * The production lease: the dead worker is noticed by its silence (issue 19), after
+ * DEAD_AFTER_MS without a beat of its liveness row, long before its lease could run out. Real
+ * time, as the child's is.
+ */
+const LEASE_MS = 30_000;
+const DEAD_AFTER_MS = 3_000;
 
 const PIPELINE = pipeline(`  a:
     uses: effect
@@ -95,15 +100,23 @@ describe(`a worker process killed mid-activity (${backend})`, () => {
       }
 
       // The child runs a and b, starts c, and is killed while c is in flight.
-      const child = spawnWorkerProcess({ databaseUrl: url, pgliteDir: dir, leaseMs: LEASE_MS });
+      const child = spawnWorkerProcess({
+        databaseUrl: url,
+        pgliteDir: dir,
+        leaseMs: LEASE_MS,
+        deadAfterMs: DEAD_AFTER_MS,
+      });
       children.push(child);
       await child.line('HANG c');
       await child.kill();
+      const killedAt = Date.now();
       expect(await child.exited).toEqual({ code: null, signal: 'SIGKILL' });
 
       // On PGlite: take the directory over from the dead pid; what it committed must be there.
       db ??= await openPglite({ dataDir: dir });
-      runtime = testRuntime(db, { settings: { leaseMs: LEASE_MS } });
+      runtime = testRuntime(db, {
+        settings: { leaseMs: LEASE_MS, workerDeadAfterMs: DEAD_AFTER_MS },
+      });
       const before = await runtime.getRun(runId);
       expect(
         Object.fromEntries(before!.nodes.map((n) => [n.node_id, [n.status, n.attempt]])),
@@ -126,8 +139,14 @@ describe(`a worker process killed mid-activity (${backend})`, () => {
           id: 'survivor',
         }),
       );
+      const judged = runtime.events.next('workers:dead', undefined, 15_000);
       await survivor.start();
       expect(await runtime.waitForRun(runId, 15_000)).toBe('succeeded');
+      // Retried once the child stopped beating: seconds after the kill, not the 30 s lease.
+      const recoveredInMs = Date.now() - killedAt;
+      expect(recoveredInMs).toBeLessThan(LEASE_MS / 2);
+      expect(await judged).toMatchObject({ workers: [`child-${child.pid}`], tasks: 1 });
+      console.info(`dead worker (${backend}): run finished ${recoveredInMs} ms after the SIGKILL`);
 
       const rows = await effects(db, runId);
       const of = (node: string) => rows.filter((e) => e.node_id === node).map((e) => e.pid);

@@ -21,7 +21,7 @@ import { openServiceUntilStopped } from '../stop-signals.js';
 import { API_TOKEN_FILE, makeDataDir, storedSecret, webhookSecret } from '../webhook-secret.js';
 
 export const serveUsage =
-  'forgeflow serve [--port N] [--host ADDR] [--data-dir DIR] [--database-url URL] [--concurrency N] [--grace SECONDS] [--handlers FILE] [--exec-sandbox namespaces|none] [--log-format text|json]';
+  'forgeflow serve [--port N] [--host ADDR] [--data-dir DIR] [--database-url URL] [--concurrency N] [--grace SECONDS] [--handlers FILE] [--exec-sandbox namespaces|none] [--log-format text|json] [--lease DURATION]';
 
 export async function serveCommand(
   args: string[],
@@ -40,6 +40,7 @@ export async function serveCommand(
       handlers: { type: 'string' },
       'exec-sandbox': { type: 'string' },
       'log-format': { type: 'string' },
+      lease: { type: 'string' },
     },
   });
   const settings = readSettings(process.env, values);

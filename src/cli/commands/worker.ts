@@ -12,7 +12,7 @@ import { makeDataDir } from '../webhook-secret.js';
 import { openServiceUntilStopped } from '../stop-signals.js';
 
 export const workerUsage =
-  'forgeflow worker [--database-url URL] [--data-dir DIR] [--concurrency N] [--grace SECONDS] [--handlers FILE] [--exec-sandbox namespaces|none] [--log-format text|json]';
+  'forgeflow worker [--database-url URL] [--data-dir DIR] [--concurrency N] [--grace SECONDS] [--handlers FILE] [--exec-sandbox namespaces|none] [--log-format text|json] [--lease DURATION]';
 
 export async function workerCommand(
   args: string[],
@@ -29,6 +29,7 @@ export async function workerCommand(
       handlers: { type: 'string' },
       'exec-sandbox': { type: 'string' },
       'log-format': { type: 'string' },
+      lease: { type: 'string' },
     },
   });
   const concurrency = Number(values.concurrency);

@@ -1,6 +1,7 @@
 /** Durations that parse but make no sense: zero waits, a year-long timeout, backoff that shrinks. */
 import { DEFAULT_ATTEMPT_TIMEOUT_MS } from '../defaults.js';
 import { formatDuration, MAX_DURATION_MS, parseDuration } from '../../contracts/duration.js';
+import { heartbeatEvery, MIN_HEARTBEAT_TIMEOUT_MS } from '../../contracts/heartbeat.js';
 import { subject } from '../wording.js';
 import type { Path } from '../yaml-source.js';
 import { type CheckContext, dict, jobsOf } from './context.js';
@@ -38,6 +39,14 @@ export function checkDurations(ctx: CheckContext, pipeline: unknown): void {
     }
     if (ms === 0 && path[path.length - 1] !== 'initial_interval') {
       ctx.report(path, 'duration', `${subject(path)}: "${value}" is zero; use a positive duration`);
+    } else if (path[path.length - 1] === 'heartbeat_timeout' && ms < MIN_HEARTBEAT_TIMEOUT_MS) {
+      ctx.report(
+        path,
+        'duration',
+        `${subject(path)}: "${value}" is shorter than ${formatDuration(MIN_HEARTBEAT_TIMEOUT_MS)}: heartbeats are writes through the database, sent every ${formatDuration(heartbeatEvery(ms))} at the most often, so a slow database or a busy worker would time out a healthy step; use ${formatDuration(MIN_HEARTBEAT_TIMEOUT_MS)} or more`,
+        'value',
+        'warning',
+      );
     }
   });
   const defaults = dict(dict(pipeline).defaults);
