@@ -76,6 +76,14 @@ export class Worker {
   private readonly keeperStop = new AbortController();
   private readonly unlisten: (() => Promise<void>)[] = [];
   private nextSweep = 0;
+  /**
+   * The earliest deadline of a task the sweeper ends (a queue_timeout, a deadline, a lease),
+   * read while idle: the sweep runs when it passes, not only every `sweepMs`, so a deadline
+   * fires on time whatever the slots are doing, as timers do.
+   */
+  private nextExpiry = Infinity;
+  /** When the last sweep ran: a deadline already past then that it left is held elsewhere. */
+  private sweptAt: number | undefined;
   /** What attempts and status reports run in this worker's slots are given. */
   private readonly deps: AttemptDeps;
 
@@ -188,8 +196,11 @@ export class Worker {
           await dequeue(this.engine, this.id, taskId).catch((error: unknown) =>
             this.options.logger.error({ err: error, worker: this.id }, 'dequeue failed'),
           );
-        if (this.engine.clock.now() >= this.nextSweep) {
-          this.nextSweep = this.engine.clock.now() + this.sweepMs;
+        const now = this.engine.clock.now();
+        if (now >= this.nextSweep || now >= this.nextExpiry) {
+          this.nextSweep = now + this.sweepMs;
+          this.nextExpiry = Infinity;
+          this.sweptAt = now;
           while ((await sweep(this.engine, SWEEP_PAGE)) === SWEEP_PAGE);
         }
         if (claimed.full) continue; // more may be due at once
@@ -212,12 +223,19 @@ export class Worker {
     // While nothing is due, one indexed query per poll interval and nothing else: a claim only
     // when a task falls due, a notification arrives or the sweep is due.
     for (let held = claimedNothingAt; ; held = undefined) {
-      const due = await this.nextDue();
+      const { due, expiry } = await this.nextDue();
+      // A deadline the last sweep already saw past and left is being handled by another (its
+      // row locked by a claimer or a sweeper): no spin on it, a short wait as for `held`.
+      const swept = this.sweptAt;
+      this.sweptAt = undefined;
+      this.nextExpiry = swept !== undefined && expiry <= swept ? swept + 50 : expiry;
       // Read after the query: time that passed during it must not be slept again.
       const now = this.engine.clock.now();
-      let delay = Math.max(0, Math.min(this.pollMs, this.nextSweep - now, due - now));
+      const wakeAt = Math.min(this.nextSweep, this.nextExpiry, due);
+      let delay = Math.max(0, Math.min(this.pollMs, wakeAt - now));
       // A task due already that the claim did not get is held by another claimer: no spin.
-      if (delay === 0 && held !== undefined && due <= held) delay = Math.min(this.pollMs, 50);
+      if (delay === 0 && held !== undefined && due <= held && this.nextExpiry > now)
+        delay = Math.min(this.pollMs, 50);
       if (this.wakeUp.signal.aborted || delay === 0) {
         this.wakeUp = new AbortController();
         return;
@@ -227,7 +245,8 @@ export class Worker {
       const notified = this.wakeUp.signal.aborted;
       this.wakeUp = new AbortController();
       const after = this.engine.clock.now();
-      if (notified || this.stopping || after >= due || after >= this.nextSweep) return;
+      if (notified || this.stopping || after >= Math.min(due, this.nextSweep, this.nextExpiry))
+        return;
     }
   }
 
@@ -236,16 +255,24 @@ export class Worker {
    * is no reason to wake (a finishing attempt wakes us); the next timer, deadline or cancel
    * is. Two index probes, however many tasks are pending.
    */
-  private async nextDue(): Promise<number> {
-    const { rows } = await this.engine.db.query<{ attempt: Date | null; internal: Date | null }>(
+  private async nextDue(): Promise<{ due: number; expiry: number }> {
+    const { rows } = await this.engine.db.query<{
+      attempt: Date | null;
+      internal: Date | null;
+      expiry: Date | null;
+    }>(
       `SELECT (SELECT min(due_at) FROM forgeflow.tasks WHERE lease_owner IS NULL AND kind IN ('attempt', 'report')) AS attempt,
-              (SELECT min(due_at) FROM forgeflow.tasks WHERE lease_owner IS NULL AND kind NOT IN ('attempt', 'report')) AS internal`,
+              (SELECT min(due_at) FROM forgeflow.tasks WHERE lease_owner IS NULL AND kind NOT IN ('attempt', 'report')) AS internal,
+              (SELECT min(expires_at) FROM forgeflow.tasks WHERE expires_at IS NOT NULL AND kind IN ('attempt', 'dequeue', 'report')) AS expiry`,
     );
     const slotFree = this.inFlight.size < this.concurrency;
-    return Math.min(
-      slotFree ? (rows[0]?.attempt?.getTime() ?? Infinity) : Infinity,
-      rows[0]?.internal?.getTime() ?? Infinity,
-    );
+    return {
+      due: Math.min(
+        slotFree ? (rows[0]?.attempt?.getTime() ?? Infinity) : Infinity,
+        rows[0]?.internal?.getTime() ?? Infinity,
+      ),
+      expiry: rows[0]?.expiry?.getTime() ?? Infinity,
+    };
   }
 
   private async keepLeases(): Promise<void> {
