@@ -39,6 +39,16 @@ export interface RunCommandResult {
   outcome: string;
 }
 
+/** Which runs `runsAt` looks for (see there). */
+export interface RunsAtQuery {
+  forge: string;
+  repo: string;
+  sha: string;
+  exceptPipeline: string;
+  runId?: string;
+  report?: string;
+}
+
 export interface RunControl {
   /** Starts a run; a second start with the same key returns the first run. */
   start(
@@ -64,14 +74,7 @@ export interface RunControl {
    * number), of any pipeline but `exceptPipeline`; only run `runId` when given, only runs with
    * a node reported as `report` when given. A forge's Re-run of a check finds its runs so.
    */
-  runsAt(where: {
-    forge: string;
-    repo: string;
-    sha: string;
-    exceptPipeline: string;
-    runId?: string;
-    report?: string;
-  }): Promise<RunAt[]>;
+  runsAt(where: RunsAtQuery): Promise<RunAt[]>;
   /** Each of these is undefined when there is no such run. */
   retry(runId: string): Promise<RunCommandResult | undefined>;
   cancel(runId: string, reason: string): Promise<RunCommandResult | undefined>;

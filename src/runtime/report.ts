@@ -150,13 +150,7 @@ export async function queueStatus(
   scope: TxScope,
   item: ReportItem & { context: string },
 ): Promise<void> {
-  await scope.q.query(
-    `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at, payload)
-     VALUES ($1, $2, 'report', 0, $3, $3, $4::jsonb)
-     ON CONFLICT (run_id, node_id, kind) DO UPDATE SET payload = forgeflow.tasks.payload || EXCLUDED.payload`,
-    [scope.run.id, RUN_STATUS_NODE, new Date(scope.now), JSON.stringify([item])],
-  );
-  scope.after.notifyTasks = true;
+  await queueOnRunTask(scope, item);
 }
 
 /**
@@ -164,7 +158,11 @@ export async function queueStatus(
  * through RUN_SUMMARY_HANDLER once this transaction commits.
  */
 export async function queueRunSummary(scope: TxScope, summary: RunSummaryFacts): Promise<void> {
-  const item: RunSummaryItem = { kind: 'run-summary', summary };
+  await queueOnRunTask(scope, { kind: 'run-summary', summary } satisfies RunSummaryItem);
+}
+
+/** Appends an item to the run's own report task (its statuses and its summary, in order). */
+async function queueOnRunTask(scope: TxScope, item: QueuedReport): Promise<void> {
   await scope.q.query(
     `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at, payload)
      VALUES ($1, $2, 'report', 0, $3, $3, $4::jsonb)

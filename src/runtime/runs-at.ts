@@ -5,24 +5,14 @@
  * the stored event's field, matched as a name (the same repository path and commit can live on
  * two forges, a mirror's); the runtime knows no forge. Read through RunControl.runsAt.
  */
-import type { RunAt } from '../contracts/run-control.js';
+import type { RunAt, RunsAtQuery } from '../contracts/run-control.js';
 import { RUN_ID } from '../contracts/run-id.js';
 import type { Queryable } from '../db/db.js';
 
 /** A commit's runs are few; a redelivered or hostile request never reads more than these. */
 export const RUNS_AT_LIMIT = 50;
 
-export async function runsAt(
-  q: Queryable,
-  where: {
-    forge: string;
-    repo: string;
-    sha: string;
-    exceptPipeline: string;
-    runId?: string;
-    report?: string;
-  },
-): Promise<RunAt[]> {
+export async function runsAt(q: Queryable, where: RunsAtQuery): Promise<RunAt[]> {
   // Not a run id, so no run: answered here rather than by a cast error in the database.
   if (where.runId !== undefined && !RUN_ID.test(where.runId)) return [];
   const { rows } = await q.query<RunAt>(
