@@ -6,12 +6,15 @@
  */
 import type { Forge } from '../events/event.js';
 
-/** A pull request comment that gave a command. */
+/** A pull request's (or an issue's) comment that gave a command. */
 export interface CommentRef {
   forge: Forge;
   repo: string;
   commentId: number;
+  /** The pull/merge request's number, or the issue's when `issue`. */
   pr: number;
+  /** Written on an issue, not a pull request (GitLab numbers the two apart). */
+  issue?: true;
   /** Who wrote it: the flood guard counts replies per author. */
   author: string;
 }

@@ -16,7 +16,7 @@ export type { Forge };
  * - `push`: commits pushed to a branch (or a branch deleted: `deleted: true`).
  * - `tag`: a tag pushed (`action: "pushed"`), created (GitHub `create`), or deleted.
  * - `release`: a release published, created, edited, …
- * - `comment`: a comment on a pull/merge request or on a commit.
+ * - `comment`: a comment on a pull/merge request, on a commit, or on an issue (`issue`).
  * - `manual`: started through the API or CLI.
  * - `schedule`: an `on.schedule` cron fired, for the repository's default branch.
  * - `rerun`: someone pressed a forge's "Re-run" on a check forgeflow reported (GitHub
@@ -82,6 +82,16 @@ export interface Comment {
   url: string | null;
 }
 
+/** The issue a comment was written on (a comment on an issue, not on a pull request). */
+export interface Issue {
+  number: number;
+  title: string;
+  url: string | null;
+  author: string | null;
+  labels: string[];
+  state: string | null;
+}
+
 export interface Release {
   tag: string;
   name: string | null;
@@ -120,6 +130,11 @@ export interface Event {
   branch: string | null;
   tag: string | null;
   pr: PullRequest | null;
+  /**
+   * A comment's issue when it was written on an issue (`pr` is null then). Only `/packit`
+   * commands act there (propose-downstream, help), as packit-service takes them.
+   */
+  issue?: Issue | null;
   comment: Comment | null;
   release: Release | null;
   sender: Actor;

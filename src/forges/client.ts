@@ -66,6 +66,19 @@ export interface PullRequestHead {
   baseRef: string | null;
 }
 
+/**
+ * Where a comment is: a pull/merge request, by its number, or an issue. Both forges number
+ * them apart (GitLab's `!5` and `#5` are two things), so the issue is said.
+ */
+export type Thread = number | { issue: number };
+
+/** The latest release of a repository, as `latestRelease` answers. */
+export interface LatestRelease {
+  tag: string;
+  name: string | null;
+  url: string | null;
+}
+
 /** A reaction on a comment, in GitHub's words (GitLab's award emoji: `+1` is `thumbsup`, …). */
 export type Reaction = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
 
@@ -84,10 +97,10 @@ export interface ForgeClient {
    * transition status" included.
    */
   setStatus(repo: RepoRef, sha: string, status: CommitStatus, options?: CallOptions): Promise<void>;
-  /** A comment on a pull/merge request (GitHub issue comment; GitLab MR note). */
+  /** A comment on a pull/merge request or an issue (GitHub issue comment; GitLab note). */
   comment(
     repo: RepoRef,
-    pr: number,
+    on: Thread,
     body: string,
     options?: CallOptions,
   ): Promise<{ id: number; url: string | null }>;
@@ -127,6 +140,12 @@ export interface ForgeClient {
     pr: PullRequestCommits,
     options?: CallOptions,
   ): Promise<ChangedFiles | null>;
+  /**
+   * The repository's latest release (GitHub: the latest published, non-prerelease one; GitLab:
+   * the newest by release date); null when it has none. `/packit propose-downstream` on an
+   * issue acts on it, as packit-service does.
+   */
+  latestRelease(repo: RepoRef, options?: CallOptions): Promise<LatestRelease | null>;
   /** The commit a branch points at (an untrusted author's PR config is read from the base branch head). null when not found. */
   branchHead(repo: RepoRef, branch: string, options?: CallOptions): Promise<string | null>;
   /**
@@ -135,12 +154,12 @@ export interface ForgeClient {
    */
   accessLevel(repo: RepoRef, userId: number, options?: CallOptions): Promise<number | null>;
   /**
-   * A reaction on a comment of a pull/merge request (GitHub: on the issue comment; GitLab: an
-   * award emoji on the merge request's note). Idempotent: a reaction already there is done.
+   * A reaction on a comment of a pull/merge request or an issue (GitHub: on the issue comment;
+   * GitLab: an award emoji on the note). Idempotent: a reaction already there is done.
    */
   react(
     repo: RepoRef,
-    pr: number,
+    on: Thread,
     commentId: number,
     reaction: Reaction,
     options?: CallOptions,

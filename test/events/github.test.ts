@@ -300,12 +300,29 @@ describe('release', () => {
 
 describe('issue_comment', () => {
   it.each(comments.map((p, i) => [i, p.action, p] as const))(
-    'example %i (%s) on a plain issue is ignored',
-    (_i, _action, p) => {
+    'example %i (%s) on a plain issue is a comment on that issue',
+    (_i, action, p) => {
       expect(p.issue.pull_request).toBeUndefined(); // every example comments on an issue
-      expect(ignored(normalizeGitHub('issue_comment', p))).toBe(
-        `comment on issue #${p.issue.number}, not on a pull request`,
-      );
+      const { issue, comment } = p;
+      expect(accepted(normalizeGitHub('issue_comment', p))).toStrictEqual({
+        ...expected('comment', p),
+        action,
+        issue: {
+          number: issue.number,
+          title: issue.title,
+          url: issue.html_url,
+          author: issue.user.login,
+          labels: (issue.labels ?? []).map((l) => l.name),
+          state: issue.state ?? null,
+        },
+        comment: {
+          id: comment.id,
+          body: comment.body,
+          author: comment.user.login,
+          author_association: comment.author_association,
+          url: comment.html_url,
+        },
+      });
     },
   );
 

@@ -354,10 +354,39 @@ describe('note', () => {
     });
   });
 
-  it.each(['Issue', 'Snippet'])('on an %s → ignored', (type) => {
+  it('on a Snippet → ignored', () => {
     const p = structuredClone(onCommit);
-    p.object_attributes.noteable_type = type;
-    expect(ignored(normalizeGitLab('Note Hook', p))).toContain(type);
+    p.object_attributes.noteable_type = 'Snippet';
+    expect(ignored(normalizeGitLab('Note Hook', p))).toContain('Snippet');
+  });
+
+  it('on an Issue → comment on that issue (fields as in GitLab\'s "comment on an issue" example)', () => {
+    const p = structuredClone(onCommit) as NoteHook & { issue?: unknown; commit?: unknown };
+    delete p.commit;
+    p.object_attributes.noteable_type = 'Issue';
+    p.object_attributes.url = 'http://example.com/gitlab-org/gitlab-test/issues/17#note_1241';
+    p.issue = {
+      id: 92,
+      iid: 17,
+      title: 'test',
+      author_id: p.user.id,
+      project_id: 5,
+      labels: [{ id: 25, title: 'Afterpod', color: '#3e8068', type: 'ProjectLabel' }],
+      state: 'closed',
+    };
+    expect(accepted(normalizeGitLab('Note Hook', p))).toStrictEqual({
+      ...expected('comment', p, actor(p.user)),
+      action: 'created',
+      issue: {
+        number: 17,
+        title: 'test',
+        url: 'http://example.com/gitlab-org/gitlab-test/issues/17',
+        author: p.user.username,
+        labels: ['Afterpod'],
+        state: 'closed',
+      },
+      comment: commentOf(p),
+    });
   });
 });
 

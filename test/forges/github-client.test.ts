@@ -170,6 +170,23 @@ describe('with a token', () => {
     expect(bad).toMatchObject({ type: 'ForgeRequestError', nonRetryable: true });
   });
 
+  it('comments on an issue, and reads the latest release (null when there is none)', async () => {
+    const client = tokenClient();
+    expect(await client.latestRelease(repo)).toBeNull();
+    github.addIssue('octo/hello', 40);
+    github.setLatestRelease('octo/hello', { tag: 'v2.0', commit: 'c'.repeat(40), name: 'Two' });
+    await client.comment(repo, { issue: 40 }, 'The task was accepted.');
+    expect(github.comments('octo/hello', 40).map((c) => c.body)).toEqual([
+      'The task was accepted.',
+    ]);
+    expect(await client.latestRelease(repo)).toEqual({
+      tag: 'v2.0',
+      name: 'Two',
+      url: `${github.url}/octo/hello/releases/tag/v2.0`,
+    });
+    expect(github.requestsTo('GET', '/releases/latest').map((r) => r.status)).toEqual([404, 200]);
+  });
+
   it('reads the head of a pull request, null when there is none', async () => {
     const client = tokenClient();
     expect(await client.pullRequestHead(repo, 2)).toEqual({

@@ -193,6 +193,33 @@ describe('award emoji', () => {
     ]);
   });
 
+  it("comments on an issue and awards an emoji to the issue's note, not to a merge request's", async () => {
+    gitlab.addIssue('group/sub/app', 7);
+    gitlab.addNote('group/sub/app', 7, { id: 5101, body: '/packit help', onIssue: true });
+    await client().react(repo, { issue: 7 }, 5101, 'eyes');
+    const reply = await client().comment(repo, { issue: 7 }, 'usage: …');
+    expect(gitlab.requestsTo('POST', '/issues/').map((r) => [r.path, r.status])).toEqual([
+      ['/api/v4/projects/42/issues/7/notes/5101/award_emoji', 201],
+      ['/api/v4/projects/42/issues/7/notes', 201],
+    ]);
+    expect(gitlab.issueNotes('group/sub/app', 7).map((n) => n.body)).toEqual([
+      '/packit help',
+      'usage: …',
+    ]);
+    expect(reply.url).toBe(`${gitlab.url}/group/sub/app/-/issues/7#note_${reply.id}`);
+    // The same number as a merge request's note is another note.
+    const wrong = await rejection(client().react(repo, 7, 5101, 'eyes'));
+    expect(wrong.message).toContain('answered 404');
+  });
+
+  it('reads the newest release, null when there is none', async () => {
+    expect(await client().latestRelease(repo)).toBeNull();
+    gitlab
+      .addRelease('group/sub/app', { tag: 'v1.0' })
+      .addRelease('group/sub/app', { tag: 'v1.1', name: 'One one' });
+    expect(await client().latestRelease(repo)).toEqual({ tag: 'v1.1', name: 'One one', url: null });
+  });
+
   it('fails for good for a note that is not there', async () => {
     const gone = await rejection(client().react(repo, 7, 5999, '+1'));
     expect(gone).toMatchObject({ type: 'ForgeRequestError', nonRetryable: true });

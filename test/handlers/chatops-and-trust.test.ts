@@ -48,6 +48,7 @@ function gitlabWith(levels: Record<number, number>): ForgeClient {
     pullRequestHead: none,
     branchHead: none,
     tagCommit: none,
+    latestRelease: none,
     changedFiles: none,
     accessLevel: (_repo, id) => Promise.resolve(levels[id] ?? null),
     react: none,

@@ -39,6 +39,10 @@ export class MemoryForge implements ForgeClient {
     return Promise.resolve(null);
   }
 
+  latestRelease(): Promise<null> {
+    return Promise.resolve(null);
+  }
+
   changedFiles(): Promise<null> {
     return Promise.resolve(null);
   }

@@ -19,6 +19,10 @@ export interface RepoState {
   files: Map<string, Map<string, string>>;
   branches: Map<string, string>;
   pulls: Map<number, PullState>;
+  /** Issues (not pull requests) that exist, by number. */
+  issues: Set<number>;
+  /** What `GET /releases/latest` answers; null: 404 (no published release). */
+  latestRelease: { tag: string; name: string | null } | null;
   /** tag name → the commit it points at, and an annotated tag's own object sha. */
   tags: Map<string, { commit: string; object: string | null }>;
 }

@@ -146,6 +146,8 @@ export class FakeGitHub extends FakeHttpServer {
       files: new Map(),
       branches: new Map(),
       pulls: new Map(),
+      issues: new Set(),
+      latestRelease: null,
       tags: new Map(),
     };
     if (options.id !== undefined) repo.id = options.id;
@@ -222,6 +224,22 @@ export class FakeGitHub extends FakeHttpServer {
   ): this {
     this.addCommit(fullName, commit);
     this.seedRepo(fullName).tags.set(tag, { commit, object: options.annotated ?? null });
+    return this;
+  }
+
+  /** An issue (not a pull request) forgeflow may comment on. */
+  addIssue(fullName: string, number: number): this {
+    this.seedRepo(fullName).issues.add(number);
+    return this;
+  }
+
+  /** The repository's latest published release (`GET /releases/latest`), its tag set too. */
+  setLatestRelease(
+    fullName: string,
+    release: { tag: string; commit: string; name?: string },
+  ): this {
+    this.setTag(fullName, release.tag, release.commit);
+    this.seedRepo(fullName).latestRelease = { tag: release.tag, name: release.name ?? null };
     return this;
   }
 
@@ -452,6 +470,23 @@ export class FakeGitHub extends FakeHttpServer {
       return pull === undefined
         ? this.error(404, 'Not Found')
         : { status: 200, body: pullJson(this.url, repo, pull) };
+    }
+    // https://docs.github.com/en/rest/releases/releases#get-the-latest-release
+    if (what === 'releases' && a === 'latest' && tail.length === 2 && method === 'GET') {
+      const latest = repo.latestRelease;
+      return latest === null
+        ? this.error(404, 'Not Found')
+        : {
+            status: 200,
+            body: {
+              id: 1,
+              tag_name: latest.tag,
+              name: latest.name,
+              draft: false,
+              prerelease: false,
+              html_url: `${this.url}/${repo.fullName}/releases/tag/${latest.tag}`,
+            },
+          };
     }
     if (what === 'branches' && tail.length >= 2 && method === 'GET') {
       const branch = tail.slice(1).join('/');
@@ -706,7 +741,7 @@ export class FakeGitHub extends FakeHttpServer {
   }
 
   private postComment(request: FakeRequest, repo: RepoState, issue: number, caller: Caller): Reply {
-    if (!repo.pulls.has(issue)) return this.error(404, 'Not Found');
+    if (!repo.pulls.has(issue) && !repo.issues.has(issue)) return this.error(404, 'Not Found');
     const body = objectBody(request.body).body;
     if (typeof body !== 'string' || body === '') {
       return this.invalid('IssueComment', 'body', 'body is missing');

@@ -19,6 +19,10 @@ export interface ProjectState {
   branches: Map<string, string>;
   mergeRequests: Map<number, MergeRequestState>;
   members: Map<number, MemberState>;
+  /** Issues that exist, by iid. */
+  issues: Set<number>;
+  /** Releases, newest first, as `GET /projects/:id/releases` lists them. */
+  releases: { tag_name: string; name: string | null }[];
   /** tag name → the commit it points at, and an annotated tag's own object sha. */
   tags: Map<string, { commit: string; object: string | null }>;
 }
@@ -73,6 +77,8 @@ export interface NoteState {
   project: string;
   projectId: number;
   iid: number;
+  /** A note on an issue `iid`, not on merge request `iid`. */
+  onIssue?: true;
   body: string;
   author: GitLabUser;
   created_at: string;

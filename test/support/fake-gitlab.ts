@@ -119,6 +119,8 @@ export class FakeGitLab extends FakeHttpServer {
       branches: new Map(),
       mergeRequests: new Map(),
       members: new Map(),
+      issues: new Set(),
+      releases: [],
       tags: new Map(),
     };
     if (options.id !== undefined) project.id = options.id;
@@ -228,10 +230,22 @@ export class FakeGitLab extends FakeHttpServer {
   }
 
   /** A note someone wrote on merge request `iid` (what a note hook names), to award emoji to. */
+  /** An issue forgeflow may comment on. */
+  addIssue(fullPath: string, iid: number): this {
+    this.project(fullPath).issues.add(iid);
+    return this;
+  }
+
+  /** A release, newer than those added before. */
+  addRelease(fullPath: string, release: { tag: string; name?: string }): this {
+    this.project(fullPath).releases.unshift({ tag_name: release.tag, name: release.name ?? null });
+    return this;
+  }
+
   addNote(
     fullPath: string,
     iid: number,
-    note: { id: number; body: string; authorId?: number },
+    note: { id: number; body: string; authorId?: number; onIssue?: true },
   ): this {
     const project = this.project(fullPath);
     const authorId = note.authorId ?? 1;
@@ -240,6 +254,7 @@ export class FakeGitLab extends FakeHttpServer {
       project: project.path,
       projectId: project.id,
       iid,
+      ...(note.onIssue ? { onIssue: true as const } : {}),
       body: note.body,
       author: { id: authorId, username: `user${authorId}`, name: `User ${authorId}` },
       created_at: new Date(this.now()).toISOString(),
@@ -268,9 +283,15 @@ export class FakeGitLab extends FakeHttpServer {
   notes(fullPath?: string, iid?: number): NoteState[] {
     return this.noteLog.filter(
       (n) =>
+        !n.onIssue &&
         (fullPath === undefined || same(n.project, fullPath)) &&
         (iid === undefined || n.iid === iid),
     );
+  }
+
+  /** The notes of issue `iid`. */
+  issueNotes(fullPath: string, iid: number): NoteState[] {
+    return this.noteLog.filter((n) => n.onIssue && same(n.project, fullPath) && n.iid === iid);
   }
 
   /** Emoji awarded to notes, in the order they were awarded. */
@@ -382,6 +403,21 @@ export class FakeGitLab extends FakeHttpServer {
         const list = this.statusLog.filter((s) => s.projectId === project.id && s.sha === c);
         return { status: 200, body: list.map((s) => statusJson(this.url, s)) };
       }
+    }
+    // https://docs.gitlab.com/api/releases/#list-releases (newest first)
+    if (a === 'releases' && rest.length === 1 && method === 'GET') {
+      const perPage = Number(request.query.get('per_page') ?? 20);
+      return { status: 200, body: project.releases.slice(0, perPage) };
+    }
+    // https://docs.gitlab.com/api/notes/#create-new-issue-note, and award emoji on it
+    if (a === 'issues' && b !== undefined && c === 'notes') {
+      const iid = Number(b);
+      if (!project.issues.has(iid)) return this.message(404, '404 Not found');
+      const thread = { iid, onIssue: true as const };
+      if (rest.length === 3 && method === 'POST')
+        return this.postNote(request, project, thread, user);
+      if (rest.length === 5 && rest[4] === 'award_emoji' && method === 'POST')
+        return this.postAward(request, project, thread, Number(d), user);
     }
     if (a === 'merge_requests' && b !== undefined) {
       const mr = project.mergeRequests.get(Number(b));
@@ -559,7 +595,7 @@ export class FakeGitLab extends FakeHttpServer {
   private postNote(
     request: FakeRequest,
     project: ProjectState,
-    mr: MergeRequestState,
+    thread: { iid: number; onIssue?: true },
     user: GitLabUser,
   ): Reply {
     const body = objectBody(request.body).body;
@@ -573,13 +609,14 @@ export class FakeGitLab extends FakeHttpServer {
       id: 1_000 + this.nextId++,
       project: project.path,
       projectId: project.id,
-      iid: mr.iid,
+      iid: thread.iid,
+      ...(thread.onIssue ? { onIssue: true as const } : {}),
       body,
       author: user,
       created_at: new Date(this.now()).toISOString(),
     };
     this.noteLog.push(note);
-    return { status: 201, body: noteJson(this.url, note, project.id * 1000 + mr.iid) };
+    return { status: 201, body: noteJson(this.url, note, project.id * 1000 + thread.iid) };
   }
 
   /**
@@ -590,12 +627,16 @@ export class FakeGitLab extends FakeHttpServer {
   private postAward(
     request: FakeRequest,
     project: ProjectState,
-    mr: MergeRequestState,
+    thread: { iid: number; onIssue?: true },
     noteId: number,
     user: GitLabUser,
   ): Reply {
     const note = this.noteLog.find(
-      (n) => n.projectId === project.id && n.iid === mr.iid && n.id === noteId,
+      (n) =>
+        n.projectId === project.id &&
+        n.iid === thread.iid &&
+        !n.onIssue === !thread.onIssue &&
+        n.id === noteId,
     );
     if (note === undefined) return this.message(404, '404 Not found');
     const name = objectBody(request.body).name;
@@ -608,7 +649,7 @@ export class FakeGitLab extends FakeHttpServer {
     const award: AwardState = {
       id: this.nextId++,
       project: project.path,
-      iid: mr.iid,
+      iid: thread.iid,
       noteId,
       name,
       user,

@@ -16,6 +16,9 @@ export function syntaxErrorMessage(prefix = PACKIT_PREFIX): string {
   return `There appears to be a syntax error in the command provided. Please refer to the Packit documentation or use the \`${prefix} help\` command.`;
 }
 
+/** Where Packit documents its comment commands (its syntax-error reply links there). */
+export const PACKIT_RETRIGGERING_DOCS = 'https://packit.dev/docs/retriggering';
+
 type OptionKind = 'value' | 'flag' | 'append';
 
 interface OptionSpec {
@@ -55,6 +58,16 @@ const COMMANDS: Readonly<Record<PackitCommandName, readonly OptionSpec[]>> = {
 };
 
 export const PACKIT_COMMANDS = Object.keys(COMMANDS) as PackitCommandName[];
+
+/** A command's options as its usage line shows them (`--identifier/--id/-i VALUE`). */
+export function commandOptionUsage(name: PackitCommandName): string[] {
+  return COMMANDS[name].map((option) => {
+    const names = option.names.join('/');
+    if (option.kind === 'flag') return `[${names}]`;
+    const value = option.names[0]!.replace(/^-+/, '').toUpperCase().replaceAll('-', '_');
+    return option.kind === 'append' ? `[${names} ${value} ...]` : `[${names} ${value}]`;
+  });
+}
 
 const PACKAGE: OptionSpec = { names: ['--package'], kind: 'value' };
 

@@ -77,6 +77,11 @@ function commentTrigger(event: Event): EventTrigger {
   if (!parsed.ok) return miss(parsed.error);
   const command = parsed.command;
   if (command.name === 'help') return miss('/packit help asks for help and runs nothing');
+  // packit-service takes only these two on an issue (help is answered above).
+  if (event.issue && !event.pr && command.name !== 'propose-downstream')
+    return miss(
+      `${command.name} acts on pull requests and commits; on an issue forgeflow takes propose-downstream and help`,
+    );
   const onPr = event.pr !== null;
   // `--commit BRANCH` / `--release TAG` pick those jobs, on a pull request as on a commit.
   if (command.commit !== null) return ok(['commit'], command.commit, command);
@@ -85,7 +90,8 @@ function commentTrigger(event: Event): EventTrigger {
   const ref = triggers.includes('pull_request')
     ? (event.pr?.base_ref ?? null)
     : triggers.includes('release')
-      ? null
+      ? // An issue's propose-downstream acts on the latest release (plan/issue-comment.ts).
+        (event.release?.tag ?? null)
       : DIST_GIT_COMMANDS.has(command.name)
         ? // The pull request's target branch; elsewhere every configured branch.
           (event.pr?.base_ref ?? null)

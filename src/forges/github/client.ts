@@ -10,8 +10,10 @@ import type {
   ForgeClient,
   PullRequestCommits,
   PullRequestHead,
+  LatestRelease,
   Reaction,
   RepoRef,
+  Thread,
 } from '../client.js';
 import { CHANGED_FILES_LIMITS, addPaths, pageEntries, tooManyFiles } from '../changed-files.js';
 import { ChangedFilesCache, changedFilesKey } from '../changed-files-cache.js';
@@ -139,13 +141,15 @@ export class GitHubClient implements ForgeClient {
 
   async comment(
     repo: RepoRef,
-    pr: number,
+    on: Thread,
     body: string,
     options?: CallOptions,
   ): Promise<{ id: number; url: string | null }> {
+    // Pull requests are issues to GitHub's comments API: one path for both.
+    const number = typeof on === 'number' ? on : on.issue;
     const request = {
       method: 'POST' as const,
-      path: `${repoPath(repo)}/issues/${idSegment(pr, 'pull request')}/comments`,
+      path: `${repoPath(repo)}/issues/${idSegment(number, 'issue or pull request')}/comments`,
       body: { body: truncate(body, COMMENT_MAX) },
     };
     const session = await this.sessions.session(repo);
@@ -221,6 +225,29 @@ export class GitHubClient implements ForgeClient {
   }
 
   /**
+   * `GET /repos/{owner}/{repo}/releases/latest`: the latest published release that is neither
+   * a draft nor a prerelease (https://docs.github.com/en/rest/releases/releases#get-the-latest-release);
+   * null when there is none (404).
+   */
+  async latestRelease(repo: RepoRef, options?: CallOptions): Promise<LatestRelease | null> {
+    const request = {
+      method: 'GET' as const,
+      path: `${repoPath(repo)}/releases/latest`,
+      notFoundIsNull: true,
+    };
+    const session = await this.sessions.session(repo);
+    const answer = await this.transport.json(session, request, options);
+    if (answer === null) return null;
+    const tag = stringField(answer, 'tag_name');
+    if (tag === undefined) throw badResponse({ forge: 'github', ...request }, 'no tag_name');
+    return {
+      tag,
+      name: stringField(answer, 'name') ?? null,
+      url: stringField(answer, 'html_url') ?? null,
+    };
+  }
+
+  /**
    * `GET /repos/{owner}/{repo}/pulls/{n}/files`, 100 a page, at most 30 pages: GitHub lists at
    * most 3,000 files of a pull request (https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files).
    * A renamed file counts with `previous_filename` too.
@@ -286,7 +313,7 @@ export class GitHubClient implements ForgeClient {
    */
   async react(
     repo: RepoRef,
-    _pr: number,
+    _on: Thread,
     commentId: number,
     reaction: Reaction,
     options?: CallOptions,

@@ -12,6 +12,7 @@ import type {
   Actor,
   Event,
   NormalizeResult,
+  Issue,
   PullRequest,
   RerunRequest,
   Repository,
@@ -218,10 +219,25 @@ function issueCommentEvent(p: Payload): NormalizeResult {
   const event = start('comment', p);
   needObj(p, 'issue');
   const number = needPrNumber(p, 'issue', 'number');
-  if (obj(p, 'issue', 'pull_request') === null) {
-    return ignore(`comment on issue #${number}, not on a pull request`);
-  }
   needObj(p, 'comment');
+  const comment = {
+    id: needNum(p, 'comment', 'id'),
+    body: str(p, 'comment', 'body') ?? '',
+    author: str(p, 'comment', 'user', 'login') ?? '',
+    author_association: str(p, 'comment', 'author_association'),
+    url: str(p, 'comment', 'html_url'),
+  };
+  if (obj(p, 'issue', 'pull_request') === null) {
+    const issue: Issue = {
+      number,
+      title: str(p, 'issue', 'title') ?? '',
+      url: str(p, 'issue', 'html_url'),
+      author: str(p, 'issue', 'user', 'login'),
+      labels: strings(p, ['issue', 'labels'], 'name'),
+      state: str(p, 'issue', 'state'),
+    };
+    return accept({ ...event, action: str(p, 'action'), issue, comment });
+  }
   // GitHub sends neither head nor base with a comment: a later layer asks the API.
   const pr: PullRequest = {
     number,
@@ -242,13 +258,7 @@ function issueCommentEvent(p: Payload): NormalizeResult {
     ...event,
     action: str(p, 'action'),
     pr,
-    comment: {
-      id: needNum(p, 'comment', 'id'),
-      body: str(p, 'comment', 'body') ?? '',
-      author: str(p, 'comment', 'user', 'login') ?? '',
-      author_association: str(p, 'comment', 'author_association'),
-      url: str(p, 'comment', 'html_url'),
-    },
+    comment,
   });
 }
 

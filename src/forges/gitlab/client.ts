@@ -11,9 +11,11 @@ import type {
   ForgeClient,
   PullRequestCommits,
   PullRequestHead,
+  LatestRelease,
   Reaction,
   RepoRef,
   StatusState,
+  Thread,
 } from '../client.js';
 import { CHANGED_FILES_LIMITS, addPaths, pageEntries, tooManyFiles } from '../changed-files.js';
 import { ChangedFilesCache, changedFilesKey } from '../changed-files-cache.js';
@@ -136,19 +138,20 @@ export class GitLabClient implements ForgeClient {
 
   async comment(
     repo: RepoRef,
-    pr: number,
+    on: Thread,
     body: string,
     options?: CallOptions,
   ): Promise<{ id: number; url: string | null }> {
     const request: GitLabRequest = {
       method: 'POST',
-      path: `${project(repo)}/merge_requests/${idSegment(pr, 'merge request')}/notes`,
+      path: `${project(repo)}/${threadPath(on)}/notes`,
       body: { body: truncate(body, NOTE_MAX) },
     };
     const answer = await this.transport.json(request, options);
     const id = numberField(answer, 'id');
     if (id === undefined) throw badResponse({ forge: 'gitlab', ...request }, 'no note id');
-    return { id, url: `${this.webUrl}/${repo.full_name}/-/merge_requests/${pr}#note_${id}` };
+    const page = typeof on === 'number' ? `merge_requests/${on}` : `issues/${on.issue}`;
+    return { id, url: `${this.webUrl}/${repo.full_name}/-/${page}#note_${id}` };
   }
 
   /** https://docs.gitlab.com/api/notes/#modify-existing-merge-request-note */
@@ -207,6 +210,28 @@ export class GitLabClient implements ForgeClient {
     const sha = stringField(answer, 'commit', 'id');
     if (sha === undefined) throw badResponse({ forge: 'gitlab', ...request }, 'no commit.id');
     return sha;
+  }
+
+  /**
+   * The newest release by release date (https://docs.gitlab.com/api/releases/#list-releases,
+   * sorted that way by default); null when the project has none.
+   */
+  async latestRelease(repo: RepoRef, options?: CallOptions): Promise<LatestRelease | null> {
+    const request: GitLabRequest = {
+      method: 'GET',
+      path: `${project(repo)}/releases?order_by=released_at&sort=desc&per_page=1`,
+    };
+    const answer = await this.transport.json(request, options);
+    if (!Array.isArray(answer)) throw badResponse({ forge: 'gitlab', ...request }, 'not a list');
+    const newest: unknown = answer[0];
+    if (newest === undefined) return null;
+    const tag = stringField(newest, 'tag_name');
+    if (tag === undefined) throw badResponse({ forge: 'gitlab', ...request }, 'no tag_name');
+    return {
+      tag,
+      name: stringField(newest, 'name') ?? null,
+      url: stringField(newest, '_links', 'self') ?? null,
+    };
   }
 
   /**
@@ -299,16 +324,15 @@ export class GitLabClient implements ForgeClient {
    */
   async react(
     repo: RepoRef,
-    pr: number,
+    on: Thread,
     commentId: number,
     reaction: Reaction,
     options?: CallOptions,
   ): Promise<void> {
-    const mr = idSegment(pr, 'merge request');
     await this.transport.json(
       {
         method: 'POST',
-        path: `${project(repo)}/merge_requests/${mr}/notes/${idSegment(commentId, 'note')}/award_emoji`,
+        path: `${project(repo)}/${threadPath(on)}/notes/${idSegment(commentId, 'note')}/award_emoji`,
         body: { name: AWARD_EMOJI[reaction] },
         none: (status, message) => status === 404 && /already been taken/i.test(message ?? ''),
       },
@@ -331,6 +355,13 @@ export class GitLabClient implements ForgeClient {
     if (level === undefined) throw badResponse({ forge: 'gitlab', ...request }, 'no access_level');
     return level;
   }
+}
+
+/** The merge request's or the issue's part of a notes path. */
+function threadPath(on: Thread): string {
+  return typeof on === 'number'
+    ? `merge_requests/${idSegment(on, 'merge request')}`
+    : `issues/${idSegment(on.issue, 'issue')}`;
 }
 
 /** `/projects/ID`, or `/projects/group%2Fproject` when the event carried no (usable) id. */

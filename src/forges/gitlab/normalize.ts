@@ -9,7 +9,14 @@
  * gives an `ignored` reason, never an exception.
  */
 
-import type { Actor, Event, NormalizeResult, PullRequest, Repository } from '../../events/event.js';
+import type {
+  Actor,
+  Event,
+  Issue,
+  NormalizeResult,
+  PullRequest,
+  Repository,
+} from '../../events/event.js';
 import { GITLAB_RELEASE_ACTION } from '../../contracts/release-actions.js';
 import { mergeRequest, mergeRequestAction } from './merge-request.js';
 import {
@@ -26,12 +33,14 @@ import {
   isRecord,
   needNum,
   needObj,
+  needPrNumber,
   needRepoName,
   needStr,
   num,
   splitFullName,
   splitRef,
   str,
+  strings,
 } from '../payload-readers.js';
 
 type Payload = Record<string, unknown>;
@@ -197,8 +206,8 @@ function noteAction(p: Payload): string | null {
 
 function noteEvent(p: Payload): NormalizeResult {
   const type = needStr(p, 'object_attributes', 'noteable_type');
-  if (type !== 'MergeRequest' && type !== 'Commit') {
-    return ignore(`GitLab note on ${type}, not on a merge request or commit`);
+  if (type !== 'MergeRequest' && type !== 'Commit' && type !== 'Issue') {
+    return ignore(`GitLab note on ${type}, not on a merge request, commit or issue`);
   }
   const event: Event = {
     ...start('comment', p),
@@ -214,7 +223,23 @@ function noteEvent(p: Payload): NormalizeResult {
   if (type === 'MergeRequest') {
     return accept(onMergeRequest(event, mergeRequest(p, 'merge_request')));
   }
+  if (type === 'Issue') return accept({ ...event, issue: noteIssue(p) });
   return accept({ ...event, sha: needStr(p, 'commit', 'id') });
+}
+
+/** The issue of a note hook (`issue`); its page is the note's URL without the anchor. */
+function noteIssue(p: Payload): Issue {
+  needObj(p, 'issue');
+  const authorId = num(p, 'issue', 'author_id');
+  const byActor = authorId !== null && authorId === num(p, 'user', 'id');
+  return {
+    number: needPrNumber(p, 'issue', 'iid'),
+    title: str(p, 'issue', 'title') ?? '',
+    url: str(p, 'issue', 'url') ?? str(p, 'object_attributes', 'url')?.split('#')[0] ?? null,
+    author: byActor ? str(p, 'user', 'username') : null,
+    labels: strings(p, ['issue', 'labels'], 'title'),
+    state: str(p, 'issue', 'state'),
+  };
 }
 
 function releaseEvent(p: Payload): NormalizeResult {

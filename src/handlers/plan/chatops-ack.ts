@@ -1,6 +1,7 @@
 /**
  * Answering a comment's command on the forge, after the plan step decided and recorded it
- * (issue 17 item 5): a command that did something gets a 👍 reaction and no reply; a refused
+ * (issue 17 item 5): a command that did something gets a 👍 reaction (a `/packit` one 👀, as
+ * packit-service gives it) and no reply; `/packit help` the commands' usage; a refused
  * one (untrusted author) a reply saying why and who may, at most once per author and pull
  * request in REFUSAL_WINDOW_MS (later ones a 😕 reaction, not retried when it fails: a flood
  * must not become a storm of retries); a rejected one (unknown, malformed, nothing to act on)
@@ -17,7 +18,7 @@
 import type { CommentAckBook, CommentRef } from '../../contracts/comment-acks.js';
 import { HandlerError } from '../../contracts/errors.js';
 import type { Event } from '../../events/event.js';
-import type { CallOptions, ForgeClient, Reaction } from '../../forges/client.js';
+import type { CallOptions, ForgeClient, Reaction, Thread } from '../../forges/client.js';
 import { repoRef } from '../../forges/repo-ref.js';
 import { replyText } from './chatops-reply.js';
 import type { DeliveryResult } from './outcome.js';
@@ -25,17 +26,22 @@ import type { DeliveryResult } from './outcome.js';
 export const REFUSAL_WINDOW_MS = 24 * 60 * 60 * 1000;
 const DONE: Reaction = '+1';
 const REFUSED_AGAIN: Reaction = 'confused';
+/** packit-service's reaction to a `/packit` command it takes on. */
+const SEEN: Reaction = 'eyes';
 
 export type AckBook = CommentAckBook<DeliveryResult>;
 
-/** The comment of a comment event on a pull request; null for any other event. */
+/** The comment of a comment event on a pull request or an issue; null for any other event. */
 export function commentOf(event: Event): CommentRef | null {
-  if (event.kind !== 'comment' || !event.comment || !event.pr) return null;
+  if (event.kind !== 'comment' || !event.comment) return null;
+  const thread = event.pr?.number ?? event.issue?.number;
+  if (thread === undefined) return null;
   return {
     forge: event.forge,
     repo: event.repo.full_name,
     commentId: event.comment.id,
-    pr: event.pr.number,
+    pr: thread,
+    ...(event.pr ? {} : { issue: true as const }),
     author: event.comment.author,
   };
 }
@@ -54,31 +60,37 @@ export async function acknowledge(
   if (!ack || !comment) return null;
   const posted = await book.decide(comment, delivery, result);
   const repo = repoRef(event);
+  const on: Thread = comment.issue ? { issue: comment.pr } : comment.pr;
   const react = async (reaction: Reaction): Promise<string> => {
     if (posted.reaction !== reaction) {
-      await forge.react(repo, comment.pr, comment.commentId, reaction, options);
+      await forge.react(repo, on, comment.commentId, reaction, options);
       await book.reacted(comment, reaction);
     }
     return `reacted ${reaction} to comment ${comment.commentId}`;
   };
   try {
-    if (ack.kind === 'done') return await react(DONE);
-    const window = ack.kind === 'refused' ? { kind: 'refused', ms: REFUSAL_WINDOW_MS } : undefined;
+    if (ack.kind === 'done') return await react(ack.by === 'packit' ? SEEN : DONE);
+    const window =
+      ack.kind === 'refused' || (ack.kind === 'help' && ack.limited)
+        ? // An issue's number may be a merge request's too (GitLab): its windows are apart.
+          { kind: comment.issue ? `${ack.kind}:issue` : ack.kind, ms: REFUSAL_WINDOW_MS }
+        : undefined;
     if (posted.replied) return `comment ${comment.commentId} was answered before`;
     if (await book.claimReply(comment, delivery, window)) {
+      if (ack.kind === 'help') await react(SEEN);
       const body = replyText(
         event.forge,
         event.comment?.body ?? '',
         ack,
         REFUSAL_WINDOW_MS / 3.6e6,
       );
-      const reply = await forge.comment(repo, comment.pr, body, options);
+      const reply = await forge.comment(repo, on, body, options);
       await book.replied(comment, reply.id);
       return `replied to comment ${comment.commentId} (${ack.kind})`;
     }
-    // A flood's later refusals are not worth a retry: a failed 😕 is given up at once.
-    if (ack.kind === 'refused')
-      return await react(REFUSED_AGAIN).catch((error: unknown) => {
+    // A flood's later refusals are not worth a retry: a failed 😕 (👀 for help) is given up.
+    if (window)
+      return await react(ack.kind === 'help' ? SEEN : REFUSED_AGAIN).catch((error: unknown) => {
         if (!(error instanceof HandlerError)) throw error;
         return `comment ${comment.commentId} not answered: ${error.message}`;
       });

@@ -5,7 +5,12 @@
  * reads Markdown, HTML, mentions, references or quick actions. No line of a reply starts with
  * "/": GitLab would run it as a quick action, and forgeflow would plan its own reply.
  */
-import { PACKIT_COMMANDS } from '../../compiler/packit/commands.js';
+import {
+  PACKIT_COMMANDS,
+  PACKIT_PREFIX,
+  PACKIT_RETRIGGERING_DOCS,
+} from '../../compiler/packit/commands.js';
+import { packitHelpText } from '../../compiler/packit/help.js';
 import type { Forge } from '../../events/event.js';
 import { FORGES } from '../../events/forges.js';
 import { forgeAdapter } from '../../forges/adapters.js';
@@ -48,13 +53,14 @@ const FORGEFLOW_COMMANDS = [
   `${inert('/forgeflow signal NAME [JSON]', QUOTE_MAX)} sends it a signal (for a job waiting with \`wait_for\`)`,
 ].join('; ');
 
-/** The reply to a refused or rejected command (a `done` one gets a reaction only). */
+/** The reply to a refused or rejected command, or to `/packit help` (a `done` one gets a reaction only). */
 export function replyText(
   forge: Forge,
   body: string,
   ack: Exclude<CommentAck, { kind: 'done' }>,
   windowHours: number,
 ): string {
+  if (ack.kind === 'help') return packitHelpText(PACKIT_PREFIX);
   const command = inert(commandLine(body), QUOTE_MAX);
   const why = inert(ack.why, WHY_MAX);
   if (ack.kind === 'refused')
@@ -73,5 +79,14 @@ export function replyText(
       ? `The commands are: ${FORGEFLOW_COMMANDS}.`
       : `The Packit commands forgeflow knows (after ${inert('/packit', QUOTE_MAX)}): ` +
         `${PACKIT_COMMANDS.map((name) => inert(name, QUOTE_MAX)).join(', ')}.`;
-  return [`forgeflow did not act on ${command}: ${why}.`, '', known].join('\n');
+  // Packit's own sentence first, as packit-service answers a command it cannot parse.
+  const packitSays = ack.syntax
+    ? [
+        'There appears to be a syntax error in the command provided. Please refer to the ' +
+          `[Packit documentation](${PACKIT_RETRIGGERING_DOCS}) or use the ` +
+          `${inert(`${PACKIT_PREFIX} help`, QUOTE_MAX)} command.`,
+        '',
+      ]
+    : [];
+  return [...packitSays, `forgeflow did not act on ${command}: ${why}.`, '', known].join('\n');
 }

@@ -31,22 +31,38 @@ export async function untrustedComment(
     ref === null ? undefined : await findConfig(forge, repo, ref, deps.configFiles, options);
   if (!found) return refused;
   const body = event.comment?.body ?? '';
-  const known = isPackitFile(found.path)
-    ? parsePackitComment(body) !== undefined
-    : compilePipeline(found.text, event, { file: found.path, handlers: deps.handlers }).status ===
-      'graph';
+  if (isPackitFile(found.path)) {
+    const parsed = parsePackitComment(body);
+    if (parsed === undefined) return refused;
+    // Help runs nothing: anyone may ask, a flood is answered once a day.
+    if (parsed.ok && parsed.command.name === 'help')
+      return { outcome: 'command', reason: HELP_REASON, ack: { kind: 'help', limited: true } };
+    return { ...refused, ack: { kind: 'refused', why: verdict.why } };
+  }
+  const known =
+    compilePipeline(found.text, event, { file: found.path, handlers: deps.handlers }).status ===
+    'graph';
   return known ? { ...refused, ack: { kind: 'refused', why: verdict.why } } : refused;
 }
+
+const HELP_REASON = '/packit help: answered with the commands';
 
 /**
  * A trusted author's `/packit` command that a .packit.yaml did not run: unknown, malformed,
  * `/packit help`, or naming jobs the config does not have. Null for any other comment.
  */
-export function packitRejection(path: string, event: Event, reason: string): CommentAck | null {
+export function packitRejection(
+  path: string,
+  event: Event,
+  reason: string,
+): { reason: string; ack: CommentAck } | null {
   if (event.kind !== 'comment' || !isPackitFile(path)) return null;
   const parsed = parsePackitComment(event.comment?.body ?? '');
   if (parsed === undefined) return null;
+  if (parsed.ok && parsed.command.name === 'help')
+    return { reason: HELP_REASON, ack: { kind: 'help', limited: false } };
+  if (parsed.ok) return { reason, ack: { kind: 'rejected', why: reason, commands: 'packit' } };
   // A syntax error's first line is Packit's general advice; the last one says what is wrong.
-  const why = parsed.ok ? reason : (parsed.error.split('\n').at(-1) ?? parsed.error);
-  return { kind: 'rejected', why, commands: 'packit' };
+  const why = parsed.error.split('\n').at(-1) ?? parsed.error;
+  return { reason, ack: { kind: 'rejected', why, commands: 'packit', syntax: true } };
 }

@@ -25,15 +25,19 @@ export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 /**
  * How the comment that gave a command is answered on the forge (chatops-ack.ts): `done` with a
- * reaction; `refused` (its author is not trusted) with a reply saying why, once per author and
- * pull request a day; `rejected` (a command forgeflow cannot carry out: unknown, malformed, or
- * with nothing to act on) with a reply saying why and which commands there are, once per comment.
- * A comment whose command is no config's of the repository's gets none: silence.
+ * reaction (👀 for a `/packit` command, as packit-service reacts; 👍 for forgeflow's own);
+ * `refused` (its author is not trusted) with a reply saying why, once per author and pull
+ * request a day; `rejected` (a command forgeflow cannot carry out: unknown, malformed, or with
+ * nothing to act on) with a reply saying why and which commands there are, once per comment
+ * (`syntax`: Packit's syntax-error sentence first); `help` (`/packit help`) with the commands'
+ * usage, once per comment, and for an untrusted author once per pull request a day
+ * (`limited`). A comment whose command is no config's of the repository's gets none: silence.
  */
 export type CommentAck =
-  | { kind: 'done' }
+  | { kind: 'done'; by?: 'packit' }
   | { kind: 'refused'; why: string }
-  | { kind: 'rejected'; why: string; commands: 'forgeflow' | 'packit' };
+  | { kind: 'rejected'; why: string; commands: 'forgeflow' | 'packit'; syntax?: boolean }
+  | { kind: 'help'; limited: boolean };
 
 export interface DeliveryResult {
   outcome: DeliveryOutcome;

@@ -23,6 +23,7 @@ import {
   type Diagnostic,
   type ReleasesTable,
 } from '../../compiler/index.js';
+import { parsePackitComment } from '../../compiler/packit/commands.js';
 import type { HandlerRegistry } from '../../contracts/handler-spec.js';
 import type { ConfigSource, RunControl } from '../../contracts/run-control.js';
 import type { ScheduleBook } from '../../contracts/schedules.js';
@@ -43,9 +44,15 @@ import {
 } from './config-lookup.js';
 import { withChangedPaths } from './changed-paths.js';
 import { packitRejection, untrustedComment } from './comment-commands.js';
+import { issueCommentEvent } from './issue-comment.js';
 import { learnSchedules } from './learn-schedules.js';
 import { rerunFromForge } from './rerun.js';
-import { CONFIG_STATUS, type DeliveryResult, type RecordPlanOutcome } from './outcome.js';
+import {
+  CONFIG_STATUS,
+  type CommentAck,
+  type DeliveryResult,
+  type RecordPlanOutcome,
+} from './outcome.js';
 import { PLAN_HANDLER } from './plan-graph.js';
 import {
   actorOf,
@@ -195,6 +202,12 @@ async function plan(
       return untrustedComment(deps, forge, repo, event, verdict, options);
   }
 
+  // An issue has no commit: its command is planned at the latest release or the default branch.
+  if (event.kind === 'comment' && event.issue && !event.pr) {
+    const onIssue = await issueCommentEvent(forge, repo, event, options);
+    if (!('event' in onIssue)) return onIssue;
+    event = onIssue.event;
+  }
   const sha = eventSha(event);
   // An untrusted author's pull request does not decide what runs: the base branch's config
   // does, for the pull request's own events and for comments on it, whoever wrote them.
@@ -280,8 +293,9 @@ async function plan(
       ...compiled.misses.map((m) => `${m.trigger}: ${m.reason}`),
       ...(compiled.excluded ?? []).map((e) => `${e.job}: ${e.reason}`),
     ].join('; ');
-    const ack = packitRejection(found.path, event, reason);
-    return { ...where, outcome: 'not_triggered', reason, ...(ack ? { ack } : {}) };
+    const answer = packitRejection(found.path, event, reason);
+    if (answer?.ack.kind === 'help') return { ...where, outcome: 'command', ...answer };
+    return { ...where, outcome: 'not_triggered', reason, ...(answer ? { ack: answer.ack } : {}) };
   }
   const started = await context.runs.start(compiled.graph, event, {
     idempotencyKey: `${delivery}:${compiled.graph.pipeline}`,
@@ -296,7 +310,7 @@ async function plan(
     outcome: 'started',
     reason: said.length > 0 ? said.join('; ') : null,
     runIds: [started.runId],
-    ...(event.kind === 'comment' ? { ack: { kind: 'done' } } : {}),
+    ...(event.kind === 'comment' ? { ack: doneAck(found.path, event) } : {}),
   };
 }
 
@@ -337,6 +351,13 @@ async function compileConfig(
     ...(deps.packitReleases ? { releases: deps.packitReleases } : {}),
     previous: packitComment ? await previousPackitNodes(runs, event) : null,
   });
+}
+
+/** A command that started a run: 👀 for a `/packit` one, as packit-service reacts. */
+function doneAck(path: string, event: Event): CommentAck {
+  return isPackitFile(path) && parsePackitComment(event.comment?.body ?? '') !== undefined
+    ? { kind: 'done', by: 'packit' }
+    : { kind: 'done' };
 }
 
 /** `pipeline.yaml:14:5: unknown key "timout" … [schema]`: what fits in a status. */
