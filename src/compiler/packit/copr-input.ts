@@ -19,7 +19,7 @@ export function coprBuildInput(
   const modules = typeof attrs.additional_modules === 'string' ? attrs.additional_modules : null;
   return {
     owner: str(config, 'owner'),
-    project: str(config, 'project') ?? defaultCoprProject(event, view.trigger, ref),
+    project: str(config, 'project') ?? defaultCoprProject(event, view, ref),
     chroot: target.name,
     clone_url: cloneUrl(event),
     committish: committish(event, ref),

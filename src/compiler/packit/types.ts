@@ -40,6 +40,8 @@ export interface JobView {
   package: string;
   /** `identifier`, or the package key when the file has several packages. */
   identifier: string | null;
+  /** The file has several packages (`packages:`): Packit's JobConfigView. */
+  monorepo?: true;
   skip_build: boolean;
   manual_trigger: boolean;
   /** Job-only `labels` (for `/packit test --labels`). */

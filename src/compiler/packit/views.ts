@@ -91,6 +91,7 @@ function viewsOf(
         // its package unless the job names an identifier; a one-package job has none.
         identifier:
           typeof config.identifier === 'string' ? config.identifier : several ? name : null,
+        ...(several ? { monorepo: true as const } : {}),
         skip_build: job.skip_build === true,
         manual_trigger: job.manual_trigger === true,
         labels: Array.isArray(job.labels) ? (job.labels as string[]) : [],
