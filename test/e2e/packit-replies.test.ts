@@ -41,10 +41,17 @@ function openPullRequest(number: number): void {
 }
 
 /** A comment on pull request or issue `number`, and its signed `issue_comment` delivery. */
-function comment(number: number, text: string, who = MEMBER, on: 'pr' | 'issue' = 'pr') {
+function comment(
+  number: number,
+  text: string,
+  who = MEMBER,
+  on: 'pr' | 'issue' = 'pr',
+  action = 'created',
+) {
   const commentId = nextCommentId++;
   github.addIssueComment(REPO, number, { id: commentId, body: text, login: who.login });
   const payload = githubExample('issue_comment', 'created');
+  payload.action = action;
   const issue = payload.issue as Record<string, unknown>;
   issue.number = number;
   if (on === 'pr')
@@ -117,6 +124,19 @@ describe('/packit comments on a pull request', () => {
     expect(await send(build.body, 'pk-build-out')).toMatchObject({ outcome: 'untrusted' });
     expect(botReplies(63)).toHaveLength(2);
     expect(botReplies(63)[1]).toContain('forgeflow did not run `/packit build`');
+  });
+
+  it('an edited or deleted /packit comment runs nothing and gets no answer', async () => {
+    openPullRequest(65);
+    for (const action of ['edited', 'deleted']) {
+      const { commentId, body } = comment(65, '/packit build', MEMBER, 'pr', action);
+      expect(await send(body, `pk-${action}`)).toMatchObject({
+        outcome: 'ignored',
+        reason: `the comment was ${action}: commands are read from new comments only`,
+      });
+      expect(reactionsOn(commentId)).toEqual([]);
+    }
+    expect(botReplies(65)).toEqual([]);
   });
 
   it("a syntax error gets Packit's sentence and link, then what exactly was wrong", async () => {

@@ -32,8 +32,7 @@ import { eventSha, repoRef } from '../../forges/repo-ref.js';
 import type { ForgeClients } from '../../forges/clients.js';
 import type { Handler, HandlerContext } from '../types.js';
 import { acknowledge, commentOf, type AckBook } from './chatops-ack.js';
-import { runChatOps } from './chatops-run.js';
-import { parseCommand } from './chatops.js';
+import { planComment } from './comment-plan.js';
 import {
   atDefaultHead,
   baseHead,
@@ -43,8 +42,7 @@ import {
   withTagCommit,
 } from './config-lookup.js';
 import { withChangedPaths } from './changed-paths.js';
-import { packitRejection, untrustedComment } from './comment-commands.js';
-import { issueCommentEvent } from './issue-comment.js';
+import { packitRejection } from './comment-commands.js';
 import { learnSchedules } from './learn-schedules.js';
 import { rerunFromForge } from './rerun.js';
 import {
@@ -174,39 +172,10 @@ async function plan(
   const actor = actorOf(event);
   const verdict = actor ? await trust(actor) : null;
 
-  if (event.kind === 'comment' && event.comment) {
-    const command = parseCommand(event.comment.body);
-    if (command !== undefined) {
-      // An edit or a deletion gives no command again (as Packit and `on.comment` read them).
-      if (event.action !== 'created')
-        return {
-          outcome: 'ignored',
-          reason: `the comment was ${event.action ?? 'changed'}: commands are read from new comments only`,
-        };
-      if (verdict && !verdict.trusted)
-        return {
-          outcome: 'untrusted',
-          reason: verdict.why,
-          ack: { kind: 'refused', why: verdict.why },
-        };
-      if (!command.ok)
-        return {
-          outcome: 'command',
-          reason: command.error,
-          ack: { kind: 'rejected', why: command.error, commands: 'forgeflow' },
-        };
-      return runChatOps(context.runs, event, command.command);
-    }
-    // Other comments may match `on.comment.commands`: only a trusted author's start anything.
-    if (verdict && !verdict.trusted)
-      return untrustedComment(deps, forge, repo, event, verdict, options);
-  }
-
-  // An issue has no commit: its command is planned at the latest release or the default branch.
-  if (event.kind === 'comment' && event.issue && !event.pr) {
-    const onIssue = await issueCommentEvent(forge, repo, event, options);
-    if (!('event' in onIssue)) return onIssue;
-    event = onIssue.event;
+  if (event.kind === 'comment') {
+    const planned = await planComment(deps, context.runs, forge, repo, event, verdict, options);
+    if (!('event' in planned)) return planned;
+    event = planned.event;
   }
   const sha = eventSha(event);
   // An untrusted author's pull request does not decide what runs: the base branch's config
