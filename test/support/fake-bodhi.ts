@@ -88,9 +88,10 @@ export class FakeBodhi extends FakeHttpServer {
       return error(400, 'builds', 'You may not specify an empty list of builds.');
     if (typeof body.notes !== 'string' || body.notes.trim() === '')
       return error(400, 'notes', 'Required');
-    if (body.type !== undefined && !TYPES.includes(String(body.type)))
-      return error(400, 'type', `"${String(body.type)}" is not one of ${TYPES.join(', ')}`);
-    for (const nvr of builds as string[]) {
+    if (body.type !== undefined && !(typeof body.type === 'string' && TYPES.includes(body.type)))
+      return error(400, 'type', `${JSON.stringify(body.type)} is not one of ${TYPES.join(', ')}`);
+    const nvrs = builds;
+    for (const nvr of nvrs) {
       const holder = this.updates.find(
         (u) => u.builds.some((b) => b.nvr === nvr) && u.status !== 'obsolete',
       );
@@ -98,7 +99,7 @@ export class FakeBodhi extends FakeHttpServer {
     }
     const update: FakeBodhiUpdate = {
       alias: `FEDORA-2026-${(this.nextAlias++).toString(16)}`,
-      builds: (builds as string[]).map((nvr) => ({ nvr })),
+      builds: nvrs.map((nvr) => ({ nvr })),
       status: 'pending',
       body,
       user,

@@ -216,7 +216,7 @@ export class FakeKoji {
         return this.tasks.filter((t) => t.parent === Number(first)).map(taskStruct);
       case 'getTaskResult': {
         const task = this.tasks.find((t) => t.id === Number(first));
-        if (!task) throw new Fault(FAULT.generic, `No such task: ${String(first)}`);
+        if (!task) throw new Fault(FAULT.generic, `No such task: ${text(first ?? null)}`);
         if (task.state === 'FAILED')
           throw new Fault(
             FAULT.build,
@@ -232,7 +232,9 @@ export class FakeKoji {
       }
       case 'getLatestBuilds': {
         const pkg = (second as Record<string, Value> | undefined)?.package;
-        const found = this.builds.filter((b) => b.tags.includes(String(first)) && b.name === pkg);
+        const found = this.builds.filter(
+          (b) => b.tags.includes(text(first ?? null)) && b.name === pkg,
+        );
         return found.slice(-1).map(buildStruct);
       }
       default:
@@ -265,13 +267,13 @@ export class FakeKoji {
   }
 
   private build(src: Value, target: Value, opts: Value, owner: string): Value {
-    const match = /^git\+(https?):\/\/([^/#?]+)(\/[^#?]+)#([0-9a-f]{40})$/.exec(String(src));
-    if (!match) throw new Fault(FAULT.generic, `Invalid scm url: ${String(src)}`);
+    const match = /^git\+(https?):\/\/([^/#?]+)(\/[^#?]+)#([0-9a-f]{40})$/.exec(text(src));
+    if (!match) throw new Fault(FAULT.generic, `Invalid scm url: ${text(src)}`);
     const host = match[2]!;
     if (!(this.options.allowedScmHosts ?? ['src.fedoraproject.org']).includes(host))
       throw new Fault(FAULT.build, `scm policy does not allow ${host}`);
-    if (!(this.options.targets ?? ['rawhide']).includes(String(target)))
-      throw new Fault(FAULT.generic, `No such build target: ${String(target)}`);
+    if (!(this.options.targets ?? ['rawhide']).includes(text(target)))
+      throw new Fault(FAULT.generic, `No such build target: ${text(target)}`);
     const task: FakeKojiTask = {
       id: this.nextTask++,
       method: 'build',
@@ -302,8 +304,8 @@ export class FakeKoji {
   /** The SRPM child and, unless scratch, the build and its tag. */
   private finish(task: FakeKojiTask): void {
     const [src = null, target = null, opts = null] = task.request;
-    const pkg = /\/([^/]+?)(?:\.git)?#/.exec(String(src))?.[1] ?? 'unknown';
-    const dist = String(target)
+    const pkg = /\/([^/]+?)(?:\.git)?#/.exec(text(src))?.[1] ?? 'unknown';
+    const dist = text(target)
       .replace(/-candidate$/, '')
       .replace(/^f(\d+)$/, 'fc$1')
       .replace('rawhide', 'fc46');
@@ -320,9 +322,14 @@ export class FakeKoji {
       result: { srpm: `tasks/${task.id % 10000}/${task.id + 1}/${nvr}.src.rpm`, logs: [] },
     });
     if ((opts as Record<string, Value>).scratch === true) return;
-    const tag = `${String(target).replace(/-candidate$/, '')}-updates-candidate`;
+    const tag = `${text(target).replace(/-candidate$/, '')}-updates-candidate`;
     this.builds.push({ build_id: this.nextBuild++, nvr, name: pkg, task_id: task.id, tags: [tag] });
   }
+}
+
+/** A parameter as text (what Koji's str() of it would say). */
+function text(value: Value): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 class Fault extends Error {

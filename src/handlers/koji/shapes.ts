@@ -21,7 +21,7 @@ const MAX_URL = 500;
  */
 export function repositoryProblem(url: string): string | null {
   if (url.length > MAX_URL) return `longer than ${MAX_URL} characters`;
-  // eslint-disable-next-line no-control-regex
+
   if (/[\s\u0000-\u001f\u007f#?]/.test(url)) return 'whitespace, a control character, # or ?';
   let parsed: URL;
   try {

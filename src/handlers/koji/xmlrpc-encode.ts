@@ -66,7 +66,7 @@ function isoBasic(date: Date): string {
 
 function escapeXml(text: string): string {
   // Characters XML 1.0 cannot carry at all are refused rather than silently changed.
-  // eslint-disable-next-line no-control-regex
+
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(text))
     throw new TypeError('a control character cannot be sent in XML-RPC');
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
