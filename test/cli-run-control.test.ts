@@ -185,7 +185,7 @@ jobs:
     writeFileSync(
       handlers,
       `export default [{
-  spec: { name: 'koji.build', description: 'ignores cancel', input: { type: 'object' } },
+  spec: { name: 'koji.tag', description: 'ignores cancel', input: { type: 'object' } },
   run: () => new Promise(() => {}),
 }];
 `,
@@ -197,8 +197,8 @@ jobs:
 on: manual
 jobs:
   koji:
-    uses: koji.build
-    with: { job: koji_build, trigger: commit, package: widgets, target: f41 }
+    uses: koji.tag
+    with: { job: koji_build_tag, trigger: koji_build, package: widgets, target: f41 }
 `,
     );
     const run = startRun(file, '--handlers', handlers);

@@ -341,8 +341,8 @@ describe('forgeflow run: Packit handlers and --handlers', () => {
 on: push
 jobs:
   koji:
-    uses: koji.build
-    with: { job: koji_build, trigger: commit, package: widgets, target: f41 }
+    uses: koji.tag
+    with: { job: koji_build_tag, trigger: koji_build, package: widgets, target: f41 }
     retry: { maximum_attempts: 1 }
 `;
 
@@ -351,7 +351,7 @@ jobs:
     writeFileSync(file, KOJI);
     const { code, out } = await run('run', file, '--event', PUSH, '--data-dir', join(dir, 'db'));
     expect(out).toContain(
-      'koji: failed (NotConfigured: forgeflow has no Koji integration: register a handler named koji.build',
+      'koji: failed (NotConfigured: forgeflow has no Koji integration: register a handler named koji.tag',
     );
     expect(code).toBe(1);
   }, 60_000);
@@ -371,7 +371,7 @@ jobs:
       handlers,
       `export default ({ HandlerError }) => [
   {
-    spec: { name: 'koji.build', description: 'test Koji', input: { type: 'object' } },
+    spec: { name: 'koji.tag', description: 'test Koji', input: { type: 'object' } },
     async run(input) {
       if (input.package !== 'widgets') throw new HandlerError('Nope', 'wrong package', { nonRetryable: true });
       return { nvr: input.package + '-1.0-1.fc41' };

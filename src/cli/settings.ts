@@ -100,9 +100,12 @@ function integer(name: string, value: string | undefined, fallback: number, min:
   return n;
 }
 
-/** FORGEFLOW_COPR_* and FORGEFLOW_TESTING_FARM_*; unset tokens leave those handlers NotConfigured. */
+/**
+ * FORGEFLOW_COPR_*, FORGEFLOW_TESTING_FARM_*, FORGEFLOW_KOJI_* and FORGEFLOW_BODHI_*; unset
+ * tokens (a Koji client certificate) leave those handlers NotConfigured.
+ */
 export function readPackitSettings(env: NodeJS.ProcessEnv): PackitSettings {
-  const { copr, testingFarm } = DEFAULT_PACKIT_SETTINGS;
+  const { copr, testingFarm, koji, bodhi } = DEFAULT_PACKIT_SETTINGS;
   return {
     copr: {
       url: text(env.FORGEFLOW_COPR_URL) ?? copr.url,
@@ -115,7 +118,25 @@ export function readPackitSettings(env: NodeJS.ProcessEnv): PackitSettings {
       token: text(env.FORGEFLOW_TESTING_FARM_TOKEN),
       artifactsUrl: text(env.FORGEFLOW_TESTING_FARM_ARTIFACTS_URL) ?? testingFarm.artifactsUrl,
     },
+    koji: {
+      url: text(env.FORGEFLOW_KOJI_URL) ?? koji!.url,
+      webUrl: text(env.FORGEFLOW_KOJI_WEB_URL),
+      cert: text(env.FORGEFLOW_KOJI_CERT),
+      key: text(env.FORGEFLOW_KOJI_KEY),
+      ca: text(env.FORGEFLOW_KOJI_CA),
+    },
+    bodhi: {
+      url: text(env.FORGEFLOW_BODHI_URL) ?? bodhi!.url,
+      token: text(env.FORGEFLOW_BODHI_TOKEN),
+    },
   };
+}
+
+/** The Koji client certificate's files: exec steps never see them. */
+function kojiCredentialFiles(env: NodeJS.ProcessEnv): string[] {
+  return [text(env.FORGEFLOW_KOJI_CERT), text(env.FORGEFLOW_KOJI_KEY)].filter(
+    (path): path is string => path !== null,
+  );
 }
 
 export function readSettings(
@@ -136,7 +157,12 @@ export function readSettings(
   const dataDir = text(flags['data-dir']) ?? text(env.FORGEFLOW_DATA_DIR) ?? DEFAULT_DATA_DIR;
   // Steps never see the data directory, the App's key or the pipeline secrets' file.
   const secretsFile = text(env.FORGEFLOW_SECRETS_FILE);
-  const secretPaths = [dataDir, ...forges.secretFiles, ...(secretsFile ? [secretsFile] : [])];
+  const secretPaths = [
+    dataDir,
+    ...forges.secretFiles,
+    ...(secretsFile ? [secretsFile] : []),
+    ...kojiCredentialFiles(env),
+  ];
   const sandbox = readSandboxSettings(env, flags['exec-sandbox'], secretPaths);
   if (typeof sandbox === 'string') throw new UsageError(sandbox);
   const checkoutMirrors = resolve(

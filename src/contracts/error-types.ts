@@ -295,6 +295,63 @@ export const ERROR_TYPES = {
     retryable: 'yes',
     meaning: 'Testing Farm answered 2xx with a body that is not the documented one.',
   },
+  // Koji (koji.build, koji.scratch_build and their poll koji.task)
+  KojiBadInput: {
+    retryable: 'no',
+    meaning:
+      'A Koji input forgeflow refuses: a package, branch, target, commit or URL of the wrong shape.',
+  },
+  KojiBuildFailed: {
+    retryable: 'no',
+    meaning: 'The Koji build task failed or was canceled.',
+  },
+  KojiUnavailable: {
+    retryable: 'yes',
+    meaning: "Koji's hub gave no answer, timed out, answered 408 or 5xx, or said it is offline.",
+  },
+  KojiAuthError: {
+    retryable: 'no',
+    meaning: "Koji refused the client certificate's login, or the account may not do this.",
+  },
+  KojiFault: {
+    retryable: 'no',
+    meaning: "Koji's hub answered the call with an XML-RPC fault (no such target, bad SCM URL, …).",
+  },
+  KojiBadResponse: {
+    retryable: 'yes',
+    meaning:
+      "Koji's hub answered with something that is not a bounded, well-formed XML-RPC response.",
+  },
+  // Bodhi (bodhi.update)
+  BodhiBadInput: {
+    retryable: 'no',
+    meaning:
+      'A `bodhi.update` input forgeflow refuses: an NVR, branch or extra parameter of the wrong shape.',
+  },
+  BodhiUnavailable: {
+    retryable: 'yes',
+    meaning: 'Bodhi gave no answer, timed out, or answered 408 or 5xx.',
+  },
+  BodhiRateLimited: {
+    retryable: 'yes',
+    meaning: 'Bodhi answered 429; retried no sooner than it asks.',
+  },
+  BodhiAuthError: {
+    retryable: 'no',
+    meaning: 'Bodhi refused the token (401, 403).',
+  },
+  BodhiNotFound: {
+    retryable: 'no',
+    meaning: 'Bodhi answered 404.',
+  },
+  BodhiRequestError: {
+    retryable: 'no',
+    meaning: 'Bodhi refused the request (another 4xx): its explanation is in the message.',
+  },
+  BodhiBadResponse: {
+    retryable: 'yes',
+    meaning: 'Bodhi answered 2xx with a body that is not the documented one.',
+  },
 } as const satisfies Record<string, ErrorTypeInfo>;
 
 /** An error type forgeflow itself produces. */

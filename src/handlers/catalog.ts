@@ -12,6 +12,9 @@ import type { HandlerSpec } from '../contracts/handler-spec.js';
 import { registryOf } from '../contracts/handler-spec.js';
 import { coprBuildHandler, coprBuildStatusHandler } from './copr/handlers.js';
 import { coprBuildSpec, coprBuildStatusSpec } from './copr/specs.js';
+import { bodhiUpdateHandler, bodhiUpdateSpec } from './bodhi/handler.js';
+import { kojiBuildHandler, kojiTaskHandler } from './koji/handlers.js';
+import { kojiBuildSpec, kojiScratchBuildSpec, kojiTaskSpec } from './koji/specs.js';
 import { createExecHandler, execHandler } from './exec.js';
 import { execSpec } from './exec-spec.js';
 import {
@@ -49,6 +52,13 @@ export const CATALOG: readonly CatalogEntry[] = [
   { spec: coprBuildStatusSpec, make: (s) => coprBuildStatusHandler(s.copr) },
   { spec: testingFarmRunSpec, make: (s) => testingFarmRunHandler(s.testingFarm) },
   { spec: testingFarmRequestSpec, make: (s) => testingFarmRequestHandler(s.testingFarm) },
+  { spec: kojiBuildSpec, make: (s) => kojiBuildHandler(kojiBuildSpec, s.koji, false) },
+  {
+    spec: kojiScratchBuildSpec,
+    make: (s) => kojiBuildHandler(kojiScratchBuildSpec, s.koji, true),
+  },
+  { spec: kojiTaskSpec, make: (s) => kojiTaskHandler(kojiTaskSpec, s.koji) },
+  { spec: bodhiUpdateSpec, make: (s) => bodhiUpdateHandler(s.bodhi, s.koji) },
   ...PLACEHOLDERS.map(placeholderSpec).map((spec) => ({
     spec,
     make: () => placeholderHandler(spec),

@@ -15,9 +15,14 @@ import {
   type TestingFarmSettings,
 } from './testing-farm/client.js';
 import { testingFarmClientFactory } from './testing-farm/handlers.js';
+import { DEFAULT_BODHI_URL, type BodhiClient, type BodhiSettings } from './bodhi/client.js';
+import { DEFAULT_KOJI_URL, type KojiClient, type KojiSettings } from './koji/client.js';
+import { bodhiClientFactory, kojiClientFactory } from './koji/factory.js';
 
 export type { CoprSettings } from './copr/client.js';
 export type { TestingFarmSettings } from './testing-farm/client.js';
+export type { KojiSettings } from './koji/client.js';
+export type { BodhiSettings } from './bodhi/client.js';
 
 export interface HandlerServices {
   /** The forges' clients; null where there are none (`forgeflow run`). */
@@ -26,6 +31,10 @@ export interface HandlerServices {
   copr: () => CoprClient;
   /** Testing Farm's client, made on first use; without a token it throws NotConfigured. */
   testingFarm: () => TestingFarmClient;
+  /** Koji's client; reads need nothing, builds fail NotConfigured without a client certificate. */
+  koji: () => KojiClient;
+  /** Bodhi's client, made on first use; without a token it throws NotConfigured. */
+  bodhi: () => BodhiClient;
   /** Where exec's `checkout:` gets repositories (with the forge credentials it may use). */
   checkout?: CheckoutSource;
 }
@@ -34,6 +43,10 @@ export interface HandlerServices {
 export interface PackitSettings {
   copr: CoprSettings;
   testingFarm: TestingFarmSettings;
+  /** Absent: Fedora's hub, no certificate (builds fail NotConfigured). */
+  koji?: KojiSettings;
+  /** Absent: Fedora's Bodhi, no token (updates fail NotConfigured). */
+  bodhi?: BodhiSettings;
 }
 
 export interface PackitServices extends PackitSettings {
@@ -52,6 +65,8 @@ export const DEFAULT_PACKIT_SETTINGS: PackitSettings = {
     token: null,
     artifactsUrl: DEFAULT_TESTING_FARM_ARTIFACTS_URL,
   },
+  koji: { url: DEFAULT_KOJI_URL, webUrl: null, cert: null, key: null, ca: null },
+  bodhi: { url: DEFAULT_BODHI_URL, token: null },
 };
 
 /**
@@ -71,6 +86,11 @@ export function handlerServices(
     forges: given.forges ?? null,
     copr: coprClientFactory(packit.copr, options),
     testingFarm: testingFarmClientFactory(packit.testingFarm, options),
+    koji: kojiClientFactory(
+      packit.koji ?? DEFAULT_PACKIT_SETTINGS.koji!,
+      packit.timeoutMs === undefined ? {} : { timeoutMs: packit.timeoutMs },
+    ),
+    bodhi: bodhiClientFactory(packit.bodhi ?? DEFAULT_PACKIT_SETTINGS.bodhi!, options),
     ...(given.checkout ? { checkout: given.checkout } : {}),
   };
 }

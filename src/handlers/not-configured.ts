@@ -28,10 +28,7 @@ export interface Placeholder {
 
 /** The Packit job types forgeflow does not integrate: their handlers fail NotConfigured. */
 export const PLACEHOLDERS: readonly Placeholder[] = [
-  { handler: PACKIT_HANDLERS.upstreamKojiBuild, system: 'Koji', jobs: 'upstream_koji_build' },
-  { handler: PACKIT_HANDLERS.kojiBuild, system: 'Koji', jobs: 'koji_build' },
   { handler: PACKIT_HANDLERS.kojiBuildTag, system: 'Koji', jobs: 'koji_build_tag' },
-  { handler: PACKIT_HANDLERS.bodhiUpdate, system: 'Bodhi', jobs: 'bodhi_update' },
   {
     handler: PACKIT_HANDLERS.proposeDownstream,
     system: 'Fedora dist-git',

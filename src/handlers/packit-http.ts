@@ -23,7 +23,7 @@ export interface JsonServiceOptions {
   /** Shown in messages: "Copr", "Testing Farm". */
   name: string;
   /** Prefix of the error types: `Copr` gives CoprUnavailable, CoprAuthError, … (ERROR_TYPES has each). */
-  errorPrefix: 'Copr' | 'TestingFarm';
+  errorPrefix: 'Copr' | 'TestingFarm' | 'Bodhi';
   /** The API root, e.g. https://copr.fedorainfracloud.org/api_3 (no trailing slash). */
   apiUrl: string;
   /** Authentication and other headers sent with every request. */

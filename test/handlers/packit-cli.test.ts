@@ -87,7 +87,7 @@ jobs:
     uses: acme.sign
     with: { file: widgets.rpm }
   koji:
-    uses: koji.build
+    uses: koji.tag
 `);
         expect(ok).toEqual({ valid: true, diagnostics: [], inputs: [] });
         const bad = await validate(`version: 1

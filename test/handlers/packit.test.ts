@@ -17,6 +17,9 @@ import type {
   CoprBuildInput,
   PackitJobInput,
   TestingFarmRunInput,
+  KojiBuildInput,
+  KojiTaskState,
+  BodhiUpdateInput,
 } from '../../src/compiler/packit/handler-inputs.js';
 import { PACKIT_HANDLERS } from '../../src/compiler/packit/types.js';
 import { handlerRuntimeValidator } from '../../src/contracts/handler-input.js';
@@ -67,9 +70,40 @@ describe('the Packit handlers', () => {
       config: { downstream_package_name: 'widgets' },
     };
     for (const name of Object.values(PACKIT_HANDLERS).filter(
-      (n) => !/^(copr|testing_farm)\./.test(n),
+      (n) => !/^(copr|testing_farm|koji|bodhi)\./.test(n) || n === PACKIT_HANDLERS.kojiBuildTag,
     ))
       expect(fits(name, job)).toEqual([]);
+    const koji: KojiBuildInput = {
+      package: 'widgets',
+      target: 'f41-candidate',
+      repository: 'https://src.fedoraproject.org/rpms/widgets.git',
+      commit: 'a'.repeat(40),
+      scratch: false,
+      dist_git_branch: 'f41',
+    };
+    expect(fits('koji.build', koji)).toEqual([]);
+    expect(fits('koji.scratch_build', { ...koji, dist_git_branch: null })).toEqual([]);
+    const task: KojiTaskState = {
+      task_id: 7,
+      url: 'u',
+      package: 'widgets',
+      target: 'f41-candidate',
+      scratch: false,
+      dist_git_branch: 'f41',
+      state: 'CLOSED',
+      ended: true,
+      nvr: 'widgets-1-1.fc41',
+      build_id: 3,
+    };
+    expect(fits('koji.task', task)).toEqual([]);
+    const update: BodhiUpdateInput = {
+      package: 'widgets',
+      dist_git_branch: 'f41',
+      koji_build: task,
+      extra_params: { type: 'bugfix' },
+    };
+    expect(fits('bodhi.update', update)).toEqual([]);
+    expect(fits('bodhi.update', { ...update, koji_build: null })).toEqual([]);
   });
 
   it('refuses inputs a build cannot run from', () => {
@@ -82,10 +116,7 @@ describe('the Packit handlers', () => {
 
 describe('NotConfigured placeholders', () => {
   const cases: [string, string, string][] = [
-    [PACKIT_HANDLERS.upstreamKojiBuild, 'Koji', 'upstream_koji_build'],
-    [PACKIT_HANDLERS.kojiBuild, 'Koji', 'koji_build'],
     [PACKIT_HANDLERS.kojiBuildTag, 'Koji', 'koji_build_tag'],
-    [PACKIT_HANDLERS.bodhiUpdate, 'Bodhi', 'bodhi_update'],
     [PACKIT_HANDLERS.proposeDownstream, 'Fedora dist-git', 'propose_downstream'],
     [PACKIT_HANDLERS.pullFromUpstream, 'Fedora dist-git', 'pull_from_upstream'],
     [PACKIT_HANDLERS.syncFromDownstream, 'Fedora dist-git', 'sync_from_downstream'],
@@ -121,18 +152,18 @@ describe('operator handlers (--handlers)', () => {
   });
 
   it('replace a placeholder and add new names; every other handler stays', async () => {
-    const all = workerHandlers(handlerServices(), [mine('koji.build'), mine('acme.sign')]);
-    expect(all.get('koji.build')?.spec.description).toBe('mine');
-    expect(await all.get('koji.build')!.run({}, testContext().context)).toEqual({
-      mine: 'koji.build',
+    const all = workerHandlers(handlerServices(), [mine('koji.tag'), mine('acme.sign')]);
+    expect(all.get('koji.tag')?.spec.description).toBe('mine');
+    expect(await all.get('koji.tag')!.run({}, testContext().context)).toEqual({
+      mine: 'koji.tag',
     });
     expect(all.has('acme.sign')).toBe(true);
-    expect(isPlaceholder(all.get('bodhi.update')!)).toBe(true);
+    expect(isPlaceholder(all.get('image_builder.build')!)).toBe(true);
     expect([...all.keys()]).toEqual(expect.arrayContaining(['exec', 'http.request', 'copr.build']));
   });
 
   it('may not replace a handler forgeflow has', () => {
-    for (const name of ['exec', 'copr.build', 'testing_farm.run']) {
+    for (const name of ['exec', 'copr.build', 'testing_farm.run', 'koji.build', 'bodhi.update']) {
       expect(() => workerHandlers(handlerServices(), [mine(name)])).toThrow(UsageError);
       expect(() => workerHandlers(handlerServices(), [mine(name)])).toThrow(
         `"${name}" is a handler forgeflow has`,
@@ -211,6 +242,11 @@ describe('settings', () => {
         FORGEFLOW_TESTING_FARM_URL: 'https://tf.example',
         FORGEFLOW_TESTING_FARM_TOKEN: 'k',
         FORGEFLOW_TESTING_FARM_ARTIFACTS_URL: 'https://artifacts.example',
+        FORGEFLOW_KOJI_URL: 'https://koji.example/kojihub',
+        FORGEFLOW_KOJI_CERT: '/etc/forgeflow/koji.pem',
+        FORGEFLOW_KOJI_CA: '/etc/forgeflow/koji-ca.pem',
+        FORGEFLOW_BODHI_URL: 'https://bodhi.example',
+        FORGEFLOW_BODHI_TOKEN: 'b',
       }),
     ).toEqual({
       copr: { url: 'https://copr.example', login: 'l', token: 't', owner: '@group' },
@@ -219,6 +255,14 @@ describe('settings', () => {
         token: 'k',
         artifactsUrl: 'https://artifacts.example',
       },
+      koji: {
+        url: 'https://koji.example/kojihub',
+        webUrl: null,
+        cert: '/etc/forgeflow/koji.pem',
+        key: null,
+        ca: '/etc/forgeflow/koji-ca.pem',
+      },
+      bodhi: { url: 'https://bodhi.example', token: 'b' },
     });
   });
 });

@@ -126,3 +126,65 @@ export interface PackitJobInput {
   /** The view's package-level config, for a handler the operator registers. */
   config: Record<string, unknown>;
 }
+
+/**
+ * `koji.build` (koji_build: the dist-git commit) and `koji.scratch_build` (upstream_koji_build:
+ * the upstream commit, always scratch): one Koji build task of `git+<repository>#<commit>`.
+ */
+export interface KojiBuildInput {
+  /** The package (SRPM) name. */
+  package: string;
+  /** The Koji build target: `rawhide`, `f45-candidate`, `epel10-candidate`, … */
+  target: string;
+  /** The https URL of the git repository Koji clones (no credentials in it). */
+  repository: string;
+  /** The commit to build (a full hash). */
+  commit: string;
+  scratch: boolean;
+  /** The dist-git branch the build is of (koji_build), or null (upstream_koji_build). */
+  dist_git_branch: string | null;
+}
+
+/** Output of `koji.build` / `koji.scratch_build`, and input of their poll `koji.task`. */
+export interface KojiTaskRef {
+  task_id: number;
+  /** The task's page in Koji's web UI. */
+  url: string;
+  package: string;
+  target: string;
+  scratch: boolean;
+  dist_git_branch: string | null;
+}
+
+/**
+ * `koji.task` output. It throws a non-retryable `KojiBuildFailed` when the task failed or was
+ * canceled, so `until: output.ended` only sees a closed task end a poll.
+ */
+export interface KojiTaskState extends KojiTaskRef {
+  /** Koji's task state: FREE, OPEN, ASSIGNED, CLOSED (CANCELED and FAILED throw). */
+  state: string;
+  ended: boolean;
+  /** The build's name-version-release once the task closed (a scratch build's, from its SRPM). */
+  nvr: string | null;
+  /** The Koji build id (none for a scratch build). */
+  build_id: number | null;
+}
+
+/** `bodhi.update`: a Bodhi update of one Koji build (Packit's bodhi_update). */
+export interface BodhiUpdateInput {
+  package: string;
+  dist_git_branch: string;
+  /** The build to ship: koji_build's output, or null for the branch's latest build in Koji. */
+  koji_build: { nvr: string | null } | null;
+  /** Packit's `bodhi_extra_params`, sent with the update where Bodhi has the field. */
+  extra_params: Record<string, unknown>;
+}
+
+/** `bodhi.update` output. */
+export interface BodhiUpdateRef {
+  alias: string;
+  url: string;
+  nvr: string;
+  /** False when an update of this build existed already (a retry, or made by hand). */
+  created: boolean;
+}

@@ -8,6 +8,7 @@ import { DEFAULT_IF } from '../defaults.js';
 import type { GraphNode, NodeAction } from '../../contracts/graph.js';
 import { num } from './config-values.js';
 import { coprBuildInput, DEFAULT_COPR_TIMEOUT_S } from './copr-input.js';
+import { downstreamAction } from './downstream-input.js';
 import type { PackitJobInput } from './handler-inputs.js';
 import { nodeId, type JobIds } from './ids.js';
 import { literalText, literalValue } from './literal.js';
@@ -95,6 +96,8 @@ function actionOf(planned: PlannedNode, ctx: NodeContext): NodeAction {
       poll: testingFarmPoll(PACKIT_HANDLERS.testingFarmRequest),
     };
   }
+  const downstream = downstreamAction(planned, ctx);
+  if (downstream) return downstream;
   const input: PackitJobInput = {
     job: view.type,
     trigger: view.trigger,

@@ -68,3 +68,10 @@ export function coprPoll(handler: string, buildTimeoutS: number): PollSpec {
 export function testingFarmPoll(handler: string): PollSpec {
   return poll(handler, TESTING_FARM_LIMIT_MS);
 }
+
+/** A Koji build may wait and build for long (big packages take most of a day). */
+const KOJI_BUILD_LIMIT_MS = 24 * HOUR;
+
+export function kojiPoll(handler: string): PollSpec {
+  return poll(handler, KOJI_BUILD_LIMIT_MS);
+}

@@ -152,6 +152,8 @@ export const PACKIT_HANDLERS = {
   /** Job types forgeflow does not integrate yet: fail NotConfigured unless the operator registers one. */
   upstreamKojiBuild: 'koji.scratch_build',
   kojiBuild: 'koji.build',
+  /** Read a Koji build task (the poll of koji.build and koji.scratch_build). */
+  kojiTask: 'koji.task',
   kojiBuildTag: 'koji.tag',
   bodhiUpdate: 'bodhi.update',
   proposeDownstream: 'packit.propose_downstream',

@@ -101,8 +101,27 @@ describe('edges', () => {
     expect(node(pushed, 'bodhi_update[f45]').action).toMatchObject({
       kind: 'activity',
       handler: 'bodhi.update',
-      input: { job: 'bodhi_update', trigger: 'commit', package: 'app', target: 'f45' },
+      input: {
+        package: 'app',
+        dist_git_branch: 'f45',
+        // The Koji build's poll ends with its NVR.
+        koji_build: "${{ needs['koji_build'].output }}",
+        extra_params: {},
+      },
       poll: null,
+    });
+    // The dist-git commit, for the branch's Koji target, polled in a child run.
+    expect(node(pushed, 'koji_build[f45]').action).toMatchObject({
+      kind: 'activity',
+      handler: 'koji.build',
+      input: {
+        package: 'app',
+        target: 'f45-candidate',
+        repository: 'https://src.fedoraproject.org/rpms/app.git',
+        scratch: false,
+        dist_git_branch: 'f45',
+      },
+      poll: { handler: 'koji.task', until: 'output.ended' },
     });
   });
 
