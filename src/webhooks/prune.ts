@@ -13,6 +13,7 @@ interface AgedTable {
   /** The count's name in what a pass reports. */
   name: string;
   table: string;
+  /** Its primary key's columns. */
   key: string;
   /** The age column, which an index leads with. */
   age: string;
@@ -30,20 +31,20 @@ const DELIVERIES: AgedTable = {
 const COMMENT_ACKS: AgedTable = {
   name: 'comment_acks',
   table: 'forgeflow.comment_acks',
-  key: '(forge, repo, comment_id)',
+  key: 'forge, repo, comment_id',
   age: 'created_at',
   also: 'updated_at < {cutoff}',
 };
 const REPLY_WINDOWS: AgedTable = {
   name: 'reply_windows',
   table: 'forgeflow.comment_reply_windows',
-  key: '(forge, repo, pr, author, kind)',
+  key: 'forge, repo, pr, author, kind',
   age: 'replied_at',
 };
 const SUMMARIES: AgedTable = {
   name: 'run_summaries',
   table: 'forgeflow.run_summaries',
-  key: '(forge, repo, pr, pipeline)',
+  key: 'forge, repo, pr, pipeline',
   age: 'updated_at',
   also: '(lease_until IS NULL OR lease_until < {now})',
 };
@@ -64,7 +65,7 @@ function agedStep(db: Db, t: AgedTable, age: number | null): PruneStep {
       if (!before) return { counts: { [t.name]: 0 }, more: false };
       const { where, params } = filter(t, before, now, 2);
       const { rowCount } = await db.query(
-        `DELETE FROM ${t.table} WHERE ${t.key} IN (
+        `DELETE FROM ${t.table} WHERE (${t.key}) IN (
            SELECT ${t.key} FROM ${t.table} WHERE ${where}
            ORDER BY ${t.age} LIMIT $1 FOR UPDATE SKIP LOCKED)`,
         [limit, ...params],
