@@ -8,10 +8,7 @@ import { UsageError } from './io.js';
 
 export const RETENTION_SETTING = '--retention / FORGEFLOW_RETENTION';
 
-export function retentionSetting(
-  value: string | undefined,
-  name = RETENTION_SETTING,
-): Retention {
+export function retentionSetting(value: string | undefined, name = RETENTION_SETTING): Retention {
   if (value === undefined || value.trim() === '') return DEFAULT_RETENTION;
   const retention = parseRetention(value);
   if (typeof retention === 'string') throw new UsageError(`${name}: ${retention}`);

@@ -4,10 +4,7 @@
  * side tables, src/webhooks/prune.ts). The pruner (pruner.ts) runs them in order.
  */
 import type { Db } from '../db/db.js';
-import {
-  PRUNED_RUN_STATUSES,
-  type Retention,
-} from '../contracts/retention.js';
+import { PRUNED_RUN_STATUSES, type Retention } from '../contracts/retention.js';
 import { countPrunableGraphs, pruneGraphBatch } from './prune-graphs.js';
 import { countPrunableRuns, pruneRunBatch, type RunCutoffs } from './prune-runs.js';
 import { countPrunableTombstones, pruneTombstoneBatch } from './tombstones.js';

@@ -15,8 +15,12 @@ import type { PruneCounts, PruneStep } from './prune-steps.js';
 export const PRUNE_CHORE = 'prune';
 /** A turn an hour, as GitHub expires logs and Temporal deletes closed workflows: in the background. */
 export const DEFAULT_PRUNE_EVERY_MS = 3_600_000;
-/** Top-level runs (or deliveries, …) per transaction: a few hundred, each batch short. */
-export const DEFAULT_PRUNE_BATCH = 200;
+/**
+ * Top-level runs (or deliveries, …) per transaction, each batch short: on PostgreSQL 200 (about
+ * 50 ms for runs of 5 nodes and 20 events); on PGlite, whose one connection every worker
+ * transaction waits for meanwhile, 50 (about 70 ms there). docs/reliability.md has the figures.
+ */
+export const DEFAULT_PRUNE_BATCH: Record<Db['kind'], number> = { pg: 200, pglite: 50 };
 const MAX_JITTER_MS = 300_000;
 
 export interface PrunerOptions {
@@ -48,7 +52,7 @@ export class Pruner {
    */
   async pruneAll(signal?: AbortSignal): Promise<PruneCounts> {
     const { clock, steps } = this.options;
-    const limit = this.options.batch ?? DEFAULT_PRUNE_BATCH;
+    const limit = this.options.batch ?? DEFAULT_PRUNE_BATCH[this.options.db.kind];
     const total: PruneCounts = {};
     for (const step of steps) {
       for (;;) {

@@ -34,7 +34,12 @@ describe('the retention setting', () => {
       canceled: 30 * DAY,
       timed_out: 30 * DAY,
     });
-    const both = { succeeded: 7 * DAY, failed: 180 * DAY, canceled: 180 * DAY, timed_out: 180 * DAY };
+    const both = {
+      succeeded: 7 * DAY,
+      failed: 180 * DAY,
+      canceled: 180 * DAY,
+      timed_out: 180 * DAY,
+    };
     expect(settings({}, 'succeeded=7d, runs=180d').runs).toEqual(both);
     expect(settings({}, 'runs=180d,succeeded=7d').runs).toEqual(both);
     expect(settings({ FORGEFLOW_RETENTION: 'runs=1d' }, 'deliveries=3d')).toEqual({
@@ -46,7 +51,10 @@ describe('the retention setting', () => {
 
   it('keeps everything with `forever`, and one kind with key=forever', () => {
     expect(settings({ FORGEFLOW_RETENTION: 'forever' })).toEqual(KEEP_FOREVER);
-    expect(parseRetention('deliveries=forever')).toEqual({ ...DEFAULT_RETENTION, deliveries: null });
+    expect(parseRetention('deliveries=forever')).toEqual({
+      ...DEFAULT_RETENTION,
+      deliveries: null,
+    });
     expect(settings({}, 'runs=forever').runs).toEqual(KEEP_FOREVER.runs);
   });
 

@@ -127,8 +127,9 @@ describe('forgeflow prune', () => {
     expect(again.out).toMatch(/^nothing to prune in /);
   });
 
-  it('takes --older-than for the runs, and answers JSON', async () => {
-    const { code, out } = await run('prune', ...args, '--older-than', '30d', '--format', 'json');
+  it('takes --older-than for the runs, goes on batch after batch, and answers JSON', async () => {
+    const older = ['--older-than', '30d', '--batch', '1', '--format', 'json'];
+    const { code, out } = await run('prune', ...args, ...older);
     expect(code).toBe(0);
     expect(JSON.parse(out)).toMatchObject({
       dry_run: false,

@@ -34,7 +34,8 @@ Deletes what the retention no longer keeps, a batch per transaction, until nothi
   --older-than DURATION  prune the runs that finished longer ago than this, whatever their
                          status (the other ages stay as the retention says)
   --dry-run              count what would go; delete nothing
-  --batch N              top-level runs (or rows) per transaction (default ${DEFAULT_PRUNE_BATCH})
+  --batch N              top-level runs (or rows) per transaction (default ${DEFAULT_PRUNE_BATCH.pg};
+                         ${DEFAULT_PRUNE_BATCH.pglite} on the embedded database)
   --format json          the counts as JSON
 
 Defaults: every run 90d after it finished, deliveries 30d, comments 30d, summaries 90d after
@@ -76,8 +77,8 @@ export async function pruneCommand(
     retentionSetting(values.retention ?? process.env.FORGEFLOW_RETENTION),
     values['older-than'],
   );
-  const batch = values.batch === undefined ? DEFAULT_PRUNE_BATCH : Number(values.batch);
-  if (!Number.isInteger(batch) || batch < 1 || batch > 10_000)
+  const batch = values.batch === undefined ? undefined : Number(values.batch);
+  if (batch !== undefined && (!Number.isInteger(batch) || batch < 1 || batch > 10_000))
     throw new UsageError('--batch must be a whole number from 1 to 10000');
   const dataDir = values['data-dir'] || process.env.FORGEFLOW_DATA_DIR || DEFAULT_DATA_DIR;
   const target: OpenOptions = {
@@ -91,7 +92,8 @@ export async function pruneCommand(
     try {
       // As serve and worker do at start: the tables pruning needs are a migration's.
       await migrate(db);
-      const pruner = new Pruner({ db, clock, steps: pruneSteps(db, retention), batch });
+      const steps = pruneSteps(db, retention);
+      const pruner = new Pruner({ db, clock, steps, ...(batch ? { batch } : {}) });
       counts = values['dry-run'] ? await pruner.countAll() : await pruner.pruneAll();
     } finally {
       await db.close();
@@ -134,8 +136,6 @@ function report(counts: PruneCounts, where: string, retention: Retention, dryRun
     ([key, label]) => `  ${label.padEnd(width)}  ${(counts[key] ?? 0).toLocaleString('en-US')}`,
   );
   const head = dryRun ? `would prune from ${where}` : `pruned from ${where}`;
-  const note = dryRun
-    ? '(graphs: those already unused; the runs above may leave more)\n'
-    : '';
+  const note = dryRun ? '(graphs: those already unused; the runs above may leave more)\n' : '';
   return `${head} ${kept}:\n${lines.join('\n')}\n${note}`;
 }
