@@ -9,11 +9,11 @@ import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import type { Db } from '../../src/db/db.js';
 import { openPglite } from '../../src/db/pglite.js';
 import { manualEvent } from '../../src/forges/normalize.js';
 import { FakeClock } from '../../src/runtime/clock.js';
+import { runCli as run } from '../support/cli.js';
 import { freshPgliteDir, testBackend, testDb, type TestDb } from '../support/db.js';
 import {
   compileFor,
@@ -24,18 +24,6 @@ import {
 } from '../support/runtime.js';
 
 const DAY = 86_400_000;
-
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, {
-    out: (text) => (out += text),
-    err: (text) => (err += text),
-    color: false,
-    readFile: () => '',
-  });
-  return { code, out, err };
-}
 
 /** Finishes a run at `daysAgo` days before now and, that long ago, records a delivery. */
 async function oldRun(db: Db, daysAgo: number, fail = false): Promise<string> {

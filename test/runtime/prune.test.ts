@@ -95,6 +95,19 @@ const SCRIPT = '  a: { uses: test.script }\n';
 const FAILING =
   '  a: { uses: test.script, with: { steps: [{ fail: { type: Nope, non_retryable: true } }] } }\n';
 
+/** Job `build`: a first call, then a polling child run every 30 s, done at poll `doneAfter`. */
+function polling(key: string, doneAfter: number, needs?: string): string {
+  return `  build:${needs ? `\n    needs: ${needs}` : ''}
+    uses: test.script
+    with: { echo: { id: ${key} } }
+    poll:
+      uses: test.poll
+      with: { key: "\${{ output.id }}", done_after: ${doneAfter} }
+      every: 30s
+      until: "\${{ output.state == 'done' }}"
+`;
+}
+
 /** Prunes every finished run (and tombstone) there is, so a test counts only its own. */
 async function clearAll(): Promise<void> {
   clock.advance(1);
@@ -114,16 +127,7 @@ describe('pruning finished runs', () => {
     needs: approve
     uses: exec
     with: { command: [echo, hello] }
-  build:
-    needs: say
-    uses: test.script
-    with: { echo: { id: retained } }
-    poll:
-      uses: test.poll
-      with: { key: "\${{ output.id }}", done_after: 1 }
-      every: 30s
-      until: "\${{ output.state == 'done' }}"
-`);
+${polling('retained', 1, 'say')}`);
     await t.runtime.signal(full, 'approve', { by: 'octocat' });
     await polled;
     clock.advance(30_000);
@@ -213,15 +217,7 @@ describe('pruning finished runs', () => {
     // pollsPerRun 2: the first child continues as new after two polls, its parent still waiting.
     let parent = '';
     const started = t.runtime.events.next('child:started', (e) => e.runId === parent);
-    parent = await t.startRun(`  build:
-    uses: test.script
-    with: { echo: { id: long } }
-    poll:
-      uses: test.poll
-      with: { key: "\${{ output.id }}", done_after: 100 }
-      every: 30s
-      until: "\${{ output.state == 'done' }}"
-`);
+    parent = await t.startRun(polling('long', 100));
     await started;
     const polled = t.runtime.events.next('node:polled', () => true);
     clock.advance(30_000);

@@ -5,11 +5,10 @@
  * old deliveries, acknowledgements, summaries and tombstones. `--dry-run` counts instead.
  * Exit 0 done (or nothing to do), 1 the database refused, 2 a usage error.
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PRUNED_RUN_STATUSES, formatRetention, type Retention } from '../../contracts/retention.js';
 import { migrate } from '../../db/migrate.js';
-import { describeDatabase, openDatabase, type OpenOptions } from '../../db/open.js';
+import { describeDatabase, openDatabase } from '../../db/open.js';
 import { systemClock, type Clock } from '../../runtime/clock.js';
 import type { PruneCounts } from '../../runtime/prune-steps.js';
 import { DEFAULT_PRUNE_BATCH, Pruner } from '../../runtime/pruner.js';
@@ -17,7 +16,7 @@ import { durationSetting } from '../duration-setting.js';
 import { EXIT, UsageError, type Io } from '../io.js';
 import { retentionSetting } from '../retention-setting.js';
 import { pruneSteps } from '../service.js';
-import { DEFAULT_DATA_DIR } from '../settings.js';
+import { databaseTarget } from '../database-target.js';
 import { formatOption } from './options.js';
 
 export const pruneUsage =
@@ -80,11 +79,7 @@ export async function pruneCommand(
   const batch = values.batch === undefined ? undefined : Number(values.batch);
   if (batch !== undefined && (!Number.isInteger(batch) || batch < 1 || batch > 10_000))
     throw new UsageError('--batch must be a whole number from 1 to 10000');
-  const dataDir = values['data-dir'] || process.env.FORGEFLOW_DATA_DIR || DEFAULT_DATA_DIR;
-  const target: OpenOptions = {
-    databaseUrl: values['database-url'] || process.env.DATABASE_URL || undefined,
-    dataDir: join(dataDir, 'db'),
-  };
+  const target = databaseTarget(values);
   const where = describeDatabase(target);
   let counts: PruneCounts;
   try {
