@@ -7,7 +7,7 @@ import { nearest } from '../src/cli/did-you-mean.js';
 import { runCli } from './support/cli.js';
 
 describe('--help', () => {
-  it.each(['validate', 'plan', 'run', 'serve', 'worker', 'migrate'])(
+  it.each(['validate', 'plan', 'run', 'serve', 'worker', 'migrate', 'prune'])(
     'forgeflow %s --help prints its usage and exits 0',
     async (name) => {
       const { code, out, err } = await runCli(name, '--help');

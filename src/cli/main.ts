@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { migrateCommand, migrateUsage } from './commands/migrate.js';
 import { planCommand, planUsage } from './commands/plan.js';
+import { pruneCommand, pruneHelp, pruneUsage } from './commands/prune.js';
 import { runCommand, runHelp, runUsage } from './commands/run.js';
 import { runsCommand, runsHelp, runsUsage } from './commands/runs.js';
 import { schedulesCommand, schedulesHelp, schedulesUsage } from './commands/schedules.js';
@@ -67,6 +68,12 @@ const COMMANDS: Record<
     run: migrateCommand,
     usage: migrateUsage,
     summary: 'apply pending database migrations',
+  },
+  prune: {
+    run: pruneCommand,
+    usage: pruneUsage,
+    help: pruneHelp,
+    summary: 'delete finished runs, deliveries and old rows past their retention, now',
   },
 };
 

@@ -34,6 +34,10 @@ import type { Handler } from '../handlers/types.js';
 import { HandlerError } from '../contracts/errors.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { Runtime } from '../runtime/runtime.js';
+import { runtimePruneSteps, type PruneStep } from '../runtime/prune-steps.js';
+import { Pruner } from '../runtime/pruner.js';
+import { webhookPruneSteps } from '../webhooks/prune.js';
+import { DEFAULT_RETENTION, type Retention } from '../contracts/retention.js';
 import type { Worker } from '../runtime/worker.js';
 import { watchPlanRuns } from '../webhooks/plan-end.js';
 import { summaryBook } from '../webhooks/run-summaries.js';
@@ -63,6 +67,8 @@ export interface Service {
   forges: ForgeClients;
   /** Fires `on.schedule` (every serve and worker process runs one; a due time fires once). */
   firer: ScheduleFirer;
+  /** Deletes what retention no longer keeps (every serve and worker runs one; one takes each turn). */
+  pruner: Pruner;
 }
 
 export function databaseOptions(settings: ServiceSettings) {
@@ -137,6 +143,8 @@ export function assembleService(
     leaseMs?: number;
     /** How long this worker may miss its liveness beats before others judge it dead. */
     workerDeadAfterMs?: number;
+    /** How long finished runs and old rows are kept (default: DEFAULT_RETENTION). */
+    retention?: Retention;
   },
   deps: {
     clock: Clock;
@@ -209,7 +217,23 @@ export function assembleService(
     concurrency: settings.concurrency,
   });
   const firer = new ScheduleFirer({ db, runtime, clock: deps.clock, log });
-  return { runtime, worker, handlers, compilerHandlers, forges, firer };
+  const pruner = new Pruner({
+    db,
+    clock: deps.clock,
+    steps: pruneSteps(db, settings.retention ?? DEFAULT_RETENTION),
+    ...(deps.random ? { random: deps.random } : {}),
+    id: worker.id,
+    log,
+    onTurn: (counts) => {
+      if (Object.values(counts).some((n) => n > 0)) log.info({ pruned: counts }, 'pruned');
+    },
+  });
+  return { runtime, worker, handlers, compilerHandlers, forges, firer, pruner };
+}
+
+/** Every table retention prunes: the runtime's, then the webhooks'. */
+export function pruneSteps(db: Db, retention: Retention): PruneStep[] {
+  return [...runtimePruneSteps(db, retention), ...webhookPruneSteps(db, retention)];
 }
 
 /** A server that runs exec steps refuses to start when it cannot sandbox them (unless told not to). */

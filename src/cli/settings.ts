@@ -25,6 +25,8 @@ import { DEFAULT_NODE_LOG_BYTES, MIN_NODE_LOG_BYTES } from '../runtime/logs/limi
 import { DEFAULT_SETTINGS } from '../runtime/types.js';
 import { formatDuration } from '../contracts/duration.js';
 import { durationSetting } from './duration-setting.js';
+import { retentionSetting } from './retention-setting.js';
+import type { Retention } from '../contracts/retention.js';
 export interface ServiceSettings {
   databaseUrl: string | undefined;
   /** Holds the embedded database (`db/`) and generated secrets. */
@@ -65,6 +67,8 @@ export interface ServiceSettings {
    * the others judge it dead and retry what it ran (src/runtime/liveness.ts).
    */
   workerDeadAfterMs: number;
+  /** `--retention` / FORGEFLOW_RETENTION: how long finished runs and old rows are kept. */
+  retention: Retention;
 }
 
 /** Bounds of `--lease`: shorter leases cost renewals, longer ones only delay the last resort. */
@@ -150,6 +154,7 @@ export function readSettings(
     'exec-sandbox'?: string;
     'log-format'?: string;
     lease?: string;
+    retention?: string;
   },
 ): ServiceSettings {
   const port = integer('--port / PORT', flags.port ?? env.PORT, DEFAULT_PORT, 0);
@@ -204,6 +209,7 @@ export function readSettings(
       MIN_NODE_LOG_BYTES,
     ),
     ...liveness(env, flags.lease),
+    retention: retentionSetting(flags.retention ?? env.FORGEFLOW_RETENTION),
   };
 }
 

@@ -26,6 +26,7 @@ export const ERRORS = {
   RUN_NOT_FINISHED: { status: 409, title: 'Run not finished' },
   RUN_NOT_RETRYABLE: { status: 409, title: 'Run cannot be retried' },
   RUN_NOT_ACTIVE: { status: 409, title: 'Run not active' },
+  RUN_PRUNED: { status: 410, title: 'Run pruned' },
   BODY_TOO_LARGE: { status: 413, title: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   PIPELINE_INVALID: { status: 422, title: 'Pipeline invalid' },

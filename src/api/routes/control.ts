@@ -7,6 +7,7 @@ import { manualEvent, normalizeEvent } from '../../forges/normalize.js';
 import { repoFileProblem, repoNameProblem } from '../../forges/repo-paths.js';
 import { HandlerError } from '../../contracts/errors.js';
 import type { ApiDeps } from '../deps.js';
+import { sendRunMissing } from '../run-missing.js';
 import { sendProblem } from '../../contracts/problems.js';
 import {
   CancelBody,
@@ -87,13 +88,13 @@ export function controlRoutes(deps: ApiDeps) {
           summary: 'Cancel a run (and its child runs); a finished run is left as it is',
           params: RunParams,
           body: CancelBody,
-          response: { 200: OutcomeSchema, ...problems(400, 401, 404) },
+          response: { 200: OutcomeSchema, ...problems(400, 401, 404, 410) },
         },
       },
       async (request, reply) => {
         const reason = request.body?.reason ?? 'canceled through the API';
         const result = await deps.runtime.cancel(request.params.id, reason);
-        if (!result) return sendProblem(reply, 'RUN_NOT_FOUND', `no run ${request.params.id}`);
+        if (!result) return sendRunMissing(deps, reply, request.params.id);
         return reply.send(result);
       },
     );
@@ -105,12 +106,12 @@ export function controlRoutes(deps: ApiDeps) {
           tags: ['control'],
           summary: 'Re-run what failed in a finished run, keeping what succeeded',
           params: RunParams,
-          response: { 200: OutcomeSchema, ...problems(400, 401, 404, 409) },
+          response: { 200: OutcomeSchema, ...problems(400, 401, 404, 409, 410) },
         },
       },
       async (request, reply) => {
         const result = await deps.runtime.retry(request.params.id);
-        if (!result) return sendProblem(reply, 'RUN_NOT_FOUND', `no run ${request.params.id}`);
+        if (!result) return sendRunMissing(deps, reply, request.params.id);
         if (result.outcome === 'not-finished')
           return sendProblem(
             reply,
@@ -131,13 +132,13 @@ export function controlRoutes(deps: ApiDeps) {
           summary: 'Send a signal: it wakes the node waiting for it, or waits for one',
           params: SignalParams,
           body: SignalBody,
-          response: { 200: OutcomeSchema, ...problems(400, 401, 404, 409) },
+          response: { 200: OutcomeSchema, ...problems(400, 401, 404, 409, 410) },
         },
       },
       async (request, reply) => {
         const { id, name } = request.params;
         const result = await deps.runtime.signal(id, name, request.body?.payload ?? null);
-        if (!result) return sendProblem(reply, 'RUN_NOT_FOUND', `no run ${id}`);
+        if (!result) return sendRunMissing(deps, reply, id);
         if (result.outcome === 'run-finished')
           return sendProblem(
             reply,

@@ -6,6 +6,7 @@ import { logTotals, nodeState, readLog } from '../../runtime/logs/read.js';
 import { sendProblem } from '../../contracts/problems.js';
 import type { ApiDeps } from '../deps.js';
 import { followLog } from '../log-follow.js';
+import { sendRunMissing } from '../run-missing.js';
 import { LogPageSchema, LogQuery, NodeParams } from '../log-schemas.js';
 import { problems } from '../schemas.js';
 
@@ -20,15 +21,14 @@ export function logRoutes(deps: ApiDeps) {
           summary: "A node's log: numbered lines after `after`; `follow=true` streams them (SSE)",
           params: NodeParams,
           querystring: LogQuery,
-          response: { 200: LogPageSchema, ...problems(400, 401, 404) },
+          response: { 200: LogPageSchema, ...problems(400, 401, 404, 410) },
         },
       },
       async (request, reply) => {
         const { id, node } = request.params;
         const state = await nodeState(deps.db, id, node);
         if (!state) {
-          if (!(await runExists(deps.db, id)))
-            return sendProblem(reply, 'RUN_NOT_FOUND', `no run ${id}`);
+          if (!(await runExists(deps.db, id))) return sendRunMissing(deps, reply, id);
           return sendProblem(reply, 'NODE_NOT_FOUND', `run ${id} has no node ${node}`);
         }
         const { attempt } = request.query;

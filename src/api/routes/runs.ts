@@ -19,6 +19,7 @@ import {
   RunParams,
 } from '../schemas.js';
 import type { ApiDeps } from '../deps.js';
+import { sendRunMissing } from '../run-missing.js';
 import { detailView, historyView, summaryView } from '../views.js';
 
 export function runRoutes(deps: ApiDeps) {
@@ -80,12 +81,12 @@ export function runRoutes(deps: ApiDeps) {
           tags: ['runs'],
           summary: 'One run: its nodes, attempts, outputs, errors, children and parent',
           params: RunParams,
-          response: { 200: RunDetailSchema, ...problems(400, 401, 404) },
+          response: { 200: RunDetailSchema, ...problems(400, 401, 404, 410) },
         },
       },
       async (request, reply) => {
         const run = await runDetail(deps.db, request.params.id);
-        if (!run) return sendProblem(reply, 'RUN_NOT_FOUND', `no run ${request.params.id}`);
+        if (!run) return sendRunMissing(deps, reply, request.params.id);
         return reply.send(detailView(run, deps.clock.now()));
       },
     );
@@ -98,7 +99,7 @@ export function runRoutes(deps: ApiDeps) {
           summary: "A run's history events, in order, paged by sequence number",
           params: RunParams,
           querystring: HistoryQuery,
-          response: { 200: HistorySchema, ...problems(400, 401, 404) },
+          response: { 200: HistorySchema, ...problems(400, 401, 404, 410) },
         },
       },
       async (request, reply) => {
@@ -109,7 +110,7 @@ export function runRoutes(deps: ApiDeps) {
           limit: limit + 1,
         });
         if (events.length === 0 && !(await runExists(deps.db, id)))
-          return sendProblem(reply, 'RUN_NOT_FOUND', `no run ${id}`);
+          return sendRunMissing(deps, reply, id);
         const page = events.slice(0, limit);
         return reply.send({
           events: page.map(historyView),
@@ -130,7 +131,7 @@ export function runRoutes(deps: ApiDeps) {
       },
       async (request, reply) => {
         const graph = await runGraph(deps.db, request.params.id);
-        if (!graph) return sendProblem(reply, 'RUN_NOT_FOUND', `no run ${request.params.id}`);
+        if (!graph) return sendRunMissing(deps, reply, request.params.id);
         if (request.query.format === 'mermaid')
           return reply.type('text/plain; charset=utf-8').send(toMermaid(graph));
         return reply.type('application/json').send(JSON.stringify(graph));

@@ -1,10 +1,9 @@
 /** `forgeflow migrate`: applies pending SQL migrations; exit 0 done or nothing to do, 1 refused. */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrate } from '../../db/migrate.js';
-import { describeDatabase, openDatabase, type OpenOptions } from '../../db/open.js';
+import { describeDatabase, openDatabase } from '../../db/open.js';
+import { databaseTarget } from '../database-target.js';
 import { EXIT, paint, type Io } from '../io.js';
-import { DEFAULT_DATA_DIR } from '../settings.js';
 
 export const migrateUsage = 'forgeflow migrate [--database-url URL] [--data-dir DIR]';
 
@@ -13,12 +12,7 @@ export async function migrateCommand(args: string[], io: Io): Promise<number> {
     args,
     options: { 'database-url': { type: 'string' }, 'data-dir': { type: 'string' } },
   });
-  // --data-dir is forgeflow's data directory, as for serve and worker: the database is in db/.
-  const dataDir = values['data-dir'] || process.env.FORGEFLOW_DATA_DIR || DEFAULT_DATA_DIR;
-  const target: OpenOptions = {
-    databaseUrl: values['database-url'] || process.env.DATABASE_URL || undefined,
-    dataDir: join(dataDir, 'db'),
-  };
+  const target = databaseTarget(values);
   const where = describeDatabase(target);
   try {
     const db = await openDatabase(target);

@@ -21,7 +21,7 @@ import { openServiceUntilStopped } from '../stop-signals.js';
 import { API_TOKEN_FILE, makeDataDir, storedSecret, webhookSecret } from '../webhook-secret.js';
 
 export const serveUsage =
-  'forgeflow serve [--port N] [--host ADDR] [--data-dir DIR] [--database-url URL] [--concurrency N] [--grace SECONDS] [--handlers FILE] [--exec-sandbox namespaces|none] [--log-format text|json] [--lease DURATION]';
+  'forgeflow serve [--port N] [--host ADDR] [--data-dir DIR] [--database-url URL] [--concurrency N] [--grace SECONDS] [--handlers FILE] [--exec-sandbox namespaces|none] [--log-format text|json] [--lease DURATION] [--retention SPEC]';
 
 export async function serveCommand(
   args: string[],
@@ -41,6 +41,7 @@ export async function serveCommand(
       'exec-sandbox': { type: 'string' },
       'log-format': { type: 'string' },
       lease: { type: 'string' },
+      retention: { type: 'string' },
     },
   });
   const settings = readSettings(process.env, values);
@@ -59,6 +60,7 @@ export async function serveCommand(
   try {
     await service.worker.start();
     service.firer.start();
+    service.pruner.start();
     const address = await server
       .listen({ port: settings.port, host: settings.host })
       .catch((error: NodeJS.ErrnoException) => {
@@ -79,11 +81,13 @@ export async function serveCommand(
     io.out(`${signal}: stopping\n`);
     await server.close();
     await service.firer.stop();
+    await service.pruner.stop();
     await service.worker.stop(graceMs);
     return EXIT.ok;
   } finally {
     await server.close();
     await service.firer.stop();
+    await service.pruner.stop();
     await service.worker.stop(0);
     await service.db.close();
   }

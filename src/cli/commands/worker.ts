@@ -12,7 +12,7 @@ import { makeDataDir } from '../webhook-secret.js';
 import { openServiceUntilStopped } from '../stop-signals.js';
 
 export const workerUsage =
-  'forgeflow worker [--database-url URL] [--data-dir DIR] [--concurrency N] [--grace SECONDS] [--handlers FILE] [--exec-sandbox namespaces|none] [--log-format text|json] [--lease DURATION]';
+  'forgeflow worker [--database-url URL] [--data-dir DIR] [--concurrency N] [--grace SECONDS] [--handlers FILE] [--exec-sandbox namespaces|none] [--log-format text|json] [--lease DURATION] [--retention SPEC]';
 
 export async function workerCommand(
   args: string[],
@@ -30,6 +30,7 @@ export async function workerCommand(
       'exec-sandbox': { type: 'string' },
       'log-format': { type: 'string' },
       lease: { type: 'string' },
+      retention: { type: 'string' },
     },
   });
   const concurrency = Number(values.concurrency);
@@ -49,6 +50,7 @@ export async function workerCommand(
     const worker = service.worker;
     await worker.start();
     service.firer.start();
+    service.pruner.start();
     io.out(
       `worker ${worker.id} running on ${describeDatabase(databaseOptions(settings))} (concurrency ${concurrency})\n`,
     );
@@ -57,11 +59,13 @@ export async function workerCommand(
       `${signal}: no new work; waiting up to ${graceSeconds}s for ${worker.busy} running attempt(s)\n`,
     );
     await service.firer.stop();
+    await service.pruner.stop();
     await worker.stop(graceSeconds * 1000);
     io.out('worker stopped\n');
     return EXIT.ok;
   } finally {
     await service.firer.stop();
+    await service.pruner.stop();
     await service.db.close();
   }
 }
