@@ -12,6 +12,7 @@ import {
 } from '../forges/adapters.js';
 import { DEFAULT_PACKIT_SETTINGS, type PackitSettings } from '../handlers/handler-services.js';
 import { readSandboxSettings, type SandboxSettings } from '../handlers/sandbox/settings.js';
+import { DEFAULT_PACKAGER, type DistGitSettings } from '../handlers/dist-git/settings.js';
 import { defaultMirrorRoot } from '../handlers/checkout/source.js';
 import type { ReleasesTable } from '../compiler/index.js';
 import { CONFIG_FILES } from '../handlers/plan/config-lookup.js';
@@ -100,6 +101,21 @@ function integer(name: string, value: string | undefined, fallback: number, min:
   return n;
 }
 
+/** propose_downstream's FORGEFLOW_DISTGIT_*, FORGEFLOW_PAGURE_TOKEN and FORGEFLOW_LOOKASIDE_*. */
+function readDistGitSettings(env: NodeJS.ProcessEnv): DistGitSettings {
+  return {
+    url: text(env.FORGEFLOW_DISTGIT_URL),
+    user: text(env.FORGEFLOW_DISTGIT_USER),
+    token: text(env.FORGEFLOW_PAGURE_TOKEN),
+    lookasideUrl: text(env.FORGEFLOW_LOOKASIDE_URL),
+    lookasideCert: text(env.FORGEFLOW_LOOKASIDE_CERT),
+    lookasideKey: text(env.FORGEFLOW_LOOKASIDE_KEY),
+    lookasideCa: text(env.FORGEFLOW_LOOKASIDE_CA),
+    sourceOrigins: listFromEnv(env.FORGEFLOW_DISTGIT_SOURCE_ORIGINS) ?? [],
+    packager: text(env.FORGEFLOW_DISTGIT_PACKAGER) ?? DEFAULT_PACKAGER,
+  };
+}
+
 /** FORGEFLOW_COPR_* and FORGEFLOW_TESTING_FARM_*; unset tokens leave those handlers NotConfigured. */
 export function readPackitSettings(env: NodeJS.ProcessEnv): PackitSettings {
   const { copr, testingFarm } = DEFAULT_PACKIT_SETTINGS;
@@ -115,6 +131,7 @@ export function readPackitSettings(env: NodeJS.ProcessEnv): PackitSettings {
       token: text(env.FORGEFLOW_TESTING_FARM_TOKEN),
       artifactsUrl: text(env.FORGEFLOW_TESTING_FARM_ARTIFACTS_URL) ?? testingFarm.artifactsUrl,
     },
+    distGit: readDistGitSettings(env),
   };
 }
 

@@ -23,6 +23,9 @@ import {
 import type { HandlerServices } from './handler-services.js';
 import { httpRequestHandler, httpRequestSpec } from './http-request.js';
 import { PLACEHOLDERS, placeholderHandler, placeholderSpec } from './not-configured.js';
+import { proposeDownstreamHandler } from './dist-git/handler.js';
+import { DEFAULT_DIST_GIT_SETTINGS } from './dist-git/settings.js';
+import { proposeDownstreamSpec } from './dist-git/spec.js';
 import { testingFarmRequestHandler, testingFarmRunHandler } from './testing-farm/handlers.js';
 import { testingFarmRequestSpec, testingFarmRunSpec } from './testing-farm/specs.js';
 import type { Handler } from './types.js';
@@ -49,6 +52,13 @@ export const CATALOG: readonly CatalogEntry[] = [
   { spec: coprBuildStatusSpec, make: (s) => coprBuildStatusHandler(s.copr) },
   { spec: testingFarmRunSpec, make: (s) => testingFarmRunHandler(s.testingFarm) },
   { spec: testingFarmRequestSpec, make: (s) => testingFarmRequestHandler(s.testingFarm) },
+  {
+    spec: proposeDownstreamSpec,
+    make: (s) =>
+      proposeDownstreamHandler(
+        s.distGit ?? { settings: DEFAULT_DIST_GIT_SETTINGS, forges: s.forges },
+      ),
+  },
   ...PLACEHOLDERS.map(placeholderSpec).map((spec) => ({
     spec,
     make: () => placeholderHandler(spec),

@@ -15,9 +15,12 @@ import {
   type TestingFarmSettings,
 } from './testing-farm/client.js';
 import { testingFarmClientFactory } from './testing-farm/handlers.js';
+import type { DistGitServices } from './dist-git/handler.js';
+import { DEFAULT_DIST_GIT_SETTINGS, type DistGitSettings } from './dist-git/settings.js';
 
 export type { CoprSettings } from './copr/client.js';
 export type { TestingFarmSettings } from './testing-farm/client.js';
+export type { DistGitSettings } from './dist-git/settings.js';
 
 export interface HandlerServices {
   /** The forges' clients; null where there are none (`forgeflow run`). */
@@ -28,12 +31,16 @@ export interface HandlerServices {
   testingFarm: () => TestingFarmClient;
   /** Where exec's `checkout:` gets repositories (with the forge credentials it may use). */
   checkout?: CheckoutSource;
+  /** propose_downstream's dist-git, Pagure and lookaside settings; unset: NotConfigured. */
+  distGit?: DistGitServices;
 }
 
 /** The instances Packit jobs talk to, and the operator's credentials for them. */
 export interface PackitSettings {
   copr: CoprSettings;
   testingFarm: TestingFarmSettings;
+  /** FORGEFLOW_DISTGIT_*, FORGEFLOW_PAGURE_TOKEN, FORGEFLOW_LOOKASIDE_*. */
+  distGit?: DistGitSettings;
 }
 
 export interface PackitServices extends PackitSettings {
@@ -72,5 +79,11 @@ export function handlerServices(
     copr: coprClientFactory(packit.copr, options),
     testingFarm: testingFarmClientFactory(packit.testingFarm, options),
     ...(given.checkout ? { checkout: given.checkout } : {}),
+    distGit: {
+      settings: packit.distGit ?? DEFAULT_DIST_GIT_SETTINGS,
+      forges: given.forges ?? null,
+      ...(given.checkout ? { checkout: given.checkout } : {}),
+      ...options,
+    },
   };
 }

@@ -10,6 +10,7 @@ import { num } from './config-values.js';
 import { coprBuildInput, DEFAULT_COPR_TIMEOUT_S } from './copr-input.js';
 import type { PackitJobInput } from './handler-inputs.js';
 import { nodeId, type JobIds } from './ids.js';
+import { proposeDownstreamInput } from './propose-input.js';
 import { literalText, literalValue } from './literal.js';
 import type { PlannedNode } from './plan.js';
 import {
@@ -106,7 +107,9 @@ function actionOf(planned: PlannedNode, ctx: NodeContext): NodeAction {
   return {
     kind: 'activity',
     handler: JOB_HANDLERS[view.type as keyof typeof JOB_HANDLERS],
-    input: literalValue(input),
+    input: literalValue(
+      view.type === 'propose_downstream' ? proposeDownstreamInput(input, view, event) : input,
+    ),
     poll: null,
   };
 }
