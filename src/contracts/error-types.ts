@@ -299,7 +299,7 @@ export const ERROR_TYPES = {
   DistGitBadInput: {
     retryable: 'no',
     meaning:
-      'A propose_downstream input refused before anything is sent: a tag that does not match `upstream_tag_template`, a package, branch, file name or path that is not plain, a spec without Version, a source URL forgeflow does not download (not http(s), an origin not allowed, a macro it does not expand, too large).',
+      'A propose_downstream input refused before anything is sent: a tag, name or path that is not plain, or a source URL it does not fetch.',
   },
   DistGitFailed: {
     retryable: 'yes',

@@ -59,6 +59,7 @@ export const DEFAULT_PACKIT_SETTINGS: PackitSettings = {
     token: null,
     artifactsUrl: DEFAULT_TESTING_FARM_ARTIFACTS_URL,
   },
+  distGit: DEFAULT_DIST_GIT_SETTINGS,
 };
 
 /**
