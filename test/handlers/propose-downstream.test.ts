@@ -41,6 +41,7 @@ let lookaside: FakeLookaside;
 let archives: Server;
 let archiveOrigin = '';
 const archiveHits: string[] = [];
+const archiveServe = new Map([['/acme/hello/archive/v1.2.0/hello-1.2.0.tar.gz', ARCHIVE]]);
 
 function upstreamSpec(url: string): string {
   return `Name: hello
@@ -72,7 +73,8 @@ beforeAll(async () => {
   });
   archives = createServer((req, res) => {
     archiveHits.push(req.url ?? '');
-    if (req.url === '/acme/hello/archive/v1.2.0/hello-1.2.0.tar.gz') return void res.end(ARCHIVE);
+    const served = archiveServe.get(req.url ?? '');
+    if (served) return void res.end(served);
     if (req.url?.startsWith('/redirect/'))
       return void res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' }).end();
     if (req.url?.startsWith('/big/')) return void res.end(Buffer.alloc(4096));
@@ -247,6 +249,46 @@ describe('packit.propose_downstream', () => {
     expect(first.test.lines.map((l) => l.text)).toContain(
       `pagure: opened ${output.pull_request_url}`,
     );
+  });
+
+  it('two branches of one release at once share the fork the first one made', async () => {
+    distGit.addPackage('world', { 'world.spec': 'Name: world\nVersion: 1\n%changelog\n' }, [
+      'main',
+      'f45',
+    ]);
+    github.setFile(
+      'acme/hello',
+      SHA,
+      'world.spec',
+      upstreamSpec(`${archiveOrigin}/acme/hello`).replace('Name: hello', 'Name: world'),
+    );
+    archiveServe.set('/acme/hello/archive/v1.2.0/world-1.2.0.tar.gz', ARCHIVE);
+    // The first fork request is answered late: the other node forks meanwhile, and the late
+    // one is then told the fork exists.
+    distGit.pagure.delayNext('POST', '/api/0/fork', 1500);
+    const both = ['main', 'f45'].map(
+      (branch) =>
+        run(
+          handler(),
+          input({
+            downstream_package: 'world',
+            dist_git_branch: branch,
+            files_to_sync: [{ src: ['world.spec'], dest: 'world.spec' }],
+          }),
+        ).done,
+    );
+    const outputs = await Promise.all(both);
+    expect(outputs.map((o) => o.created)).toEqual([true, true]);
+    const forks = distGit.pagure
+      .requestsTo('POST', '/api/0/fork')
+      .filter((r) => (r.body as { repo?: string }).repo === 'world');
+    expect(forks.map((r) => r.status).sort()).toEqual([200, 400]);
+    expect(
+      distGit.pagure.pullRequests
+        .filter((pr) => pr.pkg === 'world')
+        .map((pr) => pr.branch)
+        .sort(),
+    ).toEqual(['f45', 'main']);
   });
 
   it('fails NotConfigured naming the settings when dist-git is not configured', async () => {

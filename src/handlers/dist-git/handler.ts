@@ -224,7 +224,10 @@ async function propose(
 
     if (!(await pagure.hasFork(settings.user, pkg, context.signal))) {
       log(`pagure: forking rpms/${pkg} for ${settings.user}`);
-      await pagure.fork(pkg, context.signal);
+      await pagure.fork(pkg, context.signal).catch(async (error: unknown) => {
+        // Another branch's node of this release forked it first: use that fork.
+        if (!(await pagure.hasFork(settings.user, pkg, context.signal))) throw error;
+      });
     }
     log(`dist-git: pushing ${commit.slice(0, 12)} to ${settings.user}'s fork, branch ${forkName}`);
     await repo.push(forkName);
