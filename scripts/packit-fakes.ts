@@ -1,11 +1,21 @@
 /**
  * Local stand-ins for Copr and Testing Farm, for trying a Packit config on one machine
  * (`npx tsx scripts/packit-fakes.ts`): the same fake servers the tests use, speaking the real
- * APIs' shapes, with every build and test request passing at its first read. Prints the
- * environment `forgeflow run` needs to talk to them; Ctrl-C stops them.
+ * APIs' shapes, with every build and test request passing at its first read. Also Fedora's
+ * dist-git (git over smart HTTP and Pagure's API) with the package `hello` of
+ * examples/packit.yaml, and a lookaside cache, for its release job (propose_downstream).
+ * Prints the environment `forgeflow run` needs to talk to them; Ctrl-C stops them.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { FakeCopr } from '../test/support/fake-copr.js';
+import { FakeDistGit } from '../test/support/fake-dist-git.js';
+import { FakeLookaside } from '../test/support/fake-lookaside.js';
 import { FakeTestingFarm } from '../test/support/fake-testing-farm.js';
+import { proposeEnv, seedDistGit } from '../test/support/dist-git-tour.js';
+import { githubExample } from '../test/support/webhook-payloads.js';
 
 const COPR_LOGIN = 'tour-login';
 const COPR_TOKEN = 'tour-copr-token';
@@ -13,18 +23,42 @@ const TF_TOKEN = 'tour-tf-token';
 
 const copr = new FakeCopr({ defaultStates: ['succeeded'] }).addUser(COPR_LOGIN, COPR_TOKEN, 'you');
 const testingFarm = new FakeTestingFarm({ defaultSteps: ['passed'] }).addToken(TF_TOKEN);
-const [coprUrl, tfUrl] = await Promise.all([copr.start(), testingFarm.start()]);
+const distGit = new FakeDistGit();
+const lookaside = new FakeLookaside();
+const [coprUrl, tfUrl] = await Promise.all([
+  copr.start(),
+  testingFarm.start(),
+  distGit.start(),
+  lookaside.start(),
+]);
+seedDistGit(distGit);
+// A release whose tag fits the example's upstream_tag_template (v{version}).
+const release = githubExample('release', 'published');
+(release.release as Record<string, unknown>).tag_name = 'v0.2.0';
+const releaseFile = join(mkdtempSync(join(tmpdir(), 'forgeflow-tour-')), 'release-v0.2.0.json');
+writeFileSync(releaseFile, JSON.stringify(release));
+const distGitEnv = Object.entries(proposeEnv(distGit, lookaside))
+  .map(([name, value]) => `${name}=${value}`)
+  .join(' ');
 
 console.log(`fake Copr on ${coprUrl}, fake Testing Farm on ${tfUrl}; in another shell:
 
 export FORGEFLOW_COPR_URL=${coprUrl} FORGEFLOW_COPR_LOGIN=${COPR_LOGIN} FORGEFLOW_COPR_TOKEN=${COPR_TOKEN}
 export FORGEFLOW_TESTING_FARM_URL=${tfUrl} FORGEFLOW_TESTING_FARM_TOKEN=${TF_TOKEN}
+export ${distGitEnv}
+
+and for the release jobs (one dist-git pull request per branch, listed here when you stop):
+
+forgeflow run examples/packit.yaml --event ${releaseFile}
 `);
 
 const stop = () => {
-  void Promise.all([copr.stop(), testingFarm.stop()]).then(() => {
+  const prs = distGit.pagure.pullRequests.map(
+    (pr) => `  ${pr.branch}: ${distGit.url}/rpms/${pr.pkg}/pull-request/${pr.id}`,
+  );
+  void Promise.all([copr.stop(), testingFarm.stop(), distGit.stop(), lookaside.stop()]).then(() => {
     console.log(
-      `served ${copr.builds().length} Copr builds and ${testingFarm.testRequests().length} Testing Farm requests`,
+      `served ${copr.builds().length} Copr builds, ${testingFarm.testRequests().length} Testing Farm requests and ${prs.length} dist-git pull requests${prs.length ? `:\n${prs.join('\n')}` : ''}`,
     );
     process.exit(0);
   });

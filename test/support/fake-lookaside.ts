@@ -112,7 +112,10 @@ export class FakeLookaside {
     }
     if (createHash('sha512').update(file).digest('hex') !== hash)
       return answer(400, 'Checksum does not match');
-    this.stored.push({ name, filename: fileNames.get(file) ?? '', sha512: hash, content: file });
+    const filename = fileNames.get(file) ?? '';
+    // Like upload.cgi, a file it has already is not stored twice (two uploads racing).
+    if (!this.stored.some((s) => s.name === name && s.filename === filename && s.sha512 === hash))
+      this.stored.push({ name, filename, sha512: hash, content: file });
     return answer(200, `File ${fileNames.get(file)} size ${file.length} SHA512 ${hash} stored OK`);
   }
 }
