@@ -15,7 +15,6 @@ import { forgeClients } from '../../src/forges/clients.js';
 import { manualEvent } from '../../src/forges/normalize.js';
 import {
   proposeDownstreamHandler,
-  type ProposeDownstreamOutput,
   type ProposeDownstreamRunInput,
 } from '../../src/handlers/dist-git/handler.js';
 import {
@@ -167,7 +166,7 @@ function input(overrides: Partial<ProposeDownstreamRunInput> = {}): ProposeDowns
 function run(h = handler(), given = input()) {
   const test = testContext();
   test.context.event = releaseEvent();
-  return { test, done: h.run(given, test.context) as Promise<ProposeDownstreamOutput> };
+  return { test, done: h.run(given, test.context) };
 }
 
 const FORK = 'forks/packit/rpms/hello.git';

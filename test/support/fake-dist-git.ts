@@ -12,11 +12,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { FakePagure } from './fake-pagure.js';
+import { LocalServer } from './local-server.js';
 
 const GIT_ENV = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -25,15 +25,13 @@ const GIT_ENV = {
   GIT_CONFIG_GLOBAL: '/dev/null',
 };
 
-export class FakeDistGit {
+export class FakeDistGit extends LocalServer {
   readonly root = mkdtempSync(join(tmpdir(), 'fake-dist-git-'));
   readonly pagure: FakePagure;
   /** Every git request: path, service and who authenticated. */
   readonly gitRequests: { path: string; service: string | null; user: string | null }[] = [];
-  private server: Server | null = null;
-  private baseUrl: string | null = null;
-
   constructor() {
+    super();
     this.pagure = new FakePagure(this);
   }
 
@@ -90,32 +88,19 @@ export class FakeDistGit {
     git(['clone', '--quiet', '--bare', this.repoPath(`rpms/${pkg}.git`), target]);
   }
 
-  async start(): Promise<string> {
-    if (this.baseUrl !== null) return this.baseUrl;
+  override async start(): Promise<string> {
     await this.pagure.start();
-    const server = createServer((req, res) => {
+    return super.start();
+  }
+
+  protected makeServer(): Server {
+    return createServer((req, res) => {
       this.receive(req, res).catch(() => res.destroy());
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.server = server;
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this.baseUrl;
   }
 
-  get url(): string {
-    if (this.baseUrl === null) throw new Error('fake dist-git not started');
-    return this.baseUrl;
-  }
-
-  async stop(): Promise<void> {
-    await this.pagure.stop();
-    const server = this.server;
-    this.server = null;
-    this.baseUrl = null;
-    if (server !== null) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+  override async stop(): Promise<void> {
+    await Promise.all([this.pagure.stop(), super.stop()]);
     rmSync(this.root, { recursive: true, force: true });
   }
 

@@ -9,8 +9,9 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+
+import { LocalServer } from './local-server.js';
 
 export interface LookasideTls {
   cert: Buffer;
@@ -26,15 +27,15 @@ export interface StoredSource {
   content: Buffer;
 }
 
-export class FakeLookaside {
+export class FakeLookaside extends LocalServer {
   readonly stored: StoredSource[] = [];
   /** Every upload.cgi call: its fields (the file's size for `file`) and answer. */
   readonly calls: { fields: Record<string, string>; status: number; answer: string }[] = [];
-  private server: Server | null = null;
-  private baseUrl: string | null = null;
   private failures: number[] = [];
 
-  constructor(private readonly tls: LookasideTls | null = null) {}
+  constructor(private readonly tls: LookasideTls | null = null) {
+    super();
+  }
 
   /** The next upload.cgi calls answer these statuses. */
   failNext(...statuses: number[]): this {
@@ -42,31 +43,17 @@ export class FakeLookaside {
     return this;
   }
 
-  async start(): Promise<string> {
+  protected makeServer(): Server {
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.receive(req, res).catch(() => res.destroy());
     };
-    const server = this.tls
+    return this.tls
       ? createTlsServer({ ...this.tls, requestCert: true, rejectUnauthorized: false }, handler)
       : createServer(handler);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.server = server;
-    const scheme = this.tls ? 'https' : 'http';
-    this.baseUrl = `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}/repo/pkgs`;
-    return this.baseUrl;
   }
 
-  get url(): string {
-    if (this.baseUrl === null) throw new Error('fake lookaside not started');
-    return this.baseUrl;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (server === null) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  protected override basePath(): string {
+    return '/repo/pkgs';
   }
 
   private async receive(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -133,5 +133,6 @@ function pagureError(body: unknown): string | undefined {
   const found = body as { error?: unknown; errors?: unknown } | null;
   if (found?.error === undefined) return undefined;
   const errors = found.errors === undefined ? '' : ` ${JSON.stringify(found.errors)}`;
-  return `${String(found.error)}${errors}`;
+  const error = typeof found.error === 'string' ? found.error : JSON.stringify(found.error);
+  return `${error}${errors}`;
 }
