@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { readPackitSettings } from '../../src/cli/settings.js';
 import { forgeClients } from '../../src/forges/clients.js';
 import { manualEvent } from '../../src/forges/normalize.js';
 import {
@@ -297,6 +298,31 @@ describe('packit.propose_downstream', () => {
     expect(error.message).toContain(
       'FORGEFLOW_DISTGIT_URL, FORGEFLOW_DISTGIT_USER, FORGEFLOW_PAGURE_TOKEN, FORGEFLOW_LOOKASIDE_URL',
     );
+  });
+
+  it('reads FORGEFLOW_DISTGIT_*, FORGEFLOW_PAGURE_TOKEN and FORGEFLOW_LOOKASIDE_*', () => {
+    expect(readPackitSettings({}).distGit).toEqual(DEFAULT_DIST_GIT_SETTINGS);
+    expect(
+      readPackitSettings({
+        FORGEFLOW_DISTGIT_URL: 'https://src.example',
+        FORGEFLOW_DISTGIT_USER: 'packit',
+        FORGEFLOW_PAGURE_TOKEN: ' t ',
+        FORGEFLOW_LOOKASIDE_URL: 'https://src.example/repo/pkgs',
+        FORGEFLOW_LOOKASIDE_CERT: '/etc/pki/packit.pem',
+        FORGEFLOW_DISTGIT_SOURCE_ORIGINS: 'https://files.pythonhosted.org, https://x.org',
+        FORGEFLOW_DISTGIT_PACKAGER: 'Packit <hello@packit.dev>',
+      }).distGit,
+    ).toEqual({
+      url: 'https://src.example',
+      user: 'packit',
+      token: 't',
+      lookasideUrl: 'https://src.example/repo/pkgs',
+      lookasideCert: '/etc/pki/packit.pem',
+      lookasideKey: null,
+      lookasideCa: null,
+      sourceOrigins: ['https://files.pythonhosted.org', 'https://x.org'],
+      packager: 'Packit <hello@packit.dev>',
+    });
   });
 
   it('refuses hostile names, paths and sources before pushing anything', async () => {

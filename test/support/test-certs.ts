@@ -27,19 +27,12 @@ function openssl(args: string[]): void {
   execFileSync('openssl', args, { stdio: 'ignore' });
 }
 
-function keyAndRequest(dir: string, name: string, subject: string): void {
+/** A new key `<name>.key` and `out`: a request (`-new`) or a self-signed certificate (`-x509`). */
+function newKey(dir: string, name: string, subject: string, kind: '-new' | '-x509'): void {
+  const out = join(dir, `${name}.${kind === '-new' ? 'csr' : 'crt'}`);
   openssl([
-    'req',
-    '-new',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    join(dir, `${name}.key`),
-    '-out',
-    join(dir, `${name}.csr`),
-    '-subj',
-    subject,
+    ...['req', kind, '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, `${name}.key`)],
+    ...['-out', out, '-subj', subject, ...(kind === '-x509' ? ['-days', '2'] : [])],
   ]);
 }
 
@@ -52,35 +45,17 @@ function sign(dir: string, name: string, ca: string, extensions?: string): void 
   ]);
 }
 
-function selfSigned(dir: string, name: string, subject: string): void {
-  openssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    join(dir, `${name}.key`),
-    '-out',
-    join(dir, `${name}.crt`),
-    '-days',
-    '2',
-    '-subj',
-    subject,
-  ]);
-}
-
 export function makeTestCerts(): TestCerts {
   const dir = mkdtempSync(join(tmpdir(), 'forgeflow-certs-'));
-  selfSigned(dir, 'ca', '/CN=forgeflow test CA');
-  selfSigned(dir, 'other-ca', '/CN=someone else');
+  newKey(dir, 'ca', '/CN=forgeflow test CA', '-x509');
+  newKey(dir, 'other-ca', '/CN=someone else', '-x509');
   const san = join(dir, 'san.ext');
   writeFileSync(san, 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  keyAndRequest(dir, 'server', '/CN=127.0.0.1');
+  newKey(dir, 'server', '/CN=127.0.0.1', '-new');
   sign(dir, 'server', 'ca', san);
-  keyAndRequest(dir, 'client', '/CN=packit');
+  newKey(dir, 'client', '/CN=packit', '-new');
   sign(dir, 'client', 'ca');
-  keyAndRequest(dir, 'stranger', '/CN=packit');
+  newKey(dir, 'stranger', '/CN=packit', '-new');
   sign(dir, 'stranger', 'other-ca');
   const at = (file: string) => join(dir, file);
   return {
