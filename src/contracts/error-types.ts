@@ -299,7 +299,7 @@ export const ERROR_TYPES = {
   DistGitBadInput: {
     retryable: 'no',
     meaning:
-      'A propose_downstream input refused before anything is sent: a tag, name or path that is not plain, or a source URL it does not fetch.',
+      'A propose_downstream input refused for good: a tag, name or path that is not plain, a package or branch dist-git lacks, or a source URL it does not fetch.',
   },
   DistGitFailed: {
     retryable: 'yes',

@@ -340,6 +340,9 @@ describe('packit.propose_downstream', () => {
       [{ files_to_sync: [{ src: ['README.md'], dest: '/etc/x' }] }, /not a path inside/],
       [{ tag: null }, /needs a release tag/],
     ];
+    // Names that are plain, of a branch or a package dist-git does not have: refused for good.
+    cases.push([{ dist_git_branch: 'f99' }, /Remote branch f99 not found/]);
+    cases.push([{ downstream_package: 'nosuchpackage' }, /not found|404/]);
     for (const [overrides, message] of cases) {
       const error = await rejection(run(handler(), input(overrides)).done);
       expect(error.type, JSON.stringify(overrides)).toBe('DistGitBadInput');

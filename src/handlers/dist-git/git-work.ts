@@ -13,6 +13,10 @@ import type { GitProtocol } from '../checkout/git-env.js';
 const REFUSED =
   /returned error: 40[13]|Authentication failed|Access denied|could not read (?:Username|Password)|terminal prompts disabled|permission denied/i;
 
+/** dist-git has no such package or branch: asking again will not make one. */
+const MISSING =
+  /Remote branch .* not found|returned error: 404|repository .* not found|does not appear to be a git repository/i;
+
 export interface DistGitRemote {
   /** `<url>/rpms/<pkg>.git`. */
   upstream: string;
@@ -104,6 +108,10 @@ export class DistGitWork {
 
   private failure(what: string, stderr: string): HandlerError {
     const said = gitSaid(stderr, this.git.masker);
+    if (MISSING.test(stderr))
+      return new HandlerError('DistGitBadInput', `dist-git: ${what}: ${said}`, {
+        nonRetryable: true,
+      });
     if (REFUSED.test(stderr))
       return new HandlerError('DistGitAuthError', `dist-git refused ${what}: ${said}`, {
         nonRetryable: true,
