@@ -291,6 +291,38 @@ describe('packit.propose_downstream', () => {
     ).toEqual(['f45', 'main']);
   });
 
+  it('retried after Pagure failed to open the pull request (the branch pushed), opens exactly one', async () => {
+    distGit.addPackage('again', { 'again.spec': 'Name: again\nVersion: 1\n%changelog\n' }, [
+      'main',
+    ]);
+    github.setFile(
+      'acme/hello',
+      SHA,
+      'again.spec',
+      upstreamSpec(`${archiveOrigin}/acme/hello`).replace('Name: hello', 'Name: again'),
+    );
+    archiveServe.set('/acme/hello/archive/v1.2.0/again-1.2.0.tar.gz', ARCHIVE);
+    const given = input({
+      downstream_package: 'again',
+      dist_git_branch: 'main',
+      files_to_sync: [{ src: ['again.spec'], dest: 'again.spec' }],
+    });
+    distGit.pagure.failNext('POST', '/rpms/again/pull-request/new', 503);
+    const failed = await rejection(run(handler(), given).done);
+    expect([failed.type, failed.nonRetryable]).toEqual(['PagureUnavailable', false]);
+    const retried = await run(handler(), given).done;
+    expect(retried.created).toBe(true);
+    const mine = distGit.pagure.pullRequests.filter((pr) => pr.pkg === 'again');
+    expect(mine).toHaveLength(1);
+    // The retry force-pushed its own commit over the first attempt's; the pull request is on it.
+    expect(mine[0]!.head).toBe(retried.commit);
+    expect(
+      distGit
+        .show('forks/packit/rpms/again.git', 'rev-parse', '1.2.0-main-update-propose_downstream')
+        .trim(),
+    ).toBe(retried.commit);
+  });
+
   it('fails NotConfigured naming the settings when dist-git is not configured', async () => {
     const h = proposeDownstreamHandler({ settings: DEFAULT_DIST_GIT_SETTINGS, forges: null });
     const error = await rejection(run(h).done);
