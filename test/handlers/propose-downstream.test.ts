@@ -170,6 +170,18 @@ function run(h = handler(), given = input()) {
   return { test, done: h.run(given, test.context) };
 }
 
+/** Package `name` in dist-git on `branches`, its spec and archive upstream. */
+function anotherPackage(name: string, branches: string[]): void {
+  distGit.addPackage(
+    name,
+    { [`${name}.spec`]: `Name: ${name}\nVersion: 1\n%changelog\n` },
+    branches,
+  );
+  const spec = upstreamSpec(`${archiveOrigin}/acme/hello`).replace('Name: hello', `Name: ${name}`);
+  github.setFile('acme/hello', SHA, `${name}.spec`, spec);
+  archiveServe.set(`/acme/hello/archive/v1.2.0/${name}-1.2.0.tar.gz`, ARCHIVE);
+}
+
 const FORK = 'forks/packit/rpms/hello.git';
 const BRANCH = '1.2.0-f45-update-propose_downstream';
 
@@ -252,17 +264,7 @@ describe('packit.propose_downstream', () => {
   });
 
   it('two branches of one release at once share the fork the first one made', async () => {
-    distGit.addPackage('world', { 'world.spec': 'Name: world\nVersion: 1\n%changelog\n' }, [
-      'main',
-      'f45',
-    ]);
-    github.setFile(
-      'acme/hello',
-      SHA,
-      'world.spec',
-      upstreamSpec(`${archiveOrigin}/acme/hello`).replace('Name: hello', 'Name: world'),
-    );
-    archiveServe.set('/acme/hello/archive/v1.2.0/world-1.2.0.tar.gz', ARCHIVE);
+    anotherPackage('world', ['main', 'f45']);
     // The first fork request is answered late: the other node forks meanwhile, and the late
     // one is then told the fork exists.
     distGit.pagure.delayNext('POST', '/api/0/fork', 1500);
@@ -292,16 +294,7 @@ describe('packit.propose_downstream', () => {
   });
 
   it('retried after Pagure failed to open the pull request (the branch pushed), opens exactly one', async () => {
-    distGit.addPackage('again', { 'again.spec': 'Name: again\nVersion: 1\n%changelog\n' }, [
-      'main',
-    ]);
-    github.setFile(
-      'acme/hello',
-      SHA,
-      'again.spec',
-      upstreamSpec(`${archiveOrigin}/acme/hello`).replace('Name: hello', 'Name: again'),
-    );
-    archiveServe.set('/acme/hello/archive/v1.2.0/again-1.2.0.tar.gz', ARCHIVE);
+    anotherPackage('again', ['main']);
     const given = input({
       downstream_package: 'again',
       dist_git_branch: 'main',
