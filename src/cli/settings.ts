@@ -12,6 +12,7 @@ import {
 } from '../forges/adapters.js';
 import { DEFAULT_PACKIT_SETTINGS, type PackitSettings } from '../handlers/handler-services.js';
 import { readSandboxSettings, type SandboxSettings } from '../handlers/sandbox/settings.js';
+import { DEFAULT_PACKAGER, type DistGitSettings } from '../handlers/dist-git/settings.js';
 import { defaultMirrorRoot } from '../handlers/checkout/source.js';
 import type { ReleasesTable } from '../compiler/index.js';
 import { CONFIG_FILES } from '../handlers/plan/config-lookup.js';
@@ -104,6 +105,21 @@ function integer(name: string, value: string | undefined, fallback: number, min:
   return n;
 }
 
+/** propose_downstream's FORGEFLOW_DISTGIT_*, FORGEFLOW_PAGURE_TOKEN and FORGEFLOW_LOOKASIDE_*. */
+function readDistGitSettings(env: NodeJS.ProcessEnv): DistGitSettings {
+  return {
+    url: text(env.FORGEFLOW_DISTGIT_URL),
+    user: text(env.FORGEFLOW_DISTGIT_USER),
+    token: text(env.FORGEFLOW_PAGURE_TOKEN),
+    lookasideUrl: text(env.FORGEFLOW_LOOKASIDE_URL),
+    lookasideCert: text(env.FORGEFLOW_LOOKASIDE_CERT),
+    lookasideKey: text(env.FORGEFLOW_LOOKASIDE_KEY),
+    lookasideCa: text(env.FORGEFLOW_LOOKASIDE_CA),
+    sourceOrigins: listFromEnv(env.FORGEFLOW_DISTGIT_SOURCE_ORIGINS) ?? [],
+    packager: text(env.FORGEFLOW_DISTGIT_PACKAGER) ?? DEFAULT_PACKAGER,
+  };
+}
+
 /**
  * FORGEFLOW_COPR_*, FORGEFLOW_TESTING_FARM_*, FORGEFLOW_KOJI_* and FORGEFLOW_BODHI_*; unset
  * tokens (a Koji client certificate) leave those handlers NotConfigured.
@@ -133,14 +149,18 @@ export function readPackitSettings(env: NodeJS.ProcessEnv): PackitSettings {
       url: text(env.FORGEFLOW_BODHI_URL) ?? bodhi!.url,
       token: text(env.FORGEFLOW_BODHI_TOKEN),
     },
+    distGit: readDistGitSettings(env),
   };
 }
 
-/** The Koji client certificate's files: exec steps never see them. */
-function kojiCredentialFiles(env: NodeJS.ProcessEnv): string[] {
-  return [text(env.FORGEFLOW_KOJI_CERT), text(env.FORGEFLOW_KOJI_KEY)].filter(
-    (path): path is string => path !== null,
-  );
+/** The Koji and lookaside client certificates' files: exec steps never see them. */
+function credentialFiles(env: NodeJS.ProcessEnv): string[] {
+  return [
+    text(env.FORGEFLOW_KOJI_CERT),
+    text(env.FORGEFLOW_KOJI_KEY),
+    text(env.FORGEFLOW_LOOKASIDE_CERT),
+    text(env.FORGEFLOW_LOOKASIDE_KEY),
+  ].filter((path): path is string => path !== null);
 }
 
 export function readSettings(
@@ -166,7 +186,7 @@ export function readSettings(
     dataDir,
     ...forges.secretFiles,
     ...(secretsFile ? [secretsFile] : []),
-    ...kojiCredentialFiles(env),
+    ...credentialFiles(env),
   ];
   const sandbox = readSandboxSettings(env, flags['exec-sandbox'], secretPaths);
   if (typeof sandbox === 'string') throw new UsageError(sandbox);

@@ -125,7 +125,7 @@ export const ERROR_TYPES = {
   NotConfigured: {
     retryable: 'no',
     meaning:
-      'What the node needs is not set up on this server: a forge client, Copr or Testing Farm credentials, or a handler for a Packit job forgeflow does not integrate (Koji, Bodhi, dist-git, Image Builder).',
+      'What the node needs is not set up on this server: a forge client; Copr, Testing Farm, Koji, Bodhi or dist-git credentials; or a handler for a Packit job forgeflow does not integrate (koji_build_tag, pull_from_upstream, sync_from_downstream, vm_image_build).',
   },
   // http.request
   HttpServerError: {
@@ -351,6 +351,62 @@ export const ERROR_TYPES = {
   BodhiBadResponse: {
     retryable: 'yes',
     meaning: 'Bodhi answered 2xx with a body that is not the documented one.',
+  },
+  // dist-git (packit.propose_downstream): git, Pagure's API, the lookaside cache, the source
+  DistGitBadInput: {
+    retryable: 'no',
+    meaning:
+      'A propose_downstream input refused for good: a tag, name or path that is not plain, a package or branch dist-git lacks, or a source URL it does not fetch.',
+  },
+  DistGitFailed: {
+    retryable: 'yes',
+    meaning: 'A git clone of dist-git or a push to the fork failed (the network, the server).',
+  },
+  DistGitAuthError: {
+    retryable: 'no',
+    meaning: 'dist-git refused the push: check FORGEFLOW_DISTGIT_USER and FORGEFLOW_PAGURE_TOKEN.',
+  },
+  PagureUnavailable: {
+    retryable: 'yes',
+    meaning: "Pagure's API gave no answer, timed out, or answered 408 or 5xx.",
+  },
+  PagureRateLimited: {
+    retryable: 'yes',
+    meaning: "Pagure's API answered 429; retried no sooner than it asks.",
+  },
+  PagureAuthError: {
+    retryable: 'no',
+    meaning: 'Pagure refused the API token (401, 403).',
+  },
+  PagureNotFound: {
+    retryable: 'no',
+    meaning: 'Pagure has no such project (404): is the package in dist-git?',
+  },
+  PagureRequestError: {
+    retryable: 'no',
+    meaning: 'Pagure refused the request (another 4xx).',
+  },
+  PagureBadResponse: {
+    retryable: 'yes',
+    meaning: 'Pagure answered 2xx with a body that is not the documented one.',
+  },
+  LookasideUnavailable: {
+    retryable: 'yes',
+    meaning:
+      "The lookaside cache's upload.cgi gave no answer, answered 408, 429 or 5xx, or an answer it does not document.",
+  },
+  LookasideAuthError: {
+    retryable: 'no',
+    meaning: 'The lookaside cache refused the client certificate (401, 403).',
+  },
+  LookasideRequestError: {
+    retryable: 'no',
+    meaning: 'The lookaside cache refused the upload (another 4xx).',
+  },
+  SourceDownloadFailed: {
+    retryable: 'yes',
+    meaning:
+      "The spec's source archive could not be downloaded (no answer, a timeout, 408, 429 or 5xx).",
   },
 } as const satisfies Record<string, ErrorTypeInfo>;
 

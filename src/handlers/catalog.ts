@@ -26,6 +26,9 @@ import {
 import type { HandlerServices } from './handler-services.js';
 import { httpRequestHandler, httpRequestSpec } from './http-request.js';
 import { PLACEHOLDERS, placeholderHandler, placeholderSpec } from './not-configured.js';
+import { proposeDownstreamHandler } from './dist-git/handler.js';
+import { DEFAULT_DIST_GIT_SETTINGS } from './dist-git/settings.js';
+import { proposeDownstreamSpec } from './dist-git/spec.js';
 import { testingFarmRequestHandler, testingFarmRunHandler } from './testing-farm/handlers.js';
 import { testingFarmRequestSpec, testingFarmRunSpec } from './testing-farm/specs.js';
 import type { Handler } from './types.js';
@@ -59,6 +62,13 @@ export const CATALOG: readonly CatalogEntry[] = [
   },
   { spec: kojiTaskSpec, make: (s) => kojiTaskHandler(kojiTaskSpec, s.koji) },
   { spec: bodhiUpdateSpec, make: (s) => bodhiUpdateHandler(s.bodhi, s.koji) },
+  {
+    spec: proposeDownstreamSpec,
+    make: (s) =>
+      proposeDownstreamHandler(
+        s.distGit ?? { settings: DEFAULT_DIST_GIT_SETTINGS, forges: s.forges },
+      ),
+  },
   ...PLACEHOLDERS.map(placeholderSpec).map((spec) => ({
     spec,
     make: () => placeholderHandler(spec),

@@ -18,11 +18,14 @@ import { testingFarmClientFactory } from './testing-farm/handlers.js';
 import { DEFAULT_BODHI_URL, type BodhiClient, type BodhiSettings } from './bodhi/client.js';
 import { DEFAULT_KOJI_URL, type KojiClient, type KojiSettings } from './koji/client.js';
 import { bodhiClientFactory, kojiClientFactory } from './koji/factory.js';
+import type { DistGitServices } from './dist-git/handler.js';
+import { DEFAULT_DIST_GIT_SETTINGS, type DistGitSettings } from './dist-git/settings.js';
 
 export type { CoprSettings } from './copr/client.js';
 export type { TestingFarmSettings } from './testing-farm/client.js';
 export type { KojiSettings } from './koji/client.js';
 export type { BodhiSettings } from './bodhi/client.js';
+export type { DistGitSettings } from './dist-git/settings.js';
 
 export interface HandlerServices {
   /** The forges' clients; null where there are none (`forgeflow run`). */
@@ -37,6 +40,8 @@ export interface HandlerServices {
   bodhi: () => BodhiClient;
   /** Where exec's `checkout:` gets repositories (with the forge credentials it may use). */
   checkout?: CheckoutSource;
+  /** propose_downstream's dist-git, Pagure and lookaside settings; unset: NotConfigured. */
+  distGit?: DistGitServices;
 }
 
 /** The instances Packit jobs talk to, and the operator's credentials for them. */
@@ -47,6 +52,8 @@ export interface PackitSettings {
   koji?: KojiSettings;
   /** Absent: Fedora's Bodhi, no token (updates fail NotConfigured). */
   bodhi?: BodhiSettings;
+  /** FORGEFLOW_DISTGIT_*, FORGEFLOW_PAGURE_TOKEN, FORGEFLOW_LOOKASIDE_*. */
+  distGit?: DistGitSettings;
 }
 
 export interface PackitServices extends PackitSettings {
@@ -67,6 +74,7 @@ export const DEFAULT_PACKIT_SETTINGS: PackitSettings = {
   },
   koji: { url: DEFAULT_KOJI_URL, webUrl: null, cert: null, key: null, ca: null },
   bodhi: { url: DEFAULT_BODHI_URL, token: null },
+  distGit: DEFAULT_DIST_GIT_SETTINGS,
 };
 
 /**
@@ -92,5 +100,11 @@ export function handlerServices(
     ),
     bodhi: bodhiClientFactory(packit.bodhi ?? DEFAULT_PACKIT_SETTINGS.bodhi!, options),
     ...(given.checkout ? { checkout: given.checkout } : {}),
+    distGit: {
+      settings: packit.distGit ?? DEFAULT_DIST_GIT_SETTINGS,
+      forges: given.forges ?? null,
+      ...(given.checkout ? { checkout: given.checkout } : {}),
+      ...options,
+    },
   };
 }

@@ -30,11 +30,6 @@ export interface Placeholder {
 export const PLACEHOLDERS: readonly Placeholder[] = [
   { handler: PACKIT_HANDLERS.kojiBuildTag, system: 'Koji', jobs: 'koji_build_tag' },
   {
-    handler: PACKIT_HANDLERS.proposeDownstream,
-    system: 'Fedora dist-git',
-    jobs: 'propose_downstream',
-  },
-  {
     handler: PACKIT_HANDLERS.pullFromUpstream,
     system: 'Fedora dist-git',
     jobs: 'pull_from_upstream',

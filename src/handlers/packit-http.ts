@@ -23,7 +23,7 @@ export interface JsonServiceOptions {
   /** Shown in messages: "Copr", "Testing Farm". */
   name: string;
   /** Prefix of the error types: `Copr` gives CoprUnavailable, CoprAuthError, … (ERROR_TYPES has each). */
-  errorPrefix: 'Copr' | 'TestingFarm' | 'Bodhi';
+  errorPrefix: 'Copr' | 'TestingFarm' | 'Bodhi' | 'Pagure';
   /** The API root, e.g. https://copr.fedorainfracloud.org/api_3 (no trailing slash). */
   apiUrl: string;
   /** Authentication and other headers sent with every request. */
@@ -45,6 +45,8 @@ export interface JsonRequest {
   path: string;
   query?: Record<string, string | number>;
   body?: unknown;
+  /** Sent as an HTML form (application/x-www-form-urlencoded) instead of `body`: Pagure's API. */
+  form?: Record<string, string>;
   /** A 404 means "none": answer null instead of throwing. */
   notFoundIsNull?: boolean;
 }
@@ -67,6 +69,7 @@ export class JsonService {
     const limits = deadline(this.timeoutMs, signal);
     const headers: Record<string, string> = { accept: 'application/json', ...this.options.headers };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (request.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     let response: Response;
     let answer: { text: string; truncated: boolean };
     try {
@@ -74,6 +77,9 @@ export class JsonService {
         method: request.method,
         headers,
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+        ...(request.form === undefined
+          ? {}
+          : { body: new URLSearchParams(request.form).toString() }),
         signal: limits.signal,
       });
       answer = await readText(response.body, response.ok ? JSON_MAX_BYTES : ERROR_BODY_BYTES);

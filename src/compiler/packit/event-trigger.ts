@@ -82,6 +82,9 @@ function commentTrigger(event: Event): EventTrigger {
     return miss(
       `${command.name} acts on pull requests and commits; on an issue forgeflow takes propose-downstream and help`,
     );
+  // As packit-service takes it: on an issue, for the latest release (plan/issue-comment.ts).
+  if (command.name === 'propose-downstream' && !event.release?.tag)
+    return miss('propose-downstream runs for the latest release: give it in a comment on an issue');
   const onPr = event.pr !== null;
   // `--commit BRANCH` / `--release TAG` pick those jobs, on a pull request as on a commit.
   if (command.commit !== null) return ok(['commit'], command.commit, command);

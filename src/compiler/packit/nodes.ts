@@ -11,6 +11,7 @@ import { coprBuildInput, DEFAULT_COPR_TIMEOUT_S } from './copr-input.js';
 import { downstreamAction } from './downstream-input.js';
 import type { PackitJobInput } from './handler-inputs.js';
 import { nodeId, type JobIds } from './ids.js';
+import { proposeDownstreamInput } from './propose-input.js';
 import { literalText, literalValue } from './literal.js';
 import type { PlannedNode } from './plan.js';
 import {
@@ -109,7 +110,9 @@ function actionOf(planned: PlannedNode, ctx: NodeContext): NodeAction {
   return {
     kind: 'activity',
     handler: JOB_HANDLERS[view.type as keyof typeof JOB_HANDLERS],
-    input: literalValue(input),
+    input: literalValue(
+      view.type === 'propose_downstream' ? proposeDownstreamInput(input, view, event) : input,
+    ),
     poll: null,
   };
 }

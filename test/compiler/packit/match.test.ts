@@ -305,15 +305,26 @@ describe('retest-failed and rebuild-failed', () => {
 });
 
 describe('other commands', () => {
-  it('/packit propose-downstream runs the release jobs', () => {
+  it('/packit propose-downstream on an issue runs the release jobs for its latest release', () => {
     const text = jobs(`
 - {job: propose_downstream, trigger: release, dist_git_branches: [fedora-rawhide, fedora-45]}
 - {job: copr_build, trigger: pull_request}
 `);
-    expect(ids(graphOf(text, packitComment('/packit propose-downstream')).graph)).toEqual([
-      'propose_downstream[main]',
-      'propose_downstream[f45]',
-    ]);
+    const onIssue = {
+      ...packitComment('/packit propose-downstream'),
+      pr: null,
+      issue: { number: 9, title: 'release', url: null, author: null, labels: [], state: 'open' },
+      tag: 'v1.0',
+      release: { tag: 'v1.0', name: null, draft: false, prerelease: false, url: null },
+    };
+    const graph = graphOf(text, onIssue).graph;
+    expect(ids(graph)).toEqual(['propose_downstream[main]', 'propose_downstream[f45]']);
+    const action = graph.nodes[0]?.action;
+    expect(action?.kind === 'activity' ? action.input : null).toMatchObject({ tag: 'v1.0' });
+    // Without a release (on a pull request) it is told where it belongs.
+    expect(whyNot(compile(text, packitComment('/packit propose-downstream')))).toContain(
+      'give it in a comment on an issue',
+    );
   });
 
   it('a comment that is not a /packit command, or /packit help, starts nothing', () => {
