@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Forge, EventKind } from '../events/event.js';
 import type { InputValues } from './inputs.js';
 import type { RunTriggerName } from './triggers.js';
+import type { StatusUpdate } from './status-update.js';
 
 export type MatrixValue = string | number | boolean;
 /** One instance of a matrix: a value for each of its keys. */
@@ -86,8 +87,12 @@ export interface PollAction {
   polls_per_run: number;
   /** Where the input's templates that read secrets are (kept as written; see expressions/secrets.ts). */
   secrets?: DeferredSecrets;
-  /** The parent node's `statuses`: each poll's `status` (a change) goes to its commit status. */
-  report_status?: true;
+  /**
+   * The parent node has `statuses`: each poll's `status` that differs from the last one said
+   * goes to its commit status. `last_status` is what was said before this run's first poll (the
+   * first call's, or the previous run's last poll's), null when nothing was.
+   */
+  report_status?: { last_status: StatusUpdate | null };
 }
 
 export type NodeAction =

@@ -88,8 +88,8 @@ export async function pollReturned(
 
 /**
  * A poll of a node with `statuses`: its output's status goes to the parent node's commit status
- * when it differs from the last poll's (or, first in this run, from the status of the input,
- * which is what the first call said): one post per change, in the order of the polls.
+ * when it differs from the last poll's (or, first in this run, from what was said before it):
+ * one post per change, in the order of the polls.
  */
 async function reportChange(
   scope: TxScope,
@@ -104,9 +104,23 @@ async function reportChange(
     `SELECT ${nodeOutputSql('n')} AS output FROM forgeflow.nodes n WHERE n.run_id = $1 AND n.node_id = $2`,
     [scope.run.id, node.id],
   );
-  const last = statusUpdateOf(rows[0]?.output ?? action.input);
+  const previous = rows[0]?.output;
+  const last =
+    previous === undefined || previous === null
+      ? (action.report_status?.last_status ?? null)
+      : statusUpdateOf(previous);
   if (sameStatus(told, last)) return;
   await reportUpdate(scope, { runId: parent.runId, nodeId: parent.nodeId }, told);
+}
+
+/** The poll action of the next run of a chain: its count, and what the last poll said. */
+function continued(action: PollAction, polls: number, output: unknown): PollAction {
+  const next: PollAction = { ...action, polls_before: polls };
+  if (action.report_status) {
+    const said = statusUpdateOf(output) ?? action.report_status.last_status;
+    next.report_status = { last_status: said };
+  }
+  return next;
 }
 
 /** The child hands over to a fresh run with the same parent, deadline and poll count. */
@@ -134,7 +148,7 @@ async function continueAsNew(
     env,
     concurrency,
     timeout_ms,
-    nodes: [{ ...node, action: { ...action, polls_before: polls } }],
+    nodes: [{ ...node, action: continued(action, polls, output) }],
   };
   const nextId = await startChild(scope, run.parent!, sealGraph(graph), deadline, run.id);
   await completeNode(scope, node.id, output, { attempt });

@@ -103,7 +103,7 @@ export async function startPolling(
     },
     polls_before: 0,
     polls_per_run: scope.settings.pollsPerRun,
-    ...(node.statuses ? { report_status: true as const } : {}),
+    ...(node.statuses ? { report_status: { last_status: told } } : {}),
   };
   // The child has the evaluated input only: where its secret templates are goes with it.
   const secrets = deferredSecrets(poll.input, node.env);
