@@ -56,7 +56,9 @@ const told: Handler<{ key: string; words: string[]; fail?: string }> = {
 const handlers = testHandlers(blocker, new PollCounter())
   .set('forge.status', record)
   .set('test.told', told);
-const t = useRuntime({ clock, handlers });
+// The clock jumps a whole poll interval (the default lease) while a status post may be in
+// flight: a longer lease keeps the jump from handing that post to another try.
+const t = useRuntime({ clock, handlers, settings: { leaseMs: 3_600_000 } });
 const event = manualEvent({ repo: 'octo/app', sha: 'c0ffee'.padEnd(40, '0') });
 
 /** The pipeline compiled, its reported nodes given `statuses` (what only Packit compiles to). */
