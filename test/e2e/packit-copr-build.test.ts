@@ -15,6 +15,7 @@ import type { Runtime } from '../../src/runtime/runtime.js';
 import { FakeCopr } from '../support/fake-copr.js';
 import { FakeGitHub } from '../support/fake-github.js';
 import { FakeTestingFarm } from '../support/fake-testing-farm.js';
+import { packitServerSettings } from '../support/packit-server.js';
 import { randomSha as sha, useServer } from '../support/use-server.js';
 import { githubExample, githubHeaders } from '../support/webhook-payloads.js';
 
@@ -45,23 +46,7 @@ const seen: { node: string; at: string; slowChroot: string | undefined }[] = [];
 const app = useServer({
   clock,
   fakes: [github, copr, testingFarm],
-  settings: () => {
-    github.addToken('gh-token');
-    return {
-      forges: { githubApiUrl: github.url, githubToken: 'gh-token' },
-      concurrency: 4,
-      // The clock jumps whole poll intervals while calls and posts are in flight.
-      leaseMs: 3_600_000,
-      packit: {
-        copr: { url: copr.url, login: 'copr-login', token: 'copr-token', owner: 'ff' },
-        testingFarm: {
-          url: testingFarm.url,
-          token: 'tf-token',
-          artifactsUrl: testingFarm.artifactsUrl,
-        },
-      },
-    };
-  },
+  settings: () => packitServerSettings(github, copr, testingFarm, 'ff'),
   webhooks: { githubSecret: SECRET },
   onRuntime: moveTheClock,
 });

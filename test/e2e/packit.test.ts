@@ -18,6 +18,7 @@ import type { Runtime } from '../../src/runtime/runtime.js';
 import { FakeCopr } from '../support/fake-copr.js';
 import { FakeGitHub } from '../support/fake-github.js';
 import { FakeTestingFarm } from '../support/fake-testing-farm.js';
+import { packitServerSettings } from '../support/packit-server.js';
 import { randomSha as sha, useServer } from '../support/use-server.js';
 import { githubExample, githubHeaders } from '../support/webhook-payloads.js';
 
@@ -49,24 +50,7 @@ const failed = new Set<string>();
 const app = useServer({
   clock,
   fakes: [github, copr, testingFarm],
-  settings: () => {
-    github.addToken('gh-token');
-    return {
-      forges: { githubApiUrl: github.url, githubToken: 'gh-token' },
-      concurrency: 4,
-      // The clock jumps a whole poll interval (30 s, the default lease) while calls and status
-      // posts may be in flight: a longer lease keeps a jump from taking their tasks away.
-      leaseMs: 3_600_000,
-      packit: {
-        copr: { url: copr.url, login: 'copr-login', token: 'copr-token', owner: 'ff' },
-        testingFarm: {
-          url: testingFarm.url,
-          token: 'tf-token',
-          artifactsUrl: testingFarm.artifactsUrl,
-        },
-      },
-    };
-  },
+  settings: () => packitServerSettings(github, copr, testingFarm, 'ff'),
   webhooks: { githubSecret: SECRET },
   onRuntime: moveTheClock,
 });
