@@ -104,7 +104,7 @@ export function graphNode(planned: PlannedNode, ctx: NodeContext): GraphNode {
     view.type === 'copr_build'
       ? { accepted: ACCEPTED }
       : view.type === 'tests'
-        ? { accepted: build === null ? ACCEPTED : WAITING_FOR_RPMS }
+        ? { accepted: build?.kind === 'node' ? WAITING_FOR_RPMS : ACCEPTED }
         : null;
   return {
     id,

@@ -280,6 +280,8 @@ describe('retest-failed and rebuild-failed', () => {
     expect(
       action.kind === 'activity' && (action.input as { copr_build: unknown }).copr_build,
     ).toEqual({ build_id: 45, owner: 'me', project: 'p', chroot: 'fedora-45-x86_64', url: 'u' });
+    // Its RPMs are built already: the status does not wait for them.
+    expect(result.graph.nodes[0]!.statuses).toEqual({ accepted: 'The task was accepted.' });
   });
 
   it('does nothing when nothing failed, or when there is no earlier run', () => {
