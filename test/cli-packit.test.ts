@@ -56,7 +56,9 @@ describe('forgeflow plan with a Packit config', () => {
   it('shows the nodes with their status names, and the jobs left out', async () => {
     const result = await plan('github-pull_request-opened');
     expect(result.code).toBe(0);
-    expect(result.out).toContain('4 nodes, 2 edges');
+    // One Copr build for both chroots (srpm:copr_build), a node following each chroot, the tests.
+    expect(result.out).toContain('5 nodes, 4 edges');
+    expect(result.out).toContain('needs srpm:copr_build');
     expect(result.out).toContain('reports rpm-build:fedora-rawhide-x86_64');
     expect(result.out).toContain('needs copr_build[fedora-45-x86_64]');
     expect(result.out).toContain(

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Forge, EventKind } from '../events/event.js';
 import type { InputValues } from './inputs.js';
 import type { RunTriggerName } from './triggers.js';
+import type { StatusUpdate } from './status-update.js';
 
 export type MatrixValue = string | number | boolean;
 /** One instance of a matrix: a value for each of its keys. */
@@ -86,6 +87,12 @@ export interface PollAction {
   polls_per_run: number;
   /** Where the input's templates that read secrets are (kept as written; see expressions/secrets.ts). */
   secrets?: DeferredSecrets;
+  /**
+   * The parent node has `statuses`: each poll's `status` that differs from the last one said
+   * goes to its commit status. `last_status` is what was said before this run's first poll (the
+   * first call's, or the previous run's last poll's), null when nothing was.
+   */
+  report_status?: { last_status: StatusUpdate | null };
 }
 
 export type NodeAction =
@@ -117,6 +124,14 @@ export interface GraphNode {
   env: Record<string, string>;
   /** Commit-status context template, or null when the node is not reported. */
   report: string | null;
+  /**
+   * A reported node whose statuses its handlers tell (a Packit build's lifecycle) rather than
+   * the runtime's words: `accepted` is posted, pending, when its run starts; the runtime's
+   * `queued` and `running` are not; the `status` (StatusUpdate, status-update.ts) in the output
+   * of its first call or of a poll is posted when it changes, and its end takes the description
+   * and link of its last output's or its error's. Absent in pipeline.yaml graphs.
+   */
+  statuses?: { accepted: string };
   /*
    * Matrix controls (GitHub Actions' meanings), each written only where it changes what runs:
    * absent is how graphs stored before them run, and how Packit's independent targets run.

@@ -23,7 +23,8 @@ import { nodeCondition } from './node-condition.js';
 import { failNode } from './node-end.js';
 import { takeSlot, waitingForSlot } from './max-parallel.js';
 import { loadNeeded } from './node-outputs.js';
-import { startReporting } from './report.js';
+import { buildContext } from './node-context.js';
+import { reportAccepted, startReporting } from './report.js';
 import { scheduleNode } from './schedule.js';
 import { record, type TxScope } from './scope.js';
 import { FINAL_NODE_STATES } from './states.js';
@@ -103,14 +104,24 @@ export async function decideReady(scope: TxScope, nodeIds: readonly string[]): P
 /** Decides every pending node whose needs are done: a queued run's, when it finally starts. */
 export async function decidePendingReady(scope: TxScope): Promise<void> {
   if (scope.run.graph.nodes.length === 0) return startRoots(scope); // nothing would end it
-  const { rows } = await scope.q.query<{ node_id: string }>(
-    `SELECT node_id FROM forgeflow.nodes WHERE run_id = $1 AND status = 'pending' AND waiting_on = 0`,
+  const { rows } = await scope.q.query<{ node_id: string; waiting_on: number }>(
+    `SELECT node_id, waiting_on FROM forgeflow.nodes WHERE run_id = $1 AND status = 'pending'`,
     [scope.run.id],
   );
-  await decideReady(
+  await acceptNodes(
     scope,
     rows.map((r) => r.node_id),
   );
+  await decideReady(
+    scope,
+    rows.filter((r) => r.waiting_on === 0).map((r) => r.node_id),
+  );
+}
+
+/** Posts the `accepted` status of the nodes with `statuses` among those about to run (report.ts). */
+export async function acceptNodes(scope: TxScope, nodeIds: readonly string[]): Promise<void> {
+  if (!scope.run.graph.nodes.some((n) => n.statuses)) return;
+  await reportAccepted(scope, nodeIds, (node) => buildContext(scope.run, node, [], scope.settings));
 }
 
 /** Schedules the nodes that need nothing (a run's roots). */
@@ -120,6 +131,10 @@ export async function startRoots(scope: TxScope): Promise<void> {
     await endRun(scope, 'succeeded', {});
     return;
   }
+  await acceptNodes(
+    scope,
+    scope.run.graph.nodes.map((n) => n.id),
+  );
   await decideReady(
     scope,
     scope.run.graph.nodes.filter((n) => n.needs.length === 0).map((n) => n.id),

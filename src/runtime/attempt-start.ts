@@ -176,12 +176,13 @@ export async function startAttempt(
 
 async function recordStarted({ scope, node, task }: StartRequest, worker: string): Promise<void> {
   record(scope, [{ type: 'NodeStarted', node: node.id, attempt: task.attempt, data: { worker } }]);
-  await reportNode(
-    scope,
-    node.id,
-    'running',
-    task.attempt > 1 ? `running (attempt ${task.attempt})` : 'running',
-  );
+  if (!node.statuses)
+    await reportNode(
+      scope,
+      node.id,
+      'running',
+      task.attempt > 1 ? `running (attempt ${task.attempt})` : 'running',
+    );
   scope.after.emit({
     type: 'node:started',
     runId: scope.run.id,

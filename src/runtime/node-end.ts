@@ -4,6 +4,7 @@
  * A completed node's output is stored once, in its NodeCompleted event (history.ts).
  */
 import type { ErrorInfo } from '../contracts/errors.js';
+import { statusUpdateOf } from '../contracts/status-update.js';
 import { findNode } from './graph-index.js';
 import { reportNodeEnd } from './report.js';
 import { record, type TxScope } from './scope.js';
@@ -48,7 +49,10 @@ export async function nodeCompleted(
     nodeId,
     attempt: how.attempt ?? 0,
   });
-  await reportNodeEnd(scope, nodeId, 'success', 'succeeded', { result: 'succeeded' });
+  await reportNodeEnd(scope, nodeId, 'success', 'succeeded', {
+    result: 'succeeded',
+    told: statusUpdateOf(output),
+  });
 }
 
 export async function failNode(
@@ -89,7 +93,7 @@ export async function failNode(
     nodeId,
     timedOut ? 'error' : 'failure',
     `${timedOut ? 'timed out' : 'failed'}: ${error.message}`,
-    { result: timedOut ? 'timed_out' : 'failed', error },
+    { result: timedOut ? 'timed_out' : 'failed', error, told: statusUpdateOf(error.details) },
   );
 }
 

@@ -12,7 +12,10 @@ import {
 } from '../contracts/graph.js';
 import { errorInfo } from '../contracts/errors.js';
 import { EvaluationError, evaluateExpression } from '../expressions/evaluate.js';
+import { sameStatus, statusUpdateOf } from '../contracts/status-update.js';
 import { afterNodesFinished } from './advance.js';
+import { nodeOutputSql } from './node-outputs.js';
+import { reportUpdate } from './report.js';
 import { endRun } from './end-run.js';
 import { completeNode, failNode } from './node-end.js';
 import { startChild } from './poll-start.js';
@@ -51,6 +54,7 @@ export async function pollReturned(
     await afterNodesFinished(scope, [node.id]);
     return;
   }
+  if (action.report_status) await reportChange(scope, node, action, output);
   const { rows } = await q.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM forgeflow.attempts WHERE run_id = $1 AND node_id = $2 AND status = 'succeeded'`,
     [run.id, node.id],
@@ -82,6 +86,43 @@ export async function pollReturned(
   scope.after.emit({ type: 'node:polled', runId: run.id, nodeId: node.id, polls, nextAt: due });
 }
 
+/**
+ * A poll of a node with `statuses`: its output's status goes to the parent node's commit status
+ * when it differs from the last poll's (or, first in this run, from what was said before it):
+ * one post per change, in the order of the polls.
+ */
+async function reportChange(
+  scope: TxScope,
+  node: GraphNode,
+  action: PollAction,
+  output: unknown,
+): Promise<void> {
+  const parent = scope.run.parent;
+  const told = statusUpdateOf(output);
+  if (parent === null || told === null) return;
+  const { rows } = await scope.q.query<{ output: unknown }>(
+    `SELECT ${nodeOutputSql('n')} AS output FROM forgeflow.nodes n WHERE n.run_id = $1 AND n.node_id = $2`,
+    [scope.run.id, node.id],
+  );
+  const previous = rows[0]?.output;
+  const last =
+    previous === undefined || previous === null
+      ? (action.report_status?.last_status ?? null)
+      : statusUpdateOf(previous);
+  if (sameStatus(told, last)) return;
+  await reportUpdate(scope, { runId: parent.runId, nodeId: parent.nodeId }, told);
+}
+
+/** The poll action of the next run of a chain: its count, and what the last poll said. */
+function continued(action: PollAction, polls: number, output: unknown): PollAction {
+  const next: PollAction = { ...action, polls_before: polls };
+  if (action.report_status) {
+    const said = statusUpdateOf(output) ?? action.report_status.last_status;
+    next.report_status = { last_status: said };
+  }
+  return next;
+}
+
 /** The child hands over to a fresh run with the same parent, deadline and poll count. */
 async function continueAsNew(
   scope: TxScope,
@@ -107,7 +148,7 @@ async function continueAsNew(
     env,
     concurrency,
     timeout_ms,
-    nodes: [{ ...node, action: { ...action, polls_before: polls } }],
+    nodes: [{ ...node, action: continued(action, polls, output) }],
   };
   const nextId = await startChild(scope, run.parent!, sealGraph(graph), deadline, run.id);
   await completeNode(scope, node.id, output, { attempt });

@@ -14,12 +14,14 @@ import {
 import { errorInfo } from '../contracts/errors.js';
 import { EvaluationError, evaluateValue } from '../expressions/evaluate.js';
 import { deferredSecrets, keepSecretTemplates } from '../expressions/secrets.js';
+import { statusUpdateOf } from '../contracts/status-update.js';
 import { afterNodesFinished } from './advance.js';
 import { beginRun, createRun } from './create-run.js';
 import { neededNodesOf } from './graph-index.js';
 import { buildContext } from './node-context.js';
 import { cancelNode, completeNode, failNode } from './node-end.js';
 import { loadNeeded } from './node-outputs.js';
+import { reportUpdate } from './report.js';
 import { closeScope } from './run-transaction.js';
 import { record, type TxScope } from './scope.js';
 import { takeBufferedSignal } from './signal-buffer.js';
@@ -80,6 +82,8 @@ export async function startPolling(
   }
   await endAttempt('succeeded');
   await setNodeStatus(q, run.id, node.id, 'waiting', {});
+  const told = node.statuses ? statusUpdateOf(output) : null;
+  if (told !== null) await reportUpdate(scope, { runId: run.id, nodeId: node.id }, told);
   const action: PollAction = {
     kind: 'poll',
     handler: poll.handler,
@@ -99,6 +103,7 @@ export async function startPolling(
     },
     polls_before: 0,
     polls_per_run: scope.settings.pollsPerRun,
+    ...(node.statuses ? { report_status: { last_status: told } } : {}),
   };
   // The child has the evaluated input only: where its secret templates are goes with it.
   const secrets = deferredSecrets(poll.input, node.env);

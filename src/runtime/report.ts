@@ -21,7 +21,12 @@ import {
   type NodeResult,
   type RunSummaryFacts,
 } from '../contracts/report-facts.js';
-import { evaluateTemplate, type ExpressionContext } from '../expressions/evaluate.js';
+import type { StatusUpdate } from '../contracts/status-update.js';
+import {
+  EvaluationError,
+  evaluateTemplate,
+  type ExpressionContext,
+} from '../expressions/evaluate.js';
 import type { Engine } from './engine.js';
 import { findNode } from './graph-index.js';
 import { backoff } from './retry.js';
@@ -72,6 +77,8 @@ export async function reportNode(
 export interface NodeEnd {
   result: NodeResult;
   error?: ErrorInfo | null;
+  /** A node with `statuses`: what its handler said last (its output's or its error's). */
+  told?: StatusUpdate | null;
 }
 
 /**
@@ -93,7 +100,42 @@ export async function reportNodeEnd(
     max_attempts: maximum > 0 ? maximum : null,
     error: end.error ? errorFacts(end.error) : null,
   };
-  await queueNodeStatus(scope, nodeId, { state, description }, known);
+  const told = node.statuses ? (end.told ?? null) : null;
+  const item: ReportItem = told
+    ? {
+        state,
+        description: told.description,
+        ...(told.target_url === null ? {} : { target_url: told.target_url }),
+      }
+    : { state, description };
+  await queueNodeStatus(scope, nodeId, item, known);
+}
+
+/**
+ * Queues what a running node's handler told (StatusUpdate) on the status of the node
+ * `target` of run `runId` (its own, or a polling child's parent), unless that node has ended
+ * or its final status is queued already: a late update never follows the end.
+ */
+export async function reportUpdate(
+  scope: TxScope,
+  target: { runId: string; nodeId: string },
+  update: StatusUpdate,
+): Promise<void> {
+  const item: ReportItem = {
+    state: update.state,
+    description: update.description,
+    ...(update.target_url === null ? {} : { target_url: update.target_url }),
+  };
+  await scope.q.query(
+    `INSERT INTO forgeflow.tasks (run_id, node_id, kind, attempt, due_at, created_at, payload)
+     SELECT $1, $2, 'report', 0, $3, $3, jsonb_build_array($4::jsonb)
+     FROM forgeflow.nodes
+     WHERE run_id = $1 AND node_id = $2 AND report IS NOT NULL AND status IN ('running', 'waiting')
+     ON CONFLICT (run_id, node_id, kind) DO UPDATE SET payload = forgeflow.tasks.payload || EXCLUDED.payload
+     WHERE NOT forgeflow.tasks.payload @> '[{"facts": {}}]'::jsonb`,
+    [target.runId, target.nodeId, new Date(scope.now), JSON.stringify(item)],
+  );
+  scope.after.notifyTasks = true;
 }
 
 async function queueNodeStatus(
@@ -133,7 +175,8 @@ export async function startReporting(
   node: GraphNode,
   context: ExpressionContext,
   state: ReportState,
-  description: string,
+  /** null: the context is stored, nothing is queued (a node with `statuses`, accepted already). */
+  description: string | null,
 ): Promise<void> {
   const evaluated = evaluateTemplate(node.report ?? '', context);
   const name = typeof evaluated === 'string' ? evaluated : JSON.stringify(evaluated);
@@ -142,7 +185,29 @@ export async function startReporting(
     node.id,
     name,
   ]);
-  await reportNode(scope, node.id, state, description, name);
+  if (description !== null) await reportNode(scope, node.id, state, description, name);
+}
+
+/**
+ * The nodes with `statuses` among `nodeIds` (those about to run, or to run again) say they are
+ * accepted, pending, as packit-service does when its task is accepted: every status of the run
+ * is there from its start, not from when each node is scheduled. A `report:` that cannot be
+ * evaluated before the node's needs are done waits for its scheduling, as any other.
+ */
+export async function reportAccepted(
+  scope: TxScope,
+  nodeIds: readonly string[],
+  contextOf: (node: GraphNode) => ExpressionContext,
+): Promise<void> {
+  for (const id of nodeIds) {
+    const node = findNode(scope.run, id);
+    if (!node?.statuses || node.report === null) continue;
+    try {
+      await startReporting(scope, node, contextOf(node), 'pending', node.statuses.accepted);
+    } catch (error) {
+      if (!(error instanceof EvaluationError)) throw error;
+    }
+  }
 }
 
 /** Queues a status of the run itself (not of a node), with its own context. */

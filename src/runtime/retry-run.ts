@@ -5,7 +5,7 @@
  * in the record. A run with nothing failed is left alone: a retry never means "everything".
  * A run of a concurrency group arrives in its group again, as a new run would.
  */
-import { decideReady } from './advance.js';
+import { acceptNodes, decideReady } from './advance.js';
 import { arrive } from './concurrency.js';
 import { beginRun, deadlineFrom } from './create-run.js';
 import { downstreamOf, entriesWaitingOn, nodeDef, sortByGraph } from './graph-index.js';
@@ -90,6 +90,9 @@ export async function retryRun(scope: TxScope): Promise<RetryResult> {
       return { outcome: 'retried', attempt, nodes, queued: true };
   }
   const ready = waiting.filter((w) => w.waiting_on === 0).map((w) => w.id);
-  await beginRun(scope, deadlineFrom(run.graph, now), (s) => decideReady(s, ready));
+  await beginRun(scope, deadlineFrom(run.graph, now), async (s) => {
+    await acceptNodes(s, nodes);
+    await decideReady(s, ready);
+  });
   return { outcome: 'retried', attempt, nodes, queued: false };
 }

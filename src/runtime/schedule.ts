@@ -23,7 +23,9 @@ export async function scheduleNode(
 ): Promise<boolean> {
   const { now } = scope;
   const action = node.action;
-  if (node.report !== null) await startReporting(scope, node, context, 'pending', 'queued');
+  // A node with `statuses` said `accepted` when its run started; its handlers say the rest.
+  if (node.report !== null)
+    await startReporting(scope, node, context, 'pending', node.statuses ? null : 'queued');
   switch (action.kind) {
     case 'activity':
       await scheduleAttempt(scope, node, activityInput(node, action.input, context), now);

@@ -3,7 +3,8 @@
  * batch of starts can write set-based (start-batch.ts): no concurrency group, and every root a
  * plain activity whose `if:` holds and whose input evaluates. Their start is then rows only: the
  * run running, its roots scheduled for attempt 1, their tasks. Anything else — a group that must
- * be entered, a root that is a timer, a signal wait or a poll or reports a status, a root
+ * be entered, a root that is a timer, a signal wait or a poll or reports a status (or any node
+ * that reports from the run's start, with `statuses`), a root
  * skipped or failed by its expressions, an empty graph that ends at once — is left to the
  * per-run path (start-run.ts), which decides it as it always did.
  */
@@ -42,6 +43,8 @@ export function planStart(
 ): PlannedStart | undefined {
   const { graph } = input;
   if (graph.concurrency !== null || graph.nodes.length === 0) return undefined;
+  // Nodes with `statuses` say they are accepted as the run starts (advance.ts acceptNodes).
+  if (graph.nodes.some((n) => n.statuses)) return undefined;
   // Its first events alone would pass the history cap: the per-run path ends it for that.
   const rootCount = graph.nodes.filter((n) => n.needs.length === 0).length;
   if (rootCount + 1 > settings.maxHistoryEvents) return undefined;

@@ -11,7 +11,11 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import type { CoprBuildInput, CoprBuildRef } from '../../src/compiler/packit/handler-inputs.js';
+import type {
+  CoprBuildInput,
+  CoprBuildRef,
+  CoprSubmittedBuild,
+} from '../../src/compiler/packit/handler-inputs.js';
 import type { Handler } from '../../src/handlers/types.js';
 import { FakeCopr } from '../support/fake-copr.js';
 import { testContext } from './context.js';
@@ -58,14 +62,14 @@ function basic(login: string, token: string): string {
 describe('copr.build', () => {
   it('makes the project with the chroot and submits one custom-script build of the commit', async () => {
     const { context, heartbeats } = testContext();
-    const ref = (await build.run(input(), context)) as CoprBuildRef;
+    const ref = (await build.run(input(), context)) as CoprSubmittedBuild;
 
     const made = copr.builds().at(-1)!;
     expect(ref).toEqual({
       build_id: made.id,
       owner: 'alice',
       project: 'acme-widgets-7',
-      chroot: CHROOT,
+      chroots: [CHROOT],
       url: `${copr.url}/coprs/alice/acme-widgets-7/build/${made.id}/`,
     });
     expect(copr.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
@@ -110,8 +114,54 @@ describe('copr.build', () => {
 
     // The build id is recorded before the handler returns.
     expect(heartbeats).toEqual([
-      { copr_build_id: made.id, owner: 'alice', project: 'acme-widgets-7', chroot: CHROOT },
+      { copr_build_id: made.id, owner: 'alice', project: 'acme-widgets-7', chroots: [CHROOT] },
     ]);
+  });
+
+  it('submits ONE build for all the chroots of a job, each chroot with its own settings', async () => {
+    const chroots = ['fedora-41-x86_64', 'fedora-41-aarch64', 'fedora-42-x86_64', 'epel-9-x86_64'];
+    copr.addProject('alice', 'four', ['fedora-41-x86_64']);
+    const ref = (await build.run(
+      input({
+        project: 'four',
+        chroots,
+        additional_repos: ['copr://alice/deps'],
+        chroot_settings: { 'epel-9-x86_64': { additional_packages: ['epel-rpm-macros'] } },
+      }),
+      testContext().context,
+    )) as CoprSubmittedBuild;
+    expect(copr.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api_3/project',
+      'PUT /api_3/project/edit/alice/four',
+      ...chroots.map((c) => `PUT /api_3/project-chroot/edit/alice/four/${c}`),
+      'POST /api_3/build/create/custom',
+    ]);
+    expect(copr.project('alice', 'four')!.chroots).toEqual(chroots);
+    expect(copr.project('alice', 'four')!.chrootSettings.get('epel-9-x86_64')).toMatchObject({
+      additional_packages: ['epel-rpm-macros'],
+      additional_repos: ['copr://alice/deps'],
+    });
+    expect(copr.project('alice', 'four')!.chrootSettings.get('fedora-41-x86_64')).toMatchObject({
+      additional_packages: [],
+      additional_repos: ['copr://alice/deps'],
+    });
+    expect(copr.builds().at(-1)!.body.chroots).toEqual(chroots);
+    expect(ref).toMatchObject({ build_id: copr.builds().at(-1)!.id, chroots });
+  });
+
+  it('refuses a bad or missing chroot list before calling Copr', async () => {
+    for (const chroots of [[], ['fedora-41-x86_64', 'a b'], Array(201).fill('fedora-41-x86_64')]) {
+      const error = await rejection(build.run(input({ chroots }), testContext().context));
+      expect(error.type).toBe('CoprBadInput');
+    }
+    expect(copr.requests).toEqual([]);
+  });
+
+  it('keeps a pipeline’s one `chroot`, answered back so copr.build_status can poll the output', async () => {
+    const one: Partial<CoprBuildInput> & { chroot?: string } = input({ project: 'one' });
+    delete one.chroots;
+    const ref = await build.run({ ...one, chroot: CHROOT }, testContext().context);
+    expect(ref).toMatchObject({ chroots: [CHROOT], chroot: CHROOT });
   });
 
   it('adds a missing chroot to an existing project, keeping its chroots, and applies chroot settings', async () => {
@@ -163,7 +213,7 @@ describe('copr.build', () => {
     const first = (await build.run(
       input({ project: 'once' }),
       testContext().context,
-    )) as CoprBuildRef;
+    )) as CoprSubmittedBuild;
     const builds = copr.builds().length;
     copr.requests.length = 0;
 
@@ -172,21 +222,24 @@ describe('copr.build', () => {
       copr_build_id: first.build_id,
       owner: 'alice',
       project: 'once',
-      chroot: CHROOT,
+      chroots: [CHROOT],
     };
     context.attempt = 2;
     expect(await build.run(input({ project: 'once' }), context)).toEqual(first);
     expect(copr.builds()).toHaveLength(builds);
     expect(copr.requestsTo('POST', '/build/create')).toHaveLength(0);
 
-    // Details of another chroot, or of a build Copr no longer has, do not stop a build.
-    context.lastHeartbeatDetails = { ...(context.lastHeartbeatDetails as object), chroot: 'x' };
+    // Details of other chroots, or of a build Copr no longer has, do not stop a build.
+    context.lastHeartbeatDetails = {
+      ...(context.lastHeartbeatDetails as object),
+      chroots: [CHROOT, 'x'],
+    };
     await build.run(input({ project: 'once' }), context);
     context.lastHeartbeatDetails = {
       copr_build_id: 99,
       owner: 'alice',
       project: 'once',
-      chroot: CHROOT,
+      chroots: [CHROOT],
     };
     await build.run(input({ project: 'once' }), context);
     expect(copr.builds()).toHaveLength(builds + 2);
@@ -203,7 +256,7 @@ describe('copr.build', () => {
     const ref = (await build.run(
       input({ project: 'raced' }),
       testContext().context,
-    )) as CoprBuildRef;
+    )) as CoprSubmittedBuild;
     expect(copr.build(ref.build_id)).toBeDefined();
     expect(copr.requestsTo('POST', '/build/create/custom').map((r) => r.status)).toEqual([
       400, 200,
@@ -346,8 +399,42 @@ describe('copr.build: nothing from the event reaches a shell', () => {
 
 describe('copr.build_status', () => {
   async function submitted(project: string): Promise<CoprBuildRef> {
-    return (await build.run(input({ project }), testContext().context)) as CoprBuildRef;
+    const made = (await build.run(input({ project }), testContext().context)) as CoprSubmittedBuild;
+    return {
+      build_id: made.build_id,
+      owner: made.owner,
+      project: made.project,
+      chroot: CHROOT,
+      url: made.url,
+    };
   }
+
+  const said = (s: unknown) => (s as { status: { description: string } }).status.description;
+
+  it('tells where the build is in packit-service’s words, SRPM first, linking to the build', async () => {
+    copr.scriptNextSource(['pending', 'running', 'succeeded']);
+    copr.scriptNextBuild({
+      [CHROOT]: ['waiting', 'waiting', 'pending', 'starting', 'running', 'succeeded'],
+    });
+    const ref = await submitted('lifecycle');
+    const seen = [];
+    for (let i = 0; i < 6; i++) seen.push(await status.run(ref, testContext().context));
+    expect(seen.map(said)).toEqual([
+      'SRPM build in Copr was submitted...',
+      'SRPM build is in progress...',
+      'SRPM build succeeded. Waiting for RPM build to start...',
+      'Starting RPM build...',
+      'RPM build is in progress...',
+      'RPMs were built successfully.',
+    ]);
+    expect((seen[0] as { status: unknown }).status).toEqual({
+      state: 'running',
+      description: 'SRPM build in Copr was submitted...',
+      target_url: `${copr.url}/coprs/alice/lifecycle/build/${ref.build_id}/`,
+    });
+    // The SRPM build is read only while the chroot has not started.
+    expect(copr.requestsTo('GET', '/build/source-chroot')).toHaveLength(3);
+  });
 
   it('reports the chroot state until it succeeds, echoing the build ref', async () => {
     copr.scriptNextBuild({ [CHROOT]: ['importing', 'pending', 'running', 'succeeded'] });
@@ -362,7 +449,7 @@ describe('copr.build_status', () => {
       ['running', false],
       ['succeeded', true],
     ]);
-    expect(seen[3]).toEqual({
+    expect(seen[3]).toMatchObject({
       ...ref,
       state: 'succeeded',
       ended: true,
@@ -391,7 +478,11 @@ describe('copr.build_status', () => {
     expect(failed.message).toBe(
       `Copr build ${ref.build_id} failed in ${CHROOT}: ${copr.url}/results/alice/poll-failed/${CHROOT}/${String(ref.build_id).padStart(8, '0')}-widgets/`,
     );
-    expect(failed.details).toMatchObject({ state: 'failed', build_id: ref.build_id });
+    expect(failed.details).toMatchObject({
+      state: 'failed',
+      build_id: ref.build_id,
+      status: { description: 'RPMs failed to be built.', target_url: ref.url },
+    });
 
     copr.setChrootState(ref.build_id, CHROOT, 'canceled');
     const canceled = await rejection(status.run(ref, testContext().context));
@@ -404,8 +495,11 @@ describe('copr.build_status', () => {
     const ref = await submitted('poll-srpm');
     const error = await rejection(status.run(ref, testContext().context));
     expect([error.type, error.nonRetryable]).toEqual(['CoprBuildFailed', true]);
-    expect(error.message).toContain('before fedora-41-x86_64 was built (its SRPM?)');
+    expect(error.message).toContain('its SRPM build failed, so fedora-41-x86_64 was not built');
     expect(error.message).toContain(ref.url);
+    expect(error.details).toMatchObject({
+      status: { description: 'SRPM build failed, check the logs for details.' },
+    });
   });
 
   it('retries a 429 on a poll with the wait Copr asked for', async () => {

@@ -51,7 +51,7 @@ export function coprBuildInput(overrides: Partial<CoprBuildInput> = {}): CoprBui
   return {
     owner: null,
     project: 'acme-widgets-7',
-    chroot: 'fedora-41-x86_64',
+    chroots: ['fedora-41-x86_64'],
     clone_url: 'https://github.com/acme/widgets.git',
     committish: '0123456789abcdef0123456789abcdef01234567',
     subdirectory: '.',
@@ -66,6 +66,7 @@ export function coprBuildInput(overrides: Partial<CoprBuildInput> = {}): CoprBui
     additional_modules: null,
     with_opts: [],
     without_opts: [],
+    chroot_settings: {},
     module_hotfixes: false,
     preserve_project: false,
     list_on_homepage: false,

@@ -44,9 +44,15 @@ describe('testing_farm.run', () => {
     const { context, heartbeats } = testContext();
     const ref = (await run.run(input(), context)) as TestingFarmRequestRef;
     const submitted = tf.testRequests().at(-1)!;
+    // packit-service's words, linking to the request's artifacts rather than to forgeflow.
     expect(ref).toEqual({
       request_id: submitted.id,
       url: `https://artifacts.example/${submitted.id}`,
+      status: {
+        state: 'running',
+        description: 'Tests have been submitted ...',
+        target_url: `https://artifacts.example/${submitted.id}`,
+      },
     });
     const [post] = tf.requests;
     expect([post?.method, post?.path, post?.status]).toEqual(['POST', '/v0.1/requests', 200]);
@@ -264,11 +270,28 @@ describe('testing_farm.request', () => {
     const ref = await submitted();
     const seen = [];
     for (let i = 0; i < 4; i++) seen.push(await poll.run(ref, testContext().context));
+    const told = (description: string) => ({
+      state: 'running',
+      description,
+      target_url: ref.url,
+    });
     expect(seen).toEqual([
       { ...ref, state: 'new', result: null, ended: false },
       { ...ref, state: 'queued', result: null, ended: false },
-      { ...ref, state: 'running', result: null, ended: false },
-      { ...ref, state: 'complete', result: 'passed', ended: true },
+      {
+        ...ref,
+        state: 'running',
+        result: null,
+        ended: false,
+        status: told('Tests are running ...'),
+      },
+      {
+        ...ref,
+        state: 'complete',
+        result: 'passed',
+        ended: true,
+        status: told('Tests passed ...'),
+      },
     ]);
     expect(tf.requestsTo('GET', `/v0.1/requests/${ref.request_id}`)).toHaveLength(4);
   });
@@ -289,7 +312,11 @@ describe('testing_farm.request', () => {
     const error = await rejection(poll.run(ref, testContext().context));
     expect([error.type, error.nonRetryable]).toEqual(['TestsFailed', true]);
     expect(error.message).toBe(`tests failed: https://artifacts.example/${ref.request_id}`);
-    expect(error.details).toMatchObject({ state: 'complete', result: 'failed' });
+    expect(error.details).toMatchObject({
+      state: 'complete',
+      result: 'failed',
+      status: { description: 'Tests failed ...', target_url: ref.url },
+    });
   });
 
   it('fails for good with TestingFarmError on an error or a cancel', async () => {

@@ -9,6 +9,7 @@ import type {
   CoprBuildInput,
   CoprBuildRef,
   CoprBuildStatus,
+  CoprSubmittedBuild,
   TestingFarmRequestRef,
   TestingFarmRequestState,
 } from '../../src/compiler/packit/handler-inputs.js';
@@ -29,9 +30,9 @@ const coprBuild: Handler<CoprBuildInput> = {
       build_id: BUILD_ID,
       owner: input.owner ?? 'replay',
       project: input.project,
-      chroot: input.chroot,
+      chroots: input.chroots,
       url: `https://copr.example/coprs/build/${BUILD_ID}/`,
-    } satisfies CoprBuildRef),
+    } satisfies CoprSubmittedBuild),
 };
 
 const coprBuildStatus: Handler<CoprBuildRef> = {
@@ -43,6 +44,11 @@ const coprBuildStatus: Handler<CoprBuildRef> = {
       state: ended ? 'succeeded' : 'running',
       ended,
       result_url: ended ? `https://copr.example/results/${input.project}/${input.chroot}/` : null,
+      status: {
+        state: 'running',
+        description: ended ? 'RPMs were built successfully.' : 'RPM build is in progress...',
+        target_url: input.url,
+      },
     } satisfies CoprBuildStatus);
   },
 };

@@ -7,6 +7,7 @@
  *
  *   const copr = new FakeCopr().addUser('api-login', 'api-token', 'alice');
  *   copr.scriptNextBuild({ 'fedora-41-x86_64': ['pending', 'failed'] });
+ *   copr.scriptNextSource(['pending', 'running', 'succeeded']);   // its SRPM build's reads
  *   await copr.start();  …  copr.builds()[0].body.script  …  await copr.stop();
  *
  * Errors are Copr's `{"error": "..."}` with its statuses (400 bad parameters or a duplicate
@@ -76,6 +77,9 @@ export interface FakeCoprBuild {
   submitted_on: number;
   /** The SRPM build: `succeeded`, or `failed` (its chroots then never start). */
   source_state: 'succeeded' | 'failed';
+  /** The states `GET /build/source-chroot/{id}` reads, one per read (the last one stays). */
+  source_script: string[];
+  source_reads: number;
   package: string | null;
   chroots: Map<string, FakeCoprChroot>;
 }
@@ -97,6 +101,7 @@ export class FakeCopr extends FakeHttpServer {
   private readonly projectList: FakeCoprProject[] = [];
   private readonly buildList: FakeCoprBuild[] = [];
   private readonly scripts: CoprBuildScript[] = [];
+  private readonly sourceScripts: string[][] = [];
   private nextProjectId = 1000;
   private nextBuildId = 8_000_001;
 
@@ -138,6 +143,12 @@ export class FakeCopr extends FakeHttpServer {
    */
   scriptNextBuild(script: CoprBuildScript): this {
     this.scripts.push(script);
+    return this;
+  }
+
+  /** The SRPM build states of the next build created, read by read (default: succeeded). */
+  scriptNextSource(states: string[]): this {
+    this.sourceScripts.push(states);
     return this;
   }
 
@@ -207,6 +218,8 @@ export class FakeCopr extends FakeHttpServer {
       method === 'GET'
     )
       return this.getBuild(Number(a));
+    if (what === 'build' && a === 'source-chroot' && b !== undefined && method === 'GET')
+      return this.readSourceChroot(Number(b));
     if (what === 'build-chroot' && method === 'GET') {
       const id = rest.length === 3 ? a : (request.query.get('build_id') ?? undefined);
       const chroot = rest.length === 3 ? b : (request.query.get('chrootname') ?? undefined);
@@ -351,6 +364,8 @@ export class FakeCopr extends FakeHttpServer {
       submitter: user.name,
       submitted_on: this.seconds(),
       source_state: sourceFailed ? 'failed' : 'succeeded',
+      source_script: sourceFailed ? ['failed'] : (this.sourceScripts.shift() ?? ['succeeded']),
+      source_reads: 0,
       package: packageOf(body.script),
       chroots: new Map(),
     };
@@ -377,6 +392,22 @@ export class FakeCopr extends FakeHttpServer {
     const build = this.build(id);
     if (build === undefined) return error(404, `Build ${id} does not exist.`);
     return { status: 200, body: this.buildJson(build) };
+  }
+
+  /** Copr's answer has only `state` and `result_url` (its to_source_chroot). */
+  private readSourceChroot(id: number): Reply {
+    const build = this.build(id);
+    if (build === undefined) return error(404, `Build ${id} does not exist.`);
+    const script = build.source_script;
+    const state = script[Math.min(build.source_reads, script.length - 1)] ?? 'succeeded';
+    build.source_reads += 1;
+    return {
+      status: 200,
+      body: {
+        state,
+        result_url: `${this.url}/results/${build.owner}/${build.project}/srpm-builds/${String(id).padStart(8, '0')}`,
+      },
+    };
   }
 
   private readBuildChroot(id: number, name: string): Reply {

@@ -1,13 +1,20 @@
 /**
  * The planned nodes of a .packit.yaml as a Graph (source kind `packit`): job ids assigned,
- * nodes (each needing at most the build of its target) in file order, hashed like a pipeline's graph, so the same text and event
+ * nodes (each needing at most the build of its target; a copr_build job's chroots, its one
+ * submission) in file order, hashed like a pipeline's graph, so the same text and event
  * always give the same bytes.
  */
 import type { Event } from '../../events/event.js';
-import { GRAPH_FORMAT, sealGraph, sha256Hex, type Graph } from '../../contracts/graph.js';
+import {
+  GRAPH_FORMAT,
+  sealGraph,
+  sha256Hex,
+  type Graph,
+  type GraphNode,
+} from '../../contracts/graph.js';
 import { graphTrigger } from '../trigger-match.js';
-import { JobIds } from './ids.js';
-import { graphNode } from './nodes.js';
+import { coprSubmitIds, JobIds } from './ids.js';
+import { coprSubmitNode, graphNode } from './nodes.js';
 import type { PlannedNode } from './plan.js';
 
 /** The name runs of a .packit.yaml go by. */
@@ -33,7 +40,22 @@ export function packitGraph(input: PackitGraphInput): Graph {
   for (const [view, targets] of targetsByView) ids.assign(view, targets);
 
   const commandEnv = input.commandEnv ?? {};
-  const nodes = planned.map((p) => graphNode(p, { event, ref: input.ref, ids, commandEnv }));
+  const submitted = new Set<PlannedNode['view']>();
+  const submitIds = coprSubmitIds(
+    planned.map((p) => p.view),
+    ids,
+  );
+  const ctx = { event, ref: input.ref, ids, commandEnv, submitIds };
+  const nodes: GraphNode[] = [];
+  for (const p of planned) {
+    // A copr_build view's one submission comes before the nodes following its chroots.
+    if (p.view.type === 'copr_build' && p.target && !submitted.has(p.view)) {
+      submitted.add(p.view);
+      const targets = planned.filter((o) => o.view === p.view).flatMap((o) => o.target ?? []);
+      nodes.push(coprSubmitNode(p.view, targets, ctx));
+    }
+    nodes.push(graphNode(p, ctx));
+  }
   const body: Omit<Graph, 'hash'> = {
     format: GRAPH_FORMAT,
     pipeline: PACKIT_PIPELINE,

@@ -5,13 +5,26 @@
  * echo what a later node needs (the Copr build of a target, for its tests).
  */
 
-/** `copr.build`: submit one build of the repository at `committish` for one chroot. */
-export interface CoprBuildInput {
+/** A chroot's buildroot settings (Packit's CHROOT_SPECIFIC_COPR_CONFIGURATION). */
+export interface CoprBuildroot {
+  additional_packages: string[];
+  additional_repos: string[];
+  additional_modules: string | null;
+  with_opts: string[];
+  without_opts: string[];
+}
+
+/**
+ * `copr.build`: submit one build of the repository at `committish` for all the chroots of a job
+ * (packit-service's one build per job and package); each chroot is then followed on its own
+ * (`copr.build_status`).
+ */
+export interface CoprBuildInput extends CoprBuildroot {
   /** Copr owner (`@group` for a group); null: the operator's default owner. */
   owner: string | null;
-  /** The Copr project; created with the chroot enabled when missing. */
+  /** The Copr project; created with the chroots enabled when missing. */
   project: string;
-  chroot: string;
+  chroots: string[];
   clone_url: string;
   committish: string;
   /** Sub-directory of the package in the repository (`paths[0]`, default `.`). */
@@ -26,12 +39,8 @@ export interface CoprBuildInput {
   enable_net: boolean;
   /** `default` | `on` | `off` | `image`, or null for Copr's default. */
   bootstrap: string | null;
-  /** Project-wide and chroot-specific settings merged (Packit's CHROOT_SPECIFIC_COPR_CONFIGURATION). */
-  additional_packages: string[];
-  additional_repos: string[];
-  additional_modules: string | null;
-  with_opts: string[];
-  without_opts: string[];
+  /** The buildroot settings above are the project-wide ones; these are added for a chroot. */
+  chroot_settings: Record<string, Partial<CoprBuildroot>>;
   module_hotfixes: boolean;
   preserve_project: boolean;
   list_on_homepage: boolean;
@@ -39,7 +48,17 @@ export interface CoprBuildInput {
   description: string;
 }
 
-/** Output of `copr.build` and of its poll `copr.build_status`. */
+/** Output of `copr.build`: the one build of all the chroots. */
+export interface CoprSubmittedBuild {
+  build_id: number;
+  owner: string;
+  project: string;
+  chroots: string[];
+  /** The build's web page. */
+  url: string;
+}
+
+/** One chroot of a Copr build: the input of `copr.build_status`, what a test installs. */
 export interface CoprBuildRef {
   build_id: number;
   owner: string;
@@ -49,19 +68,29 @@ export interface CoprBuildRef {
   url: string;
 }
 
-/** `copr.build_status` input: the first call's output, as it is. */
+/** `copr.build_status` input: the chroot to follow. */
 export type CoprBuildStatusInput = CoprBuildRef;
 
+/** A status as a handler tells it (src/contracts/status-update.ts). */
+export interface ToldStatus {
+  state: 'pending' | 'running';
+  description: string;
+  target_url: string | null;
+}
+
 /**
- * `copr.build_status` output. It throws a non-retryable `CoprBuildFailed` when the chroot ended
- * failed or canceled, so `until: output.ended` only ever sees success end a poll.
+ * `copr.build_status` output. It throws a non-retryable `CoprBuildFailed` when the chroot (or
+ * the SRPM build) ended failed or canceled, so `until: output.ended` only ever sees success end
+ * a poll.
  */
 export interface CoprBuildStatus extends CoprBuildRef {
-  /** Copr's chroot state: importing, pending, starting, running, succeeded, failed, … */
+  /** Copr's chroot state: waiting, importing, pending, starting, running, succeeded, … */
   state: string;
   ended: boolean;
   /** Where the chroot's results (RPMs, logs) are, once known. */
   result_url: string | null;
+  /** packit-service's words for where the build is, linking to the Copr build. */
+  status: ToldStatus;
 }
 
 export interface TestingFarmEnvironment {
@@ -99,6 +128,8 @@ export interface TestingFarmRequestRef {
   request_id: string;
   /** The request's page (artifacts viewer), where known. */
   url: string;
+  /** packit-service's words for where the tests are, linking to the artifacts. */
+  status?: ToldStatus;
 }
 
 /**

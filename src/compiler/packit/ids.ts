@@ -15,6 +15,24 @@ export function nodeId(job: string, target: string | null): string {
   return target === null ? job : `${job}[${target}]`;
 }
 
+/**
+ * The node submitting a copr_build view's one Copr build: `srpm:copr_build`. No job id starts
+ * with `srpm:` (they start with a job type), so it never clashes with a view's nodes; two views
+ * sharing a job id (their chroots apart) are told apart by their index in `jobs`.
+ */
+export function coprSubmitIds(views: readonly JobView[], ids: JobIds): Map<JobView, string> {
+  const taken = new Map<JobView, string>();
+  const used = new Set<string>();
+  for (const view of views) {
+    if (view.type !== 'copr_build' || taken.has(view)) continue;
+    const base = `srpm:${ids.of(view)}`;
+    const id = used.has(base) ? `${base}#${view.index}` : base;
+    used.add(id);
+    taken.set(view, id);
+  }
+  return taken;
+}
+
 /** Gives each view the first job id whose node ids no other view has taken. */
 export class JobIds {
   private readonly owners = new Map<string, JobView>();

@@ -22,7 +22,7 @@ import {
   testingFarmPoll,
 } from './policies.js';
 import { testingFarmInput } from './tests-input.js';
-import { PACKIT_HANDLERS, type JobType } from './types.js';
+import { PACKIT_HANDLERS, type JobType, type JobView, type Target } from './types.js';
 
 /** The handler of each job type without an integration of its own. */
 const JOB_HANDLERS: Record<Exclude<JobType, 'copr_build' | 'tests'>, string> = {
@@ -42,6 +42,53 @@ export interface NodeContext {
   ids: JobIds;
   /** `/packit test --env K=V` of the comment, if any. */
   commandEnv: Readonly<Record<string, string>>;
+  /** The id of each copr_build view's submitting node (ids.ts coprSubmitIds). */
+  submitIds: ReadonlyMap<JobView, string>;
+}
+
+function submitIdOf(view: JobView, ctx: NodeContext): string {
+  const id = ctx.submitIds.get(view);
+  if (id === undefined) throw new Error(`no Copr submission node for jobs[${view.index}]`);
+  return id;
+}
+
+/** packit-service's first words on a build's and a test's status (its TASK_ACCEPTED, …). */
+const ACCEPTED = 'The task was accepted.';
+const WAITING_FOR_RPMS = 'Waiting for RPMs to be built...';
+
+/** A template reading the output of node `id` (its job's, as `needs[…]` is keyed). */
+function neededOutput(job: string, field = ''): string {
+  return `\${{ needs['${job.replaceAll("'", "''")}'].output${field} }}`;
+}
+
+/**
+ * The one node that submits a copr_build view's Copr build, for all its planned chroots (as
+ * packit-service does); not reported itself: each chroot's node tells its status.
+ */
+export function coprSubmitNode(
+  view: JobView,
+  targets: readonly Target[],
+  ctx: NodeContext,
+): GraphNode {
+  const id = submitIdOf(view, ctx);
+  return {
+    id,
+    job: id,
+    name: literalText(id),
+    matrix: null,
+    needs: [],
+    if: DEFAULT_IF,
+    action: {
+      kind: 'activity',
+      handler: PACKIT_HANDLERS.coprBuild,
+      input: literalValue(coprBuildInput(view, targets, ctx.event, ctx.ref)),
+      poll: null,
+    },
+    retry: SUBMIT_RETRY,
+    timeouts: SUBMIT_TIMEOUTS,
+    env: {},
+    report: null,
+  };
 }
 
 export function graphNode(planned: PlannedNode, ctx: NodeContext): GraphNode {
@@ -49,7 +96,18 @@ export function graphNode(planned: PlannedNode, ctx: NodeContext): GraphNode {
   const job = ctx.ids.of(view);
   const id = nodeId(job, target?.name ?? null);
   const build = planned.build;
-  const needs = build?.kind === 'node' ? [nodeId(ctx.ids.of(build.view), build.target)] : [];
+  const needs =
+    view.type === 'copr_build' && target
+      ? [submitIdOf(view, ctx)]
+      : build?.kind === 'node'
+        ? [nodeId(ctx.ids.of(build.view), build.target)]
+        : [];
+  const statuses =
+    view.type === 'copr_build'
+      ? { accepted: ACCEPTED }
+      : view.type === 'tests'
+        ? { accepted: build?.kind === 'node' ? WAITING_FOR_RPMS : ACCEPTED }
+        : null;
   return {
     id,
     job,
@@ -62,6 +120,7 @@ export function graphNode(planned: PlannedNode, ctx: NodeContext): GraphNode {
     timeouts: view.type === 'copr_build' || view.type === 'tests' ? SUBMIT_TIMEOUTS : JOB_TIMEOUTS,
     env: {},
     report: literalText(planned.status),
+    ...(statuses ? { statuses } : {}),
   };
 }
 
@@ -69,10 +128,18 @@ function actionOf(planned: PlannedNode, ctx: NodeContext): NodeAction {
   const { view, target, build } = planned;
   const { event, ref } = ctx;
   if (view.type === 'copr_build' && target) {
+    // Follows its chroot of the job's one build: the first read, then a poll until it ends.
+    const submit = submitIdOf(view, ctx);
     return {
       kind: 'activity',
-      handler: PACKIT_HANDLERS.coprBuild,
-      input: literalValue(coprBuildInput(view, target, event, ref)),
+      handler: PACKIT_HANDLERS.coprBuildStatus,
+      input: {
+        build_id: neededOutput(submit, '.build_id'),
+        owner: neededOutput(submit, '.owner'),
+        project: neededOutput(submit, '.project'),
+        chroot: literalText(target.name),
+        url: neededOutput(submit, '.url'),
+      },
       poll: coprPoll(
         PACKIT_HANDLERS.coprBuildStatus,
         num(view.config, 'timeout', DEFAULT_COPR_TIMEOUT_S),
@@ -86,7 +153,7 @@ function actionOf(planned: PlannedNode, ctx: NodeContext): NodeAction {
     // The build's poll ends with its CoprBuildStatus, which is a CoprBuildRef and more.
     input.copr_build =
       build?.kind === 'node'
-        ? `\${{ needs['${ctx.ids.of(build.view).replaceAll("'", "''")}'].output }}`
+        ? neededOutput(ctx.ids.of(build.view))
         : build?.kind === 'reused'
           ? literalValue(build.ref)
           : null;

@@ -63,7 +63,7 @@ export interface CoprBuildChroot {
 export interface CoprProjectSettings {
   owner: string;
   project: string;
-  chroot: string;
+  chroots: string[];
   description: string;
   enable_net: boolean;
   bootstrap: string | null;
@@ -83,7 +83,7 @@ export interface CoprChrootSettings {
 export interface CoprCustomBuild {
   owner: string;
   project: string;
-  chroot: string;
+  chroots: string[];
   script: string;
   /** Packages installed where the script runs. */
   builddeps: string[];
@@ -157,16 +157,16 @@ export class CoprClient {
   }
 
   /**
-   * The project exists with `chroot` enabled: made when missing (a temporary one unless
-   * `preserve_project`), the chroot added when not enabled yet, and the chroot's buildroot
-   * settings applied when there are any.
+   * The project exists with `chroots` enabled: made when missing (a temporary one unless
+   * `preserve_project`), the chroots added when not enabled yet (in one edit), and each
+   * chroot's buildroot settings applied when it has any.
    */
   async ensureProject(
     settings: CoprProjectSettings,
-    chrootSettings: CoprChrootSettings,
+    chrootSettings: ReadonlyMap<string, CoprChrootSettings>,
     signal?: AbortSignal,
   ): Promise<void> {
-    const { owner, project, chroot } = settings;
+    const { owner, project, chroots } = settings;
     let existing = await this.getProject(owner, project, signal);
     if (existing === null) {
       existing = await this.addProject(settings, signal).catch(async (error: unknown) => {
@@ -177,34 +177,45 @@ export class CoprClient {
       });
     }
     const enabled = Object.keys(existing.chroot_repos);
-    if (!enabled.includes(chroot)) {
+    const missing = chroots.filter((chroot) => !enabled.includes(chroot));
+    if (missing.length > 0) {
       await this.api.send(
         {
           method: 'PUT',
           path: `/project/edit/${segment(owner)}/${segment(project)}`,
-          body: { chroots: [...enabled, chroot] },
+          body: { chroots: [...enabled, ...missing] },
         },
         signal,
       );
     }
-    if (hasChrootSettings(chrootSettings)) {
-      await this.api.send(
-        {
-          method: 'PUT',
-          path: `/project-chroot/edit/${segment(owner)}/${segment(project)}/${segment(chroot)}`,
-          body: {
-            additional_packages: chrootSettings.additional_packages,
-            additional_repos: chrootSettings.additional_repos,
-            ...(chrootSettings.additional_modules === null
-              ? {}
-              : { additional_modules: chrootSettings.additional_modules }),
-            with_opts: chrootSettings.with_opts,
-            without_opts: chrootSettings.without_opts,
-          },
+    for (const [chroot, buildroot] of chrootSettings)
+      if (hasChrootSettings(buildroot))
+        await this.editChroot(owner, project, chroot, buildroot, signal);
+  }
+
+  private async editChroot(
+    owner: string,
+    project: string,
+    chroot: string,
+    chrootSettings: CoprChrootSettings,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.api.send(
+      {
+        method: 'PUT',
+        path: `/project-chroot/edit/${segment(owner)}/${segment(project)}/${segment(chroot)}`,
+        body: {
+          additional_packages: chrootSettings.additional_packages,
+          additional_repos: chrootSettings.additional_repos,
+          ...(chrootSettings.additional_modules === null
+            ? {}
+            : { additional_modules: chrootSettings.additional_modules }),
+          with_opts: chrootSettings.with_opts,
+          without_opts: chrootSettings.without_opts,
         },
-        signal,
-      );
-    }
+      },
+      signal,
+    );
   }
 
   private async addProject(
@@ -217,7 +228,7 @@ export class CoprClient {
         path: `/project/add/${segment(settings.owner)}`,
         body: {
           name: settings.project,
-          chroots: [settings.chroot],
+          chroots: settings.chroots,
           description: settings.description,
           unlisted_on_hp: !settings.list_on_homepage,
           enable_net: settings.enable_net,
@@ -231,7 +242,7 @@ export class CoprClient {
     return projectOf(body);
   }
 
-  /** `POST /api_3/build/create/custom`: one build of the script's sources for one chroot. */
+  /** `POST /api_3/build/create/custom`: one build of the script's sources for all `chroots`. */
   async createCustomBuild(build: CoprCustomBuild, signal?: AbortSignal): Promise<CoprBuild> {
     const body = await this.api.send(
       {
@@ -243,7 +254,7 @@ export class CoprClient {
           script: build.script,
           builddeps: build.builddeps.join(' '),
           resultdir: build.resultdir,
-          chroots: [build.chroot],
+          chroots: build.chroots,
           timeout: build.timeout_s,
           enable_net: build.enable_net,
           ...(build.bootstrap === null ? {} : { bootstrap: build.bootstrap }),
@@ -276,6 +287,17 @@ export class CoprClient {
       started_on: numberField(body, 'started_on') ?? null,
       ended_on: numberField(body, 'ended_on') ?? null,
     };
+  }
+
+  /**
+   * `GET /api_3/build/source-chroot/{id}`: the SRPM build's state (Copr's `srpm-builds`
+   * chroot), which the build's chroots wait for.
+   */
+  async getSourceChroot(id: number, signal?: AbortSignal): Promise<{ state: string }> {
+    const body = await this.api.send({ method: 'GET', path: `/build/source-chroot/${id}` }, signal);
+    const state = stringField(body, 'state');
+    if (state === undefined) throw badAnswer(`GET /build/source-chroot/${id}`, 'no state');
+    return { state };
   }
 
   /** The build's page: /coprs/OWNER/PROJECT/build/ID/ (/coprs/g/GROUP/… for a group). */

@@ -1,35 +1,37 @@
 /**
- * `copr.build` (make the project ready, submit one build for one chroot) and
- * `copr.build_status` (its poll: read the build's chroot). A submitted build's id is
- * heartbeated before the handler returns, so an attempt that crashed in between finds it in
- * `lastHeartbeatDetails` and does not build twice.
+ * `copr.build` (make the project ready, submit one build for all the chroots of a job, as
+ * packit-service does) and `copr.build_status` (follow one chroot of it: its first call and
+ * its poll). A submitted build's id is heartbeated before the handler returns, so an attempt
+ * that crashed in between finds it in `lastHeartbeatDetails` and does not build twice.
  */
 import type {
   CoprBuildInput,
   CoprBuildRef,
+  CoprBuildroot,
   CoprBuildStatus,
   CoprBuildStatusInput,
+  CoprSubmittedBuild,
 } from '../../compiler/packit/handler-inputs.js';
 import { coprBuildSpec, coprBuildStatusSpec } from './specs.js';
 import { lazyClient, submitOnce } from '../packit-submit.js';
 import type { Handler } from '../types.js';
 import { HandlerError } from '../../contracts/errors.js';
-import { CoprClient, type CoprClientOptions, type CoprSettings } from './client.js';
+import {
+  CoprClient,
+  type CoprChrootSettings,
+  type CoprClientOptions,
+  type CoprSettings,
+} from './client.js';
+import { COPR_NOT_STARTED, coprPhase } from './lifecycle.js';
 import { sourceScript } from './source-script.js';
 
-/** What copr.build needs; the rest of CoprBuildInput has Packit's defaults. */
-export type CoprBuildRunInput = Pick<
-  CoprBuildInput,
-  'project' | 'chroot' | 'clone_url' | 'committish'
-> &
-  Partial<CoprBuildInput>;
+/** What copr.build needs (`chroots`, or one `chroot`); the rest has Packit's defaults. */
+export type CoprBuildRunInput = Pick<CoprBuildInput, 'project' | 'clone_url' | 'committish'> &
+  Partial<CoprBuildInput> & { chroot?: string };
 
 export type CoprBuildStatusRunInput = Pick<CoprBuildStatusInput, 'build_id' | 'chroot'> &
   Partial<CoprBuildStatusInput>;
 
-/** Chroot states that end a build well: built, forked from another project, built before. */
-export const COPR_SUCCEEDED = ['succeeded', 'forked', 'skipped'];
-export const COPR_FAILED = ['failed', 'canceled'];
 const DEFAULT_TIMEOUT_S = 7200;
 
 /** What a heartbeat of copr.build records once the build exists. */
@@ -37,12 +39,14 @@ interface SubmittedBuild {
   copr_build_id: number;
   owner: string;
   project: string;
-  chroot: string;
+  chroots: string[];
 }
 
 const OWNER = /^@?[\w.-]+$/;
 const PROJECT = /^[\w.-]+$/;
 const CHROOT = /^[\w.+-]+$/;
+/** Chroots one build may ask for (Copr has about a hundred; a job asks for a few). */
+const MAX_CHROOTS = 200;
 
 function badInput(message: string): HandlerError {
   return new HandlerError('CoprBadInput', message, { nonRetryable: true });
@@ -64,26 +68,65 @@ export function coprClientFactory(
   );
 }
 
+/** The build an earlier attempt of this node submitted, when it was for the same chroots. */
 function submittedBuild(details: unknown, want: Omit<SubmittedBuild, 'copr_build_id'>) {
   const found = details as Partial<SubmittedBuild> | null | undefined;
   if (
     typeof found?.copr_build_id !== 'number' ||
     found.owner !== want.owner ||
     found.project !== want.project ||
-    found.chroot !== want.chroot
+    !Array.isArray(found.chroots) ||
+    found.chroots.join(' ') !== want.chroots.join(' ')
   )
     return null;
   return found.copr_build_id;
 }
 
+/** The chroots asked for, checked: `chroots`, or a pipeline's single `chroot`. */
+function chrootsOf(input: CoprBuildRunInput): string[] {
+  const chroots = input.chroots ?? (input.chroot === undefined ? [] : [input.chroot]);
+  if (chroots.length === 0) throw badInput('copr.build needs `chroots` (or one `chroot`)');
+  if (chroots.length > MAX_CHROOTS)
+    throw badInput(`copr.build takes at most ${MAX_CHROOTS} chroots; got ${chroots.length}`);
+  const bad = chroots.find((chroot) => typeof chroot !== 'string' || !CHROOT.test(chroot));
+  if (bad !== undefined) throw badInput(`not a Copr chroot: ${JSON.stringify(bad)}`);
+  return [...new Set(chroots)];
+}
+
+/** Each chroot's buildroot: the project-wide settings, then the chroot's own added. */
+function buildroots(
+  input: CoprBuildRunInput,
+  chroots: readonly string[],
+): Map<string, CoprChrootSettings> {
+  const own = input.chroot_settings ?? {};
+  return new Map(
+    chroots.map((chroot) => {
+      const extra: Partial<CoprBuildroot> = Object.hasOwn(own, chroot) ? own[chroot]! : {};
+      return [
+        chroot,
+        {
+          additional_packages: [
+            ...(input.additional_packages ?? []),
+            ...(extra.additional_packages ?? []),
+          ],
+          additional_repos: [...(input.additional_repos ?? []), ...(extra.additional_repos ?? [])],
+          additional_modules: extra.additional_modules ?? input.additional_modules ?? null,
+          with_opts: [...(input.with_opts ?? []), ...(extra.with_opts ?? [])],
+          without_opts: [...(input.without_opts ?? []), ...(extra.without_opts ?? [])],
+        },
+      ];
+    }),
+  );
+}
+
 export function coprBuildHandler(
   client: () => CoprClient,
-): Handler<CoprBuildRunInput, CoprBuildRef> {
+): Handler<CoprBuildRunInput, CoprSubmittedBuild & { chroot?: string }> {
   return {
     spec: coprBuildSpec,
     async run(input, context) {
       const copr = client();
-      const { project, chroot } = input;
+      const { project } = input;
       // Checked before anything is sent: a refused input changes nothing in Copr.
       const sources = sourceScript({
         clone_url: input.clone_url,
@@ -97,16 +140,9 @@ export function coprBuildHandler(
         throw badInput(
           `Copr project names are letters, digits, underscores, dashes and dots; got ${JSON.stringify(project)}`,
         );
-      if (!CHROOT.test(chroot)) throw badInput(`not a Copr chroot: ${JSON.stringify(chroot)}`);
+      const chroots = chrootsOf(input);
       const owner = input.owner ?? (await copr.defaultOwner(context.signal));
       if (!OWNER.test(owner)) throw badInput(`not a Copr owner: ${JSON.stringify(owner)}`);
-      const ref = (id: number): CoprBuildRef => ({
-        build_id: id,
-        owner,
-        project,
-        chroot,
-        url: copr.buildUrl(owner, project, id),
-      });
 
       const enableNet = input.enable_net ?? false;
       const bootstrap = input.bootstrap ?? null;
@@ -115,7 +151,7 @@ export function coprBuildHandler(
           {
             owner,
             project,
-            chroot,
+            chroots,
             description: input.description ?? `Builds of ${input.package ?? project} by forgeflow`,
             enable_net: enableNet,
             bootstrap,
@@ -123,13 +159,7 @@ export function coprBuildHandler(
             preserve_project: input.preserve_project ?? false,
             list_on_homepage: input.list_on_homepage ?? false,
           },
-          {
-            additional_packages: input.additional_packages ?? [],
-            additional_repos: input.additional_repos ?? [],
-            additional_modules: input.additional_modules ?? null,
-            with_opts: input.with_opts ?? [],
-            without_opts: input.without_opts ?? [],
-          },
+          buildroots(input, chroots),
           context.signal,
         );
       const submit = () =>
@@ -137,7 +167,7 @@ export function coprBuildHandler(
           {
             owner,
             project,
-            chroot,
+            chroots,
             ...sources,
             timeout_s: input.timeout_s ?? DEFAULT_TIMEOUT_S,
             enable_net: enableNet,
@@ -146,7 +176,7 @@ export function coprBuildHandler(
           context.signal,
         );
       const id = await submitOnce(context, 'copr.build', {
-        earlier: (details) => submittedBuild(details, { owner, project, chroot }),
+        earlier: (details) => submittedBuild(details, { owner, project, chroots }),
         exists: async (earlier) => (await copr.getBuild(earlier, context.signal)) !== null,
         submit: async () => {
           await ensure();
@@ -154,20 +184,23 @@ export function coprBuildHandler(
             // Two builds of one project adding their chroots at once can drop each other's:
             // make sure of ours once more and submit again.
             if (!(error instanceof HandlerError && error.type === 'CoprRequestError')) throw error;
-            if (!error.message.includes(chroot)) throw error;
+            if (!chroots.some((chroot) => error.message.includes(chroot))) throw error;
             await ensure();
             return submit();
           });
           return build.id;
         },
         record: (buildId) =>
-          ({ copr_build_id: buildId, owner, project, chroot }) satisfies SubmittedBuild,
+          ({ copr_build_id: buildId, owner, project, chroots }) satisfies SubmittedBuild,
       });
+      const url = copr.buildUrl(owner, project, id);
       context.log.line(
         'system',
-        `Copr build ${id} of ${owner}/${project} for ${chroot}: ${ref(id).url}`,
+        `Copr build ${id} of ${owner}/${project} for ${chroots.join(', ')}: ${url}`,
       );
-      return ref(id);
+      // A pipeline's one `chroot` gets it back, so copr.build_status can poll `${{ output }}`.
+      const one = input.chroots === undefined && input.chroot !== undefined;
+      return { build_id: id, owner, project, chroots, url, ...(one ? { chroot: chroots[0] } : {}) };
     },
   };
 }
@@ -191,27 +224,38 @@ export function coprBuildStatusHandler(
           input.url ??
           (input.owner && input.project ? copr.buildUrl(input.owner, input.project, id) : ''),
       };
-      const details = { ...ref, state: found.state, result_url: found.result_url };
-      if (COPR_FAILED.includes(found.state)) {
-        const where = found.result_url ?? ref.url;
+      // Before its chroot starts, a build is where its SRPM build is.
+      const source = COPR_NOT_STARTED.includes(found.state)
+        ? (await copr.getSourceChroot(id, context.signal)).state
+        : null;
+      const phase = coprPhase(found.state, source);
+      const status = {
+        state: 'running' as const,
+        description: phase.description,
+        target_url: ref.url === '' ? null : ref.url,
+      };
+      const details = { ...ref, state: found.state, result_url: found.result_url, status };
+      if (phase.ended && !phase.ok) {
+        const where = phase.srpm ? ref.url : (found.result_url ?? ref.url);
+        const what = phase.srpm
+          ? `its SRPM build ${source === 'canceled' ? 'was canceled' : 'failed'}, so ${chroot} was not built`
+          : `${found.state === 'canceled' ? 'was canceled' : 'failed'} in ${chroot}`;
         throw new HandlerError(
           'CoprBuildFailed',
-          `Copr build ${id} ${found.state === 'canceled' ? 'was canceled' : 'failed'} in ${chroot}${where ? `: ${where}` : ''}`,
-          { nonRetryable: true, details },
+          `Copr build ${id} ${what}${where ? `: ${where}` : ''}`,
+          {
+            nonRetryable: true,
+            details: phase.srpm ? { ...details, srpm_state: source } : details,
+          },
         );
       }
-      const ended = COPR_SUCCEEDED.includes(found.state);
-      if (!ended) {
-        // A failed SRPM build leaves the chroots waiting for good: the build says it ended.
-        const build = await copr.getBuild(id, context.signal);
-        if (build !== null && COPR_FAILED.includes(build.state))
-          throw new HandlerError(
-            'CoprBuildFailed',
-            `Copr build ${id} ${build.state === 'canceled' ? 'was canceled' : 'failed'} before ${chroot} was built (its SRPM?)${ref.url ? `: ${ref.url}` : ''}`,
-            { nonRetryable: true, details: { ...details, build_state: build.state } },
-          );
-      }
-      return { ...ref, state: found.state, ended, result_url: found.result_url };
+      return {
+        ...ref,
+        state: found.state,
+        ended: phase.ended,
+        result_url: found.result_url,
+        status,
+      };
     },
   };
 }

@@ -19,17 +19,21 @@ const coprBuildRef = {
 export const coprBuildSpec: HandlerSpec = {
   name: PACKIT_HANDLERS.coprBuild,
   description:
-    'Submit a Copr build of the repository at a commit for one chroot (the SRPM is made in Copr by a generated script, like Packit does); creates the project or enables the chroot when missing. Output: {build_id, owner, project, chroot, url}.',
+    'Submit one Copr build of the repository at a commit for all its chroots (the SRPM is made in Copr by a generated script, like Packit does); creates the project or enables the chroots when missing. Output: {build_id, owner, project, chroots, url} (and `chroot` when one `chroot` was given).',
   input: {
     type: 'object',
     additionalProperties: false,
-    required: ['project', 'chroot', 'clone_url', 'committish'],
+    required: ['project', 'clone_url', 'committish'],
     properties: {
       owner: nullableText(
         'Copr owner (`@group` for a group); null: FORGEFLOW_COPR_OWNER, else the user of the token.',
       ),
-      project: text('The Copr project; created with the chroot enabled when missing.'),
-      chroot: text('The chroot to build for, e.g. fedora-41-x86_64.'),
+      project: text('The Copr project; created with the chroots enabled when missing.'),
+      chroots: {
+        ...texts('The chroots to build for, e.g. [fedora-41-x86_64, fedora-41-aarch64].'),
+        minItems: 1,
+      },
+      chroot: text('One chroot to build for, instead of `chroots`.'),
       clone_url: text('An http(s) URL Copr clones the repository from (no credentials in it).'),
       committish: text('The commit to build: a commit hash; branch and tag names are refused.'),
       subdirectory: text('The package directory in the repository. Default `.`.'),
@@ -53,6 +57,22 @@ export const coprBuildSpec: HandlerSpec = {
       additional_modules: nullableText('Modules enabled in the chroot (comma separated).'),
       with_opts: texts('Mock --with options.'),
       without_opts: texts('Mock --without options.'),
+      chroot_settings: {
+        type: 'object',
+        description:
+          'Chroot → its own buildroot settings (additional_packages, additional_repos, additional_modules, with_opts, without_opts), added to the ones above.',
+        additionalProperties: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            additional_packages: texts('Packages added to this chroot’s buildroot.'),
+            additional_repos: texts('Repositories added to this chroot’s buildroot.'),
+            additional_modules: nullableText('Modules enabled in this chroot (comma separated).'),
+            with_opts: texts('Mock --with options.'),
+            without_opts: texts('Mock --without options.'),
+          },
+        },
+      },
       module_hotfixes: flag("The project's repositories get module_hotfixes=1."),
       preserve_project: flag('Keep a created project (else Copr deletes it after 60 days).'),
       list_on_homepage: flag("Show a created project on Copr's home page."),
@@ -64,7 +84,7 @@ export const coprBuildSpec: HandlerSpec = {
 export const coprBuildStatusSpec: HandlerSpec = {
   name: PACKIT_HANDLERS.coprBuildStatus,
   description:
-    "Read a Copr build's chroot (the poll of copr.build). Output: the build ref with {state, ended, result_url}; fails with the non-retryable CoprBuildFailed when the chroot failed or was canceled.",
+    "Follow one chroot of a Copr build (its SRPM build first, then the chroot). Output: the build ref with {state, ended, result_url, status} (status: packit-service's description of where the build is, linking to it); fails with the non-retryable CoprBuildFailed when the chroot or the SRPM build failed or was canceled.",
   input: {
     type: 'object',
     required: ['build_id', 'chroot'],

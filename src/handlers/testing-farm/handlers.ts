@@ -28,6 +28,25 @@ export type TestingFarmRequestRunInput = Pick<TestingFarmRequestRef, 'request_id
 const FINAL = ['complete', 'error', 'canceled', 'cancel-requested'];
 const PASSED = ['passed', 'skipped'];
 
+/** packit-service's words (its TestingFarmHandler and TestingFarmResultsHandler). */
+export const TESTING_FARM_WORDS = {
+  submitted: 'Tests have been submitted ...',
+  running: 'Tests are running ...',
+  passed: 'Tests passed ...',
+  failed: 'Tests failed ...',
+  canceled: 'Tests canceled ...',
+  error: 'Error ...',
+} as const;
+
+/** A status linking to the request's artifacts: Testing Farm's summary first, as Packit shows it. */
+function told(description: string, url: string, summary?: string | null) {
+  return {
+    state: 'running' as const,
+    description: summary ? summary : description,
+    target_url: url,
+  };
+}
+
 /** A client, or NotConfigured naming the missing setting. */
 export function testingFarmClientFactory(
   settings: TestingFarmSettings,
@@ -69,7 +88,7 @@ export function testingFarmRunHandler(
       });
       const url = tf.requestUrl(id);
       context.log.line('system', `Testing Farm request ${id}: ${url}`);
-      return { request_id: id, url };
+      return { request_id: id, url, status: told(TESTING_FARM_WORDS.submitted, url) };
     },
   };
 }
@@ -89,22 +108,36 @@ export function testingFarmRequestHandler(
           nonRetryable: true,
         });
       const { state, overall } = request;
-      const details = { request_id: id, url, state, result: overall, summary: request.summary };
+      const base = { request_id: id, url, state, result: overall, summary: request.summary };
       const summary = request.summary ? ` (${request.summary})` : '';
-      if (!FINAL.includes(state)) return { request_id: id, url, state, result: null, ended: false };
-      if (state === 'complete' && overall !== null && PASSED.includes(overall))
-        return { request_id: id, url, state, result: overall, ended: true };
+      if (!FINAL.includes(state)) {
+        const words =
+          state === 'running' ? TESTING_FARM_WORDS.running : TESTING_FARM_WORDS.submitted;
+        return { request_id: id, url, state, result: null, ended: false, status: told(words, url) };
+      }
+      if (state === 'complete' && overall !== null && PASSED.includes(overall)) {
+        const status = told(TESTING_FARM_WORDS.passed, url, request.summary);
+        return { request_id: id, url, state, result: overall, ended: true, status };
+      }
       if (state === 'complete' && overall === 'failed')
         throw new HandlerError('TestsFailed', `tests failed${summary}: ${url}`, {
           nonRetryable: true,
-          details,
+          details: { ...base, status: told(TESTING_FARM_WORDS.failed, url, request.summary) },
         });
-      const what =
-        state === 'canceled' || state === 'cancel-requested'
-          ? 'was canceled'
-          : state === 'complete'
-            ? `ended with result ${overall ?? 'none'}`
-            : `ended in state ${state}`;
+      const canceled = state === 'canceled' || state === 'cancel-requested';
+      const details = {
+        ...base,
+        status: told(
+          canceled ? TESTING_FARM_WORDS.canceled : TESTING_FARM_WORDS.error,
+          url,
+          request.summary,
+        ),
+      };
+      const what = canceled
+        ? 'was canceled'
+        : state === 'complete'
+          ? `ended with result ${overall ?? 'none'}`
+          : `ended in state ${state}`;
       throw new HandlerError(
         'TestingFarmError',
         `Testing Farm request ${id} ${what}${summary}: ${url}`,

@@ -95,11 +95,22 @@ describe('real .packit.yaml files compile', () => {
           const result = compile(text, event);
           expect(result.status).toBe(count === 0 ? 'not-triggered' : 'graph');
           if (result.status === 'graph') {
-            expect(result.graph.nodes).toHaveLength(count);
+            const { nodes } = result.graph;
+            const reported = nodes.filter((n) => n.report !== null);
+            expect(reported).toHaveLength(count);
             expect(result.graph.source.kind).toBe('packit');
-            // Every node is reported, under a distinct name.
-            const reports = result.graph.nodes.map((n) => n.report);
-            expect(new Set(reports).size).toBe(count);
+            // Every planned node is reported, under a distinct name.
+            expect(new Set(reported.map((n) => n.report)).size).toBe(count);
+            // The others submit a copr_build job's one Copr build for all its chroot nodes.
+            for (const submit of nodes.filter((n) => n.report === null)) {
+              expect(submit.id).toMatch(/^srpm:copr_build/);
+              const chroots = nodes.filter((n) => n.needs.includes(submit.id));
+              expect(chroots.length).toBeGreaterThan(0);
+              expect(submit.action).toMatchObject({
+                handler: 'copr.build',
+                input: { chroots: chroots.map((n) => n.matrix!.target) },
+              });
+            }
           }
         });
       }
@@ -150,6 +161,7 @@ describe('status names and edges of real files', () => {
     );
     // tier-1: centos-stream-10 and fedora-44, x86_64 and aarch64, built and tested.
     expect(ids(graph)).toEqual([
+      'srpm:copr_build:tier-1',
       'copr_build:tier-1[centos-stream-10-x86_64]',
       'copr_build:tier-1[centos-stream-10-aarch64]',
       'copr_build:tier-1[fedora-44-x86_64]',
@@ -178,14 +190,20 @@ describe('status names and edges of real files', () => {
     // copr-cli: fedora-all on x86_64, aarch64 and ppc64le (4 each) + epel-all x86_64 (EPEL 8,
     // 9, and the two EPEL 10 chroots) = 16. The gating tests are manual and skip_build.
     const one = graphOf(text, packitComment('/packit --package copr-cli build')).graph;
-    expect(one.nodes).toHaveLength(16);
-    expect(one.nodes.every((n) => n.job === 'copr_build:copr-cli')).toBe(true);
+    // One Copr build of the package for its 16 chroots, each chroot followed by its node.
+    expect(one.nodes).toHaveLength(1 + 16);
+    expect(one.nodes[0]).toMatchObject({ id: 'srpm:copr_build:copr-cli', report: null });
+    expect(one.nodes.slice(1).every((n) => n.job === 'copr_build:copr-cli')).toBe(true);
     expect(node(one, 'copr_build:copr-cli[epel-8-x86_64]').report).toBe(
       'rpm-build:epel-8-x86_64:copr-cli',
     );
     const all = graphOf(text, packitComment('/packit build')).graph;
-    // 5 packages × 4 + 4 packages × 16 + copr-rpmbuild (12 fedora + epel-9 + epel-8) 14.
-    expect(all.nodes).toHaveLength(5 * 4 + 4 * 16 + 14);
+    // 5 packages × 4 + 4 packages × 16 + copr-rpmbuild (12 fedora + epel-9 + epel-8) 14,
+    // and one Copr build of each of the 10 packages.
+    expect(all.nodes).toHaveLength(5 * 4 + 4 * 16 + 14 + 10);
+    expect(
+      all.nodes.filter((n) => n.action.kind === 'activity' && n.action.handler === 'copr.build'),
+    ).toHaveLength(10);
   });
 
   it('uses status_name_template (copr gating tests on /packit test)', () => {

@@ -61,6 +61,9 @@ describe('edges', () => {
     // Packit tests an EPEL chroot per `distros` entry (else on CentOS): one test target, one
     // status and one request each, all installing the chroot's build.
     expect(needPairs(graph)).toEqual([
+      // One Copr build for the job's chroots; a node follows each chroot of it.
+      ['srpm:copr_build', 'copr_build[fedora-45-x86_64]'],
+      ['srpm:copr_build', 'copr_build[epel-9-x86_64]'],
       ['copr_build[fedora-45-x86_64]', 'tests[fedora-45-x86_64]'],
       ['copr_build[epel-9-x86_64]', 'tests[centos-stream-9-x86_64]'],
       ['copr_build[epel-9-x86_64]', 'tests[rhel-9-x86_64]'],
@@ -152,21 +155,52 @@ jobs:
 describe('Copr builds', () => {
   const { graph } = graphOf(text, pullRequest());
   const build = node(graph, 'copr_build[fedora-45-x86_64]');
+  const submit = node(graph, 'srpm:copr_build');
 
-  it('submits with the job settings, the chroot settings and a per-PR project', () => {
-    expect(build.action).toMatchObject({ kind: 'activity', handler: 'copr.build' });
-    expect(input(build)).toMatchObject({
+  it('submits one build for all the chroots, with the job settings, the chroot settings and a per-PR project', () => {
+    expect(submit.action).toMatchObject({ kind: 'activity', handler: 'copr.build', poll: null });
+    expect(submit.report).toBeNull();
+    expect(input(submit)).toMatchObject({
       owner: null,
       project: 'octo-app-7',
-      chroot: 'fedora-45-x86_64',
+      chroots: ['fedora-45-x86_64', 'epel-9-x86_64'],
       clone_url: 'https://github.com/octo/app.git',
       committish: SHA,
       subdirectory: '.',
       specfile_path: 'packaging/app.spec',
       package: 'app',
       timeout_s: 3600,
-      additional_packages: ['extra'],
+      additional_packages: [],
       additional_repos: ['copr://me/deps'],
+      chroot_settings: { 'fedora-45-x86_64': { additional_packages: ['extra'] } },
+    });
+  });
+
+  it('follows each chroot of that build in a node of its own, reported as Packit does', () => {
+    expect(build).toMatchObject({
+      needs: ['srpm:copr_build'],
+      report: 'rpm-build:fedora-45-x86_64',
+      statuses: { accepted: 'The task was accepted.' },
+    });
+    expect(build.action).toMatchObject({ kind: 'activity', handler: 'copr.build_status' });
+    const out = { build_id: 9, owner: 'me', project: 'p', chroots: ['a'], url: 'https://u/' };
+    expect(
+      evaluateValue(input(build), {
+        needs: { 'srpm:copr_build': { output: out, result: 'success' } },
+      }),
+    ).toEqual({
+      build_id: 9,
+      owner: 'me',
+      project: 'p',
+      chroot: 'fedora-45-x86_64',
+      url: 'https://u/',
+    });
+    // Tests wait for the RPMs from the start (packit-service's words), skip_build ones do not.
+    expect(node(graph, 'tests[fedora-45-x86_64]').statuses).toEqual({
+      accepted: 'Waiting for RPMs to be built...',
+    });
+    expect(node(graph, 'tests:lint[fedora-45-x86_64]').statuses).toEqual({
+      accepted: 'The task was accepted.',
     });
   });
 
@@ -288,10 +322,14 @@ jobs:
 - {job: copr_build, trigger: pull_request, targets: [fedora-45-x86_64, fedora-44-x86_64]}
 - {job: copr_build, trigger: pull_request, targets: [fedora-45-s390x]}
 `;
+    // Each job submits its own build; two sharing a job id are told apart by their index.
     expect(ids(graphOf(twice, pullRequest()).graph)).toEqual([
+      'srpm:copr_build',
       'copr_build[fedora-45-x86_64]',
+      'srpm:copr_build#1',
       'copr_build#1[fedora-45-x86_64]',
       'copr_build#1[fedora-44-x86_64]',
+      'srpm:copr_build#2',
       'copr_build[fedora-45-s390x]',
     ]);
   });

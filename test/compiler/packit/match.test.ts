@@ -15,6 +15,7 @@ import {
   compile,
   graphOf,
   ids,
+  node,
   packitComment,
   pullRequest,
   push,
@@ -121,7 +122,7 @@ describe('manual_trigger', () => {
 
   it('/packit build builds but leaves manual tests to /packit test', () => {
     const built = graphOf(text, packitComment('/packit build'));
-    expect(ids(built.graph)).toEqual(['copr_build[fedora-45-x86_64]']);
+    expect(ids(built.graph)).toEqual(['srpm:copr_build', 'copr_build[fedora-45-x86_64]']);
     expect(built.excluded).toContainEqual({
       job: 'tests (jobs[1], pull_request)',
       reason: 'manual_trigger: these tests need /packit test',
@@ -129,6 +130,7 @@ describe('manual_trigger', () => {
     // /packit test with no earlier build to reuse: the build comes first.
     const tested = graphOf(text, packitComment('/packit test')).graph;
     expect(needPairs(tested)).toEqual([
+      ['srpm:copr_build', 'copr_build[fedora-45-x86_64]'],
       ['copr_build[fedora-45-x86_64]', 'tests[fedora-45-x86_64]'],
     ]);
   });
@@ -193,8 +195,12 @@ describe('branch', () => {
 `);
 
   it('commit jobs default to the default branch; branch is a regex matched at the start', () => {
-    expect(ids(graphOf(text, push('main')).graph)).toEqual(['copr_build[fedora-45-x86_64]']);
+    expect(ids(graphOf(text, push('main')).graph)).toEqual([
+      'srpm:copr_build',
+      'copr_build[fedora-45-x86_64]',
+    ]);
     expect(ids(graphOf(text, push('release/2.0')).graph)).toEqual([
+      'srpm:copr_build:rel',
       'copr_build:rel[fedora-45-x86_64]',
     ]);
     expect(excludedOf(text, push('feature'))).toContainEqual({
@@ -206,6 +212,7 @@ describe('branch', () => {
   it('pull_request jobs match the target branch', () => {
     expect(compile(text, pullRequest({ base_ref: 'main' })).status).toBe('not-triggered');
     expect(ids(graphOf(text, pullRequest({ base_ref: 'stable' })).graph)).toEqual([
+      'srpm:copr_build:st',
       'copr_build:st[fedora-45-x86_64]',
     ]);
   });
@@ -228,10 +235,13 @@ jobs:
 - {job: copr_build, trigger: pull_request, targets: [fedora-45-x86_64]}
 `;
     expect(ids(graphOf(text, pullRequest()).graph)).toEqual([
+      'srpm:copr_build:a',
       'copr_build:a[fedora-45-x86_64]',
+      'srpm:copr_build:b',
       'copr_build:b[fedora-45-x86_64]',
     ]);
     expect(ids(graphOf(text, packitComment('/packit --package b build')).graph)).toEqual([
+      'srpm:copr_build:b',
       'copr_build:b[fedora-45-x86_64]',
     ]);
   });
@@ -270,6 +280,8 @@ describe('retest-failed and rebuild-failed', () => {
     expect(
       action.kind === 'activity' && (action.input as { copr_build: unknown }).copr_build,
     ).toEqual({ build_id: 45, owner: 'me', project: 'p', chroot: 'fedora-45-x86_64', url: 'u' });
+    // Its RPMs are built already: the status does not wait for them.
+    expect(result.graph.nodes[0]!.statuses).toEqual({ accepted: 'The task was accepted.' });
   });
 
   it('does nothing when nothing failed, or when there is no earlier run', () => {
@@ -288,8 +300,17 @@ describe('retest-failed and rebuild-failed', () => {
       packitComment('/packit rebuild-failed'),
       previous(['rpm-build:fedora-44-x86_64']),
     );
-    expect(ids(result.graph)).toEqual(['copr_build[fedora-44-x86_64]', 'tests[fedora-44-x86_64]']);
+    // One Copr build again, of the failed chroot only.
+    expect(ids(result.graph)).toEqual([
+      'srpm:copr_build',
+      'copr_build[fedora-44-x86_64]',
+      'tests[fedora-44-x86_64]',
+    ]);
+    expect(node(result.graph, 'srpm:copr_build').action).toMatchObject({
+      input: { chroots: ['fedora-44-x86_64'] },
+    });
     expect(needPairs(result.graph)).toEqual([
+      ['srpm:copr_build', 'copr_build[fedora-44-x86_64]'],
       ['copr_build[fedora-44-x86_64]', 'tests[fedora-44-x86_64]'],
     ]);
   });

@@ -95,6 +95,7 @@ describe('targets', () => {
 
   it('compiles a real-sized config as before', () => {
     const text = `specfile_path: app.spec\njobs:\n${job('copr_build')}${job('tests')}`;
-    expect(graphOf(text, pullRequest()).graph.nodes).toHaveLength(2);
+    // The build's submission, the node following its chroot, the tests.
+    expect(graphOf(text, pullRequest()).graph.nodes).toHaveLength(3);
   });
 });
