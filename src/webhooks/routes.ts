@@ -33,7 +33,7 @@ function header(request: FastifyRequest, name: string): string | undefined {
 
 /**
  * Counts each delivery by what it came to: intake's outcome (`planning`, `ignored`), a
- * redelivery (`duplicate`), or a refusal: no valid proof (`unauthorized`), a body too large
+ * redelivery (`duplicate`), or a refusal: no valid proof or a forge header missing (`unverified`), a body too large
  * (`too_large`) or not a payload (`unreadable`), one no forge could have sent (`refused`).
  */
 export interface DeliveryCounter {
@@ -66,7 +66,7 @@ export function webhookRoutes(
             settings,
           );
           if (!checked.ok) {
-            metrics?.delivery(adapter.forge, 'unauthorized');
+            metrics?.delivery(adapter.forge, 'unverified');
             return sendProblem(reply, checked.code, checked.detail);
           }
           const { deliveryId, eventName } = checked;
