@@ -27,6 +27,8 @@ beforeAll(() => {
 afterAll(() => metrics.close());
 
 type Labels = Record<string, string>;
+/** A series as prom-client's get() gives it; a histogram's name its `_bucket`, `_sum` or `_count`. */
+type Series = { labels: Record<string, string | number>; value: number; metricName?: string };
 
 /** The value of one series (a histogram's `_sum` or `_count` by `name`); undefined when absent. */
 async function value(
@@ -38,7 +40,7 @@ async function value(
   const family = name.replace(/_(sum|count)$/, '');
   const metric = of.registry.getSingleMetric(family);
   if (!metric) throw new Error(`no metric ${family}`);
-  const { values } = await metric.get();
+  const values = (await metric.get()).values as Series[];
   const wanted = Object.entries(labels);
   return values.find(
     (v) =>
@@ -51,7 +53,7 @@ async function value(
 /** Every label set a family has (a histogram's `_count` series). */
 async function labelSets(name: string, of: RuntimeMetrics): Promise<Labels[]> {
   await of.settled();
-  const { values } = await of.registry.getSingleMetric(name)!.get();
+  const values = (await of.registry.getSingleMetric(name)!.get()).values as Series[];
   return values
     .filter((v) => v.metricName === undefined || v.metricName.endsWith('_count'))
     .map((v) => Object.fromEntries(Object.entries(v.labels).map(([k, l]) => [k, String(l)])));
