@@ -45,7 +45,7 @@ describe('the Grafana dashboard', () => {
   it('queries only metrics the registry exports, and shows every one of them', async () => {
     const exported = metrics.registry.getMetricsAsArray().map((m) => m.name);
     const histograms = (await metrics.registry.getMetricsAsJSON())
-      .filter((m) => m.type === 'histogram')
+      .filter((m) => String(m.type) === 'histogram')
       .map((m) => m.name);
     const queried = dashboard.panels.flatMap((p) => p.targets.flatMap((t) => metricsIn(t.expr)));
     const variables = JSON.stringify(dashboard.templating.list);
