@@ -3,16 +3,16 @@
  * exports them with its own at /metrics (src/api/metrics.ts), `forgeflow worker` on its
  * metrics port. Runs, nodes and attempts are counted where their events fire (a run where it
  * started and where it ended, an attempt in the worker that ran it), so each is counted once
- * across the fleet: sum over instances. The queue is read from the database on a scrape, one
- * query for both of its gauges. User-given label values are capped (label-cap.ts).
+ * across the fleet: sum over instances. The queue and the slots are read when scraped
+ * (scraped-gauges.ts). User-given label values are capped (label-cap.ts).
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Engine } from '../engine.js';
+import { Counter, Histogram, Registry } from 'prom-client';
 import type { EventOf } from '../events.js';
 import { findNode, handlerOf } from '../graph-index.js';
-import { dueTasks, nodeTimes } from '../queries.js';
+import { nodeTimes } from '../queries.js';
 import type { Runtime } from '../runtime.js';
 import { labelCaps, type CappedLabel } from './label-cap.js';
+import { scrapedGauges } from './scraped-gauges.js';
 
 export interface RuntimeMetrics {
   registry: Registry;
@@ -86,23 +86,7 @@ export function createRuntimeMetrics(
     labelNames: ['pipeline', 'handler', 'outcome', 'error_type'],
     registers: [registry],
   });
-  queueGauges(registry, engine);
-  new Gauge({
-    name: 'forgeflow_worker_slots_busy',
-    help: "Slots of this process's workers running an attempt or a status post.",
-    registers: [registry],
-    collect() {
-      this.set(runtime.slots().busy);
-    },
-  });
-  new Gauge({
-    name: 'forgeflow_worker_slots',
-    help: "Slots of this process's workers in all (their concurrency).",
-    registers: [registry],
-    collect() {
-      this.set(runtime.slots().total);
-    },
-  });
+  scrapedGauges(registry, runtime);
 
   const nodesOf = async (event: EventOf<'run:finished'>, pipeline: string) => {
     const spec = engine.cache.peek(event.runId);
@@ -160,33 +144,4 @@ export function createRuntimeMetrics(
       for (const off of offs) off();
     },
   };
-}
-
-/** Queue depth by kind and the age of the oldest due task, from one query per scrape. */
-function queueGauges(registry: Registry, engine: Engine): void {
-  let dueNow: ReturnType<typeof dueTasks> | undefined;
-  const due = () =>
-    (dueNow ??= dueTasks(engine.db, new Date(engine.clock.now())).finally(() => {
-      dueNow = undefined;
-    }));
-  new Gauge({
-    name: 'forgeflow_queue_depth',
-    help: 'Tasks due and not yet claimed, by kind.',
-    labelNames: ['kind'],
-    registers: [registry],
-    async collect() {
-      const { byKind } = await due();
-      this.reset();
-      for (const [kind, n] of byKind) this.set({ kind }, n);
-    },
-  });
-  new Gauge({
-    name: 'forgeflow_claim_lag_seconds',
-    help: 'Age of the oldest ready task: how long the oldest due, unclaimed task has waited (0 when none waits).',
-    registers: [registry],
-    async collect() {
-      const oldest = (await due()).oldestDue;
-      this.set(oldest ? Math.max(0, (engine.clock.now() - oldest.getTime()) / 1000) : 0);
-    },
-  });
 }
