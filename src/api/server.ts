@@ -118,7 +118,7 @@ export async function buildServerWithMetrics(options: ServerOptions): Promise<Se
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`),
   );
-  const metrics = createMetrics(options.runtime, options.db, options.clock);
+  const metrics = createMetrics(options.runtime);
   app.addHook('onClose', () => {
     metrics.close();
     return Promise.resolve();

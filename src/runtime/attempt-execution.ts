@@ -4,6 +4,7 @@
  * deadline and heartbeat timeouts armed; its outcome (an output, an error, or why it was
  * aborted) is recorded. What claims attempts and keeps their leases is worker.ts.
  */
+import type { Span } from '@opentelemetry/api';
 import { handlerRuntimeValidator } from '../contracts/handler-input.js';
 import { errorInfo, HandlerError, toErrorInfo } from '../contracts/errors.js';
 import { heartbeatEvery } from '../contracts/heartbeat.js';
@@ -12,10 +13,12 @@ import { openAttemptSecrets } from './attempt-secrets.js';
 import type { ClaimedAttempt } from './attempt-start.js';
 import type { Completions } from './completions.js';
 import type { AttemptResult } from './finish.js';
+import { handlerOf } from './graph-index.js';
 import { heartbeat } from './leases.js';
 import { AttemptLog } from './logs/attempt-log.js';
 import type { ReportDeps } from './report-delivery.js';
 import { storable, storableError } from './storable.js';
+import { endAttemptSpan, inSpan, startAttemptSpan } from './tracing/attempt-span.js';
 
 /** Why internal timers are stopped: a given reason spares abort() building a DOMException. */
 const DONE = 'done';
@@ -77,23 +80,28 @@ export async function executeAttempt(
     nodeId: claimed.node.id,
     attempt: claimed.attempt,
   });
+  const handler = handlerOf(claimed.node);
+  const startedAt = clock.now();
+  const span = startAttemptSpan(claimed, handler, startedAt);
   let result: AttemptResult;
   try {
-    const call = callHandler(deps, claimed, controller.signal, log, async (details) => {
-      if (controller.signal.aborted) return;
-      const kept = storable(details);
-      try {
-        if (await heartbeat(deps.engine, deps.worker, claimed, kept.ok ? kept.value : null))
-          armHeartbeat();
-        else controller.abort({ kind: 'lease_lost' } satisfies AbortReason);
-      } catch (error) {
-        // A database hiccup is not the handler's failure; the lease keeper retries anyway.
-        deps.logger.warn(
-          { err: error, worker: deps.worker, node: claimed.node.id },
-          'heartbeat not recorded',
-        );
-      }
-    });
+    const call = inSpan(span, () =>
+      callHandler(deps, claimed, controller.signal, log, async (details) => {
+        if (controller.signal.aborted) return;
+        const kept = storable(details);
+        try {
+          if (await heartbeat(deps.engine, deps.worker, claimed, kept.ok ? kept.value : null))
+            armHeartbeat();
+          else controller.abort({ kind: 'lease_lost' } satisfies AbortReason);
+        } catch (error) {
+          // A database hiccup is not the handler's failure; the lease keeper retries anyway.
+          deps.logger.warn(
+            { err: error, worker: deps.worker, node: claimed.node.id },
+            'heartbeat not recorded',
+          );
+        }
+      }),
+    );
     const output = await withAbortGrace(deps, controller.signal, stopTimers.signal, call);
     const kept = storable(output);
     result = controller.signal.aborted
@@ -115,13 +123,38 @@ export async function executeAttempt(
     stopTimers.abort(DONE);
     heartbeatTimer.abort(DONE);
   }
+  const ended = result.ok ? result : { ...result, error: storableError(result.error) };
+  attemptEnded(deps, claimed, handler, ended, startedAt, span);
   // Its lines are stored before its end is: whoever sees the node finished sees all of them.
   await log.close();
-  return recordResult(
-    deps,
-    claimed,
-    result.ok ? result : { ...result, error: storableError(result.error) },
-  );
+  return recordResult(deps, claimed, ended);
+}
+
+/** The attempt's span ends and its `attempt:ended` event (what metrics count) is emitted. */
+function attemptEnded(
+  deps: AttemptDeps,
+  claimed: ClaimedAttempt,
+  handler: string,
+  result: AttemptResult,
+  startedAt: number,
+  span: Span,
+): void {
+  const at = deps.engine.clock.now();
+  const outcome = result.ok ? 'succeeded' : result.outcome;
+  const error = result.ok ? undefined : result.error;
+  endAttemptSpan(span, outcome, error, at);
+  deps.engine.events.emit({
+    type: 'attempt:ended',
+    runId: claimed.run.id,
+    nodeId: claimed.node.id,
+    attempt: claimed.attempt,
+    pipeline: claimed.run.pipeline,
+    handler,
+    outcome,
+    errorType: error?.type ?? null,
+    startedAt,
+    at,
+  });
 }
 
 /**

@@ -97,7 +97,12 @@ export async function createRun(
       },
     },
   ]);
-  after.emit({ type: 'run:started', runId: id, pipeline: graph.pipeline });
+  after.emit({
+    type: 'run:started',
+    runId: id,
+    pipeline: graph.pipeline,
+    repo: input.event.repo.full_name,
+  });
   return { scope };
 }
 

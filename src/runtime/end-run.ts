@@ -18,13 +18,13 @@ import { RUN_TRANSITIONS, sourcesOf } from './states.js';
  */
 const END_RUN = `WITH moved AS (
     UPDATE forgeflow.runs SET status = $2, finished_at = $3, updated_at = $3, error = $4::jsonb
-    WHERE id = $1 AND status = ANY($5::text[]) RETURNING id, created_at),
+    WHERE id = $1 AND status = ANY($5::text[]) RETURNING id, created_at, started_at),
   gone AS (
     DELETE FROM forgeflow.tasks WHERE id IN (
       SELECT t.id FROM forgeflow.tasks t JOIN moved ON t.run_id = moved.id
       WHERE t.lease_owner IS NULL AND t.kind NOT IN ('dequeue', 'report')
       FOR UPDATE OF t SKIP LOCKED))
-  SELECT count(*)::int AS moved, max(created_at) AS created_at FROM moved`;
+  SELECT count(*)::int AS moved, max(created_at) AS created_at, max(started_at) AS started_at FROM moved`;
 
 export async function endRun(
   scope: TxScope,
@@ -33,7 +33,11 @@ export async function endRun(
   error: ErrorInfo | null = null,
 ): Promise<boolean> {
   const { q, run, now } = scope;
-  const { rows } = await q.query<{ moved: number; created_at: Date | null }>(END_RUN, [
+  const { rows } = await q.query<{
+    moved: number;
+    created_at: Date | null;
+    started_at: Date | null;
+  }>(END_RUN, [
     run.id,
     status,
     new Date(now),
@@ -45,12 +49,22 @@ export async function endRun(
   const type = RUN_END_EVENT[status];
   const recorded = status === 'timed_out' ? { ...data, error } : data;
   record(scope, [{ type, data: recorded } as HistoryEvent]);
-  await tellRunEndHooks(scope, status, error, rows[0].created_at ?? new Date(now));
+  const createdAt = rows[0].created_at ?? new Date(now);
+  await tellRunEndHooks(scope, status, error, createdAt);
   scope.after.runEnds.push(`${run.id}:${status}`);
   if (run.parent && status !== 'continued') await tellParent(scope);
   if (run.group !== null) await wakeGroup(scope, run.group);
   scope.after.finishedRuns.push(run.id);
-  scope.after.emit({ type: 'run:finished', runId: run.id, status });
+  scope.after.emit({
+    type: 'run:finished',
+    runId: run.id,
+    status,
+    pipeline: run.pipeline,
+    repo: run.event.repo.full_name,
+    // A run that never left its queue has no started_at: its time is counted from its creation.
+    startedAt: (rows[0].started_at ?? createdAt).getTime(),
+    at: now,
+  });
   return true;
 }
 

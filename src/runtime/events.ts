@@ -1,18 +1,43 @@
 /**
  * Typed runtime events, emitted after the transaction that caused them commits. Tests await
  * them instead of sleeping (`await events.next('run:finished', (e) => e.runId === id)`), and
- * they will feed metrics and the page.
+ * they feed the metrics (metrics/runtime-metrics.ts) and the run's spans (tracing/).
  */
 import { EventEmitter } from 'node:events';
 import type { ErrorInfo } from '../contracts/errors.js';
 import type { RunStatus, StopStatus } from './states.js';
 
 export type RuntimeEvent =
-  | { type: 'run:started'; runId: string; pipeline: string }
-  | { type: 'run:finished'; runId: string; status: RunStatus }
+  | { type: 'run:started'; runId: string; pipeline: string; repo: string }
+  /** `startedAt` and `at`: when it began running (or was created) and ended, clock ms. */
+  | {
+      type: 'run:finished';
+      runId: string;
+      status: RunStatus;
+      pipeline: string;
+      repo: string;
+      startedAt: number;
+      at: number;
+    }
   | { type: 'node:scheduled'; runId: string; nodeId: string; attempt: number }
   | { type: 'node:started'; runId: string; nodeId: string; attempt: number; worker: string }
   | { type: 'node:completed'; runId: string; nodeId: string; attempt: number }
+  /**
+   * A handler call ended in this process's worker (emitted before its outcome is recorded):
+   * what metrics of attempts are made of. `errorType` is null when it succeeded.
+   */
+  | {
+      type: 'attempt:ended';
+      runId: string;
+      nodeId: string;
+      attempt: number;
+      pipeline: string;
+      handler: string;
+      outcome: 'succeeded' | 'failed' | 'timed_out' | 'canceled';
+      errorType: string | null;
+      startedAt: number;
+      at: number;
+    }
   | {
       type: 'node:failed';
       runId: string;

@@ -5,7 +5,7 @@
  */
 import type { GraphNode } from '../contracts/graph.js';
 import { needsIndex, type NeedsIndex } from '../contracts/needs.js';
-import type { RunInfo } from './types.js';
+import type { RunInfo, RunSpec } from './types.js';
 
 interface Index {
   needs: NeedsIndex;
@@ -14,7 +14,7 @@ interface Index {
 
 const indexes = new WeakMap<object, Index>();
 
-function indexOf(run: RunInfo): Index {
+function indexOf(run: Pick<RunSpec, 'graph'>): Index {
   let index = indexes.get(run.graph);
   if (!index) {
     index = {
@@ -32,8 +32,15 @@ export function nodeDef(run: RunInfo, nodeId: string): GraphNode {
   return node;
 }
 
-export function findNode(run: RunInfo, nodeId: string): GraphNode | undefined {
+export function findNode(run: Pick<RunSpec, 'graph'>, nodeId: string): GraphNode | undefined {
   return indexOf(run).needs.byId.get(nodeId);
+}
+
+/** The handler a node calls; for a node that calls none (a sleep, a signal), its kind. */
+export function handlerOf(node: GraphNode | undefined): string {
+  const action = node?.action;
+  if (!action) return 'unknown';
+  return action.kind === 'activity' || action.kind === 'poll' ? action.handler : action.kind;
 }
 
 /** The nodes a node needs, its whole-job entries expanded: whose outputs and states it reads. */

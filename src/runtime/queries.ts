@@ -154,6 +154,24 @@ export async function runExists(q: Queryable, id: string): Promise<boolean> {
 }
 
 /** Tasks due at `now` and not yet claimed, by kind; and when the oldest of them fell due. */
+/** A run's nodes that ran, with when (for the metrics and spans of a run that ended). */
+export interface NodeTimes {
+  node_id: string;
+  status: NodeStatus;
+  attempt: number;
+  started_at: Date;
+  finished_at: Date;
+}
+
+export async function nodeTimes(q: Queryable, runId: string): Promise<NodeTimes[]> {
+  const { rows } = await q.query<NodeTimes>(
+    `SELECT node_id, status, attempt, started_at, finished_at FROM forgeflow.nodes
+     WHERE run_id = $1 AND started_at IS NOT NULL AND finished_at IS NOT NULL`,
+    [runId],
+  );
+  return rows;
+}
+
 export async function dueTasks(
   q: Queryable,
   now: Date,

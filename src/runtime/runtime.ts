@@ -29,6 +29,7 @@ import { StartQueue } from './start-queue.js';
 import type { StartedRun, StartRunInput } from './start-run.js';
 import { TERMINAL_RUN_STATES, type RunStatus, type StopStatus } from './states.js';
 import { requestStop } from './stop.js';
+import { traceRunEnds } from './tracing/run-spans.js';
 import { DEFAULT_SETTINGS, type RuntimeSettings } from './types.js';
 import { Worker, type WorkerOptions } from './worker.js';
 
@@ -68,6 +69,7 @@ export class Runtime {
       runEndHooks: new RunEndHooks(),
     };
     this.starts = new StartQueue(this.engine);
+    traceRunEnds(this.engine);
   }
 
   /**
@@ -225,6 +227,17 @@ export class Runtime {
   }
 
   /** Stops every worker this runtime created (the database is the caller's to close). */
+  /** The slots of this process's workers: how many run something now, and how many there are. */
+  slots(): { busy: number; total: number } {
+    let busy = 0;
+    let total = 0;
+    for (const worker of this.workers) {
+      busy += worker.busy;
+      total += worker.capacity;
+    }
+    return { busy, total };
+  }
+
   async stopWorkers(graceMs = 10_000): Promise<void> {
     await Promise.all([...this.workers].map((w) => w.stop(graceMs)));
     this.workers.clear();

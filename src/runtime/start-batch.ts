@@ -142,7 +142,12 @@ async function writePlanned(
     const { run, roots } = plan;
     // A worker in this process will need the graph next: it is already here.
     engine.cache.put(run);
-    after.emit({ type: 'run:started', runId: run.id, pipeline: run.pipeline });
+    after.emit({
+      type: 'run:started',
+      runId: run.id,
+      pipeline: run.pipeline,
+      repo: run.event.repo.full_name,
+    });
     for (const { node } of roots)
       after.emit({ type: 'node:scheduled', runId: run.id, nodeId: node.id, attempt: 1 });
     results.set(index, { runId: run.id, created: true });

@@ -172,8 +172,14 @@ export class Worker {
     }
   }
 
+  /** Slots running something now (attempts, status posts). */
   get busy(): number {
     return this.inFlight.size;
+  }
+
+  /** Slots in all. */
+  get capacity(): number {
+    return this.concurrency;
   }
 
   private wake(): void {

@@ -31,25 +31,48 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * Counts each delivery by what it came to: intake's outcome (`planning`, `ignored`), a
+ * redelivery (`duplicate`), or a refusal: no valid proof or a forge header missing (`unverified`), a body too large
+ * (`too_large`) or not a payload (`unreadable`), one no forge could have sent (`refused`).
+ */
+export interface DeliveryCounter {
+  delivery(forge: Forge, outcome: string): void;
+}
+
 export function webhookRoutes(
   settings: WebhookSettings,
   deps: IntakeDeps,
-  metrics?: { delivery(forge: string, outcome: string): void },
+  metrics?: DeliveryCounter,
 ) {
   return (app: FastifyInstance): Promise<void> => {
     keepRawBodies(app, settings.bodyLimit);
     // One route per forge, from its adapter: its proof, its delivery id and event name.
     for (const adapter of forgeAdapters())
-      app.post(`/webhooks/${adapter.forge}`, async (request, reply) => {
-        const raw = rawBody(request);
-        const checked = adapter.webhook.check(
-          { raw, header: (name) => header(request, name), now: deps.clock.now() },
-          settings,
-        );
-        if (!checked.ok) return sendProblem(reply, checked.code, checked.detail);
-        const { deliveryId, eventName } = checked;
-        return accept(reply, raw, request, { forge: adapter.forge, deliveryId, eventName });
-      });
+      app.post(
+        `/webhooks/${adapter.forge}`,
+        {
+          // A body over the limit is refused before the handler runs.
+          onError: (_request, _reply, error, done) => {
+            if ((error as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+              metrics?.delivery(adapter.forge, 'too_large');
+            done();
+          },
+        },
+        async (request, reply) => {
+          const raw = rawBody(request);
+          const checked = adapter.webhook.check(
+            { raw, header: (name) => header(request, name), now: deps.clock.now() },
+            settings,
+          );
+          if (!checked.ok) {
+            metrics?.delivery(adapter.forge, 'unverified');
+            return sendProblem(reply, checked.code, checked.detail);
+          }
+          const { deliveryId, eventName } = checked;
+          return accept(reply, raw, request, { forge: adapter.forge, deliveryId, eventName });
+        },
+      );
     return Promise.resolve();
   };
 
@@ -60,7 +83,10 @@ export function webhookRoutes(
     input: { forge: Forge; deliveryId: string; eventName: string },
   ): Promise<FastifyReply> {
     const parsed = parsePayload(raw, header(request, 'content-type'));
-    if (!parsed.ok) return sendProblem(reply, parsed.code, parsed.detail);
+    if (!parsed.ok) {
+      metrics?.delivery(input.forge, 'unreadable');
+      return sendProblem(reply, parsed.code, parsed.detail);
+    }
     const accepted = await acceptDelivery(deps, { ...input, payload: parsed.payload });
     if ('refused' in accepted) {
       metrics?.delivery(input.forge, 'refused');

@@ -381,10 +381,14 @@ describe('operations', () => {
     expect((await api.get('/readyz')).json()).toMatchObject({ status: 'ready' });
     const metrics = await api.get('/metrics');
     expect(metrics.headers['content-type']).toContain('text/plain');
-    expect(metrics.body).toContain('forgeflow_runs_started_total{pipeline="api"}');
-    expect(metrics.body).toMatch(/forgeflow_runs_finished_total\{status="succeeded"\} \d+/);
+    expect(metrics.body).toMatch(
+      /forgeflow_runs_started_total\{pipeline="api",repository="[^"]+"\}/,
+    );
+    expect(metrics.body).toMatch(
+      /forgeflow_runs_finished_total\{pipeline="api",repository="[^"]+",status="succeeded"\} \d+/,
+    );
     expect(metrics.body).toContain(
-      'forgeflow_node_attempt_duration_seconds_bucket{le="0.01",handler="test.script",outcome="succeeded"}',
+      'forgeflow_node_attempt_duration_seconds_bucket{le="0.01",pipeline="api",handler="test.script",outcome="succeeded"}',
     );
     expect(metrics.body).toContain('forgeflow_queue_depth');
     expect(metrics.body).toContain('forgeflow_claim_lag_seconds');
