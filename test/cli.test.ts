@@ -179,7 +179,7 @@ describe('forgeflow validate and the handlers a server runs', () => {
     expect(code).toBe(1);
     expect(out).toMatch(
       new RegExp(
-        `^${escape(file)}:6:5: .*"chroot".*input of job "build" \\(handler copr\\.build\\).*\\[input\\]$`,
+        `^${escape(file)}:6:5: in the input of job "build" \\(handler copr\\.build\\): give one of "chroots" or "chroot" \\[input\\]$`,
         'm',
       ),
     );

@@ -24,6 +24,8 @@ export const coprBuildSpec: HandlerSpec = {
     type: 'object',
     additionalProperties: false,
     required: ['project', 'clone_url', 'committish'],
+    // One of them: a build needs at least one chroot.
+    anyOf: [{ required: ['chroots'] }, { required: ['chroot'] }],
     properties: {
       owner: nullableText(
         'Copr owner (`@group` for a group); null: FORGEFLOW_COPR_OWNER, else the user of the token.',
