@@ -9,6 +9,7 @@
  * `epelN.m` branch and Koji target and, as the reference has it, the `rhel+epel-N` chroot
  * (Copr has one chroot for all of them, built against the latest RHEL N).
  */
+import { DEFAULT_OPENSUSE } from './releases.js';
 import type { ReleasesTable } from './types.js';
 
 export type TargetKind = 'copr' | 'koji' | 'branches';
@@ -17,7 +18,9 @@ export type TargetKind = 'copr' | 'koji' | 'branches';
 export type Distro =
   | { family: 'fedora'; version: number | 'rawhide' }
   /** `minor` is "10.3" for a trailing minor, else null (a major, or the leading minor). */
-  | { family: 'epel'; major: number; minor: string | null };
+  | { family: 'epel'; major: number; minor: string | null }
+  /** `namever` as opensuse-distro-aliases spells it: opensuse-leap-15.6, opensuse-tumbleweed. */
+  | { family: 'opensuse'; namever: string };
 
 export const FEDORA_ALIASES = [
   'fedora-all',
@@ -28,6 +31,14 @@ export const FEDORA_ALIASES = [
   'fedora-branched',
 ] as const;
 
+/** opensuse-distro-aliases' groups (packit's aliases.py merges them with Fedora's). */
+export const OPENSUSE_ALIASES = [
+  'opensuse-leap-all',
+  'opensuse-leap-micro-all',
+  'opensuse-tumbleweed-all',
+  'opensuse-all',
+] as const;
+
 /** What a message lists as "the aliases" (the `epel-N…` forms are spelt with N). */
 export const ALIAS_NAMES: readonly string[] = [
   ...FEDORA_ALIASES,
@@ -36,6 +47,7 @@ export const ALIAS_NAMES: readonly string[] = [
   'epel-N',
   'epel-N-branched',
   'epel-N-all',
+  ...OPENSUSE_ALIASES,
 ];
 
 const fedora = (version: number | 'rawhide'): Distro => ({ family: 'fedora', version });
@@ -83,9 +95,29 @@ function fedoraAlias(name: string, releases: ReleasesTable): Distro[] | undefine
   }
 }
 
+function opensuseAlias(name: string, releases: ReleasesTable): Distro[] | undefined {
+  const { leap, leap_micro, tumbleweed } = releases.opensuse ?? DEFAULT_OPENSUSE;
+  const of = (namever: string): Distro => ({ family: 'opensuse', namever });
+  const leaps = leap.map((v) => of(`opensuse-leap-${v}`));
+  const micros = leap_micro.map((v) => of(`opensuse-leap-micro-${v}`));
+  const rolling = tumbleweed ? [of('opensuse-tumbleweed')] : [];
+  switch (name) {
+    case 'opensuse-leap-all':
+      return leaps;
+    case 'opensuse-leap-micro-all':
+      return micros;
+    case 'opensuse-tumbleweed-all':
+      return rolling;
+    case 'opensuse-all':
+      return [...leaps, ...micros, ...rolling];
+    default:
+      return undefined;
+  }
+}
+
 /** The releases an alias stands for, or undefined when `name` is no alias. */
 export function expandAlias(name: string, releases: ReleasesTable): Distro[] | undefined {
-  const fedoraReleases = fedoraAlias(name, releases);
+  const fedoraReleases = fedoraAlias(name, releases) ?? opensuseAlias(name, releases);
   if (fedoraReleases) return fedoraReleases;
   if (name === 'epel-all') return releases.epel.majors.flatMap((m) => wholeMajor(m, releases));
   const match = /^epel-(\d+)-(branched|all)$/.exec(name);
@@ -110,6 +142,8 @@ export function parseDistro(name: string, releases: ReleasesTable): Distro | und
 
 /** How a release is spelt as a Copr chroot (without the architecture), Koji target or branch. */
 export function distroName(distro: Distro, kind: TargetKind): string {
+  // Packit gives an openSUSE distribution its namever as chroot, Koji target and branch alike.
+  if (distro.family === 'opensuse') return distro.namever;
   if (distro.family === 'fedora') {
     if (distro.version === 'rawhide') {
       return kind === 'copr' ? 'fedora-rawhide' : kind === 'koji' ? 'rawhide' : 'main';
@@ -126,6 +160,7 @@ export function distroName(distro: Distro, kind: TargetKind): string {
 /** A warning when a named release is not (or no longer) in the table, else undefined. */
 export function lifecycleWarning(distro: Distro, releases: ReleasesTable): string | undefined {
   const asOf = `the releases table of ${releases.as_of}`;
+  if (distro.family === 'opensuse') return undefined; // only ever from an alias of the table
   if (distro.family === 'fedora') {
     const { stable, branched, rawhide } = releases.fedora;
     const version = distro.version;

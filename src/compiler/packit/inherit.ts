@@ -9,8 +9,13 @@ import { JOB_ONLY_KEYS, PACKAGE_KEYS } from './schema.js';
 import { BOOLEAN_WORDS, kindOf } from './schema/fields.js';
 
 const ALL_KEYS: Record<string, unknown> = { ...PACKAGE_KEYS, ...JOB_ONLY_KEYS };
+/** A key's scalar kind, looking through `orUnset`'s union with null (job-keys.ts). */
+const kindOfKey = (schema: unknown) => {
+  const branches = (schema as { anyOf?: unknown[] }).anyOf;
+  return Array.isArray(branches) ? kindOf(branches[0]) : kindOf(schema);
+};
 const keysOfKind = (kind: 'bool' | 'int') =>
-  new Set(Object.keys(ALL_KEYS).filter((key) => kindOf(ALL_KEYS[key]) === kind));
+  new Set(Object.keys(ALL_KEYS).filter((key) => kindOfKey(ALL_KEYS[key]) === kind));
 const BOOL_KEYS = keysOfKind('bool');
 const INT_KEYS = keysOfKind('int');
 const TRUE_WORDS: readonly unknown[] = [...BOOLEAN_WORDS.true, 1];

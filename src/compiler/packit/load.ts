@@ -4,13 +4,15 @@
  *
  *   yaml.ts         read the text as PyYAML does
  *   shape.ts        the JSON Schema (schema.ts) over the file as written
- *   checks/*.ts     what the schema cannot say (job types, triggers, package names, deprecations)
+ *   checks/*.ts     what the schema cannot say (job types, triggers, package names, spec
+ *                   files each package needs, deprecations)
  *   views.ts        inheritance and defaults, one view per job × trigger × package
  */
 import { type Diagnostic, finalizeDiagnostics, hasErrors } from '../diagnostics.js';
 import { makeDiagnostic } from '../yaml-source.js';
 import { checkJobs } from './checks/jobs.js';
 import { checkKeys } from './checks/keys.js';
+import { checkPackages } from './checks/packages.js';
 import { isDict, type Dict } from '../checks/context.js';
 import { Report } from './report.js';
 import { refuseTooManyTargets, refuseTooManyViews } from './sizes.js';
@@ -50,6 +52,7 @@ function loadUnsafe(text: string, { file, repoName }: LoadPackitOptions): LoadRe
   const report = new Report(file, locator);
   checkJobs(report, data, definedPackages(data, repoName));
   checkKeys(report, data);
+  checkPackages(report, data);
   const final = finalizeDiagnostics(diagnostics.concat(report.diagnostics));
   if (hasErrors(final)) return { ok: false, diagnostics: final };
   // Views copy their inherited settings, nodes copy their view's: counted before either is made.

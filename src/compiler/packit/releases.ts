@@ -17,13 +17,25 @@
  *   2025-11, 10.2 in 2026-05, 10.3 in 2026-11. A trailing minor is retired when the next RHEL
  *   minor is released, so on 2026-12-01 the trailing minor is 10.3 and the leading one 10.4.
  *   (Between a minor's branching and its release, Bodhi lists two trailing minors.)
+ *
+ * The openSUSE part is what Packit falls back to when get.opensuse.org cannot be asked: the
+ * CACHED_ACTIVE_DISTRIBUTION_ALIASES of the opensuse-distro-aliases package (as of 2026-06-24:
+ * Leap 15.6, 16.0 and 16.1, Leap Micro 6.1 and 6.2, Tumbleweed). A replacement table may leave
+ * it out, and then keeps it.
  */
-import type { ReleasesTable } from './types.js';
+import type { OpensuseReleases, ReleasesTable } from './types.js';
+
+export const DEFAULT_OPENSUSE: OpensuseReleases = {
+  leap: ['15.6', '16.0', '16.1'],
+  leap_micro: ['6.1', '6.2'],
+  tumbleweed: true,
+};
 
 export const DEFAULT_RELEASES: ReleasesTable = {
   as_of: '2026-12-01',
   fedora: { rawhide: 46, branched: null, stable: [43, 44, 45] },
   epel: { majors: [8, 9, 10], minors: ['10.3', '10.4'] },
+  opensuse: DEFAULT_OPENSUSE,
 };
 
 export type ReleasesParse = { ok: true; table: ReleasesTable } | { ok: false; error: string };
@@ -148,6 +160,40 @@ function parseEpel(value: unknown, errors: string[]): ReleasesTable['epel'] | nu
   return { majors, minors: strings.slice().sort(compareMinors) };
 }
 
+/** A list of distinct "N.N" versions, sorted oldest first; null (after reporting) when it is not. */
+function minorList(value: unknown, where: string, errors: string[]): string[] | null {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || !MINOR_PATTERN.test(v))) {
+    errors.push(`${where} must be a list of versions like "15.6", got ${describeValue(value)}`);
+    return null;
+  }
+  const versions = value as string[];
+  if (new Set(versions).size !== versions.length) {
+    errors.push(`${where} lists a version twice`);
+    return null;
+  }
+  return versions.slice().sort(compareMinors);
+}
+
+function parseOpensuse(value: unknown, errors: string[]): OpensuseReleases | null {
+  if (value === undefined) return DEFAULT_OPENSUSE;
+  if (!isRecord(value)) {
+    errors.push(
+      `"opensuse" must be an object {leap, leap_micro, tumbleweed}, got ${describeValue(value)}`,
+    );
+    return null;
+  }
+  unknownKeys(value, ['leap', 'leap_micro', 'tumbleweed'], '"opensuse"', errors);
+  const leap = minorList(value.leap ?? [], '"opensuse.leap"', errors);
+  const leapMicro = minorList(value.leap_micro ?? [], '"opensuse.leap_micro"', errors);
+  const tumbleweed = value.tumbleweed ?? false;
+  if (typeof tumbleweed !== 'boolean') {
+    errors.push(`"opensuse.tumbleweed" must be true or false, got ${describeValue(tumbleweed)}`);
+    return null;
+  }
+  if (leap === null || leapMicro === null) return null;
+  return { leap, leap_micro: leapMicro, tumbleweed };
+}
+
 /**
  * Checks an operator's replacement table (parsed JSON) and returns it with its lists sorted
  * oldest first, or every problem found, joined with "; ".
@@ -156,11 +202,11 @@ export function parseReleasesTable(value: unknown): ReleasesParse {
   if (!isRecord(value)) {
     return {
       ok: false,
-      error: `a releases table must be an object {as_of, fedora, epel}, got ${describeValue(value)}`,
+      error: `a releases table must be an object {as_of, fedora, epel, opensuse?}, got ${describeValue(value)}`,
     };
   }
   const errors: string[] = [];
-  unknownKeys(value, ['as_of', 'fedora', 'epel'], 'the releases table', errors);
+  unknownKeys(value, ['as_of', 'fedora', 'epel', 'opensuse'], 'the releases table', errors);
   const asOf = value.as_of;
   if (
     typeof asOf !== 'string' ||
@@ -172,8 +218,9 @@ export function parseReleasesTable(value: unknown): ReleasesParse {
   }
   const fedora = parseFedora(value.fedora, errors);
   const epel = parseEpel(value.epel, errors);
-  if (errors.length > 0 || fedora === null || epel === null) {
+  const opensuse = parseOpensuse(value.opensuse, errors);
+  if (errors.length > 0 || fedora === null || epel === null || opensuse === null) {
     return { ok: false, error: `invalid releases table: ${errors.join('; ')}` };
   }
-  return { ok: true, table: { as_of: asOf as string, fedora, epel } };
+  return { ok: true, table: { as_of: asOf as string, fedora, epel, opensuse } };
 }

@@ -100,6 +100,12 @@ function describe(error: ErrorObject, path: Path, data: unknown): Described {
         part: 'value',
       };
     }
+    case 'not': // the only `not` is "not null", on a key Packit accepts anything else for
+      return {
+        message: `${what} is written with no value; give it one or remove the key${packitSays('Field may not be null.')}`,
+        at: path,
+        part: 'value',
+      };
     case 'pattern': // the only pattern left to ajv: upstream_package_name's
       return {
         message: `${what} must be a name, not a path: no "/"${packitSays(PACKIT_WORDS.repoName)}`,

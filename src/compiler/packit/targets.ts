@@ -75,7 +75,7 @@ const WHAT: Record<TargetKind, string> = {
   branches: 'dist-git branch',
 };
 
-function shapeError(value: unknown, kind: TargetKind): string {
+export function shapeError(value: unknown, kind: TargetKind): string {
   const got = `got ${pyRepr(value)} (type ${pyType(value)}).`;
   return kind === 'branches'
     ? `Expected 'list[str]' or 'dict[str, dict[str, list]]', ${got}\n${BRANCHES_SHAPE_EXAMPLE}`
@@ -207,11 +207,19 @@ function entryAttributes(
   if (kind === 'branches') {
     const merge = attrs[FAST_FORWARD_MERGE_INTO];
     const wellFormed = Object.keys(attrs).every((key) => key === FAST_FORWARD_MERGE_INTO);
-    if (!wellFormed || (merge !== undefined && !isStringList(merge))) {
+    if (!wellFormed) {
       problems.push({ message: shapeError(whole, kind), severity: 'error' });
       return {};
     }
-    if (merge === undefined) return {};
+    if (merge === undefined || merge === null) return {};
+    // Packit's schema takes any value here, and its aliases.py ignores all but a list.
+    if (!isStringList(merge)) {
+      problems.push({
+        message: `${FAST_FORWARD_MERGE_INTO} is ${pyRepr(merge)}, not a list of branches, so no branch is fast-forwarded (as in Packit, which ignores it)`,
+        severity: 'warning',
+      });
+      return {};
+    }
     const branches = merge.flatMap((name) => expandName(name, 'branches', releases, problems));
     return { [FAST_FORWARD_MERGE_INTO]: [...new Set(branches)] };
   }

@@ -85,6 +85,18 @@ export interface ReleasesTable {
   };
   /** Active EPEL majors (7, 8, 9, 10) and the EPEL 10 minors, e.g. ["10.0", "10.1"]. */
   epel: { majors: number[]; minors: string[] };
+  /** The active openSUSE distributions; releases.ts's DEFAULT_OPENSUSE when absent. */
+  opensuse?: OpensuseReleases;
+}
+
+/** What Packit's openSUSE aliases expand to (the opensuse-distro-aliases package's list). */
+export interface OpensuseReleases {
+  /** Leap versions, oldest first: "15.6" is the chroot opensuse-leap-15.6-<arch>. */
+  leap: string[];
+  /** Leap Micro versions, oldest first: opensuse-leap-micro-6.2-<arch>. */
+  leap_micro: string[];
+  /** Whether opensuse-tumbleweed-<arch> is active. */
+  tumbleweed: boolean;
 }
 
 /** One expanded target: a Copr chroot, a Koji target or a dist-git branch. */

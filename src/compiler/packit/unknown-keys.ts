@@ -13,6 +13,12 @@ import { PACKIT_WORDS, packitSays, pythonRepr } from './words.js';
 /** Keys Packit once had (its rename table is empty now, so they are plain unknown fields). */
 const REPLACED: Record<string, string> = {
   synced_files: 'it was replaced by "files_to_sync"',
+  dist_git_branch:
+    'it was renamed "dist_git_branches" (Packit reads the old name only in a job\'s deprecated "metadata")',
+  'dist-git-branch':
+    'it was renamed "dist_git_branches" (Packit reads the old name only in a job\'s deprecated "metadata")',
+  follow_fedora_branching:
+    "Packit's schema does not take it, though its changelog (0.76) names it: set follow_fedora_branching in the Copr project's own settings",
   upstream_project_name: 'it was renamed "upstream_package_name"',
   create_tarball_command: 'use the "create-archive" action under "actions"',
   current_version_command: 'use the "get-current-version" action under "actions"',

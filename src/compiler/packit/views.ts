@@ -37,13 +37,39 @@ export function buildViews(data: Dict, repoName?: string): LoadedPackit {
   return { packages, monorepo, defaultJobs, jobs };
 }
 
+/**
+ * The packages a job's `packages` selects, in Packit's order: all when it is absent or empty
+ * (null, [] and {} alike: its rearrange_jobs tests the value's truth), the defined ones it
+ * lists, or the keys of its mapping.
+ */
+export function selectedPackages(selection: unknown, defined: readonly string[]): string[] {
+  if (Array.isArray(selection) && selection.length > 0)
+    return defined.filter((name) => selection.includes(name));
+  if (isDict(selection) && Object.keys(selection).length > 0) return Object.keys(selection);
+  return [...defined];
+}
+
+/**
+ * A package's spec file as Packit's set_defaults gives it before anything is inherited: its
+ * own, else `<downstream_package_name>.spec` when the same mapping names it, else none (and
+ * then packit-service searches the repository, as forgeflow's build step does).
+ */
+export function ownSpecfile(level: Dict): unknown {
+  const spec = level.specfile_path;
+  if (typeof spec === 'string' && spec !== '') return spec;
+  const name = level.downstream_package_name;
+  return typeof name === 'string' && name !== '' ? `${name}.spec` : (spec ?? null);
+}
+
 function packagesOf(data: Dict, top: Dict): Record<string, PackageConfig> {
   const out: Record<string, PackageConfig> = {};
   for (const [name, raw] of Object.entries(data.packages as Dict)) {
     const own = normalizeLevel(raw as Dict);
     // A package's own name, or its key; never the top level's (Packit's setdefault order).
     const downstream = 'downstream_package_name' in own ? own.downstream_package_name : name;
-    out[name] = { ...top, ...own, downstream_package_name: downstream };
+    // Nor the top level's spec file: the package's own default is set first, and wins.
+    const specfile_path = ownSpecfile(own);
+    out[name] = { ...top, ...own, downstream_package_name: downstream, specfile_path };
   }
   return out;
 }
@@ -51,6 +77,8 @@ function packagesOf(data: Dict, top: Dict): Record<string, PackageConfig> {
 function singlePackage(data: Dict, top: Dict, repoName?: string): Record<string, PackageConfig> {
   const name = singlePackageName(data, repoName);
   const config: PackageConfig = { ...top, paths: top.paths ?? ['./'] };
+  const specfile = ownSpecfile(top);
+  if (specfile !== null) config.specfile_path = specfile;
   // With neither a downstream name nor a repository name, "package" is only a label.
   if (config.downstream_package_name == null && repoName !== undefined)
     config.downstream_package_name = repoName;
@@ -68,11 +96,7 @@ function viewsOf(
   if (isDict(raw.metadata)) job = { ...job, ...normalizeLevel(raw.metadata) };
   const own = omit(job, JOB_ONLY);
   const selection = job.packages;
-  const names = Array.isArray(selection)
-    ? Object.keys(packages).filter((name) => selection.includes(name))
-    : isDict(selection)
-      ? Object.keys(selection)
-      : Object.keys(packages);
+  const names = selectedPackages(selection, Object.keys(packages));
   const several = Object.keys(packages).length > 1;
   const views: JobView[] = [];
   for (const trigger of [...new Set(splitTrigger(job.trigger as string))]) {

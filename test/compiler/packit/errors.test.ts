@@ -60,7 +60,7 @@ jobs:
 
   it("a mistake in a job's package override names both", () => {
     const error = only(
-      'packages: {a: {}}\njobs:\n- job: tests\n  trigger: commit\n  packages:\n    a: {timeout: soon}\n',
+      'packages: {a: {specfile_path: a.spec}}\njobs:\n- job: tests\n  trigger: commit\n  packages:\n    a: {timeout: soon}\n',
     );
     expect(error.message).toMatch(
       /^"timeout" of package "a" of job 1 \(tests\) must be a whole number/,
@@ -81,7 +81,7 @@ describe('unknown keys', () => {
 
   it('a job-only key outside a job says where it belongs', () => {
     expect(only('skip_build: true\n').message).toMatch(/"skip_build" can only be set in a job/);
-    expect(only('packages: {a: {metadata: {}}}\n').message).toMatch(
+    expect(only('packages: {a: {specfile_path: a.spec, metadata: {}}}\n').message).toMatch(
       /"metadata" can only be set in a job/,
     );
   });
@@ -191,9 +191,9 @@ describe('values', () => {
     );
   });
 
-  it('warns about an identifier with ":" and an empty packages mapping', () => {
+  it('warns about an identifier with ":"; refuses an empty packages mapping', () => {
     expect(warningsOf('identifier: "a:b"\njobs: []\n')[0]!.message).toMatch(/contains ":"/);
-    expect(warningsOf('packages: {}\n')[0]!.message).toMatch(/"packages" is empty/);
+    expect(only('packages: {}\n').message).toMatch(/"packages" defines no package/);
   });
 
   it("a YAML syntax error keeps the parser's words and adds Packit's", () => {

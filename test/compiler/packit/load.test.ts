@@ -10,10 +10,11 @@ project: top
 timeout: 1
 packages:
   a:
+    specfile_path: a.spec
     owner: package-a
     project: package-a
     timeout: 2
-  b: {}
+  b: {downstream_package_name: b}
 jobs:
 - job: copr_build
   trigger: pull_request
@@ -26,14 +27,15 @@ jobs:
 
   it('job.packages.X > job > packages.X > top level', () => {
     const [a, b] = loaded(text).jobs;
+    // Each package's spec file is set before the top level is inherited, so top.spec is not.
     expect(a!.config).toMatchObject({
-      specfile_path: 'top.spec',
+      specfile_path: 'a.spec',
       owner: 'package-a',
       project: 'job',
       timeout: 4,
     });
     expect(b!.config).toMatchObject({
-      specfile_path: 'top.spec',
+      specfile_path: 'b.spec',
       owner: 'top',
       project: 'job',
       timeout: 3,
@@ -50,13 +52,15 @@ jobs:
   it('a job that lists packages runs for those, in the order of `packages:`', () => {
     const views = loaded(`
 packages: {x: {}, y: {}, z: {}}
-jobs: [{job: tests, trigger: commit, packages: [z, x]}]
+jobs: [{job: tests, trigger: commit, skip_build: true, packages: [z, x]}]
 `).jobs;
     expect(views.map((v) => v.package)).toEqual(['x', 'z']);
   });
 
   it('a job without packages runs for all of them', () => {
-    const views = loaded('packages: {x: {}, y: {}}\njobs: [{job: tests, trigger: commit}]\n').jobs;
+    const views = loaded(
+      'packages: {x: {}, y: {}}\njobs: [{job: tests, trigger: commit, skip_build: true}]\n',
+    ).jobs;
     expect(views.map((v) => v.package)).toEqual(['x', 'y']);
   });
 
@@ -130,7 +134,7 @@ describe('jobs', () => {
 
   it('orders views by job, then trigger, then package', () => {
     const views = loaded(`
-packages: {p: {}, q: {}}
+packages: {p: {specfile_path: p.spec}, q: {specfile_path: q.spec}}
 jobs:
 - {job: koji_build, trigger: commit | koji_build}
 - {job: tests, trigger: pull_request, packages: [q]}
@@ -146,12 +150,13 @@ jobs:
 
   it('identifies a view by its package when the file has several packages', () => {
     const views = loaded(`
-packages: {p: {}, q: {}}
+packages: {p: {downstream_package_name: p}, q: {downstream_package_name: q}}
 jobs: [{job: tests, trigger: commit}, {job: tests, trigger: commit, identifier: smoke, packages: [q]}]
 `).jobs;
     expect(views.map((v) => v.identifier)).toEqual(['p', 'q', 'smoke']);
     expect(
-      loaded('packages: {p: {}}\njobs: [{job: tests, trigger: commit}]\n').jobs[0]!.identifier,
+      loaded('packages: {p: {specfile_path: p.spec}}\njobs: [{job: tests, trigger: commit}]\n')
+        .jobs[0]!.identifier,
     ).toBeNull();
   });
 
@@ -290,18 +295,21 @@ describe('deprecated keys', () => {
     expect(warningsOf(text).map((d) => d.line)).toEqual([5, 6]);
   });
 
-  it('renames dist_git_branch and dist-git-branch to dist_git_branches, with a warning', () => {
-    const text = 'jobs:\n- job: propose_downstream\n  trigger: release\n  dist_git_branch: f43\n';
+  it('renames dist_git_branch and dist-git-branch in metadata to dist_git_branches, with a warning', () => {
+    const text =
+      'jobs:\n- job: propose_downstream\n  trigger: release\n  metadata:\n    dist_git_branch: f43\n';
     expect(loaded(text).jobs[0]!.config).toMatchObject({ dist_git_branches: ['f43'] });
     expect(loaded(text).jobs[0]!.config).not.toHaveProperty('dist_git_branch');
-    expect(warningsOf(text).map((d) => [d.line, d.message])).toEqual([
-      [
-        4,
-        expect.stringMatching(
-          /"dist_git_branch" is deprecated: rename it "dist_git_branches".*has been renamed to 'dist_git_branches'/,
-        ),
-      ],
+    expect(warningsOf(text).map((d) => [d.line, d.message])).toContainEqual([
+      5,
+      expect.stringMatching(
+        /"dist_git_branch" is deprecated: rename it "dist_git_branches".*has been renamed to 'dist_git_branches'/,
+      ),
     ]);
+    // Outside metadata Packit does not know the old name at all.
+    expect(errorsOf(text.replace('  metadata:\n    ', '  '))[0]!.message).toMatch(
+      /unknown key "dist_git_branch" in job 1 \(propose_downstream\); it was renamed "dist_git_branches".*"Unknown field\."/,
+    );
   });
 
   it('accepts dist_git_url, warns that it is not processed, and drops it', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_OPENSUSE,
   DEFAULT_RELEASES,
   compareMinors,
   parseReleasesTable,
@@ -11,6 +12,8 @@ describe('DEFAULT_RELEASES', () => {
       as_of: '2026-12-01',
       fedora: { rawhide: 46, branched: null, stable: [43, 44, 45] },
       epel: { majors: [8, 9, 10], minors: ['10.3', '10.4'] },
+      // opensuse-distro-aliases' CACHED_ACTIVE_DISTRIBUTION_ALIASES (2026-06-24)
+      opensuse: { leap: ['15.6', '16.0', '16.1'], leap_micro: ['6.1', '6.2'], tumbleweed: true },
     });
   });
 
@@ -36,7 +39,24 @@ describe('parseReleasesTable', () => {
         as_of: '2025-08-01',
         fedora: { rawhide: 44, branched: 43, stable: [41, 42] },
         epel: { majors: [8, 9, 10], minors: ['10.0', '10.1'] },
+        opensuse: DEFAULT_OPENSUSE,
       },
+    });
+  });
+
+  it('keeps the built-in openSUSE list when the table has none, and checks one it has', () => {
+    const own = { leap: ['16.0', '15.6'], leap_micro: [], tumbleweed: false };
+    const result = parseReleasesTable({ ...valid, opensuse: own });
+    expect(result.ok && result.table.opensuse).toEqual({
+      leap: ['15.6', '16.0'],
+      leap_micro: [],
+      tumbleweed: false,
+    });
+    const partial = parseReleasesTable({ ...valid, opensuse: { leap: ['16.0'] } });
+    expect(partial.ok && partial.table.opensuse).toEqual({
+      leap: ['16.0'],
+      leap_micro: [],
+      tumbleweed: false,
     });
   });
 
@@ -52,7 +72,7 @@ describe('parseReleasesTable', () => {
   };
 
   it.each([
-    [null, 'must be an object {as_of, fedora, epel}, got null'],
+    [null, 'must be an object {as_of, fedora, epel, opensuse?}, got null'],
     [[], 'got a list'],
     [{ ...valid, as_of: '2025-02-30' }, '"as_of" must be a date like "2026-12-01"'],
     [{ ...valid, as_of: 20250801 }, '"as_of" must be a date'],
@@ -104,6 +124,14 @@ describe('parseReleasesTable', () => {
       '"epel.minors" lists a version twice',
     ],
     [{ ...valid, epel: 'all' }, '"epel" must be an object {majors, minors}'],
+    [{ ...valid, opensuse: [] }, '"opensuse" must be an object {leap, leap_micro, tumbleweed}'],
+    [{ ...valid, opensuse: { leap: ['15'] } }, '"opensuse.leap" must be a list of versions'],
+    [
+      { ...valid, opensuse: { leap_micro: ['6.1', '6.1'] } },
+      '"opensuse.leap_micro" lists a version twice',
+    ],
+    [{ ...valid, opensuse: { tumbleweed: 'yes' } }, '"opensuse.tumbleweed" must be true or false'],
+    [{ ...valid, opensuse: { slowroll: true } }, 'unknown key "slowroll" in "opensuse"'],
   ])('rejects %j', (value, message) => {
     expect(error(value)).toContain(message);
   });

@@ -33,14 +33,14 @@ describe('schemas/packit.schema.json', () => {
     expect(validate(read(text))).toBe(false);
   });
 
-  it('accepts what Packit accepts: one target as a string, "yes", "7200", null to unset', () => {
+  it('accepts what Packit accepts: one target as a string in a job, "yes", "7200", null to unset', () => {
     const text = `
-targets: fedora-all
 create_pr: "yes"
 release_suffix: null
 jobs:
 - job: copr_build
   trigger: commit | release
+  targets: fedora-all
   timeout: "7200"
   dist_git_branches: {rawhide: {fast_forward_merge_into: [f43]}, epel9: {}}
 `;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { validatePackit } from '../../../src/compiler/index.js';
 import { FEDORA_ALIASES } from '../../../src/compiler/packit/aliases.js';
 import { DEFAULT_RELEASES } from '../../../src/compiler/packit/releases.js';
 import { expandTargets, type TargetKind } from '../../../src/compiler/packit/targets.js';
@@ -54,6 +55,87 @@ describe('Fedora aliases, a replaced table with a branched release', () => {
     ['fedora-rawhide', ['rawhide']],
   ])('%s', (alias, targets) => {
     expect(names(alias, 'koji', SUMMER_2025)).toEqual(targets);
+  });
+});
+
+describe('openSUSE aliases (opensuse-distro-aliases, as Packit merges them)', () => {
+  it.each([
+    ['opensuse-leap-all', ['opensuse-leap-15.6', 'opensuse-leap-16.0', 'opensuse-leap-16.1']],
+    ['opensuse-leap-micro-all', ['opensuse-leap-micro-6.1', 'opensuse-leap-micro-6.2']],
+    ['opensuse-tumbleweed-all', ['opensuse-tumbleweed']],
+    [
+      'opensuse-all',
+      [
+        'opensuse-leap-15.6',
+        'opensuse-leap-16.0',
+        'opensuse-leap-16.1',
+        'opensuse-leap-micro-6.1',
+        'opensuse-leap-micro-6.2',
+        'opensuse-tumbleweed',
+      ],
+    ],
+  ])('%s', (alias, chroots) => {
+    expect(names([alias], 'copr')).toEqual(chroots.map((c) => `${c}-x86_64`));
+  });
+
+  it('takes an architecture suffix and mixes with other targets', () => {
+    expect(
+      names(['opensuse-leap-all-aarch64', 'opensuse-tumbleweed-all', 'fedora-rawhide'], 'copr'),
+    ).toEqual([
+      'opensuse-leap-15.6-aarch64',
+      'opensuse-leap-16.0-aarch64',
+      'opensuse-leap-16.1-aarch64',
+      'opensuse-tumbleweed-x86_64',
+      'fedora-rawhide-x86_64',
+    ]);
+  });
+
+  it('follows a replaced table, and warns when an alias stands for nothing', () => {
+    const table: ReleasesTable = {
+      ...DEFAULT_RELEASES,
+      opensuse: { leap: ['16.0'], leap_micro: [], tumbleweed: false },
+    };
+    expect(names('opensuse-all', 'copr', table)).toEqual(['opensuse-leap-16.0-x86_64']);
+    const { targets, problems } = expandTargets(['opensuse-tumbleweed-all'], 'copr', table);
+    expect(targets).toEqual([]);
+    expect(problems.map((p) => [p.severity, p.message])).toEqual([
+      [
+        'warning',
+        "'opensuse-tumbleweed-all' stands for no release in the releases table of 2026-12-01",
+      ],
+    ]);
+  });
+
+  it('uses the built-in list when a table has no openSUSE part', () => {
+    const withoutOpensuse: ReleasesTable = { ...DEFAULT_RELEASES };
+    delete withoutOpensuse.opensuse;
+    expect(names('opensuse-tumbleweed-all', 'copr', withoutOpensuse)).toEqual([
+      'opensuse-tumbleweed-x86_64',
+    ]);
+  });
+
+  it("gives copr_build and tests jobs their chroots, a tests job without targets its build's", () => {
+    const text =
+      'specfile_path: a.spec\njobs:\n- {job: copr_build, trigger: pull_request, targets: [opensuse-tumbleweed-all, opensuse-leap-micro-all]}\n- {job: tests, trigger: pull_request, targets: [opensuse-tumbleweed-all]}\n- {job: tests, trigger: commit, skip_build: true, targets: [opensuse-leap-all-aarch64]}\n';
+    const result = validatePackit(text, { file: '.packit.yaml', repoName: 'app' });
+    if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
+    const chroots = result.config.jobs.map((view) =>
+      result.targets.get(view)!.targets.map((t) => t.name),
+    );
+    const build = [
+      'opensuse-tumbleweed-x86_64',
+      'opensuse-leap-micro-6.1-x86_64',
+      'opensuse-leap-micro-6.2-x86_64',
+    ];
+    expect(chroots).toEqual([
+      build,
+      ['opensuse-tumbleweed-x86_64'],
+      ['opensuse-leap-15.6-aarch64', 'opensuse-leap-16.0-aarch64', 'opensuse-leap-16.1-aarch64'],
+    ]);
+  });
+
+  it('passes a single openSUSE chroot through', () => {
+    expect(names('opensuse-leap-15.6-aarch64', 'copr')).toEqual(['opensuse-leap-15.6-aarch64']);
   });
 });
 

@@ -53,7 +53,8 @@ export function checkJobs(report: Report, data: Dict, packages: readonly string[
 
 function checkType(report: Report, data: Dict, index: number, job: Dict): JobType | undefined {
   const type = job.job;
-  if (type === undefined) {
+  // Packit drops a job-only key written with no value: `job:` is as missing as no `job`.
+  if (type === undefined || type === null) {
     report.error(
       ['jobs', index],
       `${jobName(data, index)} has no "job"; say what it does: ${JOB_TYPES.join(', ')}${packitSays(PACKIT_WORDS.missing)}`,
@@ -73,7 +74,7 @@ function checkType(report: Report, data: Dict, index: number, job: Dict): JobTyp
 function checkTrigger(report: Report, data: Dict, index: number, job: Dict): JobTrigger[] {
   const trigger = job.trigger;
   const path = ['jobs', index, 'trigger'];
-  if (trigger === undefined) {
+  if (trigger === undefined || trigger === null) {
     report.error(
       ['jobs', index],
       `${jobName(data, index)} has no "trigger"; add one of: ${JOB_TRIGGERS.join(', ')}${packitSays(PACKIT_WORDS.missing)}`,

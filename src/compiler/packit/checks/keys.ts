@@ -5,6 +5,7 @@
  */
 import type { Dict } from '../../checks/context.js';
 import { levelsOf } from '../levels.js';
+import { checkSingleNames } from './single-names.js';
 import type { Report } from '../report.js';
 import { PACKIT_WORDS, packitSays } from '../words.js';
 
@@ -12,8 +13,9 @@ import { PACKIT_WORDS, packitSays } from '../words.js';
 export const RENAMED_BRANCH_KEYS = ['dist-git-branch', 'dist_git_branch'] as const;
 
 export function checkKeys(report: Report, data: Dict): void {
-  for (const { path, value } of levelsOf(data)) {
-    for (const key of RENAMED_BRANCH_KEYS) {
+  for (const { level, path, value } of levelsOf(data)) {
+    // Packit renames the old keys in metadata only; elsewhere the schema says they are unknown.
+    for (const key of level === 'metadata' ? RENAMED_BRANCH_KEYS : []) {
       if (!(key in value)) continue;
       const both =
         'dist_git_branches' in value
@@ -29,6 +31,7 @@ export function checkKeys(report: Report, data: Dict): void {
         [...path, 'dist_git_url'],
         `"dist_git_url" is ignored: the dist-git URL comes from dist_git_base_url and downstream_package_name${packitSays(PACKIT_WORDS.notProcessed('dist_git_url'))}`,
       );
+    checkSingleNames(report, level, path, value);
     const identifier = value.identifier;
     if (typeof identifier === 'string' && identifier.includes(':'))
       report.warning(
@@ -47,12 +50,6 @@ export function checkKeys(report: Report, data: Dict): void {
         );
     }
   }
-  if (
-    data.packages !== null &&
-    typeof data.packages === 'object' &&
-    Object.keys(data.packages).length === 0
-  )
-    report.warning(['packages'], '"packages" is empty, so no job runs for any package');
 }
 
 /** PEP 440: `~=`, `==` (with an optional `.*`), `!=`, `<=`, `>=`, `<`, `>`, `===`. */

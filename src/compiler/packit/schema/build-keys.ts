@@ -16,7 +16,6 @@ export const BUILD_KEYS = {
   project: str('Copr project to build in. Default: a temporary project per pull request.'),
   preserve_project: bool('Keep the Copr project instead of deleting it after 60 days.'),
   list_on_homepage: bool('List the Copr project on the Copr home page.'),
-  follow_fedora_branching: bool('Let Copr enable new Fedora branches in the project.'),
   additional_packages: strings('Packages installed in the build root.'),
   additional_repos: strings(
     'Repositories enabled in the build root (copr://owner/project or URLs).',
@@ -54,8 +53,6 @@ export const DOWNSTREAM_KEYS = {
     'dist_git_branches',
     'Dist-git branches (f43, rawhide, aliases such as fedora-all); a list, or a mapping of branch to {fast_forward_merge_into: [...]}.',
   ),
-  dist_git_branch: shared('dist_git_branches', 'Deprecated: renamed dist_git_branches.'),
-  'dist-git-branch': shared('dist_git_branches', 'Deprecated: renamed dist_git_branches.'),
   branch: str(
     'Regular expression of the branch: pushed to (commit), or targeted by a pull request.',
   ),

@@ -86,8 +86,9 @@ export const nested = (properties: Record<string, TSchema>, description: string)
 export const shared = (name: string, description: string) =>
   Type.Ref(`#/definitions/${name}`, { description });
 
-/** Accepted and ignored: Packit only logs that it is no longer processed. */
-export const ignored = (description: string) => Type.Unknown({ description });
+/** Accepted and ignored (Packit only logs that it is no longer processed), but not null. */
+export const ignored = (description: string) =>
+  Type.Unsafe<unknown>({ not: { type: 'null' }, description });
 
 export const optional = <T extends Record<string, TSchema>>(properties: T) =>
   Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, Type.Optional(v)])) as {

@@ -2,10 +2,19 @@
  * Keys only a job has (Packit's JobConfigSchema), the deprecated `metadata:` block
  * (JobMetadataSchema), and the package-level key set they extend.
  */
-import Type from 'typebox';
+import Type, { type TSchema } from 'typebox';
 import { JOB_TRIGGERS, JOB_TYPES } from '../types.js';
 import { BUILD_KEYS, DOWNSTREAM_KEYS, IMAGE_KEYS, TEST_KEYS } from './build-keys.js';
 import { bool, nested, optional, shared, str, strings } from './fields.js';
+
+/**
+ * Packit drops a job-only key written with no value before validating (its rearrange_jobs
+ * keeps only values that are not None), so `skip_build:` is as good as absent.
+ */
+const orUnset = <T extends TSchema>(schema: T) =>
+  Type.Union([schema, Type.Null()], {
+    description: (schema as { description?: string }).description,
+  });
 import { IDENTITY_KEYS, SERVICE_KEYS, SYNC_KEYS } from './package-keys.js';
 
 export const PACKAGE_KEYS = {
@@ -36,16 +45,20 @@ export const JOB_ONLY_KEYS = {
     description:
       'What starts the job: pull_request, commit, release, koji_build or ignore; several as "commit | koji_build".',
   }),
-  skip_build: bool('Run tests without building in Copr first. Default: false.'),
-  manual_trigger: bool(
-    'Run only when asked by a comment (/packit build, /packit test). Default: false.',
+  skip_build: orUnset(bool('Run tests without building in Copr first. Default: false.')),
+  manual_trigger: orUnset(
+    bool('Run only when asked by a comment (/packit build, /packit test). Default: false.'),
   ),
   labels: strings('Labels that select this job in `/packit test --labels`.'),
   packages: Type.Union(
-    [Type.Array(Type.String()), Type.Record(Type.String(), Type.Ref('#/definitions/package'))],
+    [
+      Type.Array(Type.String()),
+      Type.Record(Type.String(), Type.Ref('#/definitions/package')),
+      Type.Null(),
+    ],
     {
       description:
-        'The packages this job runs for (default: all): a list of names, or a mapping of name to settings for this job.',
+        'The packages this job runs for (default, and when empty: all): a list of names, or a mapping of name to settings for this job.',
     },
   ),
   sidetag_group: str('Koji side tag group shared by jobs that build packages together.'),
@@ -60,8 +73,6 @@ const METADATA_NAMES = [
   'owner',
   'project',
   'dist_git_branches',
-  'dist_git_branch',
-  'dist-git-branch',
   'branch',
   'scratch',
   'list_on_homepage',
@@ -81,9 +92,17 @@ const METADATA_NAMES = [
   'module_hotfixes',
 ] as const satisfies readonly (keyof typeof PACKAGE_KEYS)[];
 
+/** The old names of dist_git_branches: Packit renames them in `metadata:` only (elsewhere unknown). */
+const OLD_BRANCH_KEYS = {
+  dist_git_branch: shared('dist_git_branches', 'Deprecated: renamed dist_git_branches.'),
+  'dist-git-branch': shared('dist_git_branches', 'Deprecated: renamed dist_git_branches.'),
+};
+
 export const METADATA_KEYS = {
   ...Object.fromEntries(METADATA_NAMES.map((name) => [name, PACKAGE_KEYS[name]])),
-  skip_build: JOB_ONLY_KEYS.skip_build,
+  ...OLD_BRANCH_KEYS,
+  // In metadata, JobMetadataSchema validates it before anything is dropped: null is refused.
+  skip_build: bool('Run tests without building in Copr first. Default: false.'),
 };
 
 export const MetadataSchema = nested(
@@ -97,8 +116,14 @@ export const JobSchema = Type.Object(
     ...optional(JOB_ONLY_KEYS),
     job: JOB_ONLY_KEYS.job,
     trigger: JOB_ONLY_KEYS.trigger,
+    // Packit pops an empty `metadata:` (null or {}) without a word.
     metadata: Type.Optional(
-      shared('metadata', 'Deprecated: write these keys directly in the job.'),
+      Type.Union(
+        [shared('metadata', 'Deprecated: write these keys directly in the job.'), Type.Null()],
+        {
+          description: 'Deprecated: write these keys directly in the job.',
+        },
+      ),
     ),
   },
   {

@@ -35,7 +35,7 @@ export const IDENTITY_KEYS = {
     'Top directory in the source archive. Default: {upstream_pkg_name}-{version}.',
   ),
   spec_source_id: SpecSourceId,
-  dist_git_base_url: text(
+  dist_git_base_url: str(
     'Base URL of the dist-git server. Default: https://src.fedoraproject.org/.',
   ),
   dist_git_namespace: str('Namespace in dist-git. Default: rpms.'),
@@ -75,9 +75,7 @@ export const SYNC_KEYS = {
   release_suffix: str('Template of the Release suffix of SRPM builds; null keeps the default.'),
   version_suffix: str('Suffix added to the version in SRPM builds.'),
   preserve_spec: bool('Keep the spec file as it is when syncing a release.'),
-  prerelease_suffix_pattern: str(
-    'Python regular expression of pre-release suffixes; null disables.',
-  ),
+  prerelease_suffix_pattern: text('Python regular expression of pre-release suffixes.'),
   prerelease_suffix_macro: str('Spec file macro Packit toggles for pre-release versions.'),
   version_update_mask: str(
     'Python regular expression both old and new versions must match alike to sync.',

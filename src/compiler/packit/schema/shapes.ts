@@ -23,9 +23,14 @@ export const ACTION_NAMES = [
 export const DEPLOYMENTS = ['dev', 'stg', 'prod'] as const;
 export const BOOTSTRAP_MODES = ['default', 'on', 'off', 'image'] as const;
 
-const Command = Type.Union([Type.String(), Type.Array(Type.String()), Type.Null()], {
-  description: 'A command, or a list of commands run in order; empty: do nothing at this step.',
-});
+/** A command as a line (split as a shell would) or as its words (packit's actions_handler.py). */
+const Command = Type.Union(
+  [Type.String(), Type.Array(Type.Union([Type.String(), Type.Array(Type.String())])), Type.Null()],
+  {
+    description:
+      'A command, or a list of commands run in order, each a line or a list of words; empty: do nothing at this step.',
+  },
+);
 
 export const Actions = Type.Object(
   Object.fromEntries(ACTION_NAMES.map((name) => [name, Type.Optional(Command)])),
@@ -74,8 +79,11 @@ export const DistGitBranches = Type.Union(
       Type.String(),
       nested(
         {
+          // Packit does not check this value and ignores anything but a list (its aliases.py).
           fast_forward_merge_into: Type.Optional(
-            list('Branches fast-forwarded to the commit made on this branch.'),
+            Type.Unknown({
+              description: 'Branches fast-forwarded to the commit made on this branch (a list).',
+            }),
           ),
         },
         'What else to update from this branch.',
@@ -167,16 +175,22 @@ export const Notifications = nested(
 export const Require = nested(
   {
     label: Type.Optional(
-      nested(
-        {
-          present: Type.Optional(
-            strings('Run only when the pull request has at least one of these labels.'),
+      Type.Union(
+        [
+          nested(
+            {
+              present: Type.Optional(
+                list('Run only when the pull request has at least one of these labels.'),
+              ),
+              absent: Type.Optional(
+                list('Run only when the pull request has none of these labels.'),
+              ),
+            },
+            'Pull request label conditions.',
           ),
-          absent: Type.Optional(
-            strings('Run only when the pull request has none of these labels.'),
-          ),
-        },
-        'Pull request label conditions.',
+          Type.Null(),
+        ],
+        { description: 'Pull request label conditions; empty: none.' },
       ),
     ),
   },
@@ -191,19 +205,13 @@ export const TestCommand = nested(
   'Defaults of the `/packit test` comment command.',
 );
 
-export const OshOptions = Type.Union(
-  [
-    nested(
-      {
-        analyzer: Type.Optional(str('OpenScanHub analyzer(s).')),
-        config: Type.Optional(str('Mock config the scan runs in.')),
-        profile: Type.Optional(str('OpenScanHub scan profile.')),
-      },
-      'OpenScanHub options.',
-    ),
-    Type.Null(),
-  ],
-  { description: 'Options of the OpenScanHub scan: analyzer, config, profile.' },
+export const OshOptions = nested(
+  {
+    analyzer: Type.Optional(str('OpenScanHub analyzer(s).')),
+    config: Type.Optional(str('Mock config the scan runs in.')),
+    profile: Type.Optional(str('OpenScanHub scan profile.')),
+  },
+  'Options of the OpenScanHub scan: analyzer, config, profile.',
 );
 
 export const PackitInstances = Type.Array(Type.Enum([...DEPLOYMENTS]), {
@@ -226,7 +234,7 @@ export const Bootstrap = Type.Union([Type.Enum([...BOOTSTRAP_MODES]), Type.Null(
     'Mock bootstrap: default, on, off or image (quote on and off: YAML 1.1 reads them as booleans).',
 });
 
-export const SpecSourceId = Type.Union([Type.Integer(), Type.String(), Type.Null()], {
+export const SpecSourceId = Type.Union([Type.Integer(), Type.String()], {
   description:
     'The spec file source to point at the new archive: N (SourceN) or a name. Default: Source0.',
 });
