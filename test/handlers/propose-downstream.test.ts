@@ -26,7 +26,7 @@ import type { Event } from '../../src/events/event.js';
 import { FakeDistGit } from '../support/fake-dist-git.js';
 import { FakeGitHub } from '../support/fake-github.js';
 import { FakeLookaside } from '../support/fake-lookaside.js';
-import { makeTestCerts, type TestCerts } from '../support/test-certs.js';
+import { makeTestCertificates, type TestCertificates } from '../support/tls-certs.js';
 import { rejection, testContext } from './context.js';
 
 const SHA = '1234567890abcdef1234567890abcdef12345678';
@@ -36,7 +36,7 @@ const NOW = Date.parse('2026-12-07T09:00:00Z');
 
 const github = new FakeGitHub().addToken('gh-token');
 const distGit = new FakeDistGit().addUser('packit', TOKEN).addUser('mallory', 'mallory-token');
-let certs: TestCerts;
+let certs: TestCertificates;
 let lookaside: FakeLookaside;
 let archives: Server;
 let archiveOrigin = '';
@@ -65,11 +65,11 @@ Release: 2%{?dist}
 `;
 
 beforeAll(async () => {
-  certs = makeTestCerts();
+  certs = makeTestCertificates();
   lookaside = new FakeLookaside({
     cert: certs.read(certs.serverCert),
     key: certs.read(certs.serverKey),
-    ca: certs.read(certs.ca),
+    ca: certs.read(certs.caCert),
   });
   archives = createServer((req, res) => {
     archiveHits.push(req.url ?? '');
@@ -115,7 +115,7 @@ function settings(overrides: Partial<DistGitSettings> = {}): DistGitSettings {
     lookasideUrl: lookaside.url,
     lookasideCert: certs.clientCert,
     lookasideKey: certs.clientKey,
-    lookasideCa: certs.ca,
+    lookasideCa: certs.caCert,
     packager: 'Packit <hello@packit.dev>',
     ...overrides,
   };

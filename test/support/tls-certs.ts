@@ -1,5 +1,5 @@
 /**
- * Throwaway certificates for the fake Koji hub, made with openssl in a temporary folder: a CA,
+ * Throwaway certificates for the fake Koji hub and lookaside cache, made with openssl in a temporary folder: a CA,
  * the hub's certificate for 127.0.0.1 signed by it, a client certificate it signed (the
  * builder's, CN given), and a client certificate of another, untrusted CA. Removed by `remove()`.
  */
@@ -20,6 +20,9 @@ export interface TestCertificates {
   clientKey: string;
   /** A client certificate (and key, one file) no CA of the hub signed. */
   strangerPem: string;
+  /** The same stranger's certificate and key as two files. */
+  strangerCert: string;
+  strangerKey: string;
   read(path: string): Buffer;
   remove(): void;
 }
@@ -103,6 +106,8 @@ export function makeTestCertificates(clientCn = 'forgeflow-bot'): TestCertificat
     clientCert: path('client.crt'),
     clientKey: path('client.key'),
     strangerPem: path('stranger.pem'),
+    strangerCert: path('stranger.crt'),
+    strangerKey: path('stranger.key'),
     read: (p) => readFileSync(p),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
