@@ -1,0 +1,164 @@
+/**
+ * One chaos session, start to verdict: a throwaway PostgreSQL cluster of its own (never the
+ * shared server), `workers` real worker processes, N runs of the workload started at an even
+ * pace while the drawn schedule SIGKILLs workers (each replaced at once) and restarts the
+ * server with `pg_ctl restart -m immediate` (a crash, for the server: crash recovery on start);
+ * then it waits for the runs to end (those that do not within `settleMs` are stuck), stops the
+ * workers, and judges (checks.ts). Why Postgres only: several worker processes need a server,
+ * and PGlite serves one process (its crash recovery has test/runtime/crash.test.ts and
+ * restart.test.ts).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrate } from '../src/db/migrate.js';
+import { openPg, type PgDb } from '../src/db/pg.js';
+import { Random } from '../fuzz/random.js';
+import { startCluster, type Cluster } from '../test/support/pg-cluster.js';
+import { testRuntime } from '../test/support/runtime.js';
+import { judge, type Verdict } from './checks.js';
+import { readFacts } from './facts.js';
+import { readLedger } from './ledger.js';
+import { drawSchedule, type Blow } from './schedule.js';
+import { WorkerProcesses } from './workers.js';
+import { pause, startRuns, workloadGraph } from './workload.js';
+
+export interface ChaosOptions {
+  runs: number;
+  kills: number;
+  restarts: number;
+  seed: number;
+  workers: number;
+  /** Attempts at once per worker. */
+  concurrency: number;
+  /** FORGEFLOW_WORKER_DEAD_AFTER for the workers, e.g. `10s` (the default) or `3s`. */
+  deadAfter: string;
+  /** How long the chaos lasts: runs are started, and blows dealt, over this time. */
+  durationMs: number;
+  /** How long the runs may take to end once the chaos is over before they count as stuck. */
+  settleMs: number;
+  /** Keep the directory of ledgers and worker logs (it is kept anyway on a violation). */
+  keep?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface ChaosResult {
+  options: ChaosOptions;
+  verdict: Verdict;
+  kills: number;
+  restarts: number;
+  workersStarted: number;
+  /** Ledger lines that did not parse. */
+  tornLines: number;
+  wallMs: number;
+  /** From the end of the chaos to the last run ending. */
+  drainMs: number;
+  /** The ledgers and logs, when kept. */
+  dir: string | undefined;
+}
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
+  const log = options.log ?? (() => undefined);
+  const began = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'forgeflow-chaos-'));
+  let keep = options.keep ?? false;
+  let cluster: Cluster | undefined;
+  let db: PgDb | undefined;
+  let workers: WorkerProcesses | undefined;
+  try {
+    cluster = await startCluster({ maxConnections: 300 });
+    db = openPg(cluster.url, { applicationName: 'forgeflow-chaos', max: 4, onError: () => undefined });
+    await migrate(db);
+    const schedule = drawSchedule(new Random(options.seed), options);
+    const graph = await workloadGraph();
+    workers = new WorkerProcesses({ ...options, databaseUrl: cluster.url, dir });
+    workers.start(options.workers);
+    log(`cluster ${cluster.url}, ${options.workers} workers, ledgers in ${dir}`);
+
+    const chaosBegan = Date.now();
+    const stop = new AbortController();
+    const dealt = deal(schedule, chaosBegan, workers, cluster, log, stop.signal);
+    const ids = Random.forCase(options.seed, 'runs', 0);
+    const starting = startRuns(db, graph, ids, {
+      runs: options.runs,
+      overMs: options.durationMs,
+      signal: stop.signal,
+    });
+    const [runIds, restarts] = await Promise.all([starting, dealt]).catch((error: unknown) => {
+      stop.abort();
+      throw error;
+    });
+    const chaosEnded = Date.now();
+    log(`chaos over after ${chaosEnded - chaosBegan} ms: ${workers.kills.length} kills, ${restarts} restarts`);
+    await settle(db, runIds, options.settleMs);
+    const drainMs = Date.now() - chaosEnded;
+    await workers.stop();
+
+    const facts = await readFacts(db, testRuntime(db), runIds);
+    const ledger = readLedger(dir);
+    const verdict = judge(runIds, facts, ledger.executions, workers.kills);
+    if (verdict.violations > 0 || ledger.torn > 0) keep = true;
+    return {
+      options,
+      verdict,
+      kills: workers.kills.length,
+      restarts,
+      workersStarted: workers.spawned,
+      tornLines: ledger.torn,
+      wallMs: Date.now() - began,
+      drainMs,
+      dir: keep ? dir : undefined,
+    };
+  } catch (error) {
+    keep = true;
+    throw error;
+  } finally {
+    await workers?.stop();
+    await db?.close();
+    await cluster?.remove();
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Deals the blows at their moments; resolves with the number of restarts done. */
+async function deal(
+  schedule: readonly Blow[],
+  began: number,
+  workers: WorkerProcesses,
+  cluster: Cluster,
+  log: (line: string) => void,
+  signal: AbortSignal,
+): Promise<number> {
+  let restarts = 0;
+  for (const blow of schedule) {
+    if (signal.aborted) break;
+    const wait = began + blow.at - Date.now();
+    if (wait > 0) await pause(wait);
+    if (blow.kind === 'kill') {
+      const { pid } = await workers.kill(blow.slot);
+      log(`+${Date.now() - began} ms: SIGKILL worker ${pid} (slot ${blow.slot})`);
+    } else {
+      const from = Date.now();
+      await cluster.pgCtl('-m', 'immediate', 'restart');
+      restarts++;
+      log(`+${from - began} ms: PostgreSQL restarted (-m immediate) in ${Date.now() - from} ms`);
+    }
+  }
+  return restarts;
+}
+
+/** Polls until no run of `runIds` is queued or running, or `withinMs` passed. */
+async function settle(db: PgDb, runIds: readonly string[], withinMs: number): Promise<void> {
+  const until = Date.now() + withinMs;
+  while (Date.now() < until) {
+    const { rows } = await db
+      .query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM forgeflow.runs
+         WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`,
+        [[...runIds]],
+      )
+      .catch(() => ({ rows: [{ n: -1 }] }));
+    if (rows[0]!.n === 0) return;
+    await pause(250);
+  }
+}
