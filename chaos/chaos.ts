@@ -9,7 +9,7 @@
  * restart.test.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from '../src/db/migrate.js';
 import { openPg, type PgDb } from '../src/db/pg.js';
@@ -55,6 +55,8 @@ export interface ChaosResult {
   drainMs: number;
   /** The ledgers and logs, when kept. */
   dir: string | undefined;
+  /** The machine's 1-minute load average as the chaos ended (its figures depend on it). */
+  load: number;
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
@@ -67,7 +69,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   let workers: WorkerProcesses | undefined;
   try {
     cluster = await startCluster({ maxConnections: 300 });
-    db = openPg(cluster.url, { applicationName: 'forgeflow-chaos', max: 4, onError: () => undefined });
+    db = openPg(cluster.url, {
+      applicationName: 'forgeflow-chaos',
+      max: 4,
+      onError: () => undefined,
+    });
     await migrate(db);
     const schedule = drawSchedule(new Random(options.seed), options);
     const graph = await workloadGraph();
@@ -89,7 +95,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       throw error;
     });
     const chaosEnded = Date.now();
-    log(`chaos over after ${chaosEnded - chaosBegan} ms: ${workers.kills.length} kills, ${restarts} restarts`);
+    const load = loadavg()[0]!;
+    log(
+      `chaos over after ${chaosEnded - chaosBegan} ms: ${workers.kills.length} kills, ${restarts} restarts`,
+    );
     await settle(db, runIds, options.settleMs);
     const drainMs = Date.now() - chaosEnded;
     await workers.stop();
@@ -108,6 +117,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       wallMs: Date.now() - began,
       drainMs,
       dir: keep ? dir : undefined,
+      load,
     };
   } catch (error) {
     keep = true;

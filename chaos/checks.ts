@@ -13,7 +13,8 @@
  *   workers dying (WorkerCrashed is the runtime's verdict after 3 lost attempts in a row:
  *   correct, and reported); an attempt held by a killed worker that never ran again.
  * - recovery: from a SIGKILL to the start of the next attempt of each attempt the killed
- *   worker held (found afterwards: its attempts that ended WorkerLost).
+ *   worker held (found afterwards: its attempts that ended WorkerLost); and the part of it until
+ *   a worker noticed the death (the lost attempt's end), the rest being the wait for a slot.
  */
 import type { Execution } from './ledger.js';
 import type { AttemptFact, Facts } from './facts.js';
@@ -39,6 +40,8 @@ export interface Verdict {
   /** Attempts that ended WorkerLost though their worker was never killed. */
   lostByLiveWorkers: number;
   recoveriesMs: number[];
+  /** The part of each recovery until a worker noticed the death and ended the attempt. */
+  noticedMs: number[];
   violations: number;
 }
 
@@ -93,7 +96,15 @@ export function judge(
 
 /** Counts the violations of a verdict (every list but the measurements). */
 export function violationsOf(v: Omit<Verdict, 'violations'>): number {
-  return [v.lost, v.stuck, v.reexecuted, v.duplicateEvents, v.unfolded, v.unexpectedFailures, v.unrecovered]
+  return [
+    v.lost,
+    v.stuck,
+    v.reexecuted,
+    v.duplicateEvents,
+    v.unfolded,
+    v.unexpectedFailures,
+    v.unrecovered,
+  ]
     .map((list) => list.length)
     .reduce((a, b) => a + b, 0);
 }
@@ -105,7 +116,8 @@ function executionChecks(
 ): { reexecuted: string[]; redoneAfterWork: number } {
   const reexecuted: string[] = [];
   const succeeded = new Map<string, number>();
-  for (const a of all) if (a.status === 'succeeded') succeeded.set(key(a.run_id, a.node_id), a.attempt);
+  for (const a of all)
+    if (a.status === 'succeeded') succeeded.set(key(a.run_id, a.node_id), a.attempt);
   const starts = new Map<string, number>();
   const done = new Set<string>();
   let redoneAfterWork = 0;
@@ -119,7 +131,9 @@ function executionChecks(
     starts.set(attempt, (starts.get(attempt) ?? 0) + 1);
     const completedBy = succeeded.get(key(e.run, e.node));
     if (completedBy !== undefined && e.attempt > completedBy)
-      reexecuted.push(`${e.run} ${e.node}#${e.attempt} executed after #${completedBy} completed it`);
+      reexecuted.push(
+        `${e.run} ${e.node}#${e.attempt} executed after #${completedBy} completed it`,
+      );
   }
   for (const [attempt, n] of starts)
     if (n > 1) reexecuted.push(`${attempt.replaceAll('|', ' ')} executed ${n} times`);
@@ -145,7 +159,8 @@ function historyChecks(facts: Facts): string[] {
     if (list.length !== run.history_length || list.some((seq, i) => seq !== i + 1))
       found.push(`${run.id}: seq is not 1..${run.history_length} (${list.length} events)`);
   }
-  for (const [k, n] of logical) if (n > 1) found.push(`${k.replaceAll('|', ' ')} recorded ${n} times`);
+  for (const [k, n] of logical)
+    if (n > 1) found.push(`${k.replaceAll('|', ' ')} recorded ${n} times`);
   return found;
 }
 
@@ -153,9 +168,15 @@ function recoveries(
   all: readonly AttemptFact[],
   attempts: ReadonlyMap<string, AttemptFact>,
   kills: readonly Kill[],
-): { recoveriesMs: number[]; unrecovered: string[]; lostByLiveWorkers: number } {
+): {
+  recoveriesMs: number[];
+  noticedMs: number[];
+  unrecovered: string[];
+  lostByLiveWorkers: number;
+} {
   const killAt = new Map(kills.map((k) => [k.pid, k.at]));
   const recoveriesMs: number[] = [];
+  const noticedMs: number[] = [];
   const unrecovered: string[] = [];
   let lostByLiveWorkers = 0;
   for (const a of all) {
@@ -165,9 +186,19 @@ function recoveries(
       lostByLiveWorkers++;
       continue;
     }
+    if (a.finished_at) noticedMs.push(a.finished_at.getTime() - at);
     const next = attempts.get(key(a.run_id, a.node_id, a.attempt + 1));
     if (next) recoveriesMs.push(next.started_at.getTime() - at);
-    else unrecovered.push(`${a.run_id} ${a.node_id}#${a.attempt} never ran again after its worker died`);
+    else
+      unrecovered.push(
+        `${a.run_id} ${a.node_id}#${a.attempt} never ran again after its worker died`,
+      );
   }
-  return { recoveriesMs: recoveriesMs.sort((x, y) => x - y), unrecovered, lostByLiveWorkers };
+  const ascending = (x: number, y: number) => x - y;
+  return {
+    recoveriesMs: recoveriesMs.sort(ascending),
+    noticedMs: noticedMs.sort(ascending),
+    unrecovered,
+    lostByLiveWorkers,
+  };
 }

@@ -23,6 +23,8 @@ export interface AttemptFact {
   status: string;
   worker: string;
   started_at: Date;
+  /** When it ended: for an attempt lost with its worker, when another worker noticed. */
+  finished_at: Date | null;
   error_type: string | null;
 }
 
@@ -42,7 +44,11 @@ export interface Facts {
   unfolded: string[];
 }
 
-export async function readFacts(db: Db, runtime: Runtime, runIds: readonly string[]): Promise<Facts> {
+export async function readFacts(
+  db: Db,
+  runtime: Runtime,
+  runIds: readonly string[],
+): Promise<Facts> {
   const ids = [...runIds];
   const { rows: runs } = await db.query<RunFact>(
     `SELECT r.id, r.status, r.history_length,
@@ -52,7 +58,7 @@ export async function readFacts(db: Db, runtime: Runtime, runIds: readonly strin
     [ids],
   );
   const { rows: attempts } = await db.query<AttemptFact>(
-    `SELECT run_id, node_id, attempt, status, worker, started_at, error->>'type' AS error_type
+    `SELECT run_id, node_id, attempt, status, worker, started_at, finished_at, error->>'type' AS error_type
      FROM forgeflow.attempts WHERE run_id = ANY($1::uuid[])`,
     [ids],
   );

@@ -66,7 +66,8 @@ export default function chaosHandlers({ HandlerError }) {
         write({ run, node, attempt, phase: 'start' });
         const ms = Math.round(input.work_ms * (0.5 + fraction(`${run}/${node}/${attempt}`)));
         await wait(ms, signal);
-        if (signal.aborted) throw HandlerError.custom('Aborted', `aborted: ${String(signal.reason)}`);
+        if (signal.aborted)
+          throw HandlerError.custom('Aborted', `aborted: ${String(signal.reason)}`);
         if (attempt <= (input.fail_attempts ?? 0))
           throw HandlerError.custom('Flaky', `fails attempt ${attempt} on purpose`);
         write({ run, node, attempt, phase: 'done' });

@@ -12,9 +12,15 @@ export function recoveryFigures(recoveriesMs: readonly number[]): { p50: string;
 export function formatChaos(result: ChaosResult): string {
   const { verdict: v, options: o } = result;
   const recovery = recoveryFigures(v.recoveriesMs);
+  const noticed = recoveryFigures(v.noticedMs);
   const rows: [string, string][] = [
     ['runs', String(v.runs)],
-    ['final statuses', Object.entries(v.statuses).map(([s, n]) => `${s} ${n}`).join(', ')],
+    [
+      'final statuses',
+      Object.entries(v.statuses)
+        .map(([s, n]) => `${s} ${n}`)
+        .join(', '),
+    ],
     ['worker SIGKILLs', `${result.kills} (${result.workersStarted} worker processes in all)`],
     ['PostgreSQL restarts', String(result.restarts)],
     ['activity executions', String(v.executions)],
@@ -29,10 +35,15 @@ export function formatChaos(result: ChaosResult): string {
     ['work done, then redone (died before commit)', String(v.redoneAfterWork)],
     ['attempts lost by workers never killed', String(v.lostByLiveWorkers)],
     ['recovered attempts', String(v.recoveriesMs.length)],
-    ['recovery p50 / max', `${recovery.p50} / ${recovery.max}`],
+    [
+      'recovery p50 / max (SIGKILL to the attempt started again)',
+      `${recovery.p50} / ${recovery.max}`,
+    ],
+    ['  of which noticed p50 / max (the lost attempt ended)', `${noticed.p50} / ${noticed.max}`],
     ['dead-after', o.deadAfter],
     ['drain after the chaos', seconds(result.drainMs)],
     ['wall time', seconds(result.wallMs)],
+    ['load average (1 min) as the chaos ended', result.load.toFixed(1)],
     ['VIOLATIONS', String(v.violations)],
   ];
   const lists: [string, readonly string[]][] = [
@@ -46,7 +57,13 @@ export function formatChaos(result: ChaosResult): string {
   ];
   const details = lists
     .filter(([, list]) => list.length > 0)
-    .map(([name, list]) => `${name}:\n${list.slice(0, 10).map((l) => `  ${l}`).join('\n')}`);
+    .map(
+      ([name, list]) =>
+        `${name}:\n${list
+          .slice(0, 10)
+          .map((l) => `  ${l}`)
+          .join('\n')}`,
+    );
   const kept = result.dir ? [`ledgers and worker logs kept in ${result.dir}`] : [];
   return [table(['chaos', 'seed ' + o.seed], rows), ...details, ...kept].join('\n');
 }

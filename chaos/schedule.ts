@@ -5,9 +5,7 @@
  */
 import type { Random } from '../fuzz/random.js';
 
-export type Blow =
-  | { at: number; kind: 'kill'; slot: number }
-  | { at: number; kind: 'restart' };
+export type Blow = { at: number; kind: 'kill'; slot: number } | { at: number; kind: 'restart' };
 
 export interface ScheduleOptions {
   kills: number;

@@ -75,7 +75,14 @@ export class WorkerProcesses {
 
   private spawnOne(): Slot {
     const { databaseUrl, dir, concurrency, deadAfter } = this.settings;
-    const args = [BIN, 'worker', '--database-url', databaseUrl, '--concurrency', String(concurrency)];
+    const args = [
+      BIN,
+      'worker',
+      '--database-url',
+      databaseUrl,
+      '--concurrency',
+      String(concurrency),
+    ];
     args.push('--grace', '0', '--handlers', fileURLToPath(HANDLERS_FILE));
     const child = spawn(process.execPath, args, {
       env: {

@@ -63,7 +63,12 @@ export interface StartPlan {
  * Starts the runs at an even pace; a start that fails (the server is restarting) is tried again
  * with the same key until it answers. Resolves with the run ids, in order.
  */
-export async function startRuns(db: Db, graph: Graph, random: Random, plan: StartPlan): Promise<string[]> {
+export async function startRuns(
+  db: Db,
+  graph: Graph,
+  random: Random,
+  plan: StartPlan,
+): Promise<string[]> {
   const ids = Array.from({ length: plan.runs }, () => seededUuid(random));
   let next = 0;
   const runtime = testRuntime(db, { newRunId: () => ids[next]! });
@@ -73,7 +78,9 @@ export async function startRuns(db: Db, graph: Graph, random: Random, plan: Star
   for (; next < plan.runs && !plan.signal.aborted; next++) {
     const due = began + (plan.overMs * next) / plan.runs;
     if (due > Date.now()) await pause(due - Date.now());
-    started.push(await startOnce(() => runtime.start(graph, event, { idempotencyKey: `chaos-${next}` })));
+    started.push(
+      await startOnce(() => runtime.start(graph, event, { idempotencyKey: `chaos-${next}` })),
+    );
   }
   return started;
 }

@@ -98,7 +98,8 @@ export async function startCluster(options: { maxConnections?: number } = {}): P
   let started = false;
   let port = 0;
   const data = join(dir, 'data');
-  const pgCtl = (...args: string[]) => run(join(bin, 'pg_ctl'), ['-D', data, '-w', '-t', '30', ...args]);
+  const pgCtl = (...args: string[]) =>
+    run(join(bin, 'pg_ctl'), ['-D', data, '-w', '-t', '30', ...args]);
   const remove = async () => {
     try {
       if (started) await pgCtl('-m', 'immediate', 'stop');
@@ -124,7 +125,9 @@ export async function startCluster(options: { maxConnections?: number } = {}): P
     ]);
     port = await freePort();
     const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
-    const connections = options.maxConnections ? ` -c max_connections=${options.maxConnections}` : '';
+    const connections = options.maxConnections
+      ? ` -c max_connections=${options.maxConnections}`
+      : '';
     // -o is saved in postmaster.opts, so `pg_ctl restart` starts the server the same way.
     await pgCtl('-l', join(dir, 'server.log'), '-o', settings + connections, 'start');
     started = true;
