@@ -42,6 +42,8 @@ export interface Verdict {
   recoveriesMs: number[];
   /** The part of each recovery until a worker noticed the death and ended the attempt. */
   noticedMs: number[];
+  /** Every attempt's wait from due to started: what the queue made everything wait. */
+  queueWaitsMs: number[];
   violations: number;
 }
 
@@ -84,6 +86,7 @@ export function judge(
     stuck,
     ...executionChecks(facts.attempts, attempts, executions),
     duplicateEvents: historyChecks(facts),
+    queueWaitsMs: queueWaits(facts),
     unfolded: facts.unfolded,
     unexpectedFailures,
     poisoned: poisoned.length,
@@ -162,6 +165,21 @@ function historyChecks(facts: Facts): string[] {
   for (const [k, n] of logical)
     if (n > 1) found.push(`${k.replaceAll('|', ' ')} recorded ${n} times`);
   return found;
+}
+
+function queueWaits(facts: Facts): number[] {
+  const due = new Map<string, number>();
+  const waits: number[] = [];
+  for (const e of facts.events) {
+    if (e.due_at === null || e.attempt === null) {
+      const at = due.get(key(e.run_id, e.node_id, e.attempt));
+      if (e.type === 'NodeStarted' && at !== undefined) waits.push(e.at.getTime() - at);
+      continue;
+    }
+    const next = e.type === 'NodeRetryScheduled' ? e.attempt + 1 : e.attempt;
+    due.set(key(e.run_id, e.node_id, next), Date.parse(e.due_at));
+  }
+  return waits.sort((x, y) => x - y);
 }
 
 function recoveries(

@@ -34,6 +34,9 @@ export interface EventFact {
   type: string;
   node_id: string | null;
   attempt: number | null;
+  at: Date;
+  /** NodeScheduled and NodeRetryScheduled: when the (next) attempt is due. */
+  due_at: string | null;
 }
 
 export interface Facts {
@@ -63,7 +66,7 @@ export async function readFacts(
     [ids],
   );
   const { rows: events } = await db.query<EventFact>(
-    `SELECT run_id, seq, type, node_id, attempt FROM forgeflow.history
+    `SELECT run_id, seq, type, node_id, attempt, at, data->>'due_at' AS due_at FROM forgeflow.history
      WHERE run_id = ANY($1::uuid[]) ORDER BY run_id, seq`,
     [ids],
   );

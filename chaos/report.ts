@@ -4,15 +4,17 @@ import type { ChaosResult } from './chaos.js';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-export function recoveryFigures(recoveriesMs: readonly number[]): { p50: string; max: string } {
-  if (recoveriesMs.length === 0) return { p50: '–', max: '–' };
-  return { p50: seconds(percentile(recoveriesMs, 50)), max: seconds(recoveriesMs.at(-1)!) };
+/** p50 and max of ascending samples, in seconds. */
+export function recoveryFigures(sorted: readonly number[]): { p50: string; max: string } {
+  if (sorted.length === 0) return { p50: '–', max: '–' };
+  return { p50: seconds(percentile(sorted, 50)), max: seconds(sorted.at(-1)!) };
 }
 
 export function formatChaos(result: ChaosResult): string {
   const { verdict: v, options: o } = result;
   const recovery = recoveryFigures(v.recoveriesMs);
   const noticed = recoveryFigures(v.noticedMs);
+  const queue = recoveryFigures(v.queueWaitsMs);
   const rows: [string, string][] = [
     ['runs', String(v.runs)],
     [
@@ -40,6 +42,7 @@ export function formatChaos(result: ChaosResult): string {
       `${recovery.p50} / ${recovery.max}`,
     ],
     ['  of which noticed p50 / max (the lost attempt ended)', `${noticed.p50} / ${noticed.max}`],
+    ['queue wait p50 / max (every attempt, due to started)', `${queue.p50} / ${queue.max}`],
     ['dead-after', o.deadAfter],
     ['drain after the chaos', seconds(result.drainMs)],
     ['wall time', seconds(result.wallMs)],

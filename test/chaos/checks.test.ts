@@ -35,8 +35,11 @@ function event(
   type: string,
   node: string | null = null,
   n: number | null = null,
+  due: number | null = null,
 ): EventFact {
-  return { run_id: RUN, seq, type, node_id: node, attempt: n };
+  const due_at = due === null ? null : new Date(due).toISOString();
+  const at = new Date(10_000 * (n ?? 0));
+  return { run_id: RUN, seq, type, node_id: node, attempt: n, at, due_at };
 }
 
 function exec(node: string, n: number, phase: Execution['phase'], pid = 5151): Execution {
@@ -47,11 +50,12 @@ function exec(node: string, n: number, phase: Execution['phase'], pid = 5151): E
 function clean(): { facts: Facts; executions: Execution[] } {
   const events = [
     event(1, 'RunStarted'),
-    event(2, 'NodeStarted', 'a', 1),
-    event(3, 'NodeRetryScheduled', 'a', 1),
-    event(4, 'NodeStarted', 'a', 2),
-    event(5, 'NodeCompleted', 'a', 2),
-    event(6, 'RunCompleted'),
+    event(2, 'NodeScheduled', 'a', 1, 9_000),
+    event(3, 'NodeStarted', 'a', 1),
+    event(4, 'NodeRetryScheduled', 'a', 1, 19_500),
+    event(5, 'NodeStarted', 'a', 2),
+    event(6, 'NodeCompleted', 'a', 2),
+    event(7, 'RunCompleted'),
   ];
   return {
     facts: {
@@ -73,6 +77,7 @@ describe('the chaos checker', () => {
     expect(verdict.violations).toBe(0);
     expect(verdict.recoveriesMs).toEqual([19_000]);
     expect(verdict.noticedMs).toEqual([14_000]);
+    expect(verdict.queueWaitsMs).toEqual([500, 1_000]);
     expect(verdict.lostByLiveWorkers).toBe(0);
   });
 
@@ -101,14 +106,14 @@ describe('the chaos checker', () => {
 
   it('catches a repeated history event and a gap in the sequence', () => {
     const { facts, executions } = clean();
-    facts.events.push(event(7, 'NodeCompleted', 'a', 2));
-    facts.runs[0]!.history_length = 7;
+    facts.events.push(event(8, 'NodeCompleted', 'a', 2));
+    facts.runs[0]!.history_length = 8;
     expect(judge([RUN], facts, executions, kills).duplicateEvents).toEqual([
       `${RUN} NodeCompleted a 2 recorded 2 times`,
     ]);
     facts.events.splice(2, 1);
     expect(judge([RUN], facts, executions, kills).duplicateEvents).toContain(
-      `${RUN}: seq is not 1..7 (6 events)`,
+      `${RUN}: seq is not 1..8 (7 events)`,
     );
   });
 
