@@ -35,7 +35,10 @@ export interface ChaosOptions {
   deadAfter: string;
   /** How long the chaos lasts: runs are started, and blows dealt, over this time. */
   durationMs: number;
-  /** How long the runs may take to end once the chaos is over before they count as stuck. */
+  /**
+   * Once the chaos is over, how long the runs may go without any of them moving before those
+   * not final count as stuck.
+   */
   settleMs: number;
   /** Keep the directory of ledgers and worker logs (it is kept anyway on a violation). */
   keep?: boolean;
@@ -83,7 +86,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 
     const chaosBegan = Date.now();
     const stop = new AbortController();
-    const dealt = deal(schedule, chaosBegan, workers, cluster, log, stop.signal);
+    const dealt = deal(schedule, chaosBegan, workers, cluster, db, log, stop.signal);
     const ids = Random.forCase(options.seed, 'runs', 0);
     const starting = startRuns(db, graph, ids, {
       runs: options.runs,
@@ -136,6 +139,7 @@ async function deal(
   began: number,
   workers: WorkerProcesses,
   cluster: Cluster,
+  db: PgDb,
   log: (line: string) => void,
   signal: AbortSignal,
 ): Promise<number> {
@@ -145,6 +149,7 @@ async function deal(
     const wait = began + blow.at - Date.now();
     if (wait > 0) await pause(wait);
     if (blow.kind === 'kill') {
+      await busy(db, await workers.up(blow.slot));
       const { pid } = await workers.kill(blow.slot);
       log(`+${Date.now() - began} ms: SIGKILL worker ${pid} (slot ${blow.slot})`);
     } else {
@@ -157,18 +162,49 @@ async function deal(
   return restarts;
 }
 
-/** Polls until no run of `runIds` is queued or running, or `withinMs` passed. */
-async function settle(db: PgDb, runIds: readonly string[], withinMs: number): Promise<void> {
-  const until = Date.now() + withinMs;
+/**
+ * Waits (polling, at most 5 s) until the worker process `pid` runs an attempt: a kill is meant
+ * to take work down with it, and one that lands on a worker just up or idle would prove nothing.
+ */
+async function busy(db: PgDb, pid: number): Promise<void> {
+  const until = Date.now() + 5_000;
   while (Date.now() < until) {
-    const { rows } = await db
-      .query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM forgeflow.runs
-         WHERE id = ANY($1::uuid[]) AND status IN ('queued', 'running')`,
+    const running = await db
+      .query(
+        `SELECT 1 FROM forgeflow.attempts WHERE status = 'running' AND worker LIKE $1 LIMIT 1`,
+        [`%:${pid}:%`],
+      )
+      .then(
+        (result) => result.rows.length > 0,
+        () => true, // the server is away (restarting): kill now
+      );
+    if (running) return;
+    await pause(50);
+  }
+}
+
+/**
+ * Polls until no run of `runIds` is queued or running. Gives up when none of them moved (no
+ * history written) for `idleMs`: those are stuck. A backlog that drains slowly on a busy machine
+ * is not stuck; nothing legitimately waits longer than a lease (30 s) and a retry.
+ */
+async function settle(db: PgDb, runIds: readonly string[], idleMs: number): Promise<void> {
+  let progress = -1;
+  let movedAt = Date.now();
+  while (Date.now() - movedAt < idleMs) {
+    const row = await db
+      .query<{ unfinished: number; events: number }>(
+        `SELECT count(*) FILTER (WHERE status IN ('queued', 'running'))::int AS unfinished,
+           coalesce(sum(history_length), 0)::int AS events
+         FROM forgeflow.runs WHERE id = ANY($1::uuid[])`,
         [[...runIds]],
       )
-      .catch(() => ({ rows: [{ n: -1 }] }));
-    if (rows[0]!.n === 0) return;
+      .then(
+        (result) => result.rows[0],
+        () => undefined, // the server is away: no news, try again
+      );
+    if (row?.unfinished === 0) return;
+    if (row && row.events !== progress) [progress, movedAt] = [row.events, Date.now()];
     await pause(250);
   }
 }

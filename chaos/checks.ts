@@ -3,7 +3,8 @@
  * (ledger.ts) and the kills it dealt. Violations fail the suite; the rest is measured.
  *
  * - lost: a run it started has no row; stuck: a run not final when the wait after the chaos
- *   ended (or an attempt still `running` in a final run).
+ *   gave up (chaos.ts: no run moved for the settle time), or an attempt still `running` in a
+ *   final run.
  * - completed step executed again: an execution of a node after the attempt that completed it
  *   (a higher attempt number), or the same attempt executed twice; and an attempt the tables
  *   call succeeded that never recorded its work (the ledger itself would be lying).
@@ -74,7 +75,7 @@ export function judge(
     (r) => r.status === 'failed' && r.failed_nodes.every((t) => t === 'WorkerCrashed'),
   );
   const unexpectedFailures = facts.runs
-    .filter((r) => r.status !== 'succeeded' && !poisoned.includes(r))
+    .filter((r) => FINAL.has(r.status) && r.status !== 'succeeded' && !poisoned.includes(r))
     .map((r) => `${r.id} ${r.status} (${r.failed_nodes.join(', ') || 'no failed node'})`);
 
   const attempts = new Map(facts.attempts.map((a) => [key(a.run_id, a.node_id, a.attempt), a]));

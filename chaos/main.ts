@@ -8,8 +8,8 @@
  *   --seed N          the seeded chaos: same kills and restart moments (default 1)
  *   --workers N       worker processes (default 3), --concurrency N each (default 8)
  *   --dead-after D    FORGEFLOW_WORKER_DEAD_AFTER of the workers (default 10s)
- *   --duration S      seconds the chaos lasts (default: 3 per kill, at least 10)
- *   --settle S        seconds the runs may take to end after it before they are stuck (default 120)
+ *   --duration S      seconds the chaos lasts (default: 6 per kill, at least 10)
+ *   --settle S        after it, seconds with no run moving before the unfinished are stuck (default 90)
  *   --keep            keep the ledgers and worker logs (kept anyway on a violation)
  */
 import { parseArgs } from 'node:util';
@@ -49,8 +49,8 @@ export function chaosOptions(args: string[]): ChaosOptions {
     workers: Math.max(1, whole('workers', values.workers, 3)),
     concurrency: Math.max(1, whole('concurrency', values.concurrency, 8)),
     deadAfter: values['dead-after'] ?? '10s',
-    durationMs: 1000 * whole('duration', values.duration, Math.max(10, 3 * kills)),
-    settleMs: 1000 * whole('settle', values.settle, 120),
+    durationMs: 1000 * whole('duration', values.duration, Math.max(10, 6 * kills)),
+    settleMs: 1000 * whole('settle', values.settle, 90),
     keep: values.keep ?? false,
     log: (line) => process.stderr.write(`${line}\n`),
   };

@@ -1,7 +1,8 @@
 /**
  * What the chaos does and when, drawn from the seeded generator before anything starts, so a
  * seed names the same kills (moment and victim) and the same restart moments every time; only
- * what the workers happen to be doing at those moments differs between two runs of a seed.
+ * what the workers happen to be doing at those moments differs between two runs of a seed (and a
+ * kill waits for its victim to be up and running an attempt, chaos.ts, at most seconds).
  */
 import type { Random } from '../fuzz/random.js';
 

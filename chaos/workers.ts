@@ -31,7 +31,12 @@ export interface Kill {
 interface Slot {
   child: ChildProcess;
   exited: Promise<unknown>;
+  /** Resolves when the worker says it runs (it is registered and claiming). */
+  ready: Promise<unknown>;
 }
+
+/** A kill waits this long at most for its victim to be up. */
+const READY_WITHIN_MS = 60_000;
 
 export class WorkerProcesses {
   private readonly slots: Slot[] = [];
@@ -47,6 +52,16 @@ export class WorkerProcesses {
 
   get size(): number {
     return this.slots.length;
+  }
+
+  /** The process in `slot` once it says it runs (at most a minute later), and its pid. */
+  async up(slot: number): Promise<number> {
+    const { child, ready } = this.slots[slot]!;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise((resolve) => (timer = setTimeout(resolve, READY_WITHIN_MS)));
+    await Promise.race([ready, late]);
+    clearTimeout(timer);
+    return child.pid!;
   }
 
   /** SIGKILLs the process in `slot`, waits until it is gone, and starts another one there. */
@@ -101,7 +116,18 @@ export class WorkerProcesses {
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
     void exited.then(() => log.end());
+    const ready = new Promise((resolve) => {
+      let seen = '';
+      const onData = (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (!/^worker \S+ running on/m.test(seen)) return;
+        child.stdout.off('data', onData);
+        resolve(undefined);
+      };
+      child.stdout.on('data', onData);
+      void exited.then(resolve);
+    });
     this.spawned++;
-    return { child, exited };
+    return { child, exited, ready };
   }
 }

@@ -25,6 +25,7 @@ describe('chaos: SIGKILLed workers and a PostgreSQL restart under load', () => {
   // Real processes in real time: a 10 s chaos, worker start-ups, the drain after it (~20 s
   // alone; more on a loaded machine).
   it('loses, strands, repeats and duplicates nothing', { timeout: 120_000 }, async () => {
+    const timeline: string[] = [];
     const result = await runChaos({
       runs: 40,
       kills: 3,
@@ -35,8 +36,9 @@ describe('chaos: SIGKILLed workers and a PostgreSQL restart under load', () => {
       deadAfter: '3s',
       durationMs: 10_000,
       settleMs: 45_000,
+      log: (line) => timeline.push(line),
     });
-    console.info(formatChaos(result));
+    console.info([...timeline, formatChaos(result)].join('\n'));
     const v = result.verdict;
     expect(result.kills).toBe(3);
     expect(result.restarts).toBe(1);
