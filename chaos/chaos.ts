@@ -43,6 +43,8 @@ export interface ChaosOptions {
   /** Keep the directory of ledgers and worker logs (it is kept anyway on a violation). */
   keep?: boolean;
   log?: (line: string) => void;
+  /** Aborted (Ctrl-C): no more starts or blows, no more waiting; judged and cleaned up as usual. */
+  signal?: AbortSignal;
 }
 
 export interface ChaosResult {
@@ -86,6 +88,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 
     const chaosBegan = Date.now();
     const stop = new AbortController();
+    options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
     const dealt = deal(schedule, chaosBegan, workers, cluster, db, log, stop.signal);
     const ids = Random.forCase(options.seed, 'runs', 0);
     const starting = startRuns(db, graph, ids, {
@@ -102,7 +105,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     log(
       `chaos over after ${chaosEnded - chaosBegan} ms: ${workers.kills.length} kills, ${restarts} restarts`,
     );
-    await settle(db, runIds, options.settleMs);
+    await settle(db, runIds, options.settleMs, stop.signal);
     const drainMs = Date.now() - chaosEnded;
     await workers.stop();
 
@@ -147,7 +150,8 @@ async function deal(
   for (const blow of schedule) {
     if (signal.aborted) break;
     const wait = began + blow.at - Date.now();
-    if (wait > 0) await pause(wait);
+    if (wait > 0) await pause(wait, signal);
+    if (signal.aborted) break;
     if (blow.kind === 'kill') {
       await busy(db, await workers.up(blow.slot));
       const { pid } = await workers.kill(blow.slot);
@@ -188,10 +192,15 @@ async function busy(db: PgDb, pid: number): Promise<void> {
  * history written) for `idleMs`: those are stuck. A backlog that drains slowly on a busy machine
  * is not stuck; nothing legitimately waits longer than a lease (30 s) and a retry.
  */
-async function settle(db: PgDb, runIds: readonly string[], idleMs: number): Promise<void> {
+async function settle(
+  db: PgDb,
+  runIds: readonly string[],
+  idleMs: number,
+  signal: AbortSignal,
+): Promise<void> {
   let progress = -1;
   let movedAt = Date.now();
-  while (Date.now() - movedAt < idleMs) {
+  while (Date.now() - movedAt < idleMs && !signal.aborted) {
     const row = await db
       .query<{ unfinished: number; events: number }>(
         `SELECT count(*) FILTER (WHERE status IN ('queued', 'running'))::int AS unfinished,

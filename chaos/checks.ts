@@ -45,6 +45,8 @@ export interface Verdict {
   noticedMs: number[];
   /** Every attempt's wait from due to started: what the queue made everything wait. */
   queueWaitsMs: number[];
+  /** The part of each recovery from the retry being due to its start: the queue's share. */
+  recoveryQueueMs: number[];
   violations: number;
 }
 
@@ -79,7 +81,8 @@ export function judge(
     .map((r) => `${r.id} ${r.status} (${r.failed_nodes.join(', ') || 'no failed node'})`);
 
   const attempts = new Map(facts.attempts.map((a) => [key(a.run_id, a.node_id, a.attempt), a]));
-  const recovery = recoveries(facts.attempts, attempts, kills);
+  const due = dueTimes(facts);
+  const recovery = recoveries(facts.attempts, attempts, kills, due);
   const verdict = {
     runs: runIds.length,
     statuses,
@@ -87,7 +90,7 @@ export function judge(
     stuck,
     ...executionChecks(facts.attempts, attempts, executions),
     duplicateEvents: historyChecks(facts),
-    queueWaitsMs: queueWaits(facts),
+    queueWaitsMs: queueWaits(facts, due),
     unfolded: facts.unfolded,
     unexpectedFailures,
     poisoned: poisoned.length,
@@ -168,17 +171,22 @@ function historyChecks(facts: Facts): string[] {
   return found;
 }
 
-function queueWaits(facts: Facts): number[] {
+/** When each attempt was due, by run, node and attempt (NodeScheduled, NodeRetryScheduled). */
+function dueTimes(facts: Facts): Map<string, number> {
   const due = new Map<string, number>();
-  const waits: number[] = [];
   for (const e of facts.events) {
-    if (e.due_at === null || e.attempt === null) {
-      const at = due.get(key(e.run_id, e.node_id, e.attempt));
-      if (e.type === 'NodeStarted' && at !== undefined) waits.push(e.at.getTime() - at);
-      continue;
-    }
+    if (e.due_at === null || e.attempt === null) continue;
     const next = e.type === 'NodeRetryScheduled' ? e.attempt + 1 : e.attempt;
     due.set(key(e.run_id, e.node_id, next), Date.parse(e.due_at));
+  }
+  return due;
+}
+
+function queueWaits(facts: Facts, due: ReadonlyMap<string, number>): number[] {
+  const waits: number[] = [];
+  for (const e of facts.events) {
+    const at = due.get(key(e.run_id, e.node_id, e.attempt));
+    if (e.type === 'NodeStarted' && at !== undefined) waits.push(e.at.getTime() - at);
   }
   return waits.sort((x, y) => x - y);
 }
@@ -187,15 +195,18 @@ function recoveries(
   all: readonly AttemptFact[],
   attempts: ReadonlyMap<string, AttemptFact>,
   kills: readonly Kill[],
+  due: ReadonlyMap<string, number>,
 ): {
   recoveriesMs: number[];
   noticedMs: number[];
+  recoveryQueueMs: number[];
   unrecovered: string[];
   lostByLiveWorkers: number;
 } {
   const killAt = new Map(kills.map((k) => [k.pid, k.at]));
   const recoveriesMs: number[] = [];
   const noticedMs: number[] = [];
+  const recoveryQueueMs: number[] = [];
   const unrecovered: string[] = [];
   let lostByLiveWorkers = 0;
   for (const a of all) {
@@ -207,6 +218,8 @@ function recoveries(
     }
     if (a.finished_at) noticedMs.push(a.finished_at.getTime() - at);
     const next = attempts.get(key(a.run_id, a.node_id, a.attempt + 1));
+    const nextDue = due.get(key(a.run_id, a.node_id, a.attempt + 1));
+    if (next && nextDue !== undefined) recoveryQueueMs.push(next.started_at.getTime() - nextDue);
     if (next) recoveriesMs.push(next.started_at.getTime() - at);
     else
       unrecovered.push(
@@ -217,6 +230,7 @@ function recoveries(
   return {
     recoveriesMs: recoveriesMs.sort(ascending),
     noticedMs: noticedMs.sort(ascending),
+    recoveryQueueMs: recoveryQueueMs.sort(ascending),
     unrecovered,
     lostByLiveWorkers,
   };

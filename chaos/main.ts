@@ -58,7 +58,11 @@ export function chaosOptions(args: string[]): ChaosOptions {
 
 async function main(): Promise<number> {
   const options = chaosOptions(process.argv.slice(2));
-  const result = await runChaos(options);
+  // Ctrl-C ends the chaos early but still stops the workers and removes the cluster.
+  const interrupted = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => interrupted.abort());
+  const result = await runChaos({ ...options, signal: interrupted.signal });
   process.stdout.write(formatChaos(result) + '\n');
   return result.verdict.violations === 0 && result.tornLines === 0 ? 0 : 1;
 }

@@ -15,6 +15,7 @@ export function formatChaos(result: ChaosResult): string {
   const recovery = recoveryFigures(v.recoveriesMs);
   const noticed = recoveryFigures(v.noticedMs);
   const queue = recoveryFigures(v.queueWaitsMs);
+  const requeued = recoveryFigures(v.recoveryQueueMs);
   const rows: [string, string][] = [
     ['runs', String(v.runs)],
     [
@@ -42,6 +43,7 @@ export function formatChaos(result: ChaosResult): string {
       `${recovery.p50} / ${recovery.max}`,
     ],
     ['  of which noticed p50 / max (the lost attempt ended)', `${noticed.p50} / ${noticed.max}`],
+    ['  of which queued p50 / max (the retry due to started)', `${requeued.p50} / ${requeued.max}`],
     ['queue wait p50 / max (every attempt, due to started)', `${queue.p50} / ${queue.max}`],
     ['dead-after', o.deadAfter],
     ['drain after the chaos', seconds(result.drainMs)],

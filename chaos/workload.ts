@@ -77,7 +77,7 @@ export async function startRuns(
   const started: string[] = [];
   for (; next < plan.runs && !plan.signal.aborted; next++) {
     const due = began + (plan.overMs * next) / plan.runs;
-    if (due > Date.now()) await pause(due - Date.now());
+    if (due > Date.now()) await pause(due - Date.now(), plan.signal);
     started.push(
       await startOnce(() => runtime.start(graph, event, { idempotencyKey: `chaos-${next}` })),
     );
@@ -97,6 +97,10 @@ async function startOnce(start: () => Promise<{ runId: string }>): Promise<strin
   }
 }
 
-export function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` aborts. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
 }

@@ -78,6 +78,7 @@ describe('the chaos checker', () => {
     expect(verdict.recoveriesMs).toEqual([19_000]);
     expect(verdict.noticedMs).toEqual([14_000]);
     expect(verdict.queueWaitsMs).toEqual([500, 1_000]);
+    expect(verdict.recoveryQueueMs).toEqual([500]);
     expect(verdict.lostByLiveWorkers).toBe(0);
   });
 
