@@ -364,7 +364,8 @@ export const ERROR_TYPES = {
   },
   DistGitAuthError: {
     retryable: 'no',
-    meaning: 'dist-git refused the push: check FORGEFLOW_DISTGIT_USER and FORGEFLOW_PAGURE_TOKEN.',
+    meaning:
+      'The dist-git server refused the push: check FORGEFLOW_DISTGIT_USER and FORGEFLOW_PAGURE_TOKEN.',
   },
   PagureUnavailable: {
     retryable: 'yes',
@@ -380,7 +381,7 @@ export const ERROR_TYPES = {
   },
   PagureNotFound: {
     retryable: 'no',
-    meaning: 'Pagure has no such project (404): is the package in dist-git?',
+    meaning: 'Pagure has no such project (404): the package may not be in dist-git.',
   },
   PagureRequestError: {
     retryable: 'no',
