@@ -502,6 +502,83 @@ describe('copr.build_status', () => {
     });
   });
 
+  describe('a run retry of a chroot that failed', () => {
+    const OTHER = 'fedora-42-x86_64';
+    /** A job's build of two chroots in which CHROOT failed, and CHROOT's node's input. */
+    async function failedJob(project: string, runAttempt: number) {
+      copr.scriptNextBuild({ [CHROOT]: ['failed'], [OTHER]: ['succeeded'] });
+      const job = (await build.run(
+        input({ project, chroots: [CHROOT, OTHER] }),
+        testContext().context,
+      )) as CoprSubmittedBuild;
+      const { build_id, owner, url } = job;
+      const rebuild = {
+        run_attempt: runAttempt,
+        build_run_attempt: 1 as number | null,
+        build: input({ project, chroots: [CHROOT] }),
+      };
+      return { job, follow: { build_id, owner, project, chroot: CHROOT, url, rebuild } };
+    }
+
+    it('the first run attempt follows the failed build and fails, building nothing (so does an unknown one)', async () => {
+      const { follow } = await failedJob('retry-first', 1);
+      const builds = copr.builds().length;
+      expect((await rejection(status.run(follow, testContext().context))).type).toBe(
+        'CoprBuildFailed',
+      );
+      // Nor does a later one whose build's submitter did not say which attempt it was.
+      const unknown = { ...follow, rebuild: { ...follow.rebuild, run_attempt: 2 } };
+      unknown.rebuild.build_run_attempt = null;
+      expect((await rejection(status.run(unknown, testContext().context))).type).toBe(
+        'CoprBuildFailed',
+      );
+      expect(copr.builds()).toHaveLength(builds);
+    });
+
+    it('a later run attempt builds the chroot alone and follows that build, once across a crash', async () => {
+      const { job, follow } = await failedJob('retry-later', 2);
+      copr.scriptNextBuild({ [CHROOT]: ['pending', 'succeeded'] });
+      const { context, heartbeats } = testContext();
+      const first = await status.run(follow, context);
+      const rebuilt = copr.builds().at(-1)!;
+      expect(rebuilt.id).not.toBe(job.build_id);
+      expect([...rebuilt.chroots.keys()]).toEqual([CHROOT]);
+      expect(heartbeats).toEqual([
+        { copr_build_id: rebuilt.id, owner: 'alice', project: 'retry-later', chroots: [CHROOT] },
+      ]);
+      expect(first).toMatchObject({
+        build_id: rebuilt.id,
+        chroot: CHROOT,
+        url: `${copr.url}/coprs/alice/retry-later/build/${rebuilt.id}/`,
+        state: 'pending',
+        ended: false,
+      });
+      expect(first).not.toHaveProperty('rebuild');
+
+      // The worker died before the attempt ended: the next one finds the build it submitted.
+      const again = testContext().context;
+      again.lastHeartbeatDetails = heartbeats[0];
+      again.attempt = 3;
+      expect(await status.run(follow, again)).toMatchObject({ build_id: rebuilt.id });
+      expect(copr.builds().at(-1)!.id).toBe(rebuilt.id);
+      // Its poll (the first call's output as input) follows the new build to its end.
+      expect(await status.run(first, testContext().context)).toMatchObject({
+        build_id: rebuilt.id,
+        state: 'succeeded',
+        ended: true,
+      });
+    });
+
+    it('refuses a rebuild of other chroots than its own (CoprBadInput), building nothing', async () => {
+      const { follow } = await failedJob('retry-bad', 2);
+      const builds = copr.builds().length;
+      follow.rebuild.build.chroots = [CHROOT, OTHER];
+      const error = await rejection(status.run(follow, testContext().context));
+      expect([error.type, error.nonRetryable]).toEqual(['CoprBadInput', true]);
+      expect(copr.builds()).toHaveLength(builds);
+    });
+  });
+
   it('retries a 429 on a poll with the wait Copr asked for', async () => {
     const ref = await submitted('poll-busy');
     copr.failNext('GET', '/build-chroot', 429, 1, { headers: { 'retry-after': '30' } });

@@ -46,6 +46,8 @@ export interface CoprBuildInput extends CoprBuildroot {
   list_on_homepage: boolean;
   /** What the build is for, written into the project description. */
   description: string;
+  /** The run attempt submitting it (`${{ run.attempt }}`), echoed in the output. */
+  run_attempt?: number;
 }
 
 /** Output of `copr.build`: the one build of all the chroots. */
@@ -56,6 +58,8 @@ export interface CoprSubmittedBuild {
   chroots: string[];
   /** The build's web page. */
   url: string;
+  /** The run attempt that submitted it, when the input said. */
+  run_attempt?: number;
 }
 
 /** One chroot of a Copr build: the input of `copr.build_status`, what a test installs. */
@@ -68,8 +72,26 @@ export interface CoprBuildRef {
   url: string;
 }
 
-/** `copr.build_status` input: the chroot to follow. */
-export type CoprBuildStatusInput = CoprBuildRef;
+/**
+ * A chroot node's own build of its chroot, for a run retry after the chroot failed (Copr has no
+ * resubmit): submitted when the job's build, of an earlier run attempt, failed in the chroot.
+ */
+export interface CoprChrootRebuild {
+  /** The run attempt the node runs in (`${{ run.attempt }}`). */
+  run_attempt: number;
+  /**
+   * The run attempt the job's build was submitted in (its `copr.build` output); null when the
+   * submitter did not say (another `copr.build` handler): the build is then only followed.
+   */
+  build_run_attempt: number | null;
+  /** The job's build input for this chroot alone. */
+  build: CoprBuildInput;
+}
+
+/** `copr.build_status` input: the chroot to follow (and, for a chroot's node, its rebuild). */
+export interface CoprBuildStatusInput extends CoprBuildRef {
+  rebuild?: CoprChrootRebuild | null;
+}
 
 /** A status as a handler tells it (src/contracts/status-update.ts). */
 export interface ToldStatus {
