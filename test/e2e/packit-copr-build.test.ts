@@ -245,6 +245,17 @@ describe('copr_build as packit-service runs it', () => {
     expect(environment!.artifacts).toEqual([
       { id: `${rebuild.id}:${failing}`, type: 'fedora-copr-build' },
     ]);
+    // packit-service's variables of the build: the new one's.
+    const id = String(rebuild.id).padStart(8, '0');
+    const results = `${copr.url}/results/ff/${project}`;
+    expect((environment as { variables?: unknown }).variables).toMatchObject({
+      PACKIT_COPR_PROJECT: `ff/${project}`,
+      PACKIT_COPR_BUILD_ID: String(rebuild.id),
+      PACKIT_PACKAGE_NVR: 'hello-1.0-1',
+      PACKIT_BUILD_LOG_URL: `${results}/${failing}/${id}-hello/builder-live.log`,
+      PACKIT_SRPM_URL: `${results}/srpm-builds/${id}/hello-1.0-1.src.rpm`,
+      PACKIT_COPR_RPMS: 'hello-1.0-1.x86_64',
+    });
     const run = await app.runtime.getRun(runId);
     const node = (id: string) => run!.nodes.find((n) => n.node_id === id);
     expect(node(`copr_build[${failing}]`)).toMatchObject({

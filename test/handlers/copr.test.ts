@@ -461,6 +461,34 @@ describe('copr.build_status', () => {
     });
   });
 
+  it('tells what a chroot that built made: its SRPM, build log, package NVR and RPMs', async () => {
+    copr.scriptNextBuild({ [CHROOT]: ['running', 'succeeded'] });
+    const ref = await submitted('poll-results');
+    const running = await status.run(ref, testContext().context);
+    expect(running).not.toHaveProperty('rpms');
+    expect(copr.requestsTo('GET', '/build-chroot/built-packages')).toHaveLength(0);
+    copr.setBuiltPackages(ref.build_id, CHROOT, [
+      { name: 'widgets', epoch: 0, version: '1.0', release: '1.fc41', arch: 'x86_64' },
+      { name: 'widgets-devel', epoch: 2, version: '1.0', release: '1.fc41', arch: 'x86_64' },
+      { name: 'widgets', epoch: null, version: '1.0', release: '1.fc41', arch: 'src' },
+      // Not an RPM's words: left out.
+      { name: 'x; rm -rf /', epoch: 0, version: '1', release: '1', arch: 'noarch' },
+    ]);
+    const id = String(ref.build_id).padStart(8, '0');
+    expect(await status.run(ref, testContext().context)).toMatchObject({
+      state: 'succeeded',
+      ended: true,
+      srpm_url: `${copr.url}/results/alice/poll-results/srpm-builds/${id}/widgets-1.0-1.src.rpm`,
+      build_log_url: `${copr.url}/results/alice/poll-results/${CHROOT}/${id}-widgets/builder-live.log`,
+      package_nvr: 'widgets-1.0-1.fc41',
+      rpms: ['widgets-1.0-1.fc41.x86_64', 'widgets-devel-2:1.0-1.fc41.x86_64'],
+    });
+    expect(copr.requestsTo('GET', '/build-chroot/built-packages')[0]?.query).toEqual({
+      build_id: String(ref.build_id),
+      chrootname: CHROOT,
+    });
+  });
+
   it('ends on forked and skipped (built before) too', async () => {
     for (const state of ['forked', 'skipped']) {
       copr.scriptNextBuild([state]);

@@ -101,11 +101,27 @@ export interface ToldStatus {
 }
 
 /**
+ * What a chroot that built gives its tests (packit-service's PACKIT_PACKAGE_NVR,
+ * PACKIT_BUILD_LOG_URL, PACKIT_SRPM_URL and PACKIT_COPR_RPMS), in `copr.build_status`'s output
+ * once the chroot succeeded.
+ */
+export interface CoprBuildResults {
+  /** The SRPM Copr made (the build's `source_package.url`). */
+  srpm_url: string | null;
+  /** The chroot's `builder-live.log`. */
+  build_log_url: string | null;
+  /** `name-version-release` of the chroot's first package. */
+  package_nvr: string | null;
+  /** The chroot's RPMs but its SRPM, as `name-[epoch:]version-release.arch`. */
+  rpms: string[];
+}
+
+/**
  * `copr.build_status` output. It throws a non-retryable `CoprBuildFailed` when the chroot (or
  * the SRPM build) ended failed or canceled, so `until: output.ended` only ever sees success end
  * a poll.
  */
-export interface CoprBuildStatus extends CoprBuildRef {
+export interface CoprBuildStatus extends CoprBuildRef, Partial<CoprBuildResults> {
   /** Copr's chroot state: waiting, importing, pending, starting, running, succeeded, … */
   state: string;
   ended: boolean;
@@ -134,8 +150,11 @@ export interface TestingFarmRunInput {
   tmt_plan: string | null;
   /** Where to test: the graph builder writes one, the test target's (Packit: one per request). */
   environments: TestingFarmEnvironment[];
-  /** The Copr build to install (`needs.<build job>.output`), or null with `skip_build`. */
-  copr_build: CoprBuildRef | null;
+  /**
+   * The Copr build to install (`needs.<build job>.output`), or null with `skip_build`; what
+   * the chroot built, when known, sets the PACKIT_* variables of the build.
+   */
+  copr_build: (CoprBuildRef & Partial<CoprBuildResults>) | null;
   /** Packit's `env`, as strings. */
   variables: Record<string, string>;
   /** tmt context: distro, arch, and Packit's `trigger: commit`, `initiator: packit`. */

@@ -17,6 +17,7 @@ import { HandlerError } from '../../contracts/errors.js';
 import { CoprClient, type CoprClientOptions, type CoprSettings } from './client.js';
 import { COPR_NOT_STARTED, coprPhase, type CoprPhase } from './lifecycle.js';
 import { rebuildsChroot } from './rebuild.js';
+import { builtResults } from './results.js';
 import { submitCoprBuild, type CoprBuildRunInput } from './submit.js';
 
 export type { CoprBuildRunInput } from './submit.js';
@@ -147,12 +148,17 @@ export function coprBuildStatusHandler(
           },
         );
       }
+      // Built: what its tests are told of the build (packit-service's PACKIT_* variables).
+      const results = phase.ended
+        ? await builtResults(copr, ref, read.result_url, context.signal)
+        : {};
       return {
         ...ref,
         state: read.state,
         ended: phase.ended,
         result_url: read.result_url,
         status,
+        ...results,
       };
     },
   };
