@@ -211,4 +211,64 @@ describe('copr_build as packit-service runs it', () => {
       attempt: 3,
     });
   });
+
+  it('a run retry of a chroot that failed builds that chroot again alone, follows it and tests it', async () => {
+    const [built, failing] = FOUR as [string, string];
+    const project = 'Codertocat-Hello-World-34';
+    copr.scriptNextBuild({ [built]: ['running', 'succeeded'], [failing]: ['running', 'failed'] });
+    const { head, runId } = await open(34, [built, failing]);
+    expect(await app.runtime.waitForRun(runId, 30_000)).toBe('failed');
+    const [job] = copr.builds().filter((b) => b.project === project);
+    const testsBefore = testingFarm.testRequests().length;
+
+    // The chroot's own build this time (counted below: exactly one more).
+    copr.scriptNextBuild({ [failing]: ['pending', 'running', 'succeeded'] });
+    expect(await app.runtime.retry(runId)).toMatchObject({
+      outcome: 'retried',
+      nodes: [`copr_build[${failing}]`, `tests[${failing}]`],
+    });
+    expect(await app.runtime.waitForRun(runId, 30_000)).toBe('succeeded');
+
+    // ONE new build, of the failed chroot alone, from the same sources in the same project.
+    const builds = copr.builds().filter((b) => b.project === project);
+    expect(builds).toHaveLength(2);
+    const rebuild = builds[1]!;
+    expect([...rebuild.chroots.keys()]).toEqual([failing]);
+    expect(rebuild.body).toEqual({ ...job!.body, chroots: [failing] });
+    const rebuildUrl = `${copr.url}/coprs/ff/${project}/build/${rebuild.id}/`;
+
+    // Its tests ran on the new build; the chroot that had built was neither rebuilt nor retested.
+    const tests = testingFarm.testRequests().slice(testsBefore);
+    expect(tests).toHaveLength(1);
+    const [environment] = tests[0]!.body.environments as { artifacts: { id: string }[] }[];
+    expect(environment!.artifacts).toEqual([
+      { id: `${rebuild.id}:${failing}`, type: 'fedora-copr-build' },
+    ]);
+    // packit-service's variables of the build: the new one's.
+    const id = String(rebuild.id).padStart(8, '0');
+    const results = `${copr.url}/results/ff/${project}`;
+    expect((environment as { variables?: unknown }).variables).toMatchObject({
+      PACKIT_COPR_PROJECT: `ff/${project}`,
+      PACKIT_COPR_BUILD_ID: String(rebuild.id),
+      PACKIT_PACKAGE_NVR: 'hello-1.0-1',
+      PACKIT_BUILD_LOG_URL: `${results}/${failing}/${id}-hello/builder-live.log`,
+      PACKIT_SRPM_URL: `${results}/srpm-builds/${id}/hello-1.0-1.src.rpm`,
+      PACKIT_COPR_RPMS: 'hello-1.0-1.x86_64',
+    });
+    const run = await app.runtime.getRun(runId);
+    const node = (id: string) => run!.nodes.find((n) => n.node_id === id);
+    expect(node(`copr_build[${failing}]`)).toMatchObject({
+      status: 'succeeded',
+      output: { build_id: rebuild.id, chroot: failing, url: rebuildUrl, state: 'succeeded' },
+    });
+    expect(node(`copr_build[${built}]`)).toMatchObject({
+      status: 'succeeded',
+      output: { build_id: job!.id },
+    });
+    const statuses = await statusesOf(head, `rpm-build:${failing}`, 'success');
+    expect(statuses.at(-1)).toMatchObject({
+      description: 'RPMs were built successfully.',
+      target_url: rebuildUrl,
+    });
+  });
 });

@@ -461,6 +461,34 @@ describe('copr.build_status', () => {
     });
   });
 
+  it('tells what a chroot that built made: its SRPM, build log, package NVR and RPMs', async () => {
+    copr.scriptNextBuild({ [CHROOT]: ['running', 'succeeded'] });
+    const ref = await submitted('poll-results');
+    const running = await status.run(ref, testContext().context);
+    expect(running).not.toHaveProperty('rpms');
+    expect(copr.requestsTo('GET', '/build-chroot/built-packages')).toHaveLength(0);
+    copr.setBuiltPackages(ref.build_id, CHROOT, [
+      { name: 'widgets', epoch: 0, version: '1.0', release: '1.fc41', arch: 'x86_64' },
+      { name: 'widgets-devel', epoch: 2, version: '1.0', release: '1.fc41', arch: 'x86_64' },
+      { name: 'widgets', epoch: null, version: '1.0', release: '1.fc41', arch: 'src' },
+      // Not an RPM's words: left out.
+      { name: 'x; rm -rf /', epoch: 0, version: '1', release: '1', arch: 'noarch' },
+    ]);
+    const id = String(ref.build_id).padStart(8, '0');
+    expect(await status.run(ref, testContext().context)).toMatchObject({
+      state: 'succeeded',
+      ended: true,
+      srpm_url: `${copr.url}/results/alice/poll-results/srpm-builds/${id}/widgets-1.0-1.src.rpm`,
+      build_log_url: `${copr.url}/results/alice/poll-results/${CHROOT}/${id}-widgets/builder-live.log`,
+      package_nvr: 'widgets-1.0-1.fc41',
+      rpms: ['widgets-1.0-1.fc41.x86_64', 'widgets-devel-2:1.0-1.fc41.x86_64'],
+    });
+    expect(copr.requestsTo('GET', '/build-chroot/built-packages')[0]?.query).toEqual({
+      build_id: String(ref.build_id),
+      chrootname: CHROOT,
+    });
+  });
+
   it('ends on forked and skipped (built before) too', async () => {
     for (const state of ['forked', 'skipped']) {
       copr.scriptNextBuild([state]);
@@ -499,6 +527,83 @@ describe('copr.build_status', () => {
     expect(error.message).toContain(ref.url);
     expect(error.details).toMatchObject({
       status: { description: 'SRPM build failed, check the logs for details.' },
+    });
+  });
+
+  describe('a run retry of a chroot that failed', () => {
+    const OTHER = 'fedora-42-x86_64';
+    /** A job's build of two chroots in which CHROOT failed, and CHROOT's node's input. */
+    async function failedJob(project: string, runAttempt: number) {
+      copr.scriptNextBuild({ [CHROOT]: ['failed'], [OTHER]: ['succeeded'] });
+      const job = (await build.run(
+        input({ project, chroots: [CHROOT, OTHER] }),
+        testContext().context,
+      )) as CoprSubmittedBuild;
+      const { build_id, owner, url } = job;
+      const rebuild = {
+        run_attempt: runAttempt,
+        build_run_attempt: 1 as number | null,
+        build: input({ project, chroots: [CHROOT] }),
+      };
+      return { job, follow: { build_id, owner, project, chroot: CHROOT, url, rebuild } };
+    }
+
+    it('the first run attempt follows the failed build and fails, building nothing (so does an unknown one)', async () => {
+      const { follow } = await failedJob('retry-first', 1);
+      const builds = copr.builds().length;
+      expect((await rejection(status.run(follow, testContext().context))).type).toBe(
+        'CoprBuildFailed',
+      );
+      // Nor does a later one whose build's submitter did not say which attempt it was.
+      const unknown = { ...follow, rebuild: { ...follow.rebuild, run_attempt: 2 } };
+      unknown.rebuild.build_run_attempt = null;
+      expect((await rejection(status.run(unknown, testContext().context))).type).toBe(
+        'CoprBuildFailed',
+      );
+      expect(copr.builds()).toHaveLength(builds);
+    });
+
+    it('a later run attempt builds the chroot alone and follows that build, once across a crash', async () => {
+      const { job, follow } = await failedJob('retry-later', 2);
+      copr.scriptNextBuild({ [CHROOT]: ['pending', 'succeeded'] });
+      const { context, heartbeats } = testContext();
+      const first = await status.run(follow, context);
+      const rebuilt = copr.builds().at(-1)!;
+      expect(rebuilt.id).not.toBe(job.build_id);
+      expect([...rebuilt.chroots.keys()]).toEqual([CHROOT]);
+      expect(heartbeats).toEqual([
+        { copr_build_id: rebuilt.id, owner: 'alice', project: 'retry-later', chroots: [CHROOT] },
+      ]);
+      expect(first).toMatchObject({
+        build_id: rebuilt.id,
+        chroot: CHROOT,
+        url: `${copr.url}/coprs/alice/retry-later/build/${rebuilt.id}/`,
+        state: 'pending',
+        ended: false,
+      });
+      expect(first).not.toHaveProperty('rebuild');
+
+      // The worker died before the attempt ended: the next one finds the build it submitted.
+      const again = testContext().context;
+      again.lastHeartbeatDetails = heartbeats[0];
+      again.attempt = 3;
+      expect(await status.run(follow, again)).toMatchObject({ build_id: rebuilt.id });
+      expect(copr.builds().at(-1)!.id).toBe(rebuilt.id);
+      // Its poll (the first call's output as input) follows the new build to its end.
+      expect(await status.run(first, testContext().context)).toMatchObject({
+        build_id: rebuilt.id,
+        state: 'succeeded',
+        ended: true,
+      });
+    });
+
+    it('refuses a rebuild of other chroots than its own (CoprBadInput), building nothing', async () => {
+      const { follow } = await failedJob('retry-bad', 2);
+      const builds = copr.builds().length;
+      follow.rebuild.build.chroots = [CHROOT, OTHER];
+      const error = await rejection(status.run(follow, testContext().context));
+      expect([error.type, error.nonRetryable]).toEqual(['CoprBadInput', true]);
+      expect(copr.builds()).toHaveLength(builds);
     });
   });
 

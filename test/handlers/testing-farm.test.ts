@@ -72,7 +72,11 @@ describe('testing_farm.run', () => {
           os: { compose: 'Fedora-41' },
           artifacts: [{ id: '8123456:fedora-41-x86_64', type: 'fedora-copr-build' }],
           tmt: { context: { distro: 'fedora-41', arch: 'x86_64', trigger: 'commit' } },
-          variables: { PACKIT_COPR_PROJECT: 'alice/acme-widgets-7', MODE: 'ci' },
+          variables: {
+            PACKIT_COPR_PROJECT: 'alice/acme-widgets-7',
+            PACKIT_COPR_BUILD_ID: '8123456',
+            MODE: 'ci',
+          },
           settings: { provisioning: { post_install_script: 'dnf -y install jq' } },
         },
       ],
@@ -107,15 +111,51 @@ describe('testing_farm.run', () => {
       ['x86_64', false, false],
       ['aarch64', false, false],
     ]);
+    // No build, none of packit-service's variables of a build.
+    expect(body.environments.map((e) => e.variables)).toEqual([{ MODE: 'ci' }, { MODE: 'ci' }]);
   });
 
-  it("names the Copr build's project in PACKIT_COPR_PROJECT unless the job's env does", async () => {
+  it("tells the tests about the Copr build as packit-service does, unless the job's env does", async () => {
     await run.run(input(), testContext().context);
     const variables = () =>
       (tf.testRequests().at(-1)!.body.environments as { variables: object }[])[0]!.variables;
-    expect(variables()).toEqual({ MODE: 'ci', PACKIT_COPR_PROJECT: 'alice/acme-widgets-7' });
-    await run.run(input({ variables: { PACKIT_COPR_PROJECT: 'mine/own' } }), testContext().context);
-    expect(variables()).toEqual({ PACKIT_COPR_PROJECT: 'mine/own' });
+    expect(variables()).toEqual({
+      MODE: 'ci',
+      PACKIT_COPR_PROJECT: 'alice/acme-widgets-7',
+      PACKIT_COPR_BUILD_ID: '8123456',
+    });
+    // A chroot that built (copr.build_status's last output) tells what it built.
+    const built = {
+      ...input().copr_build!,
+      srpm_url: 'https://copr.example/results/alice/p/srpm-builds/08123456/widgets-1.0-1.src.rpm',
+      build_log_url:
+        'https://copr.example/results/alice/p/fedora-41-x86_64/08123456-widgets/builder-live.log',
+      package_nvr: 'widgets-1.0-1.fc41',
+      rpms: ['widgets-1.0-1.fc41.x86_64', 'widgets-devel-2:1.0-1.fc41.x86_64'],
+    };
+    await run.run(input({ copr_build: built }), testContext().context);
+    expect(variables()).toEqual({
+      MODE: 'ci',
+      PACKIT_COPR_PROJECT: 'alice/acme-widgets-7',
+      PACKIT_COPR_BUILD_ID: '8123456',
+      PACKIT_PACKAGE_NVR: 'widgets-1.0-1.fc41',
+      PACKIT_BUILD_LOG_URL: built.build_log_url,
+      PACKIT_SRPM_URL: built.srpm_url,
+      PACKIT_COPR_RPMS: 'widgets-1.0-1.fc41.x86_64 widgets-devel-2:1.0-1.fc41.x86_64',
+    });
+    await run.run(
+      input({
+        copr_build: built,
+        variables: { PACKIT_COPR_PROJECT: 'mine/own', PACKIT_COPR_RPMS: 'mine-1-1.noarch' },
+      }),
+      testContext().context,
+    );
+    expect(variables()).toMatchObject({
+      PACKIT_COPR_PROJECT: 'mine/own',
+      PACKIT_COPR_RPMS: 'mine-1-1.noarch',
+      PACKIT_SRPM_URL: built.srpm_url,
+    });
+    expect(variables()).not.toHaveProperty('MODE');
   });
 
   it('leaves out the ref when the fmf tree names none (fmf_url without fmf_ref)', async () => {
@@ -183,7 +223,12 @@ describe('testing_farm.run', () => {
               initiator: 'packit',
             },
           },
-          variables: { PACKIT_COPR_PROJECT: 'alice/acme-widgets-7', MODE: 'ci', EXTRA: '1' },
+          variables: {
+            PACKIT_COPR_PROJECT: 'alice/acme-widgets-7',
+            PACKIT_COPR_BUILD_ID: '8123456',
+            MODE: 'ci',
+            EXTRA: '1',
+          },
           settings: { provisioning: { post_install_script: 'dnf -y install jq' } },
           hardware: { memory: '>= 8 GB' },
           pool: 'a scalar: set',

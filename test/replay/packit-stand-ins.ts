@@ -7,7 +7,7 @@
  */
 import type {
   CoprBuildInput,
-  CoprBuildRef,
+  CoprBuildStatusInput,
   CoprBuildStatus,
   CoprSubmittedBuild,
   TestingFarmRequestRef,
@@ -32,12 +32,13 @@ const coprBuild: Handler<CoprBuildInput> = {
       project: input.project,
       chroots: input.chroots,
       url: `https://copr.example/coprs/build/${BUILD_ID}/`,
+      run_attempt: input.run_attempt,
     } satisfies CoprSubmittedBuild),
 };
 
-const coprBuildStatus: Handler<CoprBuildRef> = {
+const coprBuildStatus: Handler<CoprBuildStatusInput> = {
   spec: coprBuildStatusSpec,
-  run: (input, context) => {
+  run: ({ rebuild: _, ...input }, context) => {
     const ended = context.attempt >= 2;
     return Promise.resolve({
       ...input,

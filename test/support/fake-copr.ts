@@ -63,6 +63,17 @@ export interface FakeCoprChroot {
   state: string;
   started_on: number | null;
   ended_on: number | null;
+  /** What `built-packages` answers once it succeeded; default: the package and its SRPM. */
+  packages: FakeCoprPackage[] | null;
+}
+
+/** A NEVRA as Copr's results.json (and `/build-chroot/built-packages/`) has it. */
+export interface FakeCoprPackage {
+  name: string;
+  epoch: number | null;
+  version: string;
+  release: string;
+  arch: string;
 }
 
 export interface FakeCoprBuild {
@@ -162,6 +173,14 @@ export class FakeCopr extends FakeHttpServer {
     return this;
   }
 
+  /** The packages a chroot of a build built (what `built-packages` answers once it ended well). */
+  setBuiltPackages(buildId: number, chroot: string, packages: FakeCoprPackage[]): this {
+    const found = this.build(buildId)?.chroots.get(chroot);
+    if (found === undefined) throw new Error(`fake Copr: no build ${buildId} in ${chroot}`);
+    found.packages = packages;
+    return this;
+  }
+
   // ---- reading back --------------------------------------------------------------------
 
   project(owner: string, name: string): FakeCoprProject | undefined {
@@ -220,6 +239,8 @@ export class FakeCopr extends FakeHttpServer {
       return this.getBuild(Number(a));
     if (what === 'build' && a === 'source-chroot' && b !== undefined && method === 'GET')
       return this.readSourceChroot(Number(b));
+    if (what === 'build-chroot' && a === 'built-packages' && method === 'GET')
+      return this.readBuiltPackages(request);
     if (what === 'build-chroot' && method === 'GET') {
       const id = rest.length === 3 ? a : (request.query.get('build_id') ?? undefined);
       const chroot = rest.length === 3 ? b : (request.query.get('chrootname') ?? undefined);
@@ -382,6 +403,7 @@ export class FakeCopr extends FakeHttpServer {
         state: 'waiting',
         started_on: null,
         ended_on: null,
+        packages: null,
       });
     }
     this.buildList.push(build);
@@ -431,6 +453,32 @@ export class FakeCopr extends FakeHttpServer {
         state,
       },
     };
+  }
+
+  /**
+   * `GET /api_3/build-chroot/built-packages/?build_id=&chrootname=`: Copr's results.json of the
+   * chroot, `{"packages": [...]}`; nothing before the chroot built.
+   */
+  private readBuiltPackages(request: FakeRequest): Reply {
+    const id = request.query.get('build_id');
+    const name = request.query.get('chrootname');
+    if (id === null || name === null)
+      return error(400, `Missing argument ${id === null ? 'build_id' : 'chrootname'}`);
+    const build = this.build(Number(id));
+    const chroot = build?.chroots.get(name);
+    if (build === undefined || chroot === undefined)
+      return error(404, `Build chroot ${name} of build ${id} does not exist.`);
+    if (!['succeeded', 'forked'].includes(chroot.state))
+      return { status: 200, body: { packages: [] } };
+    const arch = name.slice(name.lastIndexOf('-') + 1);
+    const made = (a: string): FakeCoprPackage => ({
+      name: build.package ?? 'package',
+      epoch: 0,
+      version: '1.0',
+      release: '1',
+      arch: a,
+    });
+    return { status: 200, body: { packages: chroot.packages ?? [made(arch), made('src')] } };
   }
 
   private show(chroot: FakeCoprChroot, state: string): void {
@@ -485,7 +533,11 @@ export class FakeCopr extends FakeHttpServer {
       source_package: {
         name: build.package,
         version: build.package === null ? null : '1.0-1',
-        url: null,
+        // Where Copr keeps the SRPM its source build made.
+        url:
+          build.package === null || build.source_state === 'failed'
+            ? null
+            : `${this.url}/results/${build.owner}/${build.project}/srpm-builds/${String(build.id).padStart(8, '0')}/${build.package}-1.0-1.src.rpm`,
       },
       submitted_on: build.submitted_on,
       started_on: minOf(chroots.map((c) => c.started_on)),

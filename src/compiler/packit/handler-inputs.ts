@@ -46,6 +46,8 @@ export interface CoprBuildInput extends CoprBuildroot {
   list_on_homepage: boolean;
   /** What the build is for, written into the project description. */
   description: string;
+  /** The run attempt submitting it (`${{ run.attempt }}`), echoed in the output. */
+  run_attempt?: number;
 }
 
 /** Output of `copr.build`: the one build of all the chroots. */
@@ -56,6 +58,8 @@ export interface CoprSubmittedBuild {
   chroots: string[];
   /** The build's web page. */
   url: string;
+  /** The run attempt that submitted it, when the input said. */
+  run_attempt?: number;
 }
 
 /** One chroot of a Copr build: the input of `copr.build_status`, what a test installs. */
@@ -68,8 +72,26 @@ export interface CoprBuildRef {
   url: string;
 }
 
-/** `copr.build_status` input: the chroot to follow. */
-export type CoprBuildStatusInput = CoprBuildRef;
+/**
+ * A chroot node's own build of its chroot, for a run retry after the chroot failed (Copr has no
+ * resubmit): submitted when the job's build, of an earlier run attempt, failed in the chroot.
+ */
+export interface CoprChrootRebuild {
+  /** The run attempt the node runs in (`${{ run.attempt }}`). */
+  run_attempt: number;
+  /**
+   * The run attempt the job's build was submitted in (its `copr.build` output); null when the
+   * submitter did not say (another `copr.build` handler): the build is then only followed.
+   */
+  build_run_attempt: number | null;
+  /** The job's build input for this chroot alone. */
+  build: CoprBuildInput;
+}
+
+/** `copr.build_status` input: the chroot to follow (and, for a chroot's node, its rebuild). */
+export interface CoprBuildStatusInput extends CoprBuildRef {
+  rebuild?: CoprChrootRebuild | null;
+}
 
 /** A status as a handler tells it (src/contracts/status-update.ts). */
 export interface ToldStatus {
@@ -79,11 +101,27 @@ export interface ToldStatus {
 }
 
 /**
+ * What a chroot that built gives its tests (packit-service's PACKIT_PACKAGE_NVR,
+ * PACKIT_BUILD_LOG_URL, PACKIT_SRPM_URL and PACKIT_COPR_RPMS), in `copr.build_status`'s output
+ * once the chroot succeeded.
+ */
+export interface CoprBuildResults {
+  /** The SRPM Copr made (the build's `source_package.url`). */
+  srpm_url: string | null;
+  /** The chroot's `builder-live.log`. */
+  build_log_url: string | null;
+  /** `name-version-release` of the chroot's first package. */
+  package_nvr: string | null;
+  /** The chroot's RPMs but its SRPM, as `name-[epoch:]version-release.arch`. */
+  rpms: string[];
+}
+
+/**
  * `copr.build_status` output. It throws a non-retryable `CoprBuildFailed` when the chroot (or
  * the SRPM build) ended failed or canceled, so `until: output.ended` only ever sees success end
  * a poll.
  */
-export interface CoprBuildStatus extends CoprBuildRef {
+export interface CoprBuildStatus extends CoprBuildRef, Partial<CoprBuildResults> {
   /** Copr's chroot state: waiting, importing, pending, starting, running, succeeded, … */
   state: string;
   ended: boolean;
@@ -112,8 +150,11 @@ export interface TestingFarmRunInput {
   tmt_plan: string | null;
   /** Where to test: the graph builder writes one, the test target's (Packit: one per request). */
   environments: TestingFarmEnvironment[];
-  /** The Copr build to install (`needs.<build job>.output`), or null with `skip_build`. */
-  copr_build: CoprBuildRef | null;
+  /**
+   * The Copr build to install (`needs.<build job>.output`), or null with `skip_build`; what
+   * the chroot built, when known, sets the PACKIT_* variables of the build.
+   */
+  copr_build: (CoprBuildRef & Partial<CoprBuildResults>) | null;
   /** Packit's `env`, as strings. */
   variables: Record<string, string>;
   /** tmt context: distro, arch, and Packit's `trigger: commit`, `initiator: packit`. */

@@ -56,6 +56,8 @@ function submitIdOf(view: JobView, ctx: NodeContext): string {
 const ACCEPTED = 'The task was accepted.';
 const WAITING_FOR_RPMS = 'Waiting for RPMs to be built...';
 
+const RUN_ATTEMPT = '${{ run.attempt }}';
+
 /** A template reading the output of node `id` (its job's, as `needs[…]` is keyed). */
 function neededOutput(job: string, field = ''): string {
   return `\${{ needs['${job.replaceAll("'", "''")}'].output${field} }}`;
@@ -81,7 +83,10 @@ export function coprSubmitNode(
     action: {
       kind: 'activity',
       handler: PACKIT_HANDLERS.coprBuild,
-      input: literalValue(coprBuildInput(view, targets, ctx.event, ctx.ref)),
+      input: {
+        ...literalValue(coprBuildInput(view, targets, ctx.event, ctx.ref)),
+        run_attempt: RUN_ATTEMPT,
+      },
       poll: null,
     },
     retry: SUBMIT_RETRY,
@@ -139,6 +144,12 @@ function actionOf(planned: PlannedNode, ctx: NodeContext): NodeAction {
         project: neededOutput(submit, '.project'),
         chroot: literalText(target.name),
         url: neededOutput(submit, '.url'),
+        // A run retry of the chroot after it failed builds it again alone (rebuild.ts).
+        rebuild: {
+          run_attempt: RUN_ATTEMPT,
+          build_run_attempt: neededOutput(submit, '.run_attempt'),
+          build: literalValue(coprBuildInput(view, [target], event, ref)),
+        },
       },
       poll: coprPoll(
         PACKIT_HANDLERS.coprBuildStatus,

@@ -60,6 +60,21 @@ export interface CoprBuildChroot {
   ended_on: number | null;
 }
 
+/** One package of `GET /api_3/build-chroot/built-packages/`: a NEVRA, as Copr's results.json has it. */
+export interface CoprBuiltPackage {
+  name: string;
+  epoch: number | null;
+  version: string;
+  release: string;
+  /** `src` for the SRPM the chroot rebuilt. */
+  arch: string;
+}
+
+/** Packages read from one answer (a package has a few dozen subpackages at most). */
+const MAX_BUILT_PACKAGES = 1000;
+/** What a package's name, version, release or arch may be made of (RPM's characters). */
+const RPM_WORD = /^[\w.+~^-]{1,255}$/;
+
 export interface CoprProjectSettings {
   owner: string;
   project: string;
@@ -290,6 +305,29 @@ export class CoprClient {
   }
 
   /**
+   * `GET /api_3/build-chroot/built-packages/?build_id=&chrootname=`: the chroot's packages
+   * (`{"packages": [{name, epoch, version, release, arch}]}`); none when Copr has no results.
+   */
+  async getBuiltPackages(
+    id: number,
+    chroot: string,
+    signal?: AbortSignal,
+  ): Promise<CoprBuiltPackage[]> {
+    const body = await this.api.send(
+      {
+        method: 'GET',
+        path: '/build-chroot/built-packages/',
+        query: { build_id: id, chrootname: chroot },
+        notFoundIsNull: true,
+      },
+      signal,
+    );
+    const packages = (body as { packages?: unknown } | null)?.packages;
+    if (!Array.isArray(packages)) return [];
+    return packages.slice(0, MAX_BUILT_PACKAGES).flatMap((p: unknown) => builtPackageOf(p) ?? []);
+  }
+
+  /**
    * `GET /api_3/build/source-chroot/{id}`: the SRPM build's state (Copr's `srpm-builds`
    * chroot), which the build's chroots wait for.
    */
@@ -385,4 +423,22 @@ function buildOf(body: unknown, request: string): CoprBuild {
       url: stringField(body, 'source_package', 'url') ?? null,
     },
   };
+}
+
+/** A package of Copr's answer, or null when a field is missing or not an RPM word. */
+function builtPackageOf(value: unknown): CoprBuiltPackage | null {
+  const word = (key: string): string | null => {
+    const found = stringField(value, key);
+    return found !== undefined && RPM_WORD.test(found) ? found : null;
+  };
+  const [name, version, release, arch] = [
+    word('name'),
+    word('version'),
+    word('release'),
+    word('arch'),
+  ];
+  if (name === null || version === null || release === null || arch === null) return null;
+  const epoch = numberField(value, 'epoch');
+  const known = epoch !== undefined && Number.isInteger(epoch) && epoch >= 0;
+  return { name, epoch: known ? epoch : null, version, release, arch };
 }

@@ -1,56 +1,29 @@
 /**
  * `copr.build` (make the project ready, submit one build for all the chroots of a job, as
- * packit-service does) and `copr.build_status` (follow one chroot of it: its first call and
- * its poll). A submitted build's id is heartbeated before the handler returns, so an attempt
- * that crashed in between finds it in `lastHeartbeatDetails` and does not build twice.
+ * packit-service does: submit.ts) and `copr.build_status` (follow one chroot of it: its first
+ * call and its poll). A run retry of a chroot that failed builds that chroot again, alone: Copr
+ * has no resubmit, so the chroot's node carries the build input it needs (rebuild.ts).
  */
 import type {
-  CoprBuildInput,
   CoprBuildRef,
-  CoprBuildroot,
   CoprBuildStatus,
   CoprBuildStatusInput,
   CoprSubmittedBuild,
 } from '../../compiler/packit/handler-inputs.js';
 import { coprBuildSpec, coprBuildStatusSpec } from './specs.js';
-import { lazyClient, submitOnce } from '../packit-submit.js';
+import { lazyClient } from '../packit-submit.js';
 import type { Handler } from '../types.js';
 import { HandlerError } from '../../contracts/errors.js';
-import {
-  CoprClient,
-  type CoprChrootSettings,
-  type CoprClientOptions,
-  type CoprSettings,
-} from './client.js';
-import { COPR_NOT_STARTED, coprPhase } from './lifecycle.js';
-import { sourceScript } from './source-script.js';
+import { CoprClient, type CoprClientOptions, type CoprSettings } from './client.js';
+import { COPR_NOT_STARTED, coprPhase, type CoprPhase } from './lifecycle.js';
+import { rebuildsChroot } from './rebuild.js';
+import { builtResults } from './results.js';
+import { submitCoprBuild, type CoprBuildRunInput } from './submit.js';
 
-/** What copr.build needs (`chroots`, or one `chroot`); the rest has Packit's defaults. */
-export type CoprBuildRunInput = Pick<CoprBuildInput, 'project' | 'clone_url' | 'committish'> &
-  Partial<CoprBuildInput> & { chroot?: string };
+export type { CoprBuildRunInput } from './submit.js';
 
 export type CoprBuildStatusRunInput = Pick<CoprBuildStatusInput, 'build_id' | 'chroot'> &
   Partial<CoprBuildStatusInput>;
-
-const DEFAULT_TIMEOUT_S = 7200;
-
-/** What a heartbeat of copr.build records once the build exists. */
-interface SubmittedBuild {
-  copr_build_id: number;
-  owner: string;
-  project: string;
-  chroots: string[];
-}
-
-const OWNER = /^@?[\w.-]+$/;
-const PROJECT = /^[\w.-]+$/;
-const CHROOT = /^[\w.+-]+$/;
-/** Chroots one build may ask for (Copr has about a hundred; a job asks for a few). */
-const MAX_CHROOTS = 200;
-
-function badInput(message: string): HandlerError {
-  return new HandlerError('CoprBadInput', message, { nonRetryable: true });
-}
 
 /** A client, or NotConfigured naming the missing setting. */
 export function coprClientFactory(
@@ -68,142 +41,54 @@ export function coprClientFactory(
   );
 }
 
-/** The build an earlier attempt of this node submitted, when it was for the same chroots. */
-function submittedBuild(details: unknown, want: Omit<SubmittedBuild, 'copr_build_id'>) {
-  const found = details as Partial<SubmittedBuild> | null | undefined;
-  if (
-    typeof found?.copr_build_id !== 'number' ||
-    found.owner !== want.owner ||
-    found.project !== want.project ||
-    !Array.isArray(found.chroots) ||
-    found.chroots.join(' ') !== want.chroots.join(' ')
-  )
-    return null;
-  return found.copr_build_id;
-}
-
-/** The chroots asked for, checked: `chroots`, or a pipeline's single `chroot`. */
-function chrootsOf(input: CoprBuildRunInput): string[] {
-  const chroots = input.chroots ?? (input.chroot === undefined ? [] : [input.chroot]);
-  if (chroots.length === 0) throw badInput('copr.build needs `chroots` (or one `chroot`)');
-  if (chroots.length > MAX_CHROOTS)
-    throw badInput(`copr.build takes at most ${MAX_CHROOTS} chroots; got ${chroots.length}`);
-  const bad = chroots.find((chroot) => typeof chroot !== 'string' || !CHROOT.test(chroot));
-  if (bad !== undefined) throw badInput(`not a Copr chroot: ${JSON.stringify(bad)}`);
-  return [...new Set(chroots)];
-}
-
-/** Each chroot's buildroot: the project-wide settings, then the chroot's own added. */
-function buildroots(
-  input: CoprBuildRunInput,
-  chroots: readonly string[],
-): Map<string, CoprChrootSettings> {
-  const own = input.chroot_settings ?? {};
-  return new Map(
-    chroots.map((chroot) => {
-      const extra: Partial<CoprBuildroot> = Object.hasOwn(own, chroot) ? own[chroot]! : {};
-      return [
-        chroot,
-        {
-          additional_packages: [
-            ...(input.additional_packages ?? []),
-            ...(extra.additional_packages ?? []),
-          ],
-          additional_repos: [...(input.additional_repos ?? []), ...(extra.additional_repos ?? [])],
-          additional_modules: extra.additional_modules ?? input.additional_modules ?? null,
-          with_opts: [...(input.with_opts ?? []), ...(extra.with_opts ?? [])],
-          without_opts: [...(input.without_opts ?? []), ...(extra.without_opts ?? [])],
-        },
-      ];
-    }),
-  );
-}
-
 export function coprBuildHandler(
   client: () => CoprClient,
 ): Handler<CoprBuildRunInput, CoprSubmittedBuild & { chroot?: string }> {
   return {
     spec: coprBuildSpec,
     async run(input, context) {
-      const copr = client();
-      const { project } = input;
-      // Checked before anything is sent: a refused input changes nothing in Copr.
-      const sources = sourceScript({
-        clone_url: input.clone_url,
-        committish: input.committish,
-        subdirectory: input.subdirectory ?? '.',
-        specfile_path: input.specfile_path ?? null,
-        package: input.package ?? '',
-        srpm_build_deps: input.srpm_build_deps ?? [],
-      });
-      if (!PROJECT.test(project))
-        throw badInput(
-          `Copr project names are letters, digits, underscores, dashes and dots; got ${JSON.stringify(project)}`,
-        );
-      const chroots = chrootsOf(input);
-      const owner = input.owner ?? (await copr.defaultOwner(context.signal));
-      if (!OWNER.test(owner)) throw badInput(`not a Copr owner: ${JSON.stringify(owner)}`);
-
-      const enableNet = input.enable_net ?? false;
-      const bootstrap = input.bootstrap ?? null;
-      const ensure = () =>
-        copr.ensureProject(
-          {
-            owner,
-            project,
-            chroots,
-            description: input.description ?? `Builds of ${input.package ?? project} by forgeflow`,
-            enable_net: enableNet,
-            bootstrap,
-            module_hotfixes: input.module_hotfixes ?? false,
-            preserve_project: input.preserve_project ?? false,
-            list_on_homepage: input.list_on_homepage ?? false,
-          },
-          buildroots(input, chroots),
-          context.signal,
-        );
-      const submit = () =>
-        copr.createCustomBuild(
-          {
-            owner,
-            project,
-            chroots,
-            ...sources,
-            timeout_s: input.timeout_s ?? DEFAULT_TIMEOUT_S,
-            enable_net: enableNet,
-            bootstrap,
-          },
-          context.signal,
-        );
-      const id = await submitOnce(context, 'copr.build', {
-        earlier: (details) => submittedBuild(details, { owner, project, chroots }),
-        exists: async (earlier) => (await copr.getBuild(earlier, context.signal)) !== null,
-        submit: async () => {
-          await ensure();
-          const build = await submit().catch(async (error: unknown) => {
-            // Two builds of one project adding their chroots at once can drop each other's:
-            // make sure of ours once more and submit again.
-            if (!(error instanceof HandlerError && error.type === 'CoprRequestError')) throw error;
-            if (!chroots.some((chroot) => error.message.includes(chroot))) throw error;
-            await ensure();
-            return submit();
-          });
-          return build.id;
-        },
-        record: (buildId) =>
-          ({ copr_build_id: buildId, owner, project, chroots }) satisfies SubmittedBuild,
-      });
-      const url = copr.buildUrl(owner, project, id);
-      context.log.line(
-        'system',
-        `Copr build ${id} of ${owner}/${project} for ${chroots.join(', ')}: ${url}`,
-      );
+      const build = await submitCoprBuild(client(), input, context, 'copr.build');
       // A pipeline's one `chroot` gets it back, so copr.build_status can poll `${{ output }}`.
       const one = input.chroots === undefined && input.chroot !== undefined;
-      return { build_id: id, owner, project, chroots, url, ...(one ? { chroot: chroots[0] } : {}) };
+      return {
+        ...build,
+        ...(one ? { chroot: build.chroots[0] } : {}),
+        // Which run attempt submitted it: a chroot's node tells a build of an earlier one.
+        ...(input.run_attempt === undefined ? {} : { run_attempt: input.run_attempt }),
+      };
     },
   };
 }
+
+/** Where one chroot of a build is: Copr's chroot, and the SRPM build while it has not started. */
+interface ChrootRead {
+  ref: CoprBuildRef;
+  state: string;
+  result_url: string | null;
+  source: string | null;
+  phase: CoprPhase;
+}
+
+async function readChroot(
+  copr: CoprClient,
+  ref: CoprBuildRef,
+  signal: AbortSignal,
+): Promise<ChrootRead> {
+  const found = await copr.getBuildChroot(ref.build_id, ref.chroot, signal);
+  // Before its chroot starts, a build is where its SRPM build is.
+  const source = COPR_NOT_STARTED.includes(found.state)
+    ? (await copr.getSourceChroot(ref.build_id, signal)).state
+    : null;
+  return {
+    ref,
+    state: found.state,
+    result_url: found.result_url,
+    source,
+    phase: coprPhase(found.state, source),
+  };
+}
+
+const failedEnd = (phase: CoprPhase) => phase.ended && !phase.ok;
 
 export function coprBuildStatusHandler(
   client: () => CoprClient,
@@ -214,47 +99,66 @@ export function coprBuildStatusHandler(
       const copr = client();
       const id = input.build_id;
       const chroot = input.chroot;
-      const found = await copr.getBuildChroot(id, chroot, context.signal);
-      const ref: CoprBuildRef = {
-        build_id: id,
-        owner: input.owner ?? '',
-        project: input.project ?? '',
-        chroot,
-        url:
-          input.url ??
-          (input.owner && input.project ? copr.buildUrl(input.owner, input.project, id) : ''),
-      };
-      // Before its chroot starts, a build is where its SRPM build is.
-      const source = COPR_NOT_STARTED.includes(found.state)
-        ? (await copr.getSourceChroot(id, context.signal)).state
-        : null;
-      const phase = coprPhase(found.state, source);
+      let read = await readChroot(
+        copr,
+        {
+          build_id: id,
+          owner: input.owner ?? '',
+          project: input.project ?? '',
+          chroot,
+          url:
+            input.url ??
+            (input.owner && input.project ? copr.buildUrl(input.owner, input.project, id) : ''),
+        },
+        context.signal,
+      );
+      if (failedEnd(read.phase) && rebuildsChroot(input)) {
+        // A run retry of the chroot that failed: a new build of it alone, followed from here.
+        const build = await submitCoprBuild(
+          copr,
+          input.rebuild!.build,
+          context,
+          'copr.build_status',
+        );
+        context.log.line(
+          'system',
+          `${chroot} failed in Copr build ${id} in an earlier attempt of the run: building it again alone as Copr build ${build.build_id}`,
+        );
+        const { build_id, owner, project, url } = build;
+        read = await readChroot(copr, { build_id, owner, project, chroot, url }, context.signal);
+      }
+      const { ref, phase, source } = read;
       const status = {
         state: 'running' as const,
         description: phase.description,
         target_url: ref.url === '' ? null : ref.url,
       };
-      const details = { ...ref, state: found.state, result_url: found.result_url, status };
+      const details = { ...ref, state: read.state, result_url: read.result_url, status };
       if (phase.ended && !phase.ok) {
-        const where = phase.srpm ? ref.url : (found.result_url ?? ref.url);
+        const where = phase.srpm ? ref.url : (read.result_url ?? ref.url);
         const what = phase.srpm
           ? `its SRPM build ${source === 'canceled' ? 'was canceled' : 'failed'}, so ${chroot} was not built`
-          : `${found.state === 'canceled' ? 'was canceled' : 'failed'} in ${chroot}`;
+          : `${read.state === 'canceled' ? 'was canceled' : 'failed'} in ${chroot}`;
         throw new HandlerError(
           'CoprBuildFailed',
-          `Copr build ${id} ${what}${where ? `: ${where}` : ''}`,
+          `Copr build ${ref.build_id} ${what}${where ? `: ${where}` : ''}`,
           {
             nonRetryable: true,
             details: phase.srpm ? { ...details, srpm_state: source } : details,
           },
         );
       }
+      // Built: what its tests are told of the build (packit-service's PACKIT_* variables).
+      const results = phase.ended
+        ? await builtResults(copr, ref, read.result_url, context.signal)
+        : {};
       return {
         ...ref,
-        state: found.state,
+        state: read.state,
         ended: phase.ended,
-        result_url: found.result_url,
+        result_url: read.result_url,
         status,
+        ...results,
       };
     },
   };

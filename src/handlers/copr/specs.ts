@@ -79,6 +79,12 @@ export const coprBuildSpec: HandlerSpec = {
       preserve_project: flag('Keep a created project (else Copr deletes it after 60 days).'),
       list_on_homepage: flag("Show a created project on Copr's home page."),
       description: text("A created project's description."),
+      run_attempt: {
+        type: 'integer',
+        minimum: 1,
+        description:
+          'The run attempt submitting (`${{ run.attempt }}`), echoed in the output so a chroot’s follower tells a build of an earlier attempt.',
+      },
     },
   },
 };
@@ -86,10 +92,29 @@ export const coprBuildSpec: HandlerSpec = {
 export const coprBuildStatusSpec: HandlerSpec = {
   name: PACKIT_HANDLERS.coprBuildStatus,
   description:
-    "Follow one chroot of a Copr build (its SRPM build first, then the chroot). Output: the build ref with {state, ended, result_url, status} (status: packit-service's description of where the build is, linking to it); fails with the non-retryable CoprBuildFailed when the chroot or the SRPM build failed or was canceled.",
+    "Follow one chroot of a Copr build (its SRPM build first, then the chroot). Output: the build ref with {state, ended, result_url, status} (status: packit-service's description of where the build is, linking to it); fails with the non-retryable CoprBuildFailed when the chroot or the SRPM build failed or was canceled. With `rebuild`, a chroot that failed in a build of an earlier run attempt is built again alone, and that build followed.",
   input: {
     type: 'object',
     required: ['build_id', 'chroot'],
-    properties: coprBuildRef,
+    properties: {
+      ...coprBuildRef,
+      rebuild: {
+        type: ['object', 'null'],
+        description:
+          'A run retry builds the chroot again when the build, of an earlier run attempt, failed in it: {run_attempt, build_run_attempt, build: copr.build input for this chroot alone}.',
+        additionalProperties: false,
+        required: ['run_attempt', 'build_run_attempt', 'build'],
+        properties: {
+          run_attempt: { type: 'integer', minimum: 1, description: 'The run attempt now.' },
+          build_run_attempt: {
+            type: ['integer', 'null'],
+            minimum: 1,
+            description:
+              'The run attempt the build was submitted in; null when its submitter did not say (the build is then followed).',
+          },
+          build: coprBuildSpec.input,
+        },
+      },
+    },
   },
 };

@@ -2,7 +2,8 @@
  * The body of `POST /v0.1/requests` for one tests job and target, as Packit builds it: the fmf
  * tree (`test.fmf`: url, ref, path, `name` = the tmt plan regex), one environment per compose
  * and arch with the Copr build as a `fedora-copr-build` artifact (`"<build id>:<chroot>"`), the
- * variables, the tmt context and the post-install script; then `tf_extra_params` merged in.
+ * variables (packit-service's of the build, then the job's), the tmt context and the
+ * post-install script; then `tf_extra_params` merged in.
  *
  * The merge follows Packit's: only the `test`, `environments` and `settings` subtrees of the
  * extra params are taken; a key the request lacks, or a scalar, is set; objects merge key by
@@ -12,6 +13,7 @@
  * written for Packit say `test.tmt`: that is merged into `test.fmf`.
  */
 import type { TestingFarmRunInput } from '../../compiler/packit/handler-inputs.js';
+import { coprVariables } from './copr-variables.js';
 
 export type TestingFarmRunRunInput = Pick<
   TestingFarmRunInput,
@@ -86,13 +88,8 @@ export function testingFarmRequestBody(input: TestingFarmRunRunInput): {
           artifacts: [{ id: `${build.build_id}:${build.chroot}`, type: 'fedora-copr-build' }],
         }),
     tmt: { context: { ...(input.tmt_context ?? {}) } },
-    // Packit names the build's project for the tests; the job's own variables win.
-    variables: {
-      ...(build?.owner && build.project
-        ? { PACKIT_COPR_PROJECT: `${build.owner}/${build.project}` }
-        : {}),
-      ...(input.variables ?? {}),
-    },
+    // Packit tells the tests about the build (copr-variables.ts); the job's own variables win.
+    variables: { ...coprVariables(build), ...(input.variables ?? {}) },
     ...(input.post_install_script
       ? { settings: { provisioning: { post_install_script: input.post_install_script } } }
       : {}),

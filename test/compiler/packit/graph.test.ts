@@ -174,6 +174,10 @@ describe('Copr builds', () => {
       additional_repos: ['copr://me/deps'],
       chroot_settings: { 'fedora-45-x86_64': { additional_packages: ['extra'] } },
     });
+    // Which run attempt submitted it, so a chroot's node can tell a build of an earlier one.
+    expect(evaluateValue(input(submit), { run: { attempt: 2 } })).toMatchObject({
+      run_attempt: 2,
+    });
   });
 
   it('follows each chroot of that build in a node of its own, reported as Packit does', () => {
@@ -183,17 +187,32 @@ describe('Copr builds', () => {
       statuses: { accepted: 'The task was accepted.' },
     });
     expect(build.action).toMatchObject({ kind: 'activity', handler: 'copr.build_status' });
-    const out = { build_id: 9, owner: 'me', project: 'p', chroots: ['a'], url: 'https://u/' };
-    expect(
-      evaluateValue(input(build), {
-        needs: { 'srpm:copr_build': { output: out, result: 'success' } },
-      }),
-    ).toEqual({
+    const out = {
+      ...{ build_id: 9, owner: 'me', project: 'p', chroots: ['a'], url: 'https://u/' },
+      run_attempt: 1,
+    };
+    const followed = evaluateValue(input(build), {
+      needs: { 'srpm:copr_build': { output: out, result: 'success' } },
+      run: { attempt: 2 },
+    }) as Record<string, unknown>;
+    expect(followed).toMatchObject({
       build_id: 9,
       owner: 'me',
       project: 'p',
       chroot: 'fedora-45-x86_64',
       url: 'https://u/',
+    });
+    // A run retry after the chroot failed builds it again: the job's build, its chroot only.
+    const job: Record<string, unknown> = { ...input(submit) };
+    delete job.run_attempt;
+    expect(followed.rebuild).toEqual({
+      run_attempt: 2,
+      build_run_attempt: 1,
+      build: {
+        ...job,
+        chroots: ['fedora-45-x86_64'],
+        chroot_settings: { 'fedora-45-x86_64': { additional_packages: ['extra'] } },
+      },
     });
     // Tests wait for the RPMs from the start (packit-service's words), skip_build ones do not.
     expect(node(graph, 'tests[fedora-45-x86_64]').statuses).toEqual({
