@@ -153,7 +153,7 @@ export type ParsedPackitCommand =
 
 /** Handlers Packit jobs compile to (src/handlers implements them; the compiler only names them). */
 export const PACKIT_HANDLERS = {
-  /** Submit a Copr build of the repository at the event's commit for one chroot. */
+  /** Submit one Copr build of the repository at the event's commit for all of a job's chroots. */
   coprBuild: 'copr.build',
   /** Read a Copr build's chroot state (the poll of copr.build). */
   coprBuildStatus: 'copr.build_status',
@@ -161,11 +161,12 @@ export const PACKIT_HANDLERS = {
   testingFarmRun: 'testing_farm.run',
   /** Read a Testing Farm request (the poll of testing_farm.run). */
   testingFarmRequest: 'testing_farm.request',
-  /** Job types forgeflow does not integrate yet: fail NotConfigured unless the operator registers one. */
+  /** Koji scratch build from the forge (upstream_koji_build) and dist-git build (koji_build). */
   upstreamKojiBuild: 'koji.scratch_build',
   kojiBuild: 'koji.build',
   /** Read a Koji build task (the poll of koji.build and koji.scratch_build). */
   kojiTask: 'koji.task',
+  /** The job types below koji.tag are not integrated: they fail NotConfigured unless the operator registers one. */
   kojiBuildTag: 'koji.tag',
   bodhiUpdate: 'bodhi.update',
   proposeDownstream: 'packit.propose_downstream',
