@@ -166,10 +166,12 @@ export const PACKIT_HANDLERS = {
   kojiBuild: 'koji.build',
   /** Read a Koji build task (the poll of koji.build and koji.scratch_build). */
   kojiTask: 'koji.task',
-  /** The job types below koji.tag are not integrated: they fail NotConfigured unless the operator registers one. */
-  kojiBuildTag: 'koji.tag',
+  /** Create a Bodhi update of a Koji build's NVR. */
   bodhiUpdate: 'bodhi.update',
+  /** Open dist-git pull requests for a release (dist-git, lookaside cache, Pagure). */
   proposeDownstream: 'packit.propose_downstream',
+  /** Not integrated: they fail NotConfigured unless the operator registers a handler. */
+  kojiBuildTag: 'koji.tag',
   pullFromUpstream: 'packit.pull_from_upstream',
   syncFromDownstream: 'packit.sync_from_downstream',
   vmImageBuild: 'image_builder.build',
