@@ -259,7 +259,10 @@ export class Worker {
   /**
    * When the next task this worker could take falls due. With no free slot, the next attempt
    * is no reason to wake (a finishing attempt wakes us); the next timer, deadline or cancel
-   * is. Two index probes, however many tasks are pending.
+   * is. Two index probes, however many tasks are pending. The earliest expiry is of what no
+   * live worker holds: a held attempt's own deadlines (start-to-close, heartbeat, the node's)
+   * are its holder's to enforce, in process; sweeping them too would race it, and whichever
+   * lost would leave a LateCompletionFenced in the history. Its lease is still swept.
    */
   private async nextDue(): Promise<{ due: number; expiry: number }> {
     const { rows } = await this.engine.db.query<{
@@ -269,7 +272,8 @@ export class Worker {
     }>(
       `SELECT (SELECT min(due_at) FROM forgeflow.tasks WHERE lease_owner IS NULL AND kind IN ('attempt', 'report')) AS attempt,
               (SELECT min(due_at) FROM forgeflow.tasks WHERE lease_owner IS NULL AND kind NOT IN ('attempt', 'report')) AS internal,
-              (SELECT min(expires_at) FROM forgeflow.tasks WHERE expires_at IS NOT NULL AND kind IN ('attempt', 'dequeue', 'report')) AS expiry`,
+              (SELECT min(expires_at) FROM forgeflow.tasks WHERE expires_at IS NOT NULL AND kind IN ('attempt', 'dequeue', 'report')
+                 AND (lease_owner IS NULL OR expires_at >= lease_expires_at)) AS expiry`,
     );
     const slotFree = this.inFlight.size < this.concurrency;
     return {
