@@ -139,6 +139,31 @@ describe('/packit comments on a pull request', () => {
     expect(botReplies(65)).toEqual([]);
   });
 
+  it('/packit koji-build is accepted in a reply as well, as packit-service answers it', async () => {
+    const head = sha();
+    const config = `${PACKIT}  - job: koji_build
+    trigger: commit
+    dist_git_branches: [fedora-rawhide]
+`;
+    github.setFiles(REPO, head, { '.packit.yaml': config });
+    github.addPullRequest(REPO, {
+      number: 66,
+      headSha: head,
+      headRef: 'replies-66',
+      baseRef: 'main',
+    });
+    const { commentId, body } = comment(66, '/packit koji-build');
+    const planned = await send(body, 'pk-koji');
+    expect(planned).toMatchObject({ outcome: 'started' });
+    expect(reactionsOn(commentId)).toEqual(['eyes']);
+    expect(botReplies(66)).toEqual([
+      `The task was accepted. You can follow it in [its run](http://forgeflow.test/runs/${planned.run_ids[0]}).`,
+    ]);
+    // Redelivered: still one reply.
+    await send(body, 'pk-koji');
+    expect(botReplies(66)).toHaveLength(1);
+  });
+
   it("a syntax error gets Packit's sentence and link, then what exactly was wrong", async () => {
     openPullRequest(64);
     const { commentId, body } = comment(64, '/packit test --bogus');

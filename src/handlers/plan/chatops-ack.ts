@@ -69,7 +69,7 @@ export async function acknowledge(
     return `reacted ${reaction} to comment ${comment.commentId}`;
   };
   try {
-    if (ack.kind === 'done') return await react(ack.by === 'packit' ? SEEN : DONE);
+    if (ack.kind === 'done' && !ack.accepted) return await react(ack.by === 'packit' ? SEEN : DONE);
     const window =
       ack.kind === 'refused' || (ack.kind === 'help' && ack.limited)
         ? // An issue's number may be a merge request's too (GitLab): its windows are apart.
@@ -77,7 +77,7 @@ export async function acknowledge(
         : undefined;
     if (posted.replied) return `comment ${comment.commentId} was answered before`;
     if (await book.claimReply(comment, delivery, window)) {
-      if (ack.kind === 'help') await react(SEEN);
+      if (ack.kind === 'help' || ack.kind === 'done') await react(SEEN);
       const body = replyText(
         event.forge,
         event.comment?.body ?? '',

@@ -53,14 +53,19 @@ const FORGEFLOW_COMMANDS = [
   `${inert('/forgeflow signal NAME [JSON]', QUOTE_MAX)} sends it a signal (for a job waiting with \`wait_for\`)`,
 ].join('; ');
 
-/** The reply to a refused or rejected command, or to `/packit help` (a `done` one gets a reaction only). */
+/**
+ * The reply to a refused or rejected command, to `/packit help`, or packit-service's
+ * acceptance of a dist-git command (another `done` one gets a reaction only).
+ */
 export function replyText(
   forge: Forge,
   body: string,
-  ack: Exclude<CommentAck, { kind: 'done' }>,
+  ack: CommentAck,
   windowHours: number,
 ): string {
   if (ack.kind === 'help') return packitHelpText(PACKIT_PREFIX);
+  if (ack.kind === 'done')
+    return `The task was accepted. You can follow it in [its run](${ack.accepted?.runUrl ?? ''}).`;
   const command = inert(commandLine(body), QUOTE_MAX);
   const why = inert(ack.why, WHY_MAX);
   if (ack.kind === 'refused')

@@ -25,7 +25,9 @@ export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 /**
  * How the comment that gave a command is answered on the forge (chatops-ack.ts): `done` with a
- * reaction (👀 for a `/packit` command, as packit-service reacts; 👍 for forgeflow's own);
+ * reaction (👀 for a `/packit` command, as packit-service reacts; 👍 for forgeflow's own), and
+ * for a dist-git command (`koji-build`, `create-update`) packit-service's "The task was
+ * accepted." reply with where to follow it (`accepted`, once per comment);
  * `refused` (its author is not trusted) with a reply saying why, once per author and pull
  * request a day; `rejected` (a command forgeflow cannot carry out: unknown, malformed, or with
  * nothing to act on) with a reply saying why and which commands there are, once per comment
@@ -34,7 +36,7 @@ export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
  * (`limited`). A comment whose command is no config's of the repository's gets none: silence.
  */
 export type CommentAck =
-  | { kind: 'done'; by?: 'packit' }
+  | { kind: 'done'; by?: 'packit'; accepted?: { runUrl: string } }
   | { kind: 'refused'; why: string }
   | { kind: 'rejected'; why: string; commands: 'forgeflow' | 'packit'; syntax?: boolean }
   | { kind: 'help'; limited: boolean };

@@ -279,7 +279,9 @@ async function plan(
     outcome: 'started',
     reason: said.length > 0 ? said.join('; ') : null,
     runIds: [started.runId],
-    ...(event.kind === 'comment' ? { ack: doneAck(found.path, event) } : {}),
+    ...(event.kind === 'comment'
+      ? { ack: doneAck(found.path, event, runPage(deps.publicUrl, started.runId)) }
+      : {}),
   };
 }
 
@@ -323,10 +325,21 @@ async function compileConfig(
 }
 
 /** A command that started a run: 👀 for a `/packit` one, as packit-service reacts. */
-function doneAck(path: string, event: Event): CommentAck {
-  return isPackitFile(path) && parsePackitComment(event.comment?.body ?? '') !== undefined
-    ? { kind: 'done', by: 'packit' }
-    : { kind: 'done' };
+function doneAck(path: string, event: Event, runUrl: string): CommentAck {
+  const parsed = isPackitFile(path) ? parsePackitComment(event.comment?.body ?? '') : undefined;
+  if (parsed === undefined) return { kind: 'done' };
+  // packit-service answers its dist-git retrigger commands in a comment as well.
+  const accepted = parsed.ok && ACCEPTED_IN_A_COMMENT.has(parsed.command.name);
+  return accepted
+    ? { kind: 'done', by: 'packit', accepted: { runUrl } }
+    : { kind: 'done', by: 'packit' };
+}
+
+/** The commands packit-service also answers with "The task was accepted." in a comment. */
+const ACCEPTED_IN_A_COMMENT = new Set<string>(['koji-build', 'create-update']);
+
+function runPage(publicUrl: string, runId: string): string {
+  return `${publicUrl.replace(/\/$/, '')}/runs/${encodeURIComponent(runId)}`;
 }
 
 /** `pipeline.yaml:14:5: unknown key "timout" … [schema]`: what fits in a status. */
