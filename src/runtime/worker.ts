@@ -17,6 +17,7 @@ import { Completions } from './completions.js';
 import { dequeue } from './concurrency.js';
 import { deliverReport } from './report-delivery.js';
 import type { Engine } from './engine.js';
+import { nextDue } from './next-due.js';
 import { extendLeases } from './leases.js';
 import {
   beat,
@@ -229,7 +230,7 @@ export class Worker {
     // While nothing is due, one indexed query per poll interval and nothing else: a claim only
     // when a task falls due, a notification arrives or the sweep is due.
     for (let held = claimedNothingAt; ; held = undefined) {
-      const { due, expiry } = await this.nextDue();
+      const { due, expiry } = await nextDue(this.engine.db, this.inFlight.size < this.concurrency);
       // A deadline the last sweep already saw past and left is being handled by another (its
       // row locked by a claimer or a sweeper): no spin on it, a short wait as for `held`.
       const swept = this.sweptAt;
@@ -254,35 +255,6 @@ export class Worker {
       if (notified || this.stopping || after >= Math.min(due, this.nextSweep, this.nextExpiry))
         return;
     }
-  }
-
-  /**
-   * When the next task this worker could take falls due. With no free slot, the next attempt
-   * is no reason to wake (a finishing attempt wakes us); the next timer, deadline or cancel
-   * is. Two index probes, however many tasks are pending. The earliest expiry is of what no
-   * live worker holds: a held attempt's own deadlines (start-to-close, heartbeat, the node's)
-   * are its holder's to enforce, in process; sweeping them too would race it, and whichever
-   * lost would leave a LateCompletionFenced in the history. Its lease is still swept.
-   */
-  private async nextDue(): Promise<{ due: number; expiry: number }> {
-    const { rows } = await this.engine.db.query<{
-      attempt: Date | null;
-      internal: Date | null;
-      expiry: Date | null;
-    }>(
-      `SELECT (SELECT min(due_at) FROM forgeflow.tasks WHERE lease_owner IS NULL AND kind IN ('attempt', 'report')) AS attempt,
-              (SELECT min(due_at) FROM forgeflow.tasks WHERE lease_owner IS NULL AND kind NOT IN ('attempt', 'report')) AS internal,
-              (SELECT min(expires_at) FROM forgeflow.tasks WHERE expires_at IS NOT NULL AND kind IN ('attempt', 'dequeue', 'report')
-                 AND (lease_owner IS NULL OR expires_at >= lease_expires_at)) AS expiry`,
-    );
-    const slotFree = this.inFlight.size < this.concurrency;
-    return {
-      due: Math.min(
-        slotFree ? (rows[0]?.attempt?.getTime() ?? Infinity) : Infinity,
-        rows[0]?.internal?.getTime() ?? Infinity,
-      ),
-      expiry: rows[0]?.expiry?.getTime() ?? Infinity,
-    };
   }
 
   private async keepLeases(): Promise<void> {
